@@ -1,0 +1,44 @@
+/**
+ * Who may touch which school's data (ARCHITECTURE.md, trust boundaries). Pure functions over a
+ * verified Principal and the LA's directory; endpoints call these, never their own ad-hoc checks.
+ */
+import type { SchoolDirectory } from '../../../shared/schools';
+import { forbidden } from '../http/problems';
+import type { Principal, Role } from './principal';
+
+/** Only a school writes a return, and only its own. */
+export function canWriteReturn(principal: Principal, laestab: string): boolean {
+  return principal.role === 'school' && principal.school !== undefined && principal.school === laestab;
+}
+
+/** school: its own; trust: the schools the directory places in its trust; la: every school. */
+export function canReadSchool(principal: Principal, laestab: string, directory: SchoolDirectory): boolean {
+  switch (principal.role) {
+    case 'la':
+      // City-wide: whether the school exists is the endpoint's question (a 404), not a scope one.
+      return true;
+    case 'trust': {
+      const school = directory.find(laestab);
+      return school !== undefined && principal.trust !== undefined && school.trust === principal.trust;
+    }
+    case 'school':
+      return principal.school !== undefined && principal.school === directory.laestabOf(laestab);
+  }
+}
+
+/** Throws 403 unless the principal has one of `roles`. */
+export function requireRole(principal: Principal, ...roles: Role[]): void {
+  if (!roles.includes(principal.role)) {
+    throw forbidden(`This needs the ${roles.join(' or ')} role.`);
+  }
+}
+
+/** Throws 403 unless `canWriteReturn`. */
+export function requireWriteReturn(principal: Principal, laestab: string): void {
+  if (!canWriteReturn(principal, laestab)) throw forbidden(`You cannot submit a return for school ${laestab}.`);
+}
+
+/** Throws 403 unless `canReadSchool`. The directory is public (GIAS), so a 403 leaks nothing a 404 would hide. */
+export function requireReadSchool(principal: Principal, laestab: string, directory: SchoolDirectory): void {
+  if (!canReadSchool(principal, laestab, directory)) throw forbidden(`You cannot read data for school ${laestab}.`);
+}

@@ -1,0 +1,210 @@
+/**
+ * The Functions app's settings, validated once with zod at start-up (t3 style): a missing or
+ * malformed setting stops the app with a message naming it, instead of failing on the first
+ * request that happens to need it.
+ *
+ * Settings (app settings in Azure, `Values` in local.settings.json, or the environment):
+ *
+ * | setting | default | meaning |
+ * |---|---|---|
+ * | COSMOS_ENDPOINT | unset → local mode | Cosmos DB account URL. Unset: an embedded Cosmos protocol server on loopback. |
+ * | COSMOS_KEY | — | account key; required with COSMOS_ENDPOINT unless COSMOS_AUTH=managedIdentity |
+ * | COSMOS_AUTH | key | `key` or `managedIdentity` (the Functions app's identity, via IDENTITY_ENDPOINT) |
+ * | COSMOS_MANAGED_IDENTITY_CLIENT_ID | — | client id of a user-assigned identity |
+ * | COSMOS_DATABASE | goodstart | database id |
+ * | AUTH_MODE | local in local mode | `local` (dev ES256 key under .local/) or `entra`; cloud mode must use `entra` |
+ * | AUTH_ISSUER / AUTH_AUDIENCE | local dev values | expected `iss` / `aud` |
+ * | AUTH_JWKS_URL | — | https JWKS URL; required for entra |
+ * | AUTH_ALGORITHMS | RS256,ES256 | allow-list; only asymmetric algorithms are accepted |
+ * | AUTH_CLOCK_TOLERANCE_SECONDS | 60 | skew allowed on exp/nbf |
+ * | AUTH_SCHOOL_CLAIM / AUTH_TRUST_CLAIM / AUTH_ROLES_CLAIM | school / trust / roles | claim names |
+ * | AUTH_LOCAL_KEY_DIR | ./.local | where scripts/devKeys.ts keeps the dev key pair |
+ * | MAX_JSON_BYTES / MAX_XLSX_BYTES | 2 MiB / 5 MiB | request body caps |
+ * | LOCAL_SAMPLES_DIR | ./samples | seed data for the embedded server |
+ * | APP_VERSION | functions/package.json version | reported by /api/health |
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const LOCAL_ISSUER = 'https://goodstart.local/dev';
+export const LOCAL_AUDIENCE = 'api://goodstart-local';
+
+/** Only asymmetric algorithms: a symmetric key would have to be shared with every client. */
+export const SUPPORTED_ALGORITHMS = ['RS256', 'ES256'] as const;
+export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+
+const MiB = 1024 * 1024;
+
+const emptyAsUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().min(1).optional());
+const byteCount = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1024).max(100 * MiB).default(fallback));
+
+const envSchema = z.object({
+  COSMOS_ENDPOINT: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https$/ }).optional()),
+  COSMOS_KEY: optionalString,
+  COSMOS_AUTH: z.preprocess(emptyAsUndefined, z.enum(['key', 'managedIdentity']).default('key')),
+  COSMOS_MANAGED_IDENTITY_CLIENT_ID: optionalString,
+  COSMOS_DATABASE: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, _ or -')
+      .default('goodstart'),
+  ),
+  AUTH_MODE: z.preprocess(emptyAsUndefined, z.enum(['local', 'entra']).optional()),
+  AUTH_ISSUER: optionalString,
+  AUTH_AUDIENCE: optionalString,
+  AUTH_JWKS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https$/ }).optional()),
+  AUTH_ALGORITHMS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((s) => s.trim()) : undefined),
+    z.array(z.enum(SUPPORTED_ALGORITHMS)).min(1).default(['RS256', 'ES256']),
+  ),
+  AUTH_CLOCK_TOLERANCE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(300).default(60)),
+  AUTH_SCHOOL_CLAIM: z.preprocess(emptyAsUndefined, z.string().min(1).default('school')),
+  AUTH_TRUST_CLAIM: z.preprocess(emptyAsUndefined, z.string().min(1).default('trust')),
+  AUTH_ROLES_CLAIM: z.preprocess(emptyAsUndefined, z.string().min(1).default('roles')),
+  AUTH_LOCAL_KEY_DIR: optionalString,
+  MAX_JSON_BYTES: byteCount(2 * MiB),
+  MAX_XLSX_BYTES: byteCount(5 * MiB),
+  LOCAL_SAMPLES_DIR: optionalString,
+  APP_VERSION: optionalString,
+});
+
+export type CosmosAuth = { kind: 'key'; key: string } | { kind: 'managedIdentity'; clientId?: string };
+
+export interface Config {
+  /** local: embedded or loopback Cosmos, dev tokens allowed. cloud: a real account, Entra tokens only. */
+  mode: 'local' | 'cloud';
+  version: string;
+  cosmos: {
+    /** Undefined: start the embedded server in-process on first use (local mode only). */
+    endpoint?: string;
+    auth: CosmosAuth;
+    database: string;
+    /** Self-signed TLS is accepted only for a loopback endpoint (embedded server, emulator). */
+    allowSelfSignedTls: boolean;
+  };
+  auth: {
+    mode: 'local' | 'entra';
+    issuer: string;
+    audience: string;
+    jwksUrl?: string;
+    localKeyDir: string;
+    algorithms: SupportedAlgorithm[];
+    clockToleranceSeconds: number;
+    claims: { school: string; trust: string; roles: string };
+  };
+  limits: { maxJsonBytes: number; maxXlsxBytes: number };
+  samplesDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid Good Start settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
+}
+
+/** Parses settings from an environment-like record. Pure: no caching, no process.env. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const endpoint = e.COSMOS_ENDPOINT;
+  const mode: Config['mode'] = endpoint === undefined || isLoopbackUrl(endpoint) ? 'local' : 'cloud';
+
+  let cosmosAuth: CosmosAuth = { kind: 'key', key: '' };
+  if (e.COSMOS_AUTH === 'managedIdentity') {
+    if (endpoint === undefined) problems.push('COSMOS_AUTH: managedIdentity needs COSMOS_ENDPOINT');
+    cosmosAuth = { kind: 'managedIdentity', ...(e.COSMOS_MANAGED_IDENTITY_CLIENT_ID ? { clientId: e.COSMOS_MANAGED_IDENTITY_CLIENT_ID } : {}) };
+  } else if (e.COSMOS_KEY !== undefined) {
+    cosmosAuth = { kind: 'key', key: e.COSMOS_KEY };
+  } else if (endpoint !== undefined && mode === 'cloud') {
+    problems.push('COSMOS_KEY: required when COSMOS_ENDPOINT is set (or set COSMOS_AUTH=managedIdentity)');
+  } else {
+    // The embedded server and the emulator accept any key; the emulator's well-known key is not a secret.
+    cosmosAuth = { kind: 'key', key: 'local-dev-key' };
+  }
+
+  const authMode = e.AUTH_MODE ?? (mode === 'local' ? 'local' : 'entra');
+  if (authMode === 'local' && mode === 'cloud') {
+    // Dev tokens are signed by a key anyone with the repo can mint; never trust them beside real data.
+    problems.push('AUTH_MODE: local is not allowed with a cloud COSMOS_ENDPOINT; use entra');
+  }
+  if (authMode === 'entra') {
+    if (!e.AUTH_ISSUER) problems.push('AUTH_ISSUER: required when AUTH_MODE=entra');
+    if (!e.AUTH_AUDIENCE) problems.push('AUTH_AUDIENCE: required when AUTH_MODE=entra');
+    if (!e.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required when AUTH_MODE=entra');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    mode,
+    version: e.APP_VERSION ?? packageVersion(),
+    cosmos: {
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      auth: cosmosAuth,
+      database: e.COSMOS_DATABASE,
+      allowSelfSignedTls: endpoint === undefined || isLoopbackUrl(endpoint),
+    },
+    auth: {
+      mode: authMode,
+      issuer: e.AUTH_ISSUER ?? LOCAL_ISSUER,
+      audience: e.AUTH_AUDIENCE ?? LOCAL_AUDIENCE,
+      ...(e.AUTH_JWKS_URL ? { jwksUrl: e.AUTH_JWKS_URL } : {}),
+      localKeyDir: path.resolve(cwd, e.AUTH_LOCAL_KEY_DIR ?? '.local'),
+      algorithms: e.AUTH_ALGORITHMS,
+      clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
+      claims: { school: e.AUTH_SCHOOL_CLAIM, trust: e.AUTH_TRUST_CLAIM, roles: e.AUTH_ROLES_CLAIM },
+    },
+    limits: { maxJsonBytes: e.MAX_JSON_BYTES, maxXlsxBytes: e.MAX_XLSX_BYTES },
+    samplesDir: path.resolve(cwd, e.LOCAL_SAMPLES_DIR ?? 'samples'),
+  };
+}
+
+let cached: Config | undefined;
+
+/** The process's config, parsed from process.env on first use and cached. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/**
+ * Installs an explicit config (the local host and the test harness, which start the embedded
+ * server first and only then know its endpoint). Call before the first request.
+ */
+export function setConfig(config: Config): void {
+  cached = config;
+}
+
+export function resetConfig(): void {
+  cached = undefined;
+}
+
+/** The version in the Functions app's package.json, found by walking up from this file (src and dist differ in depth). */
+function packageVersion(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    const file = path.join(dir, 'package.json');
+    try {
+      const pkg = z.object({ name: z.string(), version: z.string() }).safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+      if (pkg.success && pkg.data.name === 'good-start-api') return pkg.data.version;
+    } catch {
+      // not here; keep walking up
+    }
+    dir = path.dirname(dir);
+  }
+  return '0.0.0-unknown';
+}

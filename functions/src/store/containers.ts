@@ -1,0 +1,41 @@
+/**
+ * The database's containers and their partition keys: one table, read by `ensureDatabase()`
+ * locally and by infrastructure templates for Azure (where the data-plane identity may not
+ * create containers).
+ *
+ * Cosmos limits the embedded server imposes, and which queries here therefore respect: no
+ * GROUP BY / DISTINCT / OFFSET LIMIT / LIKE, the partitionKey query option is ignored (so the
+ * partition key always goes in the WHERE clause), no transactional batches, no change feed.
+ */
+export const CONTAINERS = {
+  /** A school's submitted returns. Each school is one partition: writes spread as schools join. */
+  returns: { partitionKey: '/school' },
+  /** One pupil-free summary per school and year; city aggregates read these, never pupil rows. */
+  summaries: { partitionKey: '/school' },
+  /** Resource-base datasets, one document per academic year. Tiny and read whole. */
+  resourceBases: { partitionKey: '/year' },
+  /**
+   * Audit entries, partitioned like the data they are about: "who touched this school's
+   * pupils?" is the question a data-protection request asks, and it stays a one-partition
+   * query. City-wide actions (exports, the tracker, resource bases) use the partition "city".
+   */
+  audit: { partitionKey: '/school' },
+  /**
+   * Idempotency records, keyed by `<subject>:<Idempotency-Key>` as both id and partition
+   * key, so a replay check is one point read. Expire after a day.
+   */
+  idempotency: { partitionKey: '/key', defaultTtl: 24 * 60 * 60 },
+  /**
+   * The LA's school directory as ONE document (`id: "directory"`), not a document per school:
+   * it is read whole on every scope check (~400 schools, ~60 KB, far below the 2 MB item
+   * limit), a point read is the cheapest read Cosmos has, and replacing one document is the
+   * only atomic way to publish a new directory without transactional batches.
+   */
+  schools: { partitionKey: '/id' },
+} as const satisfies Record<string, { partitionKey: string; defaultTtl?: number }>;
+
+export type ContainerName = keyof typeof CONTAINERS;
+export const CONTAINER_NAMES = Object.keys(CONTAINERS) as ContainerName[];
+
+/** The partition used for audit entries that concern no single school. */
+export const CITY_PARTITION = 'city';

@@ -1,0 +1,134 @@
+/**
+ * The store: the process's one Cosmos connection, its containers, and the repositories the
+ * endpoints use. `getStore()` is a lazy singleton; nothing connects until the first request.
+ *
+ * Endpoint code uses `store.container('returns')` etc. and the repositories below; it never
+ * builds its own CosmosClient.
+ */
+import type { Container, Database } from '@azure/cosmos';
+import { getConfig, type Config } from '../config';
+import { AuditLog } from './audit';
+import { CONTAINER_NAMES, CONTAINERS, type ContainerName } from './containers';
+import { type CosmosHandle, openCosmos } from './cosmos';
+import { SchoolDirectoryStore } from './schoolDirectory';
+import { seedFromSamples } from './seed';
+
+export interface Store {
+  readonly config: Config;
+  /** A container, after the database is known to exist (created on first use in local mode). */
+  container(name: ContainerName): Promise<Container>;
+  database(): Promise<Database>;
+  /** Creates the database and every container if missing (local mode; in Azure, infrastructure does this). */
+  ensureDatabase(): Promise<void>;
+  /** True when Cosmos answers a database read within `timeoutMs`. Never throws. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  /** The endpoint in use (the embedded server's, in local mode without COSMOS_ENDPOINT). */
+  endpoint(): Promise<string>;
+  readonly directory: SchoolDirectoryStore;
+  readonly audit: AuditLog;
+  close(): Promise<void>;
+}
+
+export function createStore(config: Config): Store {
+  let handle: Promise<CosmosHandle> | undefined;
+  let ready: Promise<Database> | undefined;
+
+  const open = (): Promise<CosmosHandle> => {
+    handle ??= openCosmos(config.cosmos).catch((error: unknown) => {
+      handle = undefined; // a failed connect is retried on the next request
+      throw error;
+    });
+    return handle;
+  };
+
+  const createAll = async (): Promise<Database> => {
+    const { client } = await open();
+    const { database } = await client.databases.createIfNotExists({ id: config.cosmos.database });
+    for (const name of CONTAINER_NAMES) {
+      const def: { partitionKey: string; defaultTtl?: number } = CONTAINERS[name];
+      await database.containers.createIfNotExists({
+        id: name,
+        partitionKey: { paths: [def.partitionKey] },
+        ...(def.defaultTtl !== undefined ? { defaultTtl: def.defaultTtl } : {}),
+      });
+    }
+    return database;
+  };
+
+  const database = (): Promise<Database> => {
+    ready ??= (async () => {
+      const h = await open();
+      if (config.mode === 'cloud') return h.client.database(config.cosmos.database);
+      const db = await createAll();
+      // A server this process started is empty: seed it, so `func start` alone gives a usable API.
+      // Seed through the database directly: going through `store` would wait on this very promise.
+      if (h.embedded) {
+        await seedFromSamples(
+          { container: async (name) => db.container(name), directory: new SchoolDirectoryStore(async () => db.container('schools')) },
+          config.samplesDir,
+        );
+      }
+      return db;
+    })().catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
+    return ready;
+  };
+
+  const store: Store = {
+    config,
+    database,
+    container: async (name) => (await database()).container(name),
+    ensureDatabase: async () => {
+      await createAll();
+    },
+    ping: async (timeoutMs = 2_000) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const read = (async () => {
+        const db = await database();
+        await db.read();
+        return true as const;
+      })().catch(() => false as const);
+      try {
+        return await Promise.race([read, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    endpoint: async () => (await open()).endpoint,
+    directory: new SchoolDirectoryStore(() => store.container('schools')),
+    audit: new AuditLog(() => store.container('audit')),
+    close: async () => {
+      const h = handle;
+      handle = undefined;
+      ready = undefined;
+      if (h) await (await h.catch(() => undefined))?.dispose();
+    },
+  };
+  return store;
+}
+
+let current: Store | undefined;
+
+/** The process's store, for the current config. */
+export function getStore(): Store {
+  const config = getConfig();
+  if (current?.config !== config) current = createStore(config);
+  return current;
+}
+
+/** Closes the process's store (the local host on shutdown, tests in afterAll). */
+export async function closeStore(): Promise<void> {
+  const s = current;
+  current = undefined;
+  await s?.close();
+}
+
+export { AuditLog, type AuditEntry, type AuditRecord } from './audit';
+export { CITY_PARTITION, CONTAINER_NAMES, CONTAINERS, type ContainerName } from './containers';
+export { SchoolDirectoryStore } from './schoolDirectory';
+export { seedFromSamples, seedDirectory, seedResourceBases, type SeedTarget, type SeedResult } from './seed';
