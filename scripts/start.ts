@@ -1,0 +1,162 @@
+/**
+ * `npm start`: the local stack, as a list of services started in order and stopped in reverse
+ * on Ctrl-C / SIGTERM.
+ *
+ *   1. cosmos: the embedded Cosmos DB server on loopback (or COSMOS_ENDPOINT when set, e.g. the emulator)
+ *   2. api:    the Functions handlers on http://localhost:7071/api, seeded from samples/
+ *
+ * Another service (the add-in's webpack dev server on https://localhost:3000) is one more
+ * entry in SERVICES: a name and a start() returning what it serves and how to stop it.
+ */
+import { closeStore, getStore, seedFromSamples } from '../functions/src/store';
+import { type Config, parseConfig, resetConfig, setConfig } from '../functions/src/config';
+import { resetAuthentication } from '../functions/src/auth';
+import type { LogSink } from '../functions/src/http/logger';
+import type { RouteDefinition } from '../functions/src/http/route';
+import { loadRoutes } from '../functions/src/routes';
+import { ensureDevKeys } from './devKeys';
+import { startEmbeddedCosmos } from './embeddedCosmos';
+import { DEFAULT_CORS_ORIGINS, startLocalHost } from './localHost';
+
+/** What services pass along to the ones after them. */
+export interface StackContext {
+  env: Record<string, string | undefined>;
+  cosmosEndpoint?: string;
+  cosmosKey?: string;
+  config?: Config;
+  apiUrl?: string;
+}
+
+export interface RunningService {
+  /** What to print, e.g. the URL it serves. */
+  summary: string;
+  stop(): Promise<void>;
+}
+
+export interface Service {
+  name: string;
+  start(ctx: StackContext): Promise<RunningService>;
+}
+
+export interface ApiServiceOptions {
+  port?: number;
+  host?: string;
+  /** Seed the database: the samples by default; tests pass their own. */
+  seed?: (ctx: StackContext) => Promise<void>;
+  routes?: () => readonly RouteDefinition[];
+  log?: LogSink;
+  corsOrigins?: readonly string[];
+}
+
+export function cosmosService(options: { port?: number } = {}): Service {
+  return {
+    name: 'cosmos',
+    async start(ctx) {
+      if (ctx.env['COSMOS_ENDPOINT']) {
+        ctx.cosmosEndpoint = ctx.env['COSMOS_ENDPOINT'];
+        return { summary: `using COSMOS_ENDPOINT ${ctx.cosmosEndpoint}`, stop: async () => undefined };
+      }
+      const cosmos = await startEmbeddedCosmos({ port: options.port ?? 0 });
+      ctx.cosmosEndpoint = cosmos.endpoint;
+      ctx.cosmosKey = cosmos.key;
+      return { summary: `embedded Cosmos DB at ${cosmos.endpoint} (in-memory)`, stop: () => cosmos.stop() };
+    },
+  };
+}
+
+export function apiService(options: ApiServiceOptions = {}): Service {
+  return {
+    name: 'api',
+    async start(ctx) {
+      // The API's config is the environment plus the endpoint the cosmos service chose.
+      const config = parseConfig({
+        ...ctx.env,
+        ...(ctx.cosmosEndpoint ? { COSMOS_ENDPOINT: ctx.cosmosEndpoint } : {}),
+        ...(ctx.cosmosKey && !ctx.env['COSMOS_KEY'] ? { COSMOS_KEY: ctx.cosmosKey } : {}),
+      });
+      setConfig(config);
+      ctx.config = config;
+      if (config.auth.mode === 'local') await ensureDevKeys(config.auth.localKeyDir);
+      const store = getStore();
+      if (config.mode === 'local') await store.ensureDatabase();
+      if (options.seed) await options.seed(ctx);
+      else if (config.mode === 'local') await seedFromSamples(store, config.samplesDir);
+
+      const host = await startLocalHost({
+        routes: (options.routes ?? loadRoutes)(),
+        port: options.port ?? 7071,
+        ...(options.host ? { host: options.host } : {}),
+        // The host-wide ceiling; each endpoint applies its own, smaller cap before parsing.
+        maxBodyBytes: Math.max(config.limits.maxJsonBytes, config.limits.maxXlsxBytes),
+        corsOrigins: options.corsOrigins ?? DEFAULT_CORS_ORIGINS,
+        ...(options.log ? { log: options.log } : {}),
+      });
+      ctx.apiUrl = host.url;
+      return {
+        summary: `API at ${host.url} (${config.mode} mode, ${config.auth.mode} auth)`,
+        stop: async () => {
+          await host.close();
+          await closeStore();
+          resetAuthentication();
+          resetConfig();
+        },
+      };
+    },
+  };
+}
+
+export interface RunningStack {
+  ctx: StackContext;
+  summaries: { name: string; summary: string }[];
+  stop(): Promise<void>;
+}
+
+/** Starts services in order; if one fails, stops those already running and rethrows. */
+export async function startServices(services: readonly Service[], env: Record<string, string | undefined> = process.env): Promise<RunningStack> {
+  const ctx: StackContext = { env: { ...env } };
+  const running: { name: string; service: RunningService }[] = [];
+  const stop = async () => {
+    for (const { service } of running.splice(0).reverse()) {
+      await service.stop().catch((error: unknown) => console.error(error));
+    }
+  };
+  try {
+    for (const s of services) running.push({ name: s.name, service: await s.start(ctx) });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ctx, summaries: running.map((r) => ({ name: r.name, summary: r.service.summary })), stop };
+}
+
+/** The services `npm start` runs. The add-in dev server will be appended here. */
+export const SERVICES: readonly Service[] = [cosmosService(), apiService({ port: Number(process.env['PORT'] ?? 7071) })];
+
+async function main(): Promise<void> {
+  const stack = await startServices(SERVICES);
+  for (const { name, summary } of stack.summaries) console.log(`  ${name.padEnd(8)} ${summary}`);
+  const api = stack.ctx.apiUrl?.replace('127.0.0.1', 'localhost');
+  console.log(`
+  health   ${api}/health
+  sign in  npm run token -- --role la            (or --role school --school <LAESTAB>, --role trust --trust <id>)
+  try it   curl -H "Authorization: Bearer $(npm run -s token -- --role la)" ${api}/me
+
+  Ctrl-C to stop.`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(1); // a second Ctrl-C means now
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    void stack.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
