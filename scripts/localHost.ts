@@ -74,19 +74,19 @@ export interface CompiledRoute {
 }
 
 function parseSegment(raw: string): Segment {
-  const m = /^\{(\*?)([A-Za-z][A-Za-z0-9]*)((?::[^:?}]+)*)(\??)\}$/.exec(raw);
+  const m = /^\{(\*?)([A-Za-z][A-Za-z0-9]*)(.*?)(\??)\}$/.exec(raw);
   if (!m) return { kind: 'literal', text: raw.toLowerCase() };
-  const checks = (m[3] ?? '')
-    .split(':')
-    .filter(Boolean)
-    .map((c) => {
-      const regex = /^regex\((.*)\)$/.exec(c);
-      if (regex?.[1] !== undefined) {
-        const re = new RegExp(regex[1]);
-        return (v: string) => re.test(v);
-      }
-      return CONSTRAINTS[c.toLowerCase()] ?? (() => true);
-    });
+  const checks: ((v: string) => boolean)[] = [];
+  // Constraints are `:name` or `:name(args)`; inside a template, regex braces are doubled ({{ }}).
+  for (const c of (m[3] ?? '').matchAll(/:([A-Za-z]+)(?:\((.*?)\))?(?=:|$)/g)) {
+    const name = (c[1] ?? '').toLowerCase();
+    if (name === 'regex' && c[2] !== undefined) {
+      const re = new RegExp(c[2].replace(/\{\{/g, '{').replace(/\}\}/g, '}'), 'i');
+      checks.push((v) => re.test(v));
+    } else {
+      checks.push(CONSTRAINTS[name] ?? (() => true));
+    }
+  }
   return { kind: 'param', name: m[2] ?? '', optional: m[4] === '?', catchAll: m[1] === '*', checks };
 }
 

@@ -38,6 +38,29 @@ function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[_\-\s]/g, '');
 }
 
+/** Errors whose messages are written by this app about settings, never about pupils. */
+const SAFE_MESSAGE_ERRORS = new Set(['ConfigError']);
+
+/**
+ * An error as loggable fields: its name, code and stack frames (file:line, which locate the bug),
+ * but not its message, which a library may have built from the input (JSON.parse and friends
+ * quote what they choke on), and free-text names can't be recognised by pattern.
+ */
+function errorFields(error: Error): Record<string, unknown> {
+  const code = (error as { code?: unknown }).code;
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .slice(0, 12)
+    .map((l) => redactText(l.trim()));
+  return {
+    name: error.name,
+    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+    ...(SAFE_MESSAGE_ERRORS.has(error.name) ? { message: error.message } : {}),
+    frames,
+  };
+}
+
 export function redactText(text: string): string {
   return text.replace(UPN_PATTERN, '[upn]').replace(ISO_DATE_PATTERN, '[date]');
 }
@@ -48,7 +71,7 @@ export function redact(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[truncated]';
   if (value instanceof Date) return '[date]';
-  if (value instanceof Error) return { name: value.name, message: redactText(value.message) };
+  if (value instanceof Error) return errorFields(value);
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
