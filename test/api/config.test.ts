@@ -76,7 +76,7 @@ describe('ManagedIdentityCredential', () => {
       const cred = new ManagedIdentityCredential({ endpoint: `http://127.0.0.1:${port}/msi/token`, secret: 's3cret', clientId: 'cid' });
       const token = await cred.getToken('https://gs.documents.azure.com/.default');
       await cred.getToken(['https://gs.documents.azure.com/.default']);
-      expect(token.token).toBe('tok');
+      expect(token?.token).toBe('tok');
       expect(seen).toHaveLength(1);
       const url = new URL(seen[0]?.url ?? '', 'http://x');
       expect(url.searchParams.get('resource')).toBe('https://gs.documents.azure.com');
