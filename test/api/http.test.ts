@@ -229,6 +229,15 @@ describe('errors and logs never leak pupil data', () => {
     for (const secret of [UPN, SURNAME, DOB]) expect(all).not.toContain(secret);
   });
 
+  it('answers 503 with Retry-After, not 500, when Cosmos is throttling or unreachable', async () => {
+    const handler = withErrors(async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    });
+    const res = await handler(new HttpRequest({ method: 'GET', url: 'http://localhost/api/x' }), new InvocationContext({ logHandler: () => undefined }));
+    expect(res.status).toBe(503);
+    expect(new Headers(res.headers as Record<string, string>).get('retry-after')).toBe('5');
+  });
+
   it('redact masks nested keys and UPN/date-shaped text', () => {
     expect(redact({ a: { Surname: 'X', DateOfBirth: 'y', list: [`see ${UPN}`] }, when: DOB })).toEqual({
       a: { Surname: '[redacted]', DateOfBirth: '[redacted]', list: ['see [upn]'] },

@@ -36,6 +36,15 @@ function pathOf(url: string): string {
   }
 }
 
+/** Failures that are an outage of ours (Cosmos throttling or unreachable), worth a retry: 503, not 500. */
+const TRANSIENT_CODES = new Set<unknown>([429, 503, 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export function isTransientFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, cause } = error as { code?: unknown; cause?: unknown };
+  return TRANSIENT_CODES.has(code) || (cause !== undefined && cause !== error && isTransientFailure(cause));
+}
+
 export function withErrors(handler: ScopedHandler): FunctionHandler {
   return async (request, context) => {
     const started = Date.now();
@@ -47,6 +56,13 @@ export function withErrors(handler: ScopedHandler): FunctionHandler {
     } catch (error) {
       if (error instanceof HttpProblem) {
         response = error.toResponse(correlationId);
+      } else if (isTransientFailure(error)) {
+        log.warn('request.unavailable', { error, method: request.method, path: pathOf(request.url) });
+        response = problem('service-unavailable', {
+          detail: 'A service the API depends on is busy or unreachable; try again shortly.',
+          headers: { 'retry-after': '5' },
+          extensions: { correlationId },
+        });
       } else {
         // The error name and a redacted message go to the log; the client gets only the correlation id.
         log.error('request.failed', { error, method: request.method, path: pathOf(request.url) });
