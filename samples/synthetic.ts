@@ -9,6 +9,7 @@ import type { RowInput, RowValues, SheetInput, TransitionReturn } from '../share
 import { SHEET_LAYOUT } from '../shared/transition/layout';
 import { makeUpn } from '../shared/upn';
 import { BANDS } from '../shared/toolkit/continuum';
+import { currentTransferYear } from '../shared/transition/year';
 
 /** A small, fast, seedable PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -46,10 +47,6 @@ export interface SyntheticCity {
   returns: Array<{ school: School; ret: TransitionReturn }>;
 }
 
-/** The transfer year: the September in which this year's Year 6 start Year 7. */
-export function currentTransferYear(today = new Date()): number {
-  return today.getUTCMonth() >= 8 ? today.getUTCFullYear() + 1 : today.getUTCFullYear();
-}
 
 const TRUSTS = ['TRUST-OAK', 'TRUST-RIVER', 'TRUST-HEATH'];
 
