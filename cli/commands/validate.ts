@@ -1,0 +1,46 @@
+import { parse } from '../args';
+import { CliError, readCapped } from '../io';
+import type { Io } from '../main';
+import { loadDirectory, readReturn } from '../returns';
+import { validateReturn } from '../../shared/transition/validate';
+import type { ValidationIssue, ValidationReport } from '../../shared/transition/schema';
+
+export async function validateCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    json: { type: 'boolean', default: false },
+    schools: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new CliError('give exactly one workbook: goodstart validate <file.xlsx>');
+  const file = positionals[0] as string;
+  const directory = values.schools ? await loadDirectory(values.schools) : undefined;
+  const ret = await readReturn(file, await readCapped(file));
+  const report = validateReturn(ret, { directory });
+  if (values.json) {
+    io.out(`${JSON.stringify(report, null, 2)}\n`);
+  } else {
+    io.out(formatReport(file, report, ret.sheets.length > 1));
+  }
+  return report.summary.errors > 0 ? 1 : 0;
+}
+
+/** `rule id · severity · cell · message · how to fix`, one issue a line, then a summary line. */
+export function formatReport(file: string, report: ValidationReport, showSheet: boolean): string {
+  const line = (i: ValidationIssue): string => {
+    const where = showSheet ? `'${i.sheet}'!${i.cell}` : i.cell;
+    const explained = i.explanation ? ` · explained: ${i.explanation}` : '';
+    return `${i.rule} · ${i.severity} · ${where} · ${i.message} · ${i.fix}${explained}\n`;
+  };
+  const s = report.summary;
+  const verdict = s.errors > 0
+    ? 'cannot be submitted until the errors are fixed'
+    : s.unexplainedQueries > 0
+      ? 'has no errors; each query needs a fix or an explanation before submission'
+      : 'is ready to submit';
+  return [
+    ...report.errors.map(line),
+    ...report.queries.map(line),
+    `${file}: ${s.rows} pupil${s.rows === 1 ? '' : 's'} on ${s.sheets} sheet${s.sheets === 1 ? '' : 's'}, ` +
+      `${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.queries} quer${s.queries === 1 ? 'y' : 'ies'} ` +
+      `(${s.unexplainedQueries} unexplained): ${verdict}.\n`,
+  ].join('');
+}

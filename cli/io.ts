@@ -1,0 +1,89 @@
+/** File-system edges of the CLI: size-capped reads and writes that never leave half a file. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { WORKBOOK_LIMITS } from '../shared/transition/layout';
+
+/** A problem the user can fix: printed as one line, exit code 2. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 2) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Reads a workbook, refusing anything over the cap before a byte of it is loaded. */
+export async function readCapped(file: string, maxBytes: number = WORKBOOK_LIMITS.maxFileBytes): Promise<Uint8Array> {
+  let stat;
+  try {
+    stat = await fs.stat(file);
+  } catch {
+    throw new CliError(`${file}: no such file`);
+  }
+  if (!stat.isFile()) throw new CliError(`${file}: not a file`);
+  if (stat.size > maxBytes) {
+    throw new CliError(`${file}: ${formatBytes(stat.size)} is over the ${formatBytes(maxBytes)} limit for a transition workbook`);
+  }
+  return new Uint8Array(await fs.readFile(file));
+}
+
+/** Writes via a temporary file and a rename, so an interrupted run never leaves a partial workbook. */
+export async function writeAtomically(file: string, bytes: Uint8Array, { force = false } = {}): Promise<void> {
+  const target = path.resolve(file);
+  if (!force) {
+    const exists = await fs.stat(target).then(() => true, () => false);
+    if (exists) throw new CliError(`${file} already exists: choose another --out or add --force to replace it`);
+  }
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const tmp = `${target}.${process.pid}.tmp`;
+  try {
+    await fs.writeFile(tmp, bytes);
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw new CliError(`could not write ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** Expands files and folders into the .xlsx files they hold, in a stable order. */
+export async function expandInputs(inputs: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const input of inputs) {
+    const stat = await fs.stat(input).catch(() => undefined);
+    if (!stat) throw new CliError(`${input}: no such file or folder`);
+    if (stat.isDirectory()) {
+      const names = (await fs.readdir(input)).filter((n) => /\.xlsx$/i.test(n) && !n.startsWith('~$')).sort();
+      out.push(...names.map((n) => path.join(input, n)));
+    } else {
+      out.push(input);
+    }
+  }
+  return out;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(0)} KiB`;
+  return `${n} bytes`;
+}
+
+/** Progress on stderr: a rewritten line on a terminal, a line every tenth of the way otherwise. */
+export function progressReporter(total: number, label: string, stream: NodeJS.WriteStream = process.stderr) {
+  const tty = stream.isTTY === true;
+  let lastDecile = -1;
+  return {
+    tick(done: number, detail: string): void {
+      if (tty) {
+        stream.write(`\r${label} ${done}/${total} ${detail}`.slice(0, (stream.columns ?? 100) - 1).padEnd(Math.min(99, (stream.columns ?? 100) - 1)));
+      } else {
+        const decile = Math.floor((done * 10) / Math.max(1, total));
+        if (decile !== lastDecile || done === total) {
+          lastDecile = decile;
+          stream.write(`${label} ${done}/${total}\n`);
+        }
+      }
+    },
+    end(): void {
+      if (tty) stream.write('\n');
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** Reading returns and the school directory from disk for the CLI. */
+import { promises as fs } from 'node:fs';
+import { CliError } from './io';
+import { readTransitionWorkbook } from '../shared/workbook/reader';
+import { WorkbookError } from '../shared/workbook/errors';
+import { SchoolDirectory, schoolDirectorySchema } from '../shared/schools';
+import type { TransitionReturn } from '../shared/transition/schema';
+
+/** Reads a workbook into a return; a file it cannot read is a CliError with the reader's one-line reason. */
+export async function readReturn(file: string, bytes: Uint8Array): Promise<TransitionReturn> {
+  try {
+    return await readTransitionWorkbook(bytes, { fileName: file });
+  } catch (e) {
+    if (e instanceof WorkbookError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+export async function loadDirectory(file: string): Promise<SchoolDirectory> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (e) {
+    throw new CliError(`${file}: cannot read the school directory (${(e as Error).message})`);
+  }
+  const parsed = schoolDirectorySchema.safeParse(raw);
+  if (!parsed.success) throw new CliError(`${file}: not a school directory: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return new SchoolDirectory(parsed.data);
+}

@@ -1,0 +1,84 @@
+/**
+ * Consolidation: many schools' returns → one city picture. The CLI feeds it workbooks
+ * read from disk; the API feeds it stored returns. Both then write the same workbook.
+ */
+import type { PupilRow, TransitionReturn, ValidationReport } from './transition/schema';
+import { validPupils } from './transition/normalise';
+import { schoolSummary, type SchoolSummary } from './aggregate/summary';
+import { cityRollup, type Dimension } from './aggregate/rollup';
+import { disclosureControl } from './aggregate/disclosure';
+import type { CountTable } from './aggregate/table';
+import type { SchoolDirectory } from './schools';
+import type { TrackerEntry } from './workbook/consolidated';
+
+/** One input to consolidation: a return that was read and validated, or the reason it could not be. */
+export type ReturnOutcome =
+  | { kind: 'read'; file?: string; ret: TransitionReturn; report: ValidationReport }
+  | { kind: 'unreadable'; file: string; reason: string };
+
+export interface Consolidation {
+  tracker: TrackerEntry[];
+  pupils: Array<PupilRow & { sourceSchool: string; sourceFile?: string }>;
+  summaries: SchoolSummary[];
+  tables: CountTable[];
+}
+
+export const CONSOLIDATED_DIMENSIONS: readonly Dimension[] = ['need', 'area', 'secondary', 'support'];
+
+/** The submitting primary of a return: the feeder primary most of its rows name. */
+export function returnSchool(ret: TransitionReturn, directory?: SchoolDirectory): string | undefined {
+  const counts = new Map<string, number>();
+  for (const sheet of ret.sheets) {
+    for (const row of sheet.rows) {
+      const raw = row.values.feederPrimary;
+      if (raw === null || raw === undefined || raw === '') continue;
+      const id = directory ? directory.laestabOf(String(raw)) : String(raw).trim();
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+  }
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const [id, n] of counts) if (n > bestCount) [best, bestCount] = [id, n];
+  return best;
+}
+
+export function trackerStatus(report: ValidationReport): string {
+  if (report.summary.errors > 0) return 'Errors: rows with errors left out';
+  if (report.summary.unexplainedQueries > 0) return 'Queries to explain';
+  return 'Ready to submit';
+}
+
+/**
+ * Folds outcomes into the tracker, the valid pupils, one summary per school and the city
+ * tables. `publish` applies disclosure control, for tables shown outside the LA.
+ */
+export function consolidate(
+  outcomes: Iterable<ReturnOutcome>,
+  options: { year: number; directory?: SchoolDirectory; publish?: boolean },
+): Consolidation {
+  const tracker: TrackerEntry[] = [];
+  const pupils: Consolidation['pupils'] = [];
+  const summaries: SchoolSummary[] = [];
+  for (const outcome of outcomes) {
+    if (outcome.kind === 'unreadable') {
+      tracker.push({ school: '', file: outcome.file, rows: 0, errors: 0, queries: 0, status: 'Unreadable', reason: outcome.reason });
+      continue;
+    }
+    const school = returnSchool(outcome.ret, options.directory) ?? '';
+    const valid = validPupils(outcome.ret, outcome.report);
+    for (const p of valid) pupils.push({ ...p, sourceSchool: school, ...(outcome.file ? { sourceFile: outcome.file } : {}) });
+    summaries.push(schoolSummary(school, options.year, valid));
+    tracker.push({
+      school,
+      schoolName: options.directory?.find(school)?.name,
+      file: outcome.file,
+      rows: outcome.report.summary.rows,
+      errors: outcome.report.summary.errors,
+      queries: outcome.report.summary.queries,
+      status: trackerStatus(outcome.report),
+    });
+  }
+  const raw = cityRollup(summaries, [...CONSOLIDATED_DIMENSIONS], { directory: options.directory });
+  const tables = options.publish ? raw.map((t) => disclosureControl(t)) : raw;
+  return { tracker, pupils, summaries, tables };
+}

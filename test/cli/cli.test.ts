@@ -1,0 +1,167 @@
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
+import { main, type Io } from '../../cli/main';
+import { generateSamples, type GeneratedSamples } from '../../samples/generate';
+import { TRANSITION_COLUMNS, SHEET_LAYOUT } from '../../shared/transition/layout';
+import { validationReportSchema } from '../../shared/transition/schema';
+
+const run = promisify(execFile);
+const BIN = path.resolve(__dirname, '../../bin/goodstart.js');
+
+function capture(): Io & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return { out: (t) => void (out += t), err: (t) => void (err += t), stdout: () => out, stderr: () => err };
+}
+
+let dir: string;
+let samples: GeneratedSamples;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'goodstart-cli-'));
+  samples = await generateSamples(path.join(dir, 'samples'), { seed: 7, primaries: 6, secondaries: 3, year: 2027 });
+});
+
+afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+describe('goodstart template', () => {
+  it('writes the transition workbook with the layout headers in row 9 and the year in A4', async () => {
+    const io = capture();
+    const out = path.join(dir, 'template.xlsx');
+    expect(await main(['template', '--out', out, '--year', '2027'], io)).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await fs.readFile(out));
+    const ws = wb.getWorksheet(SHEET_LAYOUT.sheetName);
+    expect(ws).toBeDefined();
+    expect(ws?.getCell(SHEET_LAYOUT.yearCell).value).toBe(2027);
+    for (const c of TRANSITION_COLUMNS) expect(String(ws?.getCell(`${c.letter}${SHEET_LAYOUT.headerRow}`).value)).toBe(c.header);
+    expect(wb.worksheets.every((w) => w.state === 'visible')).toBe(true);
+  });
+
+  it('refuses to overwrite an existing file without --force, leaving it untouched', async () => {
+    const out = path.join(dir, 'keep.xlsx');
+    await fs.writeFile(out, 'precious');
+    const io = capture();
+    expect(await main(['template', '--out', out], io)).toBe(2);
+    expect(io.stderr()).toMatch(/already exists/);
+    expect(await fs.readFile(out, 'utf8')).toBe('precious');
+  });
+
+  it('explains a missing --out in one line', async () => {
+    const io = capture();
+    expect(await main(['template'], io)).toBe(2);
+    expect(io.stderr().trim().split('\n')).toHaveLength(1);
+    expect(io.stderr()).toMatch(/--out/);
+  });
+});
+
+describe('goodstart validate', () => {
+  it('exits 0 for a clean sample return and reports it ready to submit', async () => {
+    const io = capture();
+    expect(await main(['validate', samples.workbooks[0] as string], io)).toBe(0);
+    expect(io.stdout()).toMatch(/0 errors/);
+  });
+
+  it('exits 1 and lists each error as rule · severity · cell · message · fix', async () => {
+    const io = capture();
+    expect(await main(['validate', samples.errorsWorkbook], io)).toBe(1);
+    const lines = io.stdout().trim().split('\n');
+    const issueLines = lines.filter((l) => /^GS\d{4}Q? · /.test(l));
+    expect(issueLines.length).toBeGreaterThan(3);
+    for (const l of issueLines) expect(l.split(' · ').length).toBeGreaterThanOrEqual(5);
+    expect(issueLines.some((l) => /^GS1\d{3} · error · ('[^']+'!)?[A-Z]{1,2}\d+ · /.test(l))).toBe(true);
+  });
+
+  it('prints a machine-readable report with --json', async () => {
+    const io = capture();
+    expect(await main(['validate', samples.errorsWorkbook, '--json'], io)).toBe(1);
+    const report = validationReportSchema.parse(JSON.parse(io.stdout()));
+    expect(report.errors.length).toBeGreaterThan(0);
+    for (const issue of [...report.errors, ...report.queries]) {
+      expect(issue.cell).toBe(`${issue.column}${issue.row}`);
+      expect(['error', 'query']).toContain(issue.severity);
+    }
+    expect(report.summary.errors).toBe(report.errors.length);
+  });
+
+  it.each([
+    ['a text file', 'hello, this is not a workbook\n'],
+    ['a truncated zip', 'PK\u0003\u0004\u0014\u0000\u0000\u0000'],
+  ])('exits 2 with a one-line reason for %s', async (_, content) => {
+    const file = path.join(dir, `bad-${content.length}.xlsx`);
+    await fs.writeFile(file, content, 'latin1');
+    const io = capture();
+    expect(await main(['validate', file], io)).toBe(2);
+    expect(io.stderr().trim().split('\n')).toHaveLength(1);
+    expect(io.stderr()).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+
+  it('exits 2 for a file over the size cap without reading it', async () => {
+    const file = path.join(dir, 'huge.xlsx');
+    const handle = await fs.open(file, 'w');
+    await handle.truncate(6 * 1024 * 1024);
+    await handle.close();
+    const io = capture();
+    expect(await main(['validate', file], io)).toBe(2);
+    expect(io.stderr()).toMatch(/limit/);
+  });
+});
+
+describe('goodstart consolidate', () => {
+  it('writes Pupils, Tracker and summary sheets and skips a bad file without stopping', async () => {
+    const folder = path.join(dir, 'returns');
+    await fs.mkdir(folder, { recursive: true });
+    for (const f of samples.workbooks) await fs.copyFile(f, path.join(folder, path.basename(f)));
+    await fs.writeFile(path.join(folder, 'zz-broken.xlsx'), 'not a workbook');
+    const out = path.join(dir, 'city.xlsx');
+    const io = capture();
+    const code = await main(['consolidate', folder, '--out', out, '--json'], io);
+    expect(code).toBe(1);
+    const summary = JSON.parse(io.stdout()) as { files: number; unreadable: number; pupils: number };
+    expect(summary.files).toBe(samples.workbooks.length + 1);
+    expect(summary.unreadable).toBe(1);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await fs.readFile(out));
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names).toEqual(expect.arrayContaining(['Pupils', 'Tracker']));
+    expect(names.length).toBeGreaterThanOrEqual(6);
+    expect(wb.getWorksheet('Pupils')?.actualRowCount).toBe(summary.pupils + 1);
+    expect(wb.worksheets.every((w) => w.state === 'visible')).toBe(true);
+  });
+});
+
+describe('goodstart fn', () => {
+  it('evaluates TOOLKIT.SUPPORT for a pupil at Y4.1 in Year 6', async () => {
+    const io = capture();
+    expect(await main(['fn', 'TOOLKIT.SUPPORT', 'Y4.1', '6'], io)).toBe(0);
+    expect(io.stdout().trim()).toBe('Targeted');
+  });
+
+  it('prints the Excel error and its message, exit 1, for bad input', async () => {
+    const io = capture();
+    expect(await main(['fn', 'TOOLKIT.GAP', 'Y9.9', '6'], io)).toBe(1);
+    expect(io.stdout().trim()).toBe('#VALUE!');
+    expect(io.stderr()).toMatch(/band/i);
+  });
+
+  it('rejects an unknown function name and lists the real ones', async () => {
+    const io = capture();
+    expect(await main(['fn', 'NOPE.NOTHING'], io)).toBe(2);
+    expect(io.stderr()).toMatch(/TOOLKIT\.BAND/);
+  });
+});
+
+describe('the installed goodstart binary', () => {
+  it('runs through npx-style invocation with the documented exit codes', async () => {
+    const ok = await run(process.execPath, [BIN, 'fn', 'SEND.NEEDAREA', 'ASD']);
+    expect(ok.stdout.trim()).toBe('Communication and Interaction');
+    await expect(run(process.execPath, [BIN, 'validate', samples.errorsWorkbook])).rejects.toMatchObject({ code: 1 });
+    await expect(run(process.execPath, [BIN, 'validate', path.join(dir, 'missing.xlsx')])).rejects.toMatchObject({ code: 2 });
+  });
+});
