@@ -1,0 +1,134 @@
+/**
+ * Gap to the expected band, level of support and rate of progress on the toolkit continuum:
+ * `TOOLKIT.GAP`, `TOOLKIT.SUPPORT` and `TOOLKIT.PROGRESS` in the add-in.
+ */
+import type { SupportLevel } from '../codes';
+import { DomainInputError } from '../errors';
+import { BANDS, bandAt, bandIndex } from './continuum';
+
+/**
+ * (design) Support level from the gap to the expected band, in bands (Good Start domain brief):
+ * gap ≤ 1 Universal, 2–4 Targeted, ≥ 5 Specialist. Specialist too when a pupil on targeted
+ * support gained fewer than 2 bands in 12 months.
+ */
+export const SUPPORT_THRESHOLDS = {
+  /** Largest gap still met by quality-first teaching. */
+  universalMaxGap: 1,
+  /** Largest gap for targeted support; anything wider is specialist. */
+  targetedMaxGap: 4,
+  /** Fewer bands than this in 12 months, despite targeted support, makes support specialist. */
+  minBandsGainedIn12Months: 2,
+} as const;
+
+/**
+ * PSS's measure of progress: 2 bands a year holds the gap to peers, 3 bands starts to close it.
+ * (design) Taken pro rata for periods other than 12 months.
+ */
+export const PROGRESS_BANDS_PER_12_MONTHS = { holding: 2, accelerated: 3 } as const;
+
+export type YearGroup = 'N' | 'R' | '1' | '2' | '3' | '4' | '5' | '6';
+export type ProgressRate = 'Widening' | 'Holding' | 'Accelerated';
+
+const YEAR_GROUPS: readonly YearGroup[] = ['N', 'R', '1', '2', '3', '4', '5', '6'];
+
+/**
+ * A year group as the toolkit knows it. Accepts N, R, 0 (the national curriculum's year 0 is
+ * Reception), 1–6 as numbers or text, and "Y6" / "Year 6". The continuum ends at Year 6, so
+ * Year 7 and above are not accepted.
+ */
+export function parseYearGroup(yearGroup: unknown): YearGroup {
+  const text =
+    typeof yearGroup === 'number' || typeof yearGroup === 'string' ? String(yearGroup).trim().toUpperCase() : '';
+  const bare = text.replace(/^(YEAR|Y)\s*/, '');
+  const normal = bare === '0' ? 'R' : bare;
+  const found = YEAR_GROUPS.find((y) => y === normal);
+  if (found === undefined) {
+    throw new DomainInputError(
+      'invalidValue',
+      `year group "${String(yearGroup ?? '')}" is not on the toolkit continuum: use N, R or 1–6`,
+    );
+  }
+  return found;
+}
+
+/** The continuum index of a band label, or invalidValue naming the argument. */
+export function parseBand(band: unknown, argument = 'band'): number {
+  const index = typeof band === 'string' ? bandIndex(band) : undefined;
+  if (index === undefined) {
+    throw new DomainInputError(
+      'invalidValue',
+      `${argument} "${String(band ?? '')}" is not a toolkit band: use Pre-N.1 or ${BANDS[0]} … ${BANDS[BANDS.length - 1]}`,
+    );
+  }
+  return index;
+}
+
+/**
+ * The band a pupil in this year group is expected to be working in now: `Y.1`, e.g. Y6.1 in
+ * Year 6, N.1 in Nursery.
+ *
+ * (design) The continuum expects `Y.2` at the *end* of year Y, and a return is made during
+ * the year, while the pupil is still working through year Y's bands. So the pupil's
+ * benchmark is the band at the start of the year, `Y.1`: a Year 6 pupil at Y4.1 is 4 bands
+ * behind (Targeted), not 5. Judging against `Y.2` would call every pupil one band behind
+ * until the summer term.
+ */
+export function expectedBand(yearGroup: unknown): string {
+  const year = parseYearGroup(yearGroup);
+  const label = year === 'N' || year === 'R' ? `${year}.1` : `Y${year}.1`;
+  return label;
+}
+
+/** Bands between a pupil's band and the expected band for the year group, floored at 0 (ahead is 0). */
+export function bandGap(band: unknown, yearGroup: unknown): number {
+  const have = parseBand(band);
+  const expected = parseBand(expectedBand(yearGroup), 'expected band');
+  return Math.max(0, expected - have);
+}
+
+/**
+ * Level of support from the gap to the expected band (see `SUPPORT_THRESHOLDS`).
+ *
+ * (design) Slow progress (fewer than 2 bands gained in 12 months) escalates Targeted to
+ * Specialist only: it is the "despite targeted support" case. A pupil within a band of
+ * expected stays Universal.
+ */
+export function supportLevel(band: unknown, yearGroup: unknown, bandsGained12m?: number | null): SupportLevel {
+  const gap = bandGap(band, yearGroup);
+  if (bandsGained12m !== undefined && bandsGained12m !== null && !Number.isFinite(bandsGained12m)) {
+    throw new DomainInputError('invalidValue', `bands gained in 12 months must be a number; got ${String(bandsGained12m)}`);
+  }
+  if (gap <= SUPPORT_THRESHOLDS.universalMaxGap) return 'Universal';
+  if (gap > SUPPORT_THRESHOLDS.targetedMaxGap) return 'Specialist';
+  if (
+    bandsGained12m !== undefined &&
+    bandsGained12m !== null &&
+    bandsGained12m < SUPPORT_THRESHOLDS.minBandsGainedIn12Months
+  ) {
+    return 'Specialist';
+  }
+  return 'Targeted';
+}
+
+/**
+ * Whether progress from one band to another over some months widens, holds or closes the gap
+ * to peers: at least 2 bands per 12 months holds it, at least 3 is accelerated, pro rata.
+ */
+export function bandProgress(fromBand: unknown, toBand: unknown, months: number): ProgressRate {
+  const from = parseBand(fromBand, 'from band');
+  const to = parseBand(toBand, 'to band');
+  if (!Number.isFinite(months) || months <= 0) {
+    throw new DomainInputError('invalidValue', `months must be a number above 0; got ${String(months)}`);
+  }
+  const gained = to - from;
+  const perMonth = (bands: number) => (bands * months) / 12;
+  // Tolerance so that e.g. 1 band in 6 months counts as holding exactly.
+  if (gained + 1e-9 >= perMonth(PROGRESS_BANDS_PER_12_MONTHS.accelerated)) return 'Accelerated';
+  if (gained + 1e-9 >= perMonth(PROGRESS_BANDS_PER_12_MONTHS.holding)) return 'Holding';
+  return 'Widening';
+}
+
+/** The canonical spelling of a band label (e.g. "y4.1" → "Y4.1"). */
+export function canonicalBand(band: unknown): string {
+  return bandAt(parseBand(band)) ?? String(band);
+}
