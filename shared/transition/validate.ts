@@ -1,0 +1,251 @@
+/**
+ * Census-style validation of a transition return. Pure: the CLI, the API and the task
+ * pane all call this one function and get the same rule ids and cell references.
+ *
+ * Cell-level checks come from the layout table (type, codes, caps, required); row rules
+ * below carry the census logic between columns. Rule ids, titles and fixes live in
+ * `rules.ts`.
+ */
+import { laestabInText, type SchoolDirectory } from '../schools';
+import { bandIndex, BANDS } from '../toolkit/continuum';
+import { isTemporaryUpn, upnCheckLetter, upnProblem } from '../upn';
+import { columnByKey, type ColumnKey, SHEET_LAYOUT, TRANSITION_COLUMNS } from './layout';
+import { isBlank, parseRow, type ParsedValue } from './normalise';
+import { ruleById, VALIDATION_THRESHOLDS, type ValidationThresholds } from './rules';
+import type { QueryExplanation, SheetInput, TransitionReturn, ValidationIssue, ValidationReport } from './schema';
+
+export interface ValidateOptions {
+  /** With a directory, feeder primaries and receiving secondaries must be known schools. */
+  directory?: SchoolDirectory;
+  /** The transfer year the return is for; A4 must match it. */
+  year?: number;
+  /** The submitting primary (LAESTAB): every row's feeder primary must be this school. */
+  school?: string;
+  thresholds?: Partial<ValidationThresholds>;
+}
+
+const DAY = 86_400_000;
+
+/** The Year 6 cohort transferring in September `year`: born 1 Sep (year−12) to 31 Aug (year−11). */
+export function cohortDates(year: number): { from: string; to: string } {
+  return { from: `${year - 12}-09-01`, to: `${year - 11}-08-31` };
+}
+
+const isoDay = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / DAY;
+const ukDate = (iso: string): string => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+
+type Values = Partial<Record<ColumnKey, ParsedValue>>;
+
+interface RowContext {
+  sheet: SheetInput;
+  row: number;
+  values: Values;
+  /** Keys of the cells that failed to parse: row rules skip them. */
+  failed: Set<ColumnKey>;
+  year: number | null;
+  thresholds: ValidationThresholds;
+}
+
+type Emit = (rule: string, key: ColumnKey, message: string) => void;
+
+const code = (v: ParsedValue | undefined): string | null => (typeof v === 'string' ? v : null);
+const cwtCode = (v: ParsedValue | undefined): string | null =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? v.code : null;
+
+/**
+ * Rules across columns. Each reads parsed values only, so a cell that is already in
+ * error (wrong code, not a number) raises that one error and nothing that follows from it.
+ */
+const ROW_RULES: ReadonlyArray<(ctx: RowContext, emit: Emit) => void> = [
+  // UPN form and check letter (DfE).
+  ({ values, failed }, emit) => {
+    const upn = code(values.upn);
+    if (upn === null || failed.has('upn')) return;
+    const problem = upnProblem(upn);
+    if (problem === 'length' || problem === 'format') emit('GS1010', 'upn', `The UPN has ${upn.length} characters or a character out of place; a UPN is a check letter and 12 digits (the last may be a letter).`);
+    else if (problem === 'checkLetter') emit('GS1011', 'upn', `The check letter should be ${upnCheckLetter(upn.slice(1)) ?? '?'} for the rest of this UPN.`);
+    else if (isTemporaryUpn(upn)) emit('GS2090Q', 'upn', 'This is a temporary UPN.');
+  },
+  // Date of birth against the Y6 cohort.
+  ({ values, year, thresholds }, emit) => {
+    const dob = code(values.dob);
+    if (dob === null || year === null) return;
+    const { from, to } = cohortDates(year);
+    const before = isoDay(from) - isoDay(dob);
+    const after = isoDay(dob) - isoDay(to);
+    const outside = Math.max(before, after);
+    if (outside <= 0) return;
+    const where = `${outside} day${outside === 1 ? '' : 's'} ${before > 0 ? 'before' : 'after'} the Year 6 cohort (${ukDate(from)} to ${ukDate(to)})`;
+    if (outside > thresholds.cohortToleranceDays) emit('GS1020', 'dob', `The date of birth is ${where}.`);
+    else emit('GS2020Q', 'dob', `The date of birth is ${where}.`);
+  },
+  // SEN need (DfE census).
+  ({ values }, emit) => {
+    const provision = code(values.senProvision);
+    const primary = code(values.primaryNeed);
+    const secondary = code(values.secondaryNeed);
+    if (provision === 'E' || provision === 'K') {
+      // A need in the secondary column only is most likely in the wrong column: say that.
+      if (primary === null && secondary !== null) emit('GS1034', 'secondaryNeed', 'A secondary need is recorded without a primary need.');
+      else if (primary === null && !isKnownFailure(values, 'primaryNeed')) emit('GS1030', 'primaryNeed', `SEN provision is ${provision}, so the primary need is required.`);
+    } else if (provision === 'N' && (primary !== null || secondary !== null)) {
+      emit('GS1031', primary !== null ? 'primaryNeed' : 'secondaryNeed', 'SEN provision is N but a need is recorded.');
+    }
+    // DfE census: NSA only with K.
+    if (primary === 'NSA' && provision !== null && provision !== 'K') emit('GS1033', 'primaryNeed', `NSA is recorded with SEN provision ${provision}.`);
+    if (secondary !== null && primary === secondary) emit('GS1032', 'secondaryNeed', `The secondary need repeats the primary need (${primary}).`);
+  },
+  // Plans and provision.
+  ({ values }, emit) => {
+    const provision = code(values.senProvision);
+    const plan = code(values.planHeld);
+    const sen = provision === 'E' || provision === 'K';
+    if (sen && plan === null && !isKnownFailure(values, 'planHeld')) emit('GS1040', 'planHeld', `SEN provision is ${provision}, so plan held is required.`);
+    if (plan === 'EHCP' && provision !== null && provision !== 'E') emit('GS1041', 'planHeld', `EHCP is recorded but SEN provision is ${provision}.`);
+    if (provision === 'E' && plan !== null && plan !== 'EHCP') emit('GS2032Q', 'planHeld', `SEN provision is E but plan held is ${plan}.`);
+    if (sen && code(values.keyProvision) === null && !isKnownFailure(values, 'keyProvision')) emit('GS1050', 'keyProvision', `SEN provision is ${provision}, so key provision is required.`);
+  },
+  // Support level against provision.
+  ({ values }, emit) => {
+    const provision = code(values.senProvision);
+    const level = code(values.supportLevel);
+    if (provision === 'K' && level === 'Universal') emit('GS2030Q', 'supportLevel', 'SEN support (K) with a Universal support level.');
+    if (provision === 'N' && level === 'Specialist') emit('GS2033Q', 'supportLevel', 'Specialist support with SEN provision N.');
+    const agencies = values.externalAgencies;
+    if (provision === 'E' && (!Array.isArray(agencies) || agencies.length === 0)) emit('GS2031Q', 'externalAgencies', 'SEN provision is E but no external agencies are recorded.');
+    if (cwtCode(values.resourceBase) === 'Y' && provision !== null && provision !== 'E') emit('GS2070Q', 'resourceBase', `A resource base placement is recorded with SEN provision ${provision}.`);
+  },
+  // Toolkit bands far behind with no SEN.
+  ({ values, thresholds }, emit) => {
+    if (code(values.senProvision) !== 'N') return;
+    const last = BANDS.length; // bandIndex of Y6.2, the end-of-Year-6 band
+    for (const key of ['toolkitLiteracy', 'toolkitMaths'] as const) {
+      const band = code(values[key]);
+      const index = band === null ? undefined : bandIndex(band);
+      if (index !== undefined && last - index >= thresholds.toolkitGapQueryBands) {
+        emit('GS2040Q', key, `${band} is ${last - index} bands behind Y6.2, with SEN provision N.`);
+      }
+    }
+  },
+  // Attendance, suspensions, destination, consent.
+  ({ values, thresholds }, emit) => {
+    const attendance = values.attendance;
+    if (typeof attendance === 'number' && attendance < thresholds.attendanceQueryBelow) {
+      emit('GS2010Q', 'attendance', `Attendance is ${attendance}%, below ${thresholds.attendanceQueryBelow}%.`);
+    }
+    const suspensions = values.suspensions;
+    if (typeof suspensions === 'number' && suspensions > 0 && code(values.semhNotes) === null) {
+      emit('GS2080Q', 'semhNotes', `${suspensions} suspension${suspensions === 1 ? '' : 's'} recorded with no SEMH notes.`);
+    }
+    const destination = code(values.destinationConfirmed);
+    if (destination === 'N') emit('GS2050Q', 'destinationConfirmed', 'The destination is not confirmed yet.');
+    if (destination === 'Other school') emit('GS2050Q', 'destinationConfirmed', 'The pupil is going to another school.');
+    if (cwtCode(values.parentViews) === 'N') emit('GS2060Q', 'parentViews', 'Consent to share is N.');
+  },
+];
+
+/** True when the cell failed to parse: its own error is already reported. */
+function isKnownFailure(values: Values, key: ColumnKey): boolean {
+  return !(key in values);
+}
+
+function cellIssue(rule: string, sheet: string, row: number, key: ColumnKey, message: string): ValidationIssue {
+  const r = ruleById(rule);
+  const column = columnByKey(key);
+  const letter = column?.letter ?? 'A';
+  return { rule, severity: r.severity, sheet, row, column: letter, cell: `${letter}${row}`, field: key, message, fix: r.fix };
+}
+
+function headerIssue(rule: string, sheet: string, cell: string, message: string): ValidationIssue {
+  const r = ruleById(rule);
+  const m = /^([A-Z]+)(\d+)$/.exec(cell);
+  return { rule, severity: r.severity, sheet, row: Number(m?.[2] ?? 1), column: m?.[1] ?? 'A', cell, message, fix: r.fix };
+}
+
+const CELL_RULE: Record<string, string> = { required: 'GS1001', code: 'GS1002', length: 'GS1003', number: 'GS1004', date: 'GS1005', school: 'GS1070', upn: 'GS1010' };
+
+/** Validates a whole return. Issues come out in sheet, row and column order. */
+export function validateReturn(ret: TransitionReturn, options: ValidateOptions = {}): ValidationReport {
+  const thresholds: ValidationThresholds = { ...VALIDATION_THRESHOLDS, ...options.thresholds };
+  const { directory } = options;
+  const issues: ValidationIssue[] = [];
+  const firstSheet = ret.sheets[0]?.name ?? SHEET_LAYOUT.sheetName;
+
+  if (ret.year === null) {
+    issues.push(headerIssue('GS1090', firstSheet, SHEET_LAYOUT.yearCell, 'The transfer year is blank.'));
+  } else if (options.year !== undefined && ret.year !== options.year) {
+    issues.push(headerIssue('GS1090', firstSheet, SHEET_LAYOUT.yearCell, `The workbook is for transfer in ${ret.year}, but this return is for ${options.year}.`));
+  }
+  const year = ret.year ?? options.year ?? null;
+  const submitting = options.school !== undefined ? (directory?.laestabOf(options.school) ?? options.school) : undefined;
+
+  const seenUpn = new Map<string, { sheet: string; row: number }>();
+  let rows = 0;
+  for (const sheet of ret.sheets) {
+    const a7 = sheet.receivingSecondary?.trim() ?? '';
+    const secondary = a7 === '' ? undefined : laestabInText(a7);
+    if (!secondary) {
+      issues.push(headerIssue('GS1080', sheet.name, SHEET_LAYOUT.receivingCell, a7 === '' ? 'The receiving secondary is blank.' : 'A7 has no 7-digit LAESTAB.'));
+    } else if (directory && directory.find(secondary)?.phase !== 'secondary') {
+      issues.push(headerIssue('GS1081', sheet.name, SHEET_LAYOUT.receivingCell, `${secondary} is not a secondary school in the LA's directory.`));
+    }
+
+    for (const input of sheet.rows) {
+      if (TRANSITION_COLUMNS.every((c) => isBlank(input.values[c.key]))) continue;
+      rows++;
+      const { values, failures } = parseRow(input.values);
+      const failed = new Set<ColumnKey>();
+      const emit: Emit = (rule, key, message) => issues.push(cellIssue(rule, sheet.name, input.row, key, message));
+      for (const { column, parsed } of failures) {
+        failed.add(column.key);
+        // Safeguarding has its own rule: it must never hold narrative.
+        const rule = column.key === 'safeguarding' ? 'GS1060' : (CELL_RULE[parsed.reason] ?? 'GS1002');
+        emit(rule, column.key, column.key === 'safeguarding' ? 'Safeguarding must be Y or N only.' : `${column.header}: ${parsed.detail}.`);
+      }
+      for (const column of TRANSITION_COLUMNS) {
+        if (column.requirement === 'required' && !failed.has(column.key) && values[column.key] === null) {
+          emit('GS1001', column.key, `${column.header} is required.`);
+          failed.add(column.key);
+        }
+      }
+      const ctx: RowContext = { sheet, row: input.row, values, failed, year, thresholds };
+      for (const rule of ROW_RULES) rule(ctx, emit);
+
+      const feeder = code(values.feederPrimary);
+      if (feeder !== null) {
+        const known = directory?.find(feeder);
+        if (directory && (!known || known.phase !== 'primary')) emit('GS1071', 'feederPrimary', `${feeder} is not a primary school in the LA's directory.`);
+        else if (submitting !== undefined && (directory?.laestabOf(feeder) ?? feeder) !== submitting) {
+          emit('GS1072', 'feederPrimary', `The feeder primary is ${feeder}, but this return is from ${submitting}.`);
+        }
+      }
+      const upn = code(values.upn);
+      if (upn !== null && !failed.has('upn')) {
+        const first = seenUpn.get(upn);
+        if (first) emit('GS1012', 'upn', `The same UPN is on ${first.sheet === sheet.name ? `row ${first.row}` : `'${first.sheet}' row ${first.row}`}.`);
+        else seenUpn.set(upn, { sheet: sheet.name, row: input.row });
+      }
+    }
+  }
+  return report(issues, ret.sheets.length, rows, ret.explanations ?? []);
+}
+
+/** Splits issues into errors and queries, attaches explanations and sums up. */
+function report(issues: ValidationIssue[], sheets: number, rows: number, explanations: QueryExplanation[]): ValidationReport {
+  const explained = new Map(explanations.map((e) => [`${e.rule}\u0000${e.sheet}\u0000${e.cell}`, e.text.trim()]));
+  const errors: ValidationIssue[] = [];
+  const queries: ValidationIssue[] = [];
+  for (const issue of issues) {
+    if (issue.severity === 'error') errors.push(issue);
+    else {
+      const text = explained.get(`${issue.rule}\u0000${issue.sheet}\u0000${issue.cell}`);
+      queries.push(text ? { ...issue, explanation: text } : issue);
+    }
+  }
+  const unexplainedQueries = queries.filter((q) => q.explanation === undefined).length;
+  return {
+    errors,
+    queries,
+    summary: { sheets, rows, errors: errors.length, queries: queries.length, unexplainedQueries, canSubmit: errors.length === 0 && unexplainedQueries === 0 },
+  };
+}
