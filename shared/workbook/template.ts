@@ -1,0 +1,280 @@
+/**
+ * Writes the "Every Child Deserves a Good Start" transition workbook from the layout table:
+ * one transition sheet per receiving secondary, a visible Lists sheet behind the dropdowns,
+ * plain-English Instructions and a Query explanations sheet. Nothing is hidden and no cell
+ * holds a formula (ICO: hidden sheets of children's data have led to reprimands).
+ */
+import ExcelJS from 'exceljs';
+import type { Code } from '../codes';
+import {
+  FILLED_BY,
+  type FilledBy,
+  SHEET_LAYOUT,
+  TRANSITION_COLUMNS,
+  type TransitionColumn,
+  UNASSIGNED_COLUMNS,
+  allowedCodes,
+  columnLetter,
+  columnNumber,
+} from '../transition/layout';
+import type { CellValue, QueryExplanation, SheetInput } from '../transition/schema';
+import { escapeCell } from './escape';
+
+/** (design) Data rows that get dropdowns and input prompts: well above the largest Y6 cohort sent to one secondary. */
+export const TEMPLATE_INPUT_ROWS = 500;
+export const DATE_FORMAT = 'dd/mm/yyyy';
+const UNASSIGNED_WIDTH = 2;
+const EXPLANATION_HEADERS = ['Rule', 'Sheet', 'Cell', 'Explanation'] as const;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export interface TransitionWorkbookOptions {
+  /** The transfer year: the September the pupils start Year 7. */
+  year: number;
+  /** One per receiving secondary; defaults to one empty sheet. */
+  sheets?: SheetInput[];
+  /** Query explanations already recorded, written to the Query explanations sheet. */
+  explanations?: QueryExplanation[];
+}
+
+export async function writeTransitionWorkbook(opts: TransitionWorkbookOptions): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Good Start';
+  wb.created = new Date(0);
+  wb.modified = new Date(0);
+  const sheets = opts.sheets && opts.sheets.length > 0 ? opts.sheets : [{ name: SHEET_LAYOUT.sheetName, receivingSecondary: null, rows: [] }];
+
+  const lists = listRanges();
+  addInstructions(wb, opts.year);
+  for (const s of sheets) addTransitionSheet(wb, s, opts.year, lists);
+  addExplanations(wb, opts.explanations ?? []);
+  addLists(wb);
+  const buffer = await wb.xlsx.writeBuffer();
+  return new Uint8Array(buffer as ArrayBuffer);
+}
+
+/** A Date at UTC midnight for an ISO date, or undefined when the text is not one. */
+function isoToDate(s: string): Date | undefined {
+  const m = ISO_DATE.exec(s);
+  if (!m) return undefined;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCMonth() === Number(m[2]) - 1 ? d : undefined;
+}
+
+function cellValue(column: TransitionColumn, v: CellValue | undefined): ExcelJS.CellValue {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'string') {
+    if (column.type.kind === 'date') {
+      const d = isoToDate(v.trim());
+      if (d) return d;
+    }
+    return escapeCell(v);
+  }
+  return v;
+}
+
+/** exceljs supports worksheet data validations but its typings omit the collection. */
+function dataValidations(ws: ExcelJS.Worksheet): { add(address: string, v: ExcelJS.DataValidation): void } {
+  return (ws as unknown as { dataValidations: { add(address: string, v: ExcelJS.DataValidation): void } }).dataValidations;
+}
+
+/** Excel limits input prompts to 255 characters and titles to 32. */
+const clip = (s: string, n: number): string => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
+
+/** Column runs with the same filler, for the merged group row; column P breaks a run. */
+function groups(): Array<{ from: string; to: string; filledBy: FilledBy }> {
+  const out: Array<{ from: string; to: string; filledBy: FilledBy }> = [];
+  for (const c of TRANSITION_COLUMNS) {
+    const last = out[out.length - 1];
+    if (last && last.filledBy === c.filledBy && columnNumber(c.letter) === columnNumber(last.to) + 1) last.to = c.letter;
+    else out.push({ from: c.letter, to: c.letter, filledBy: c.filledBy });
+  }
+  return out;
+}
+
+const GROUP_FILL: Record<FilledBy, string> = {
+  secondary: 'FFDDEBF7',
+  'primary-june': 'FFE2EFDA',
+  'primary-july': 'FFFFF2CC',
+};
+
+function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number, lists: Map<string, string>): void {
+  const ws = wb.addWorksheet(s.name, {
+    views: [{ state: 'frozen', xSplit: 2, ySplit: SHEET_LAYOUT.headerRow, activeCell: `C${SHEET_LAYOUT.firstDataRow}` }],
+  });
+  for (const c of TRANSITION_COLUMNS) {
+    const col = ws.getColumn(c.letter);
+    col.width = c.width;
+    if (c.type.kind === 'date') col.numFmt = DATE_FORMAT;
+  }
+  for (const letter of UNASSIGNED_COLUMNS) ws.getColumn(letter).width = UNASSIGNED_WIDTH;
+
+  const title = ws.getCell(SHEET_LAYOUT.titleCell);
+  title.value = SHEET_LAYOUT.title;
+  title.font = { bold: true, size: 16 };
+  ws.getCell(SHEET_LAYOUT.subtitleCell).value = SHEET_LAYOUT.subtitle;
+  ws.getCell(SHEET_LAYOUT.yearLabelCell).value = 'Transfer year (the September the pupils start Year 7)';
+  ws.getCell(SHEET_LAYOUT.yearCell).value = year;
+  ws.getCell(SHEET_LAYOUT.receivingLabelCell).value = `Receiving secondary school: name and LAESTAB (${FILLED_BY.secondary.who.toLowerCase()}, ${FILLED_BY.secondary.when})`;
+  const receiving = ws.getCell(SHEET_LAYOUT.receivingCell);
+  receiving.value = s.receivingSecondary === null ? null : escapeCell(s.receivingSecondary);
+  for (const cell of [SHEET_LAYOUT.yearLabelCell, SHEET_LAYOUT.receivingLabelCell]) ws.getCell(cell).font = { bold: true };
+
+  for (const g of groups()) {
+    const cell = ws.getCell(`${g.from}${SHEET_LAYOUT.groupRow}`);
+    cell.value = `${FILLED_BY[g.filledBy].who}, ${FILLED_BY[g.filledBy].when}`;
+    cell.font = { bold: true };
+    cell.alignment = { horizontal: 'center', vertical: 'middle' };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: GROUP_FILL[g.filledBy] } };
+    if (g.from !== g.to) ws.mergeCells(`${g.from}${SHEET_LAYOUT.groupRow}:${g.to}${SHEET_LAYOUT.groupRow}`);
+  }
+
+  const header = ws.getRow(SHEET_LAYOUT.headerRow);
+  header.height = 45;
+  const lastRow = SHEET_LAYOUT.firstDataRow + TEMPLATE_INPUT_ROWS - 1;
+  for (const c of TRANSITION_COLUMNS) {
+    const cell = ws.getCell(`${c.letter}${SHEET_LAYOUT.headerRow}`);
+    cell.value = c.header;
+    cell.font = { bold: true };
+    cell.alignment = { wrapText: true, vertical: 'top' };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: GROUP_FILL[c.filledBy] } };
+    const prompt = { showInputMessage: true, promptTitle: clip(c.header, 32), prompt: clip(c.help, 255) };
+    const validations = dataValidations(ws);
+    // 'any' is Excel's "Any value" validation: it carries the input prompt without restricting the cell.
+    validations.add(cell.address, { type: 'any', ...prompt } as unknown as ExcelJS.DataValidation);
+
+    const list = lists.get(c.key);
+    if (list) {
+      const strict = c.type.kind === 'code';
+      validations.add(`${c.letter}${SHEET_LAYOUT.firstDataRow}:${c.letter}${lastRow}`, {
+        type: 'list',
+        allowBlank: true,
+        formulae: [list],
+        ...prompt,
+        showErrorMessage: true,
+        // Multiple codes, "Y: base name" and scores are typed over the list, so only single-code columns stop.
+        errorStyle: strict ? 'stop' : 'information',
+        errorTitle: clip(c.header, 32),
+        error: clip(strict ? `Choose one value from the list. ${c.help}` : `This is not one of the listed values; keep it only if it follows the rule. ${c.help}`, 255),
+      });
+    }
+  }
+
+  for (const r of s.rows) {
+    const row = ws.getRow(r.row);
+    for (const c of TRANSITION_COLUMNS) {
+      const v = cellValue(c, r.values[c.key as keyof typeof r.values]);
+      if (v !== null) row.getCell(c.letter).value = v;
+    }
+  }
+}
+
+/** The coded columns, each with its column on the Lists sheet. */
+function codedColumns(): Array<{ column: TransitionColumn; codes: readonly Code[]; letter: string }> {
+  const out: Array<{ column: TransitionColumn; codes: readonly Code[]; letter: string }> = [];
+  for (const column of TRANSITION_COLUMNS) {
+    const codes = allowedCodes(column);
+    if (codes && codes.length > 0) out.push({ column, codes, letter: columnLetter(out.length + 1) });
+  }
+  return out;
+}
+
+/** Each coded column's key → its list range on the Lists sheet, for the dropdowns. */
+function listRanges(): Map<string, string> {
+  return new Map(codedColumns().map(({ column, codes, letter }) => [column.key, `'${SHEET_LAYOUT.listsSheet}'!$${letter}$2:$${letter}$${codes.length + 1}`]));
+}
+
+/** One column per code list on a visible Lists sheet, headed by the column's header. */
+function addLists(wb: ExcelJS.Workbook): void {
+  const ws = wb.addWorksheet(SHEET_LAYOUT.listsSheet);
+  for (const { column: c, codes, letter } of codedColumns()) {
+    ws.getColumn(letter).width = Math.max(12, Math.min(40, c.header.length + 2));
+    const head = ws.getCell(`${letter}1`);
+    head.value = c.header;
+    head.font = { bold: true };
+    codes.forEach((code, i) => {
+      ws.getCell(`${letter}${i + 2}`).value = escapeCell(code.code);
+    });
+  }
+  ws.views = [{ state: 'frozen', ySplit: 1 }];
+}
+
+function addInstructions(wb: ExcelJS.Workbook, year: number): void {
+  const ws = wb.addWorksheet(SHEET_LAYOUT.instructionsSheet);
+  ws.getColumn('A').width = 14;
+  ws.getColumn('B').width = 40;
+  ws.getColumn('C').width = 30;
+  ws.getColumn('D').width = 90;
+  const lines: Array<Array<string>> = [
+    [`${SHEET_LAYOUT.title}: how to fill this workbook`],
+    [`Transfer year: September ${year}. One transition sheet per receiving secondary school.`],
+    [],
+    ['Who fills what, and by when'],
+    ...(Object.keys(FILLED_BY) as FilledBy[]).map((k) => {
+      const letters = TRANSITION_COLUMNS.filter((c) => c.filledBy === k).map((c) => c.letter);
+      const extra = k === 'secondary' ? ` and cell ${SHEET_LAYOUT.receivingCell} (the receiving school)` : '';
+      return [`${FILLED_BY[k].who}, ${FILLED_BY[k].when}: columns ${ranges(letters)}${extra}.`];
+    }),
+    [`Column ${UNASSIGNED_COLUMNS.join(', ')} is not used: leave it empty.`],
+    [`Pupil rows start at row ${SHEET_LAYOUT.firstDataRow}. Type or paste values only: no formulas, no hidden rows, columns or sheets.`],
+    ['Safeguarding and medical columns are Y/N flags only. Never write details there: share them through your usual secure route.'],
+    [],
+    ['How checks and queries work'],
+    ['Errors break a data rule (for example a missing UPN) and must be fixed before the return can be submitted.'],
+    ['Queries flag something unusual (for example attendance below 90%). Either fix the value, or write an explanation'],
+    [`on the '${SHEET_LAYOUT.explanationsSheet}' sheet: the rule id (e.g. GS2010Q), the sheet name, the cell (e.g. Z12) and why the value is right.`],
+    [`The dropdown lists come from the '${SHEET_LAYOUT.listsSheet}' sheet. Where a column allows several codes or extra text, type over the list.`],
+    [],
+    ['Column', 'Heading', 'Filled by', 'What to enter'],
+    ...TRANSITION_COLUMNS.map((c) => [
+      c.letter,
+      c.header,
+      `${FILLED_BY[c.filledBy].who}, ${FILLED_BY[c.filledBy].when}`,
+      `${c.requirement === 'required' ? 'Required. ' : c.requirement === 'conditional' ? `Required ${'condition' in c ? String(c.condition) : 'in some cases'}. ` : 'Optional. '}${c.help}`,
+    ]),
+  ];
+  lines.forEach((cells, i) => {
+    const row = ws.getRow(i + 1);
+    cells.forEach((v, j) => {
+      row.getCell(j + 1).value = escapeCell(v);
+    });
+  });
+  ws.getCell('A1').font = { bold: true, size: 14 };
+  for (const r of [4, 10]) ws.getCell(`A${r}`).font = { bold: true };
+  const tableHeader = ws.getRow(lines.findIndex((l) => l[0] === 'Column') + 1);
+  tableHeader.font = { bold: true };
+}
+
+/** 'A','B','C','F' → 'A–C, F'. */
+function ranges(letters: string[]): string {
+  const out: string[] = [];
+  let start: string | undefined;
+  let prev: string | undefined;
+  const flush = (): void => {
+    if (start && prev) out.push(start === prev ? start : `${start}–${prev}`);
+  };
+  for (const l of letters) {
+    if (prev && columnNumber(l) === columnNumber(prev) + 1) prev = l;
+    else {
+      flush();
+      start = l;
+      prev = l;
+    }
+  }
+  flush();
+  return out.join(', ');
+}
+
+function addExplanations(wb: ExcelJS.Workbook, explanations: QueryExplanation[]): void {
+  const ws = wb.addWorksheet(SHEET_LAYOUT.explanationsSheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = [
+    { header: EXPLANATION_HEADERS[0], width: 10 },
+    { header: EXPLANATION_HEADERS[1], width: 20 },
+    { header: EXPLANATION_HEADERS[2], width: 8 },
+    { header: EXPLANATION_HEADERS[3], width: 80 },
+  ];
+  ws.getRow(1).font = { bold: true };
+  for (const e of explanations) ws.addRow([e.rule, e.sheet, e.cell, e.text].map((v) => escapeCell(v)));
+}
+
+export { EXPLANATION_HEADERS };
