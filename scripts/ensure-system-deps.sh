@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian packages the test suite needs, when they are missing:
+#   chromium        the browser test loads the built custom-functions bundle in it
+#   libxml2-utils   xmllint validates manifest.xml against the Office XSDs
+# Runs as npm's pretest step, so `npm ci && npm test` works on a fresh machine.
+set -e
+missing=""
+command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
+[ -z "$missing" ] && exit 0
+echo "ensure-system-deps: installing$missing from Debian's packages" >&2
+SUDO=""
+if [ "$(id -u)" != "0" ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo -n"; else
+    echo "ensure-system-deps: need root (or sudo) to install$missing; install them and run again" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "ensure-system-deps: done" >&2
