@@ -1,0 +1,165 @@
+import { ExcelError, excelError, toExcelError } from '../../addin/functions/excelError';
+import {
+  rbCostPerPlace,
+  rbCostPerPlaceRange,
+  rbPlaces,
+  rbSufficiency,
+  sendNeedArea,
+  sendUpnCheck,
+  sendUpnLetter,
+  toolkitBand,
+  toolkitGap,
+  toolkitProgress,
+  toolkitSupport,
+} from '../../addin/functions/functions';
+import { CUSTOM_FUNCTIONS, invokeCustomFunction } from '../../addin/functions/registry';
+import {
+  BUNDLED_SOURCE,
+  resetResourceBaseSource,
+  setDemandSource,
+  setResourceBaseSource,
+} from '../../addin/functions/resourceBaseSource';
+import { DomainInputError } from '../../shared/errors';
+import { makeUpn } from '../../shared/upn';
+
+const code = (v: unknown): string | undefined => (v instanceof ExcelError ? v.code : undefined);
+
+afterEach(() => resetResourceBaseSource());
+
+describe('cell errors outside Excel', () => {
+  it('map invalidValue to #VALUE! and notAvailable to #N/A, keeping the message', () => {
+    expect(excelError('invalidValue', 'why')).toMatchObject({ code: '#VALUE!', message: 'why' });
+    expect(toExcelError(new DomainInputError('notAvailable', 'offline'))).toMatchObject({ code: '#N/A', message: 'offline' });
+  });
+
+  it('rethrows errors that are not about the input', () => {
+    expect(() => toExcelError(new TypeError('bug'))).toThrow('bug');
+  });
+});
+
+describe('TOOLKIT functions', () => {
+  it('take a single cell as a 1×1 range', () => {
+    expect(toolkitSupport([['Y4.1']], [[6]])).toEqual([['Targeted']]);
+    expect(toolkitGap([['Y4.1']], [['6']])).toEqual([[4]]);
+  });
+
+  it('spill a column of pupils against one year group, blank for blank rows', () => {
+    const out = toolkitSupport([['Y6.1'], [''], ['Y3.1'], [null]], [[6]]);
+    expect(out).toEqual([['Universal'], [''], ['Specialist'], ['']]);
+  });
+
+  it('put a bad band in that pupil’s cell only', () => {
+    const out = toolkitGap([['Y4.1'], ['Y9.9']], [[6]]);
+    expect(out[0]).toEqual([4]);
+    expect(code(out[1]?.[0])).toBe('#VALUE!');
+  });
+
+  it('take bands gained as text', () => {
+    expect(toolkitSupport([['Y4.1']], [[6]], [['1']])).toEqual([['Specialist']]);
+  });
+
+  it('fail as a whole when the ranges differ in size', () => {
+    expect(() => toolkitGap([['Y4.1'], ['Y4.2']], [[6], [5], [4]])).toThrow(ExcelError);
+  });
+
+  it('band a class as a row that spills, with a bad grid failing the function', () => {
+    expect(toolkitBand([['', 'Amira', 'Ben'], ['N.1', 1, ''], ['N.1', 'S', '']])).toEqual([['N.1', 'Pre-N.1']]);
+    expect(() => toolkitBand([['Name', 1]])).toThrow(/no toolkit band labels/);
+    expect(code(toolkitBand([['N.1', 1, 'x']])[0]?.[1])).toBe('#VALUE!');
+  });
+
+  it('give progress pro rata', () => {
+    expect(toolkitProgress([['Y3.1']], [['Y3.2']], [['6']])).toEqual([['Holding']]);
+  });
+});
+
+describe('RB functions', () => {
+  it('give cost per place and places for the bundled dataset', async () => {
+    expect(await rbCostPerPlace()).toEqual([[10_990_995 / 659]]);
+    expect(await rbPlaces([['East'], ['North']], [['']])).toEqual([[291], [107]]);
+  });
+
+  it('give #N/A in the cell for a phase on the 2019-20 dataset', async () => {
+    const [[cell]] = (await rbPlaces(undefined, undefined, [['Primary']])) as [[unknown]];
+    expect(cell).toMatchObject({ code: '#N/A', message: 'the 2019-20 dataset has no primary/secondary split' });
+  });
+
+  it('use the source set after sign-in', async () => {
+    setResourceBaseSource({
+      dataset: BUNDLED_SOURCE.dataset,
+      demand: () => Promise.resolve([{ area: 'East', need: 'ASD', pupils: 60 }]),
+    });
+    expect(await rbSufficiency([['East']], [['ASD']])).toEqual([[-5]]);
+  });
+
+  it('reject sufficiency offline with #N/A rather than leaving the cell waiting', async () => {
+    await expect(rbSufficiency()).rejects.toMatchObject({ code: '#N/A', message: expect.stringMatching(/sign in/) });
+    setDemandSource(() => Promise.reject(new Error('network down')));
+    await expect(rbSufficiency()).rejects.toThrow('network down');
+  });
+
+  it('divide two ranges', () => {
+    expect(rbCostPerPlaceRange([[3000], [3000]], [[2], [4]])).toBe(1000);
+    expect(() => rbCostPerPlaceRange([[1]], [[1], [1]])).toThrow(ExcelError);
+  });
+});
+
+describe('SEND functions', () => {
+  const upn = makeUpn('330', '2001', '14', '001');
+
+  it('check UPNs and give check letters', () => {
+    // Changing the last digit changes the weighted sum by a multiple of 13, never of 23.
+    const wrongSerial = `${upn.slice(0, 12)}${upn.endsWith('1') ? '2' : '1'}`;
+    expect(sendUpnCheck([[upn], [wrongSerial], ['']])).toEqual([[true], [false], ['']]);
+    expect(sendUpnLetter([[upn.slice(1)], [upn]])).toEqual([[upn[0]], [upn[0]]]);
+    expect(code(sendUpnLetter([['12']])[0]?.[0])).toBe('#VALUE!');
+  });
+
+  it('give the area of need for a SEN code', () => {
+    expect(sendNeedArea([['asd'], ['MLD'], ['']])).toEqual([
+      ['Communication and Interaction'],
+      ['Cognition and Learning'],
+      [''],
+    ]);
+    expect(code(sendNeedArea([['XYZ']])[0]?.[0])).toBe('#VALUE!');
+  });
+});
+
+describe('invokeCustomFunction (goodstart fn)', () => {
+  it('lists every custom function', () => {
+    expect(Object.keys(CUSTOM_FUNCTIONS).sort()).toEqual([
+      'RB.COSTPERPLACE',
+      'RB.COSTPERPLACERANGE',
+      'RB.PLACES',
+      'RB.SUFFICIENCY',
+      'SEND.NEEDAREA',
+      'SEND.UPNCHECK',
+      'SEND.UPNLETTER',
+      'TOOLKIT.BAND',
+      'TOOLKIT.GAP',
+      'TOOLKIT.PROGRESS',
+      'TOOLKIT.SUPPORT',
+    ]);
+  });
+
+  it('unwraps a single cell: TOOLKIT.SUPPORT Y4.1 6 is Targeted', async () => {
+    expect(await invokeCustomFunction('TOOLKIT.SUPPORT', ['Y4.1', '6'])).toBe('Targeted');
+    expect(await invokeCustomFunction('SEND.NEEDAREA', ['ASD'])).toBe('Communication and Interaction');
+  });
+
+  it('returns the #VALUE! cell for TOOLKIT.GAP Y9.9 6, naming the band', async () => {
+    const v = await invokeCustomFunction('TOOLKIT.GAP', ['Y9.9', '6']);
+    expect(v).toMatchObject({ code: '#VALUE!', message: expect.stringMatching(/band/) });
+  });
+
+  it('reads JSON ranges, numbers and blanks', async () => {
+    expect(await invokeCustomFunction('TOOLKIT.BAND', ['[["N.1",1,0],["N.2",1,0]]', '80'])).toEqual([['N.2', 'Pre-N.1']]);
+    expect(await invokeCustomFunction('RB.PLACES', ['', 'Sensory/Physical'])).toBe(195);
+    expect(await invokeCustomFunction('RB.COSTPERPLACERANGE', ['[[100],[200]]', '[[1],[2]]'])).toBe(100);
+  });
+
+  it('throws a #VALUE! for missing arguments and a bad JSON range', async () => {
+    await expect(invokeCustomFunction('TOOLKIT.GAP', ['Y4.1'])).rejects.toMatchObject({ code: '#VALUE!' });
+    await expect(invokeCustomFunction('TOOLKIT.BAND', ['[[oops'])).rejects.toMatchObject({ code: '#VALUE!' });
+  });
+});
