@@ -29,8 +29,8 @@ const EXPLANATION_HEADERS = ['Rule', 'Sheet', 'Cell', 'Explanation'] as const;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export interface TransitionWorkbookOptions {
-  /** The transfer year: the September the pupils start Year 7. */
-  year: number;
+  /** The transfer year: the September the pupils start Year 7; null leaves A4 blank for the school to fill. */
+  year: number | null;
   /** One per receiving secondary; defaults to one empty sheet. */
   sheets?: SheetInput[];
   /** Query explanations already recorded, written to the Query explanations sheet. */
@@ -98,7 +98,7 @@ const GROUP_FILL: Record<FilledBy, string> = {
   'primary-july': 'FFFFF2CC',
 };
 
-function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number, lists: Map<string, string>): void {
+function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | null, lists: Map<string, string>): void {
   const ws = wb.addWorksheet(s.name, {
     views: [{ state: 'frozen', xSplit: 2, ySplit: SHEET_LAYOUT.headerRow, activeCell: `C${SHEET_LAYOUT.firstDataRow}` }],
   });
@@ -199,7 +199,7 @@ function addLists(wb: ExcelJS.Workbook): void {
   ws.views = [{ state: 'frozen', ySplit: 1 }];
 }
 
-function addInstructions(wb: ExcelJS.Workbook, year: number): void {
+function addInstructions(wb: ExcelJS.Workbook, year: number | null): void {
   const ws = wb.addWorksheet(SHEET_LAYOUT.instructionsSheet);
   ws.getColumn('A').width = 14;
   ws.getColumn('B').width = 40;
@@ -207,7 +207,7 @@ function addInstructions(wb: ExcelJS.Workbook, year: number): void {
   ws.getColumn('D').width = 90;
   const lines: Array<Array<string>> = [
     [`${SHEET_LAYOUT.title}: how to fill this workbook`],
-    [`Transfer year: September ${year}. One transition sheet per receiving secondary school.`],
+    [`Transfer year: ${year === null ? `see cell ${SHEET_LAYOUT.yearCell} of each transition sheet` : `September ${year}`}. One transition sheet per receiving secondary school.`],
     [],
     ['Who fills what, and by when'],
     ...(Object.keys(FILLED_BY) as FilledBy[]).map((k) => {

@@ -1,0 +1,183 @@
+/**
+ * The city's consolidated workbook for LA officers: About, Pupils, Tracker and one sheet
+ * per published count table. It holds special-category data about children, so nothing in
+ * it is hidden, no cell holds a formula, and every text value is escaped against formula
+ * injection (it will be filtered, copied and re-exported).
+ */
+import ExcelJS from 'exceljs';
+import { TRANSITION_COLUMNS } from '../transition/layout';
+import type { PupilRow } from '../transition/schema';
+import type { CountTable, PublishedCell } from '../aggregate/table';
+import { escapeCell } from './escape';
+import { DATE_FORMAT } from './template';
+
+export interface TrackerEntry {
+  /** LAESTAB of the submitting primary, or '' when it could not be told. */
+  school: string;
+  schoolName?: string;
+  file?: string;
+  rows: number;
+  errors: number;
+  queries: number;
+  status: string;
+  /** Why a file could not be read, in one line. */
+  reason?: string;
+}
+
+export type ConsolidatedPupil = PupilRow & { sourceSchool: string; sourceFile?: string };
+
+export interface ConsolidatedWorkbookOptions {
+  year: number;
+  /** ISO timestamp of the run. */
+  generatedAt: string;
+  pupils: ConsolidatedPupil[];
+  tracker: TrackerEntry[];
+  tables: CountTable[];
+}
+
+export const CONSOLIDATED_SHEETS = { about: 'About', pupils: 'Pupils', tracker: 'Tracker' } as const;
+/** Excel's limit on sheet-name length and the characters it refuses in one. */
+const SHEET_NAME_MAX = 31;
+const SHEET_NAME_BAD = /[[\]:*?/\\]/g;
+
+type Out = string | number | Date | null;
+
+const text = (v: Out): ExcelJS.CellValue => escapeCell(v);
+
+export async function writeConsolidatedWorkbook(opts: ConsolidatedWorkbookOptions): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Good Start';
+  const used = new Set<string>(Object.values(CONSOLIDATED_SHEETS).map((n) => n.toLowerCase()));
+  const tableSheets = opts.tables.map((t) => ({ table: t, name: uniqueSheetName(t.title, used) }));
+
+  addAbout(wb, opts, tableSheets);
+  addPupils(wb, opts.pupils);
+  addTracker(wb, opts.tracker);
+  for (const { table, name } of tableSheets) addTable(wb, table, name);
+
+  const buffer = await wb.xlsx.writeBuffer();
+  return new Uint8Array(buffer as ArrayBuffer);
+}
+
+/** A legal, unique sheet name for a table title: ≤ 31 characters, none of []:*?/\, not starting or ending with '. */
+export function uniqueSheetName(title: string, used: Set<string>): string {
+  const base = title.replace(SHEET_NAME_BAD, '-').replace(/^'+|'+$/g, '').replace(/\s+/g, ' ').trim() || 'Table';
+  let name = base.slice(0, SHEET_NAME_MAX).trim();
+  for (let n = 2; used.has(name.toLowerCase()); n++) {
+    const suffix = ` (${n})`;
+    name = `${base.slice(0, SHEET_NAME_MAX - suffix.length).trim()}${suffix}`;
+  }
+  used.add(name.toLowerCase());
+  return name;
+}
+
+function addAbout(wb: ExcelJS.Workbook, opts: ConsolidatedWorkbookOptions, tables: Array<{ table: CountTable; name: string }>): void {
+  const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.about);
+  ws.getColumn('A').width = 120;
+  const controlled = tables.filter((t) => t.table.disclosureControlled).map((t) => t.name);
+  const open = tables.filter((t) => !t.table.disclosureControlled).map((t) => t.name);
+  const lines = [
+    'Good Start: city-wide Year 6 to Year 7 transition returns (consolidated)',
+    `Transfer year: September ${opts.year}.`,
+    `Generated: ${opts.generatedAt}.`,
+    `${opts.pupils.length} pupils from ${opts.tracker.length} files. The Tracker sheet lists every file read, its errors and queries, and any file that could not be read.`,
+    'Pupil rows with errors are left out of the Pupils sheet and the tables until the school fixes them.',
+    '',
+    "This workbook contains special-category personal data about children (SEND, health, safeguarding flags). Handle it under the council's data protection policy:",
+    'store it only in approved locations, share it only with people who need it for transition planning, never email it unencrypted, and delete it when it is no longer needed.',
+    '',
+    controlled.length > 0
+      ? `Disclosure-controlled tables (counts of 1 to 4 shown as c, with secondary suppression): ${controlled.join(', ')}.`
+      : 'No table in this workbook is disclosure-controlled: do not publish or share the tables outside the LA.',
+    ...(open.length > 0 && controlled.length > 0 ? [`Tables with unsuppressed counts, for LA use only: ${open.join(', ')}.`] : []),
+  ];
+  lines.forEach((l, i) => {
+    ws.getCell(`A${i + 1}`).value = text(l);
+  });
+  ws.getCell('A1').font = { bold: true, size: 14 };
+}
+
+/** A validated value back in the form a person types it: "Y: base name", "PSS, EPS", a date. */
+function readable(p: ConsolidatedPupil, key: string): Out {
+  switch (key) {
+    case 'dob': {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(p.dob);
+      return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : p.dob;
+    }
+    case 'resourceBase':
+      return p.resourceBase === null ? null : withText(p.resourceBase.placement, p.resourceBase.base);
+    case 'externalAgencies':
+      return p.externalAgencies.length > 0 ? p.externalAgencies.join(', ') : null;
+    case 'parentViews':
+      return withText(p.parentViews.consent, p.parentViews.views);
+    case 'transitionPackage':
+      return withText(p.transitionPackage.package, p.transitionPackage.contact);
+    default: {
+      const v: unknown = (p as Record<string, unknown>)[key];
+      if (v === null || v === undefined) return null;
+      if (typeof v === 'number' || typeof v === 'string') return v;
+      return String(v);
+    }
+  }
+}
+
+const withText = (code: string, extra: string | null): string => (extra ? `${code}: ${extra}` : code);
+
+function addPupils(wb: ExcelJS.Workbook, pupils: ConsolidatedPupil[]): void {
+  const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.pupils, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
+  const columns: Array<{ header: string; width: number; value: (p: ConsolidatedPupil) => Out; date?: boolean }> = [
+    { header: 'Source school', width: 12, value: (p) => p.sourceSchool },
+    { header: 'Receiving secondary', width: 12, value: (p) => p.receivingSecondary },
+    ...TRANSITION_COLUMNS.map((c) => ({ header: c.header, width: c.width, value: (p: ConsolidatedPupil) => readable(p, c.key), date: c.type.kind === 'date' })),
+    { header: 'Source file', width: 30, value: (p) => p.sourceFile ?? null },
+    { header: 'Source sheet', width: 14, value: (p) => p.sheet },
+    { header: 'Source row', width: 8, value: (p) => p.row },
+  ];
+  ws.columns = columns.map((c) => ({ header: String(text(c.header)), width: c.width, ...(c.date ? { style: { numFmt: DATE_FORMAT } } : {}) }));
+  ws.getRow(1).font = { bold: true };
+  for (const p of pupils) ws.addRow(columns.map((c) => text(c.value(p))));
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+}
+
+function addTracker(wb: ExcelJS.Workbook, tracker: TrackerEntry[]): void {
+  const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.tracker, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const columns: Array<{ header: string; width: number; value: (t: TrackerEntry) => Out }> = [
+    { header: 'School (LAESTAB)', width: 14, value: (t) => t.school || null },
+    { header: 'School name', width: 30, value: (t) => t.schoolName ?? null },
+    { header: 'File', width: 36, value: (t) => t.file ?? null },
+    { header: 'Pupil rows', width: 10, value: (t) => t.rows },
+    { header: 'Errors', width: 8, value: (t) => t.errors },
+    { header: 'Queries', width: 8, value: (t) => t.queries },
+    { header: 'Status', width: 16, value: (t) => t.status },
+    { header: 'Reason', width: 80, value: (t) => t.reason ?? null },
+  ];
+  ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+  ws.getRow(1).font = { bold: true };
+  for (const t of tracker) ws.addRow(columns.map((c) => text(c.value(t))));
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+}
+
+function addTable(wb: ExcelJS.Workbook, t: CountTable, name: string): void {
+  const ws = wb.addWorksheet(name);
+  ws.getCell('A1').value = text(t.title);
+  ws.getCell('A1').font = { bold: true, size: 13 };
+  ws.getCell('A2').value = text(
+    t.disclosureControlled
+      ? 'Disclosure-controlled: c marks a count of 1 to 4, or a cell suppressed so that totals do not reveal one. Totals are computed from unrounded data.'
+      : 'Not disclosure-controlled: for LA use only; do not publish.',
+  );
+  const cell = (v: PublishedCell): ExcelJS.CellValue => v;
+  const header = ws.getRow(4);
+  header.values = [t.rowHeader, ...t.columns, 'Total'].map((v) => text(v));
+  header.font = { bold: true };
+  let r = 5;
+  for (const row of t.rows) {
+    ws.getRow(r++).values = [text(row.label), ...row.cells.map(cell), cell(row.total)];
+  }
+  const totals = ws.getRow(r);
+  totals.values = ['Total', ...t.columnTotals.map(cell), cell(t.grandTotal)];
+  totals.font = { bold: true };
+  ws.getColumn(1).width = Math.max(16, t.rowHeader.length + 2, ...t.rows.map((x) => Math.min(40, x.label.length + 2)));
+  for (let i = 2; i <= t.columns.length + 2; i++) ws.getColumn(i).width = 12;
+  ws.views = [{ state: 'frozen', xSplit: 1, ySplit: 4 }];
+}
