@@ -121,10 +121,10 @@ export function bandProgress(fromBand: unknown, toBand: unknown, months: number)
     throw new DomainInputError('invalidValue', `months must be a number above 0; got ${String(months)}`);
   }
   const gained = to - from;
-  const perMonth = (bands: number) => (bands * months) / 12;
+  const dueIn = (bandsPer12Months: number) => (bandsPer12Months * months) / 12;
   // Tolerance so that e.g. 1 band in 6 months counts as holding exactly.
-  if (gained + 1e-9 >= perMonth(PROGRESS_BANDS_PER_12_MONTHS.accelerated)) return 'Accelerated';
-  if (gained + 1e-9 >= perMonth(PROGRESS_BANDS_PER_12_MONTHS.holding)) return 'Holding';
+  if (gained + 1e-9 >= dueIn(PROGRESS_BANDS_PER_12_MONTHS.accelerated)) return 'Accelerated';
+  if (gained + 1e-9 >= dueIn(PROGRESS_BANDS_PER_12_MONTHS.holding)) return 'Holding';
   return 'Widening';
 }
 
