@@ -197,10 +197,11 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
       const failed = new Set<ColumnKey>();
       const emit: Emit = (rule, key, message) => issues.push(cellIssue(rule, sheet.name, input.row, key, message));
       for (const { column, parsed } of failures) {
-        failed.add(column.key);
+        const key = column.key as ColumnKey;
+        failed.add(key);
         // Safeguarding has its own rule: it must never hold narrative.
         const rule = column.key === 'safeguarding' ? 'GS1060' : (CELL_RULE[parsed.reason] ?? 'GS1002');
-        emit(rule, column.key, column.key === 'safeguarding' ? 'Safeguarding must be Y or N only.' : `${column.header}: ${parsed.detail}.`);
+        emit(rule, key, key === 'safeguarding' ? 'Safeguarding must be Y or N only.' : `${column.header}: ${parsed.detail}.`);
       }
       for (const column of TRANSITION_COLUMNS) {
         if (column.requirement === 'required' && !failed.has(column.key) && values[column.key] === null) {

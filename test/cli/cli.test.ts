@@ -36,7 +36,7 @@ describe('goodstart template', () => {
     const out = path.join(dir, 'template.xlsx');
     expect(await main(['template', '--out', out, '--year', '2027'], io)).toBe(0);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await fs.readFile(out));
+    await wb.xlsx.load((await fs.readFile(out)) as unknown as ArrayBuffer);
     const ws = wb.getWorksheet(SHEET_LAYOUT.sheetName);
     expect(ws).toBeDefined();
     expect(ws?.getCell(SHEET_LAYOUT.yearCell).value).toBe(2027);
@@ -127,7 +127,7 @@ describe('goodstart consolidate', () => {
     expect(summary.files).toBe(samples.workbooks.length + 1);
     expect(summary.unreadable).toBe(1);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(await fs.readFile(out));
+    await wb.xlsx.load((await fs.readFile(out)) as unknown as ArrayBuffer);
     const names = wb.worksheets.map((w) => w.name);
     expect(names).toEqual(expect.arrayContaining(['Pupils', 'Tracker']));
     expect(names.length).toBeGreaterThanOrEqual(6);
