@@ -1,0 +1,256 @@
+/**
+ * Idempotent writes (the `Idempotency-Key` header, IETF draft-ietf-httpapi-idempotency-key-header).
+ *
+ * A client sends one key per user action and reuses it on every retry of that action. The first
+ * request with a key runs; a repeat with the same body replays the stored response (status,
+ * headers, body) with `Idempotent-Replayed: true`; the same key with a different body is 422;
+ * no key is 400.
+ *
+ * Records live in the `idempotency` container (partition /key, TTL a day), id and partition key
+ * `<subject>:<key>`: keys are per user, so one user can never replay (or block) another's.
+ *
+ * Concurrency without transactions: the first request creates the record as `pending` with
+ * create(), which Cosmos makes exclusive on the id. A duplicate in flight gets 409 on that create,
+ * then polls briefly for the result and replays it, or answers 409 `request-in-progress` with
+ * Retry-After. A pending record carries a lease, so a process that died mid-request does not block
+ * the key for a day: once the lease lapses the next retry takes the record over (If-Match).
+ * A handler failure (5xx or a throw) deletes the pending record, so a later retry with the same
+ * key runs again; the write path itself must therefore be safe to re-run (returnsPut is: same
+ * content as the head is a 200 with the existing receipt, never a second version).
+ */
+import { createHash } from 'node:crypto';
+import type { Container } from '@azure/cosmos';
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { Principal } from '../auth/principal';
+import { getStore } from '../store';
+import { HttpProblem, PROBLEM_BASE, problemBody, type ProblemOptions, type ProblemSlug, PROBLEM_CONTENT_TYPE } from './problems';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+export const REPLAYED_HEADER = 'idempotent-replayed';
+/** Keys the client may choose: a UUID fits; nothing that could break a Cosmos id (/ \ ? #). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._~:-]{8,128}$/;
+/** (design) How long a pending record holds its key before a retry may take it over. */
+export const PENDING_LEASE_MS = 60_000;
+/** (design) How long a duplicate waits for the first request to finish before answering 409. */
+export const DUPLICATE_WAIT_MS = 15_000;
+const POLL_MS = 100;
+
+/**
+ * A problem with a more specific stable `type` than the shared table's slug, keeping that slug's
+ * status and title. (These types could become rows in problems.ts; until then they live here.)
+ */
+export class SpecificProblem extends HttpProblem {
+  constructor(
+    slug: ProblemSlug,
+    readonly specificType: string,
+    readonly specificTitle: string,
+    options: ProblemOptions = {},
+  ) {
+    super(slug, options);
+  }
+
+  override toResponse(correlationId?: string): HttpResponseInit {
+    const body = {
+      ...problemBody(this.slug, { ...this.options, extensions: { ...this.options.extensions, ...(correlationId ? { correlationId } : {}) } }),
+      type: `${PROBLEM_BASE}${this.specificType}`,
+      title: this.specificTitle,
+    };
+    return { status: this.status, headers: { ...this.options.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' }, jsonBody: body };
+  }
+}
+
+export const idempotencyKeyMissing = () =>
+  new SpecificProblem('malformed-body', 'idempotency-key-missing', 'An Idempotency-Key header is required', {
+    detail: 'Send an Idempotency-Key header (a new UUID per action, reused on retries of that action).',
+  });
+const idempotencyKeyInvalid = () =>
+  new SpecificProblem('malformed-body', 'idempotency-key-invalid', 'The Idempotency-Key header is not valid', {
+    detail: 'An Idempotency-Key is 8 to 128 letters, digits or . _ ~ : -',
+  });
+const idempotencyKeyReused = () =>
+  new SpecificProblem('validation-failed', 'idempotency-key-reused', 'This Idempotency-Key was used for a different request', {
+    detail: 'Use a new Idempotency-Key for a different request body; reuse a key only to retry the same request.',
+  });
+const requestInProgress = () =>
+  new SpecificProblem('conflict', 'request-in-progress', 'A request with this Idempotency-Key is still in progress', {
+    detail: 'Retry after a moment with the same Idempotency-Key to get its result.',
+    headers: { 'retry-after': '1' },
+  });
+
+interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON body, when the handler answered with jsonBody. */
+  json?: unknown;
+  /** Any other body, base64. */
+  base64?: string;
+}
+
+export interface IdempotencyRecord {
+  id: string;
+  key: string;
+  /** SHA-256 of method, path and query, content type and body bytes. */
+  hash: string;
+  state: 'pending' | 'done';
+  createdAt: string;
+  leaseUntil?: number;
+  response?: StoredResponse;
+}
+
+const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
+
+/** The record id: the subject as given when it is id-safe (Entra object ids and dev subjects are), else its hash. */
+export function idempotencyRecordId(subject: string, key: string): string {
+  const who = /^[A-Za-z0-9._~:-]{1,128}$/.test(subject) ? subject : `h-${sha256(subject).slice(0, 32)}`;
+  return `${who}:${key}`;
+}
+
+/** What "the same request" means: same method and target (path + query) and byte-identical body of the same type. */
+export function requestHash(request: HttpRequest, bodyBytes: Uint8Array): string {
+  const url = new URL(request.url);
+  const h = createHash('sha256');
+  h.update(`${request.method.toUpperCase()}\n${url.pathname.toLowerCase()}${url.search}\n${request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? ''}\n`);
+  h.update(bodyBytes);
+  return h.digest('hex');
+}
+
+function headerObject(headers: HttpResponseInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(headers as ConstructorParameters<typeof Headers>[0]).forEach((v, k) => {
+    out[k] = v;
+  });
+  return out;
+}
+
+function toStored(response: HttpResponseInit): StoredResponse | undefined {
+  const stored: StoredResponse = { status: response.status ?? 200, headers: headerObject(response.headers) };
+  if (response.jsonBody !== undefined) return { ...stored, json: response.jsonBody };
+  const body = response.body;
+  if (body === undefined || body === null) return stored;
+  if (typeof body === 'string') return { ...stored, base64: Buffer.from(body, 'utf8').toString('base64') };
+  if (body instanceof Uint8Array) return { ...stored, base64: Buffer.from(body).toString('base64') };
+  if (body instanceof ArrayBuffer) return { ...stored, base64: Buffer.from(new Uint8Array(body)).toString('base64') };
+  return undefined; // a stream: not replayable, so not stored
+}
+
+function replay(stored: StoredResponse): HttpResponseInit {
+  const headers = { ...stored.headers, [REPLAYED_HEADER]: 'true' };
+  if (stored.json !== undefined) return { status: stored.status, headers, jsonBody: stored.json };
+  if (stored.base64 !== undefined) return { status: stored.status, headers, body: new Uint8Array(Buffer.from(stored.base64, 'base64')) };
+  return { status: stored.status, headers };
+}
+
+const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function readRecord(container: Container, id: string): Promise<{ record: IdempotencyRecord; etag: string } | undefined> {
+  try {
+    const { resource, etag } = await container.item(id, id).read<IdempotencyRecord>();
+    return resource ? { record: resource, etag: etag ?? resource.id } : undefined;
+  } catch (error) {
+    if (codeOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+export interface IdempotencyOptions {
+  /** The container to keep records in (tests); defaults to the store's `idempotency`. */
+  container?: () => Promise<Container>;
+  now?: () => number;
+  waitMs?: number;
+}
+
+/**
+ * Runs `run` at most once per (principal, Idempotency-Key) and replays its response to repeats.
+ * Call after authentication and after reading the body under its cap (the hash needs the bytes),
+ * but before any other work.
+ */
+export async function withIdempotency(
+  request: HttpRequest,
+  principal: Principal,
+  bodyBytes: Uint8Array,
+  run: () => Promise<HttpResponseInit>,
+  options: IdempotencyOptions = {},
+): Promise<HttpResponseInit> {
+  const key = request.headers.get(IDEMPOTENCY_HEADER)?.trim();
+  if (key === undefined || key === '') throw idempotencyKeyMissing();
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw idempotencyKeyInvalid();
+
+  const container = await (options.container ?? (() => getStore().container('idempotency')))();
+  const now = options.now ?? Date.now;
+  const id = idempotencyRecordId(principal.subject, key);
+  const hash = requestHash(request, bodyBytes);
+  const waitUntil = now() + (options.waitMs ?? DUPLICATE_WAIT_MS);
+
+  // Claim the key, or find out who holds it.
+  let claimedEtag: string | undefined;
+  for (;;) {
+    const existing = await readRecord(container, id);
+    if (existing) {
+      const { record, etag } = existing;
+      if (record.hash !== hash) throw idempotencyKeyReused();
+      if (record.state === 'done' && record.response) return replay(record.response);
+      if ((record.leaseUntil ?? 0) < now()) {
+        // The holder died (or its lease ran out): take the key over, exclusively, via If-Match.
+        try {
+          const { etag: taken } = await container.item(id, id).replace<IdempotencyRecord>(
+            { ...record, state: 'pending', leaseUntil: now() + PENDING_LEASE_MS },
+            { accessCondition: { type: 'IfMatch', condition: etag } },
+          );
+          claimedEtag = taken ?? '';
+          break;
+        } catch (error) {
+          if (codeOf(error) !== 412 && codeOf(error) !== 404) throw error;
+          continue; // someone else moved first; look again
+        }
+      }
+      if (now() >= waitUntil) throw requestInProgress();
+      await sleep(POLL_MS);
+      continue;
+    }
+    try {
+      const record: IdempotencyRecord = { id, key: id, hash, state: 'pending', createdAt: new Date(now()).toISOString(), leaseUntil: now() + PENDING_LEASE_MS };
+      const { etag } = await container.items.create(record);
+      claimedEtag = etag ?? '';
+      break;
+    } catch (error) {
+      if (codeOf(error) !== 409) throw error;
+      // Another request with this key got there first: loop to read, then wait or replay.
+    }
+  }
+
+  const release = async () => {
+    try {
+      await container.item(id, id).delete({ accessCondition: { type: 'IfMatch', condition: claimedEtag ?? '' } });
+    } catch {
+      // Best effort: the lease lets a later retry take the key over anyway.
+    }
+  };
+
+  let response: HttpResponseInit;
+  try {
+    response = await run();
+  } catch (error) {
+    // A thrown 4xx problem is a definite answer: keep it, so a retry replays it.
+    if (error instanceof HttpProblem && error.status < 500) {
+      response = error.toResponse();
+    } else {
+      await release();
+      throw error;
+    }
+  }
+  const status = response.status ?? 200;
+  const stored = toStored(response);
+  if (status >= 500 || stored === undefined) {
+    await release();
+    return response;
+  }
+  try {
+    const done: IdempotencyRecord = { id, key: id, hash, state: 'done', createdAt: new Date(now()).toISOString(), response: stored };
+    await container.item(id, id).replace(done, { accessCondition: { type: 'IfMatch', condition: claimedEtag ?? '' } });
+  } catch {
+    // The work is done; if its result can't be kept, free the key so a retry re-runs (safely) instead of waiting.
+    await release();
+  }
+  return response;
+}
