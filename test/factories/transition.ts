@@ -2,7 +2,8 @@
  * Shared factory for synthetic transition data in tests. Every name, date and number here
  * is invented; nothing describes a real pupil.
  */
-import type { RowInput, RowValues, SheetInput, TransitionReturn } from '../../shared/transition/schema';
+import type { PupilRow, RowInput, RowValues, SheetInput, TransitionReturn } from '../../shared/transition/schema';
+import { normaliseRow } from '../../shared/transition/normalise';
 import { SHEET_LAYOUT } from '../../shared/transition/layout';
 import { makeUpn } from '../../shared/upn';
 
@@ -72,4 +73,9 @@ export function sheet(rows: RowInput[], receivingSecondary: string | null = `Tes
 export function aReturn(count = 3, overrides: Partial<TransitionReturn> = {}): TransitionReturn {
   const rows = Array.from({ length: count }, (_, i) => row(i + 1));
   return { year: TRANSFER_YEAR, sheets: [sheet(rows)], explanations: [], ...overrides };
+}
+
+/** The factory's valid row as a validated PupilRow, with typed overrides on top. */
+export function pupilRow(n = 1, overrides: Partial<PupilRow> = {}): PupilRow {
+  return { ...normaliseRow(SHEET_LAYOUT.sheetName, row(n), SECONDARY), ...overrides };
 }

@@ -3,6 +3,7 @@ import { emptySummary, schoolSummary, schoolSummarySchema } from '../../shared/a
 import { countTableSchema, type CountTable } from '../../shared/aggregate/table';
 import { SchoolDirectory } from '../../shared/schools';
 import { pupilRowSchema, type PupilRow } from '../../shared/transition/schema';
+import { pupilRow } from '../factories/transition';
 
 const YEAR = 2027;
 const PRIMARY_A = '3302001';
@@ -18,52 +19,9 @@ const directory = new SchoolDirectory([
   { laestab: NORTHFIELD, urn: '100004', name: 'Northfield School', phase: 'secondary', area: 'South', trust: null },
 ]);
 
-/** A complete, valid, synthetic pupil row; every name and number is invented. */
+/** The shared factory's valid pupil, checked against the schema, at Hillcrest from primary A. */
 function pupil(n: number, overrides: Partial<PupilRow> = {}): PupilRow {
-  return pupilRowSchema.parse({
-    sheet: 'Transition',
-    row: 7 + n,
-    receivingSecondary: HILLCREST,
-    surname: `Testsurname${n}`,
-    forename: `Testforename${n}`,
-    dob: '2016-01-15',
-    sex: n % 2 === 0 ? 'F' : 'M',
-    feederPrimary: PRIMARY_A,
-    upn: `A33020011500${n % 10}`,
-    destinationConfirmed: 'Y',
-    ks2Reading: 98,
-    ks2Maths: 101,
-    ks2Gps: 95,
-    writingTa: 'WTS',
-    scienceTa: 'EXS',
-    readingScore: 88,
-    toolkitLiteracy: 'Y5.1',
-    toolkitMaths: 'Y5.2',
-    senProvision: 'K',
-    primaryNeed: 'SLCN',
-    secondaryNeed: null,
-    planHeld: 'SEN support plan',
-    supportLevel: 'Targeted',
-    keyProvision: 'Small-group language sessions.',
-    resourceBase: { placement: 'N', base: null },
-    externalAgencies: ['SaLT'],
-    healthCarePlan: 'N',
-    attendance: 96.5,
-    suspensions: 0,
-    safeguarding: 'N',
-    lookedAfter: 'N',
-    youngCarer: 'N',
-    eal: 'N',
-    fsmPp: 'N',
-    serviceChild: 'N',
-    semhNotes: null,
-    friendships: 'Works well with friends.',
-    strengths: 'Art.',
-    pupilVoice: 'Looking forward to science.',
-    parentViews: { consent: 'Y', views: null },
-    transitionPackage: { package: 'Targeted', contact: null },
-    ...overrides,
-  });
+  return pupilRowSchema.parse(pupilRow(n, { receivingSecondary: HILLCREST, feederPrimary: PRIMARY_A, ...overrides }));
 }
 
 const schoolA = [
