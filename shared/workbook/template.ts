@@ -105,6 +105,8 @@ function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | 
   for (const c of TRANSITION_COLUMNS) {
     const col = ws.getColumn(c.letter);
     col.width = c.width;
+    // A column style also stops exceljs dropping a width that equals its default (9) on write.
+    col.alignment = { vertical: 'top', wrapText: c.type.kind === 'text' };
     if (c.type.kind === 'date') col.numFmt = DATE_FORMAT;
   }
   for (const letter of UNASSIGNED_COLUMNS) ws.getColumn(letter).width = UNASSIGNED_WIDTH;
@@ -119,6 +121,10 @@ function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | 
   const receiving = ws.getCell(SHEET_LAYOUT.receivingCell);
   receiving.value = s.receivingSecondary === null ? null : escapeCell(s.receivingSecondary);
   for (const cell of [SHEET_LAYOUT.yearLabelCell, SHEET_LAYOUT.receivingLabelCell]) ws.getCell(cell).font = { bold: true };
+  // The block above the table spills across columns rather than wrapping inside column A.
+  for (const cell of [SHEET_LAYOUT.titleCell, SHEET_LAYOUT.subtitleCell, SHEET_LAYOUT.yearLabelCell, SHEET_LAYOUT.yearCell, SHEET_LAYOUT.receivingLabelCell, SHEET_LAYOUT.receivingCell]) {
+    ws.getCell(cell).alignment = { horizontal: 'left', vertical: 'top', wrapText: false };
+  }
 
   for (const g of groups()) {
     const cell = ws.getCell(`${g.from}${SHEET_LAYOUT.groupRow}`);
