@@ -1,0 +1,140 @@
+/**
+ * GET /api/aggregates/{year}?by=need,area,secondary,support,locality[&include=drafts]
+ *
+ * City roll-up tables summed from the per-school summary documents (one point read per
+ * expected school, never a pupil row), plus resource-base demand by locality and need for
+ * RB.SUFFICIENCY.
+ * - la: every primary in the directory, raw counts.
+ * - trust: the trust's own primaries only, disclosure-controlled (no count of 1–4 is shown).
+ * - school: 403 (a school reads its own return, not aggregates).
+ * Aggregates hold counts only, so no audit record is written (the audit log is for pupil-level data).
+ */
+import type { HttpRequest } from '@azure/functions';
+import { SUPPRESSION_THRESHOLD, applyDisclosureForRole } from '../../../shared/aggregate/disclosure';
+import { cityRollup, DIMENSIONS, resourceBaseDemand, type AreaNeedDemand, type Dimension } from '../../../shared/aggregate/rollup';
+import { SUPPRESSED, type CountTable } from '../../../shared/aggregate/table';
+import type { SchoolDirectory } from '../../../shared/schools';
+import { authenticate, requireRole, type Principal } from '../auth';
+import { withErrors } from '../http/handler';
+import { HttpProblem } from '../http/problems';
+import { register } from '../http/registry';
+import { defineRoute } from '../http/route';
+import { getStore } from '../store';
+import { includedSummaries, readSummaries } from '../store/summaries';
+
+export const INCLUDE_VALUES = ['submitted', 'drafts'] as const;
+
+export interface PublishedDemand {
+  area: string;
+  need: string;
+  pupils: number | typeof SUPPRESSED;
+}
+
+export interface AggregatesResponse {
+  year: number;
+  by: Dimension[];
+  include: (typeof INCLUDE_VALUES)[number];
+  schools: { expected: number; included: number; outstanding: number; unreadable: number };
+  tables: CountTable[];
+  demand: PublishedDemand[];
+  disclosureControlled: boolean;
+}
+
+/** 400 for a query parameter outside its allowed values, naming the valid ones. */
+function badQuery(parameter: string, detail: string, valid: readonly string[]): HttpProblem {
+  return new HttpProblem('malformed-body', { detail, extensions: { parameter, valid: [...valid] } });
+}
+
+export function parseYear(raw: string | undefined): number {
+  const year = Number(raw);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) {
+    throw new HttpProblem('not-found', { detail: 'The transfer year must be a four-digit year such as 2027.' });
+  }
+  return year;
+}
+
+/** `by` as a comma list of DIMENSIONS; absent or empty means all of them, in their usual order. */
+export function parseDimensions(raw: string | null): Dimension[] {
+  if (raw === null || raw.trim() === '') return [...DIMENSIONS];
+  const asked = raw.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== '');
+  const unknown = asked.filter((d) => !(DIMENSIONS as readonly string[]).includes(d));
+  if (unknown.length > 0) {
+    // The unknown value is not echoed: query strings are where a careless client puts a name.
+    throw badQuery('by', `"by" takes a comma-separated list of: ${DIMENSIONS.join(', ')}.`, DIMENSIONS);
+  }
+  return [...new Set(asked)] as Dimension[];
+}
+
+function parseInclude(raw: string | null): (typeof INCLUDE_VALUES)[number] {
+  if (raw === null || raw.trim() === '') return 'submitted';
+  const value = raw.trim().toLowerCase();
+  if (!(INCLUDE_VALUES as readonly string[]).includes(value)) {
+    throw badQuery('include', `"include" takes one of: ${INCLUDE_VALUES.join(', ')}.`, INCLUDE_VALUES);
+  }
+  return value as (typeof INCLUDE_VALUES)[number];
+}
+
+/** The primaries whose returns the caller may see in aggregate. */
+function expectedSchools(principal: Principal, directory: SchoolDirectory): string[] {
+  const primaries = directory.primaries();
+  const scoped = principal.role === 'trust' ? primaries.filter((s) => s.trust !== null && s.trust === principal.trust) : primaries;
+  return scoped.map((s) => s.laestab);
+}
+
+/** Demand outside the LA: the list has no totals, so primary suppression of 1–4 is enough to protect it. */
+function publishDemand(demand: readonly AreaNeedDemand[], controlled: boolean): PublishedDemand[] {
+  if (!controlled) return demand.map((d) => ({ ...d }));
+  return demand.map((d) => ({
+    ...d,
+    pupils: d.pupils >= SUPPRESSION_THRESHOLD.min && d.pupils <= SUPPRESSION_THRESHOLD.max ? SUPPRESSED : d.pupils,
+  }));
+}
+
+export async function buildAggregates(request: HttpRequest, principal: Principal): Promise<AggregatesResponse> {
+  const year = parseYear(request.params['year']);
+  const by = parseDimensions(request.query.get('by'));
+  const include = parseInclude(request.query.get('include'));
+  const store = getStore();
+  const directory = await store.directory.get();
+  const schools = expectedSchools(principal, directory);
+  const reads = await readSummaries(await store.container('summaries'), schools, year);
+  const summaries = includedSummaries(reads, { includeDrafts: include === 'drafts' });
+  const controlled = principal.role !== 'la';
+  return {
+    year,
+    by,
+    include,
+    schools: {
+      expected: schools.length,
+      included: summaries.length,
+      outstanding: reads.filter((r) => r.state === 'missing').length,
+      unreadable: reads.filter((r) => r.state === 'invalid').length,
+    },
+    tables: applyDisclosureForRole(cityRollup(summaries, by, { directory }), principal.role),
+    demand: publishDemand(resourceBaseDemand(summaries, { directory }), controlled),
+    disclosureControlled: controlled,
+  };
+}
+
+export const aggregatesGet = withErrors(async (request, { log }) => {
+  const principal = await authenticate(request);
+  requireRole(principal, 'la', 'trust');
+  const body = await buildAggregates(request, principal);
+  if (body.schools.unreadable > 0) log.warn('aggregates.unreadableSummaries', { year: body.year, count: body.schools.unreadable });
+  return {
+    status: 200,
+    // Counts change as schools submit; a trust's view must not be cached for the LA's or vice versa.
+    headers: { 'cache-control': 'private, no-store', vary: 'Authorization' },
+    jsonBody: body,
+  };
+});
+
+export const route = defineRoute({
+  name: 'aggregatesGet',
+  methods: ['GET'],
+  route: 'aggregates/{year:int}',
+  authLevel: 'anonymous',
+  handler: aggregatesGet,
+});
+
+register(route);

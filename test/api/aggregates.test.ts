@@ -1,0 +1,175 @@
+/**
+ * GET /api/aggregates/{year}: city tables summed from per-school summary documents.
+ * The LA sees raw counts for every primary; a trust sees only its own primaries, with
+ * disclosure control (no count of 1–4 anywhere); a school is refused.
+ */
+import { applyDisclosureForRole } from '../../shared/aggregate/disclosure';
+import { cityRollup, DIMENSIONS, resourceBaseDemand } from '../../shared/aggregate/rollup';
+import { emptySummary, type SchoolSummary } from '../../shared/aggregate/summary';
+import type { CountTable } from '../../shared/aggregate/table';
+import { SchoolDirectory } from '../../shared/schools';
+import { summaryDocId } from '../../functions/src/store/summaries';
+import { startStack, type Stack, TEST_SCHOOLS } from './harness';
+
+const YEAR = 2027;
+const directory = new SchoolDirectory(TEST_SCHOOLS);
+
+/** A synthetic summary: `k` SEN-support pupils with `need`, `e` EHCP pupils with ASD, `n` without SEN. */
+function summaryOf(school: string, { k, e, n, need, secondary, rb = 0 }: { k: number; e: number; n: number; need: string; secondary: string; rb?: number }): SchoolSummary {
+  const s = emptySummary(school, YEAR);
+  s.pupils = k + e + n;
+  s.byProvisionNeed = { E: e ? { ASD: e } : {}, K: k ? { [need]: k } : {}, N: n ? { None: n } : {} };
+  s.bySecondary = { [secondary]: { E: e, K: k, N: n } };
+  s.bySupport = { Universal: { E: 0, K: 0, N: n }, Targeted: { E: 0, K: k, N: 0 }, Specialist: { E: e, K: 0, N: 0 } };
+  s.resourceBaseDemand = rb ? [{ secondary, need: 'ASD', pupils: rb }] : [];
+  return s;
+}
+
+// 3302001: maintained; 3302002 and 3302003: trust T1 (3302003 only a Draft so far).
+const acorn = summaryOf('3302001', { k: 3, e: 2, n: 10, need: 'SLCN', secondary: '3304001', rb: 2 });
+const bramble = summaryOf('3302002', { k: 6, e: 1, n: 7, need: 'MLD', secondary: '3304002', rb: 1 });
+const copper = summaryOf('3302003', { k: 2, e: 0, n: 9, need: 'SEMH', secondary: '3304001' });
+
+function summaryDoc(summary: SchoolSummary, status: 'Submitted' | 'Draft') {
+  return {
+    id: summaryDocId(YEAR),
+    school: summary.school,
+    year: YEAR,
+    type: 'summary',
+    status,
+    version: 1,
+    submittedAt: '2027-06-10T09:00:00.000Z',
+    rows: summary.pupils,
+    errors: 0,
+    queries: 0,
+    unexplainedQueries: 0,
+    summary,
+  };
+}
+
+let stack: Stack;
+let la: string;
+let trust: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const summaries = await stack.store.container('summaries');
+  await summaries.items.upsert(summaryDoc(acorn, 'Submitted'));
+  await summaries.items.upsert(summaryDoc(bramble, 'Submitted'));
+  await summaries.items.upsert(summaryDoc(copper, 'Draft'));
+  la = await stack.token({ role: 'la' });
+  trust = await stack.token({ role: 'trust', trust: 'T1' });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const get = (path: string, token?: string) => stack.fetch(path, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+
+/** Every published number in a table: cells, row totals, column totals and the grand total. */
+const numbers = (t: CountTable) => [...t.rows.flatMap((r) => [...r.cells, r.total]), ...t.columnTotals, t.grandTotal].filter((v): v is number => typeof v === 'number');
+
+describe('for the LA', () => {
+  it('equals cityRollup over the submitted summaries, with raw counts and resource-base demand', async () => {
+    const res = await get(`/aggregates/${YEAR}`, la);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toMatch(/no-store/);
+    const body = await res.json();
+    expect(body).toEqual({
+      year: YEAR,
+      by: [...DIMENSIONS],
+      include: 'submitted',
+      schools: { expected: 3, included: 2, outstanding: 0, unreadable: 0 },
+      tables: cityRollup([acorn, bramble], DIMENSIONS, { directory }),
+      demand: resourceBaseDemand([acorn, bramble], { directory }),
+      disclosureControlled: false,
+    });
+    // Raw: the LA sees the 2 EHCP pupils with ASD at Acorn Lane plus Bramble's 1.
+    expect(body.demand).toEqual([
+      { area: 'East', need: 'ASD', pupils: 1 },
+      { area: 'North', need: 'ASD', pupils: 2 },
+    ]);
+  });
+
+  it('includes Draft summaries only when asked with include=drafts', async () => {
+    const body = await (await get(`/aggregates/${YEAR}?include=drafts&by=need`, la)).json();
+    expect(body.schools).toEqual({ expected: 3, included: 3, outstanding: 0, unreadable: 0 });
+    expect(body.tables).toEqual(cityRollup([acorn, bramble, copper], ['need'], { directory }));
+  });
+
+  it('builds only the tables named in by, in the order asked', async () => {
+    const body = await (await get(`/aggregates/${YEAR}?by=locality,need`, la)).json();
+    expect(body.by).toEqual(['locality', 'need']);
+    expect(body.tables.map((t: CountTable) => t.id)).toEqual(['locality-by-provision', 'need-by-provision']);
+  });
+
+  it('counts schools with no summary as outstanding and includes nobody for a year with no returns', async () => {
+    const body = await (await get('/aggregates/2031?by=support', la)).json();
+    expect(body.schools).toEqual({ expected: 3, included: 0, outstanding: 3, unreadable: 0 });
+    expect(body.tables[0].grandTotal).toBe(0);
+  });
+
+  it('leaves out a summary document that does not match the summary shape, and counts it as unreadable', async () => {
+    const summaries = await stack.store.container('summaries');
+    await summaries.items.upsert({ ...summaryDoc(acorn, 'Submitted'), year: 2030, id: summaryDocId(2030), summary: { school: '3302001', pupils: 'many' } });
+    await summaries.items.upsert({ ...summaryDoc({ ...bramble, year: 2030 }, 'Submitted'), year: 2030, id: summaryDocId(2030) });
+    const body = await (await get('/aggregates/2030?by=need', la)).json();
+    expect(body.schools).toEqual({ expected: 3, included: 1, outstanding: 1, unreadable: 1 });
+    expect(body.tables).toEqual(cityRollup([{ ...bramble, year: 2030 }], ['need'], { directory }));
+  });
+});
+
+describe('for a trust', () => {
+  it("sums only the trust's own primaries, disclosure-controlled", async () => {
+    const res = await get(`/aggregates/${YEAR}?include=drafts`, trust);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.schools).toEqual({ expected: 2, included: 2, outstanding: 0, unreadable: 0 });
+    expect(body.disclosureControlled).toBe(true);
+    expect(body.tables).toEqual(applyDisclosureForRole(cityRollup([bramble, copper], DIMENSIONS, { directory }), 'trust'));
+    // Acorn Lane (not in the trust) contributes nothing: Bramble and Copperbeech have 25 pupils between them.
+    const need = body.tables.find((t: CountTable) => t.id === 'need-by-provision');
+    expect(need.grandTotal).toBe(25);
+  });
+
+  it('never shows a count of 1 to 4, in tables or in resource-base demand', async () => {
+    for (const query of ['', '?include=drafts']) {
+      const body = await (await get(`/aggregates/${YEAR}${query}`, trust)).json();
+      for (const t of body.tables as CountTable[]) {
+        expect(t.disclosureControlled).toBe(true);
+        expect(numbers(t).filter((v) => v >= 1 && v <= 4)).toEqual([]);
+      }
+      expect(body.demand).toEqual([{ area: 'East', need: 'ASD', pupils: 'c' }]);
+    }
+  });
+});
+
+describe('refusals', () => {
+  it('answers an unknown by value with a 400 problem naming the valid ones', async () => {
+    const res = await get(`/aggregates/${YEAR}?by=need,postcode`, la);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const problem = await res.json();
+    expect(problem.valid).toEqual([...DIMENSIONS]);
+    for (const d of DIMENSIONS) expect(problem.detail).toContain(d);
+    expect(JSON.stringify(problem)).not.toContain('postcode');
+  });
+
+  it('answers an unknown include value with a 400 problem', async () => {
+    const res = await get(`/aggregates/${YEAR}?include=everything`, la);
+    expect(res.status).toBe(400);
+    expect((await res.json()).valid).toEqual(['submitted', 'drafts']);
+  });
+
+  it('refuses a school (403) and a caller without a token (401)', async () => {
+    const school = await stack.token({ role: 'school', school: '3302001' });
+    const forbidden = await get(`/aggregates/${YEAR}`, school);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect((await get(`/aggregates/${YEAR}`)).status).toBe(401);
+  });
+
+  it('answers a year outside 2000-2100 with 404', async () => {
+    expect((await get('/aggregates/1999', la)).status).toBe(404);
+  });
+});
