@@ -1,0 +1,77 @@
+/**
+ * GET /api/cohorts/{laestab}/{year}: a secondary's incoming Year 7, every valid pupil from every
+ * feeder primary whose latest submitted return names it, as JSON or (Accept: .xlsx) one
+ * transition sheet with the secondary in A7. One query in the secondary's own partition (the
+ * cohort slices), each slice checked against its primary's head (store/returns.ts).
+ *
+ * Scope: the secondary itself, its trust, or the LA; 403 otherwise (before any read). A school
+ * that is not a secondary in the directory is 404. Audited as `cohort.read` with the slice ids.
+ */
+import type { HttpResponseInit } from '@azure/functions';
+import type { PupilRow, RowValues } from '../../../shared/transition/schema';
+import { cellText } from '../../../shared/transition/normalise';
+import { SHEET_LAYOUT, TRANSITION_COLUMNS } from '../../../shared/transition/layout';
+import { writeTransitionWorkbook } from '../../../shared/workbook/template';
+import { authenticate, requireReadSchool } from '../auth';
+import { withErrors } from '../http/handler';
+import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
+import { HttpProblem } from '../http/problems';
+import { register } from '../http/registry';
+import { defineRoute } from '../http/route';
+import { getStore } from '../store';
+import { cohortSliceId, returnsRepository } from '../store/returns';
+import { returnTarget } from './returnsPut';
+
+function rowValues(p: PupilRow): RowValues {
+  return Object.fromEntries(TRANSITION_COLUMNS.map((c) => [c.key, cellText(p, c.key)])) as RowValues;
+}
+
+export const cohortsGet = withErrors(async (request, { correlationId }): Promise<HttpResponseInit> => {
+  const principal = await authenticate(request);
+  const { laestab, year } = returnTarget(request);
+  const store = getStore();
+  const directory = await store.directory.get();
+  requireReadSchool(principal, laestab, directory);
+  const school = directory.find(laestab);
+  if (school?.phase !== 'secondary') throw new HttpProblem('not-found', { detail: `School ${laestab} is not a secondary school in the LA directory.` });
+  const type = negotiate(request, [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE]);
+  if (type === undefined) throw new HttpProblem('not-acceptable', { extensions: { available: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] } });
+
+  const feeders = await returnsRepository().cohort(laestab, year);
+  await store.audit.record({
+    who: principal.subject,
+    role: principal.role,
+    school: laestab,
+    action: 'cohort.read',
+    ids: feeders.map((f) => `${cohortSliceId(year, f.primary)}:v${f.version}`),
+    correlationId,
+  });
+  const pupils = feeders.flatMap((f) => f.pupils.map((p) => ({ ...p, sourceSchool: f.primary })));
+
+  if (type === XLSX_MEDIA_TYPE) {
+    const bytes = await writeTransitionWorkbook({
+      year,
+      sheets: [
+        {
+          name: SHEET_LAYOUT.sheetName,
+          receivingSecondary: `${school.name} (${school.laestab})`,
+          rows: pupils.map((p, i) => ({ row: SHEET_LAYOUT.firstDataRow + i, values: rowValues(p) })),
+        },
+      ],
+    });
+    return {
+      status: 200,
+      headers: { 'content-type': XLSX_MEDIA_TYPE, 'content-disposition': `attachment; filename="cohort-${laestab}-${year}.xlsx"`, 'cache-control': 'no-store', vary: 'Accept' },
+      body: bytes,
+    };
+  }
+  return {
+    status: 200,
+    headers: { 'cache-control': 'no-store', vary: 'Accept' },
+    jsonBody: { school: laestab, year, feeders: feeders.map((f) => ({ primary: f.primary, version: f.version, pupils: f.pupils.length })), pupils },
+  };
+});
+
+export const route = defineRoute({ name: 'cohortsGet', methods: ['GET'], route: 'cohorts/{laestab}/{year:int}', authLevel: 'anonymous', handler: cohortsGet });
+
+register(route);

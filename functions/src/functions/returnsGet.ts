@@ -1,0 +1,66 @@
+/**
+ * GET /api/returns/{laestab}/{year}: the school's current return (the version its head names)
+ * with its validation report, as JSON, or as the transition workbook when the client asks for
+ * .xlsx by name in Accept. The ETag is the head's: send it back as If-Match on the next PUT.
+ *
+ * Scope: the school itself, its trust, or the LA (canReadSchool). Out of scope is 403: the
+ * directory is public, so a 403 reveals nothing a 404 would hide, but whether a school has
+ * submitted is only ever told to those in scope (the 403 comes before any read).
+ * An unknown school, or no return yet, is 404. Every successful read is audited.
+ */
+import { writeTransitionWorkbook } from '../../../shared/workbook/template';
+import { authenticate, requireReadSchool } from '../auth';
+import { withErrors } from '../http/handler';
+import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
+import { HttpProblem } from '../http/problems';
+import { register } from '../http/registry';
+import { defineRoute } from '../http/route';
+import { getStore } from '../store';
+import { returnsRepository } from '../store/returns';
+import { returnTarget } from './returnsPut';
+
+export const returnsGet = withErrors(async (request, { correlationId }) => {
+  const principal = await authenticate(request);
+  const { laestab, year } = returnTarget(request);
+  const store = getStore();
+  const directory = await store.directory.get();
+  requireReadSchool(principal, laestab, directory);
+  if (!directory.find(laestab)) throw new HttpProblem('not-found', { detail: `School ${laestab} is not in the LA directory.` });
+  const type = negotiate(request, [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE]);
+  if (type === undefined) throw new HttpProblem('not-acceptable', { extensions: { available: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] } });
+
+  const current = await returnsRepository().current(laestab, year);
+  if (!current) throw new HttpProblem('not-found', { detail: `School ${laestab} has no return for ${year}.` });
+  const { head, etag, version } = current;
+  await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.read', ids: [version.id], correlationId });
+
+  const headers = { etag, 'cache-control': 'no-store', vary: 'Accept' };
+  if (type === XLSX_MEDIA_TYPE) {
+    const bytes = await writeTransitionWorkbook({ year, sheets: version.ret.sheets, explanations: version.ret.explanations });
+    return {
+      status: 200,
+      headers: { ...headers, 'content-type': XLSX_MEDIA_TYPE, 'content-disposition': `attachment; filename="return-${laestab}-${year}-v${head.version}.xlsx"` },
+      body: bytes,
+    };
+  }
+  return {
+    status: 200,
+    headers,
+    jsonBody: {
+      school: laestab,
+      year,
+      version: version.version,
+      status: version.status,
+      submittedAt: version.submittedAt,
+      submittedBy: version.submittedBy,
+      contentHash: version.contentHash,
+      ...(head.submittedVersion !== undefined ? { submittedVersion: head.submittedVersion } : {}),
+      return: version.ret,
+      report: version.report,
+    },
+  };
+});
+
+export const route = defineRoute({ name: 'returnsGet', methods: ['GET'], route: 'returns/{laestab}/{year:int}', authLevel: 'anonymous', handler: returnsGet });
+
+register(route);

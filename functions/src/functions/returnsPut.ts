@@ -1,0 +1,144 @@
+/**
+ * PUT /api/returns/{laestab}/{year}[?status=draft|submitted]: a primary submits its transition
+ * return, as JSON (a TransitionReturn) or as the filled .xlsx itself, and gets a receipt: the
+ * version, status, content hash, the validation report (the CLI's rule ids and cells) and the
+ * school summary.
+ *
+ * - Only the school itself writes its return (a school-role token for that LAESTAB): the LA and
+ *   trusts read returns, they never author them (ARCHITECTURE.md, trust boundaries).
+ * - Idempotency-Key is required (withIdempotency); If-Match, when sent, must be the head's ETag.
+ * - A return with errors is refused (422 `return-has-errors`), whatever the status. (design) A
+ *   draft may be stored with unexplained queries; `submitted` needs every query explained or
+ *   fixed (422 `unexplained-queries`). Both 422s list every issue in `errors`/`queries`/`summary`.
+ * - 201 for a new version; 200 with the existing receipt when the content and status equal the
+ *   current version's (a resubmission stores nothing).
+ */
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { transitionReturnSchema, type TransitionReturn } from '../../../shared/transition/schema';
+import { validateReturn } from '../../../shared/transition/validate';
+import { WorkbookError } from '../../../shared/workbook/errors';
+import { readTransitionWorkbook } from '../../../shared/workbook/reader';
+import { authenticate, requireWriteReturn } from '../auth';
+import { getConfig } from '../config';
+import { bodyIssues, readBytesBody, requireContentType } from '../http/body';
+import { withErrors } from '../http/handler';
+import { SpecificProblem, withIdempotency } from '../http/idempotency';
+import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
+import { HttpProblem } from '../http/problems';
+import { register } from '../http/registry';
+import { defineRoute } from '../http/route';
+import { getStore } from '../store';
+import { PreconditionFailed, RETURN_STATUSES, type ReturnStatus, returnsRepository, WriteContention } from '../store/returns';
+
+/** Path parameters, checked before anything else touches them. */
+export function returnTarget(request: HttpRequest): { laestab: string; year: number } {
+  const laestab = request.params['laestab'] ?? '';
+  const year = Number(request.params['year']);
+  if (!/^\d{7}$/.test(laestab)) throw new HttpProblem('not-found', { detail: 'A school is identified by its 7-digit LAESTAB.' });
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new HttpProblem('not-found', { detail: 'The year is the transfer year, e.g. 2027.' });
+  return { laestab, year };
+}
+
+function statusOf(request: HttpRequest): ReturnStatus {
+  const raw = request.query.get('status');
+  if (raw === null) return 'submitted';
+  if ((RETURN_STATUSES as readonly string[]).includes(raw)) return raw as ReturnStatus;
+  throw new HttpProblem('malformed-body', { detail: 'status must be draft or submitted.', extensions: { parameter: 'status' } });
+}
+
+const WORKBOOK_STATUS: Partial<Record<WorkbookError['code'], 'payload-too-large' | 'unsupported-media-type'>> = {
+  'too-large': 'payload-too-large',
+  'not-xlsx': 'unsupported-media-type',
+};
+
+async function parseBody(bytes: Uint8Array, type: string): Promise<TransitionReturn> {
+  if (type === XLSX_MEDIA_TYPE) {
+    let raw: TransitionReturn;
+    try {
+      raw = await readTransitionWorkbook(bytes);
+    } catch (error) {
+      if (!(error instanceof WorkbookError)) throw error;
+      // The reader's messages are written for the SENCo and never quote cell values.
+      const slug = WORKBOOK_STATUS[error.code];
+      if (slug) throw new HttpProblem(slug, { detail: error.message, extensions: { code: error.code } });
+      throw new SpecificProblem('validation-failed', 'workbook-unreadable', 'The workbook could not be read', { detail: error.message, extensions: { code: error.code } });
+    }
+    return checkShape(raw);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new HttpProblem('malformed-body', { detail: 'The body is not valid UTF-8 JSON.' });
+  }
+  return checkShape(json);
+}
+
+function checkShape(value: unknown): TransitionReturn {
+  const parsed = transitionReturnSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new HttpProblem('validation-failed', { detail: 'The body does not match the transition return shape; see issues.', extensions: { issues: bodyIssues(parsed.error) } });
+  }
+  return parsed.data;
+}
+
+export const returnsPut = withErrors(async (request, { correlationId }) => {
+  const principal = await authenticate(request);
+  const { laestab, year } = returnTarget(request);
+  requireWriteReturn(principal, laestab);
+  const status = statusOf(request);
+  requireContentType(request, JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE);
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  const { limits } = getConfig();
+  const bytes = await readBytesBody(request, type === XLSX_MEDIA_TYPE ? limits.maxXlsxBytes : limits.maxJsonBytes);
+  const ifMatch = request.headers.get('if-match')?.trim() || undefined;
+
+  return withIdempotency(request, principal, bytes, async (): Promise<HttpResponseInit> => {
+    const ret = await parseBody(bytes, type);
+    const store = getStore();
+    const directory = await store.directory.get();
+    const report = validateReturn(ret, { directory, year, school: laestab });
+    if (report.summary.errors > 0) {
+      throw new SpecificProblem('validation-failed', 'return-has-errors', 'The return has errors', {
+        detail: `${report.summary.errors} error(s) must be fixed before the return can be stored.`,
+        extensions: { errors: report.errors, queries: report.queries, summary: report.summary },
+      });
+    }
+    if (status === 'submitted' && report.summary.unexplainedQueries > 0) {
+      throw new SpecificProblem('validation-failed', 'unexplained-queries', 'Every query needs a fix or an explanation before submission', {
+        detail: `${report.summary.unexplainedQueries} query(ies) need a fix or an explanation; save as a draft (?status=draft) meanwhile.`,
+        extensions: { errors: report.errors, queries: report.queries, summary: report.summary },
+      });
+    }
+
+    let result;
+    try {
+      result = await returnsRepository().write({ school: laestab, year, status, ret, report, principal, ...(ifMatch !== undefined ? { ifMatch } : {}) });
+    } catch (error) {
+      if (error instanceof PreconditionFailed) {
+        throw new HttpProblem('precondition-failed', {
+          detail: 'The return has changed since you read it; fetch it again and resubmit.',
+          ...(error.currentEtag ? { headers: { etag: error.currentEtag } } : {}),
+        });
+      }
+      if (error instanceof WriteContention) {
+        throw new HttpProblem('service-unavailable', { detail: 'Too many simultaneous submissions for this school; retry shortly with the same Idempotency-Key.', headers: { 'retry-after': '2' } });
+      }
+      throw error;
+    }
+    await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.write', ids: [result.versionDocId], correlationId });
+    return {
+      status: result.created ? 201 : 200,
+      headers: {
+        etag: result.etag,
+        location: `/api/returns/${laestab}/${year}`,
+        'cache-control': 'no-store',
+      },
+      jsonBody: result.receipt,
+    };
+  });
+});
+
+export const route = defineRoute({ name: 'returnsPut', methods: ['PUT'], route: 'returns/{laestab}/{year:int}', authLevel: 'anonymous', handler: returnsPut });
+
+register(route);

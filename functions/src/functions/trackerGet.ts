@@ -1,0 +1,72 @@
+/**
+ * GET /api/tracker/{year}: the LA's chase list. Every primary in the directory with its state
+ * (Submitted / Draft / Outstanding), version, when, and counts of rows, errors and queries, plus
+ * totals. The LA sees the city; a trust sees its own primaries (the same rows, filtered by the
+ * directory). Schools get 403.
+ *
+ * One point read per primary (the head document, which is the commit point and carries the
+ * counts; the summary document beside it may briefly be ahead of or behind it after a crash),
+ * with bounded concurrency, so the cost grows with schools and never with pupils. No pupil data;
+ * audited as `tracker.read` in the city partition.
+ */
+import { authenticate, requireRole } from '../auth';
+import { withErrors } from '../http/handler';
+import { HttpProblem } from '../http/problems';
+import { register } from '../http/registry';
+import { defineRoute } from '../http/route';
+import { getStore } from '../store';
+import { mapBounded, READ_CONCURRENCY, returnsRepository } from '../store/returns';
+
+export type TrackerState = 'Submitted' | 'Draft' | 'Outstanding';
+
+export const trackerGet = withErrors(async (request, { correlationId }) => {
+  const principal = await authenticate(request);
+  requireRole(principal, 'la', 'trust');
+  const year = Number(request.params['year']);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new HttpProblem('not-found', { detail: 'The year is the transfer year, e.g. 2027.' });
+  const store = getStore();
+  const directory = await store.directory.get();
+  const primaries = directory.primaries().filter((s) => principal.role === 'la' || (principal.trust !== undefined && s.trust === principal.trust));
+  const repo = returnsRepository();
+
+  const schools = await mapBounded(primaries, READ_CONCURRENCY, async (s) => {
+    const head = (await repo.head(s.laestab, year))?.doc;
+    // Once submitted, a school is off the chase list even while it drafts a correction.
+    const status: TrackerState = !head ? 'Outstanding' : head.submittedVersion !== undefined ? 'Submitted' : 'Draft';
+    return {
+      school: s.laestab,
+      name: s.name,
+      area: s.area,
+      status,
+      version: head?.version ?? null,
+      submittedVersion: head?.submittedVersion ?? null,
+      submittedAt: head?.submittedAt ?? null,
+      rows: head?.counts.rows ?? 0,
+      errors: head?.counts.errors ?? 0,
+      queries: head?.counts.queries ?? 0,
+      unexplainedQueries: head?.counts.unexplainedQueries ?? 0,
+    };
+  });
+  const count = (st: TrackerState) => schools.filter((s) => s.status === st).length;
+  await store.audit.record({ who: principal.subject, role: principal.role, school: null, action: 'tracker.read', ids: [], correlationId });
+  return {
+    status: 200,
+    headers: { 'cache-control': 'no-store' },
+    jsonBody: {
+      year,
+      schools,
+      totals: {
+        expected: schools.length,
+        submitted: count('Submitted'),
+        draft: count('Draft'),
+        outstanding: count('Outstanding'),
+        rows: schools.reduce((n, s) => n + s.rows, 0),
+        unexplainedQueries: schools.reduce((n, s) => n + s.unexplainedQueries, 0),
+      },
+    },
+  };
+});
+
+export const route = defineRoute({ name: 'trackerGet', methods: ['GET'], route: 'tracker/{year:int}', authLevel: 'anonymous', handler: trackerGet });
+
+register(route);

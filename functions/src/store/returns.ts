@@ -1,0 +1,482 @@
+/**
+ * The returns repository: immutable versions of a school's transition return, the cohort slices
+ * each submitted version routes to its receiving secondaries, the school's summary, and the head
+ * that says which version is current.
+ *
+ * Documents (container `returns`, partition /school, unless noted):
+ * - version `return:{year}:v{n}`: the return as submitted, its validation report, who and when,
+ *   and a content hash. Created with create(), never changed.
+ * - cohort slice `cohort:{year}:{primary}`, in the RECEIVING SECONDARY's partition: the valid
+ *   pupils one primary sends to that secondary, from the primary's latest submitted version.
+ * - summary `summary:{year}` in the `summaries` container: counts only (no pupil rows).
+ * - head `head:{year}`: the current version, its status, the latest submitted version, the
+ *   secondaries that version names, and every committed version number.
+ *
+ * Writes go in that order, without batches (the embedded server's batches are not atomic and
+ * real Cosmos batches cannot span the secondary's partition anyway). The head, replaced with
+ * If-Match on the etag read at the start, is the commit point: readers go through it, so a crash
+ * between steps never shows a partial version. A version document no head names is invisible;
+ * a cohort slice or summary whose version is not the head's is ignored by readers (which fall
+ * back to the version the head names), and the next write to the school rewrites them.
+ */
+import { createHash } from 'node:crypto';
+import type { Container } from '@azure/cosmos';
+import { schoolSummary, type SchoolSummary } from '../../../shared/aggregate/summary';
+import { laestabInText } from '../../../shared/schools';
+import { validPupils } from '../../../shared/transition/normalise';
+import type { PupilRow, TransitionReturn, ValidationReport } from '../../../shared/transition/schema';
+import type { Principal, Role } from '../auth/principal';
+import { getStore } from './index';
+
+export const RETURN_STATUSES = ['draft', 'submitted'] as const;
+export type ReturnStatus = (typeof RETURN_STATUSES)[number];
+
+/** (design) Attempts at taking the next version number or committing the head before giving up with 503. */
+export const MAX_WRITE_ATTEMPTS = 25;
+/** (design) Point reads in flight at once for the tracker and cohort checks. */
+export const READ_CONCURRENCY = 32;
+
+export const versionId = (year: number, version: number) => `return:${year}:v${version}`;
+export const headId = (year: number) => `head:${year}`;
+export const cohortSliceId = (year: number, primary: string) => `cohort:${year}:${primary}`;
+export const summaryId = (year: number) => `summary:${year}`;
+
+export interface SubmittedBy {
+  subject: string;
+  role: Role;
+}
+
+export interface VersionDoc {
+  id: string;
+  school: string;
+  year: number;
+  type: 'version';
+  version: number;
+  status: ReturnStatus;
+  submittedBy: SubmittedBy;
+  submittedAt: string;
+  contentHash: string;
+  ret: TransitionReturn;
+  report: ValidationReport;
+}
+
+export interface CohortSliceDoc {
+  id: string;
+  /** The receiving secondary: the slice lives in its partition, so a cohort is a one-partition query. */
+  school: string;
+  year: number;
+  type: 'cohort';
+  primary: string;
+  version: number;
+  pupils: PupilRow[];
+}
+
+export interface Counts {
+  rows: number;
+  errors: number;
+  queries: number;
+  unexplainedQueries: number;
+}
+
+export interface SummaryDoc extends Counts {
+  id: string;
+  school: string;
+  year: number;
+  type: 'summary';
+  status: 'Submitted' | 'Draft';
+  version: number;
+  submittedAt: string;
+  summary: SchoolSummary;
+}
+
+export interface HeadDoc {
+  id: string;
+  school: string;
+  year: number;
+  type: 'head';
+  version: number;
+  status: ReturnStatus;
+  contentHash: string;
+  submittedAt: string;
+  submittedBy: SubmittedBy;
+  counts: Counts;
+  /** The latest submitted version: what secondaries see (a newer draft does not replace it). */
+  submittedVersion?: number;
+  /** The secondaries `submittedVersion` routes pupils to. */
+  secondaries: string[];
+  /** Every version number ever committed, oldest first: history lists these and no others. */
+  committed: number[];
+}
+
+export interface Receipt {
+  school: string;
+  year: number;
+  version: number;
+  status: ReturnStatus;
+  contentHash: string;
+  submittedAt: string;
+  submittedBy: SubmittedBy;
+  report: ValidationReport;
+  summary: SchoolSummary;
+}
+
+export class PreconditionFailed extends Error {
+  constructor(readonly currentEtag: string | undefined) {
+    super('precondition failed');
+    this.name = 'PreconditionFailed';
+  }
+}
+
+/** Thrown when every attempt lost a race; the endpoint answers 503 with Retry-After. */
+export class WriteContention extends Error {
+  constructor() {
+    super('write contention');
+    this.name = 'WriteContention';
+  }
+}
+
+const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+
+/** JSON with object keys sorted, so the same return always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function contentHash(ret: TransitionReturn): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(ret)).digest('hex')}`;
+}
+
+export const countsOf = (report: ValidationReport): Counts => ({
+  rows: report.summary.rows,
+  errors: report.summary.errors,
+  queries: report.summary.queries,
+  unexplainedQueries: report.summary.unexplainedQueries,
+});
+
+/** Maps with at most `limit` calls in flight, keeping order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+async function pointRead<T>(container: Container, id: string, partition: string): Promise<{ doc: T; etag: string } | undefined> {
+  try {
+    const { resource, etag } = await container.item(id, partition).read<T & { id: string }>();
+    return resource ? { doc: resource as T, etag: etag ?? '' } : undefined;
+  } catch (error) {
+    if (codeOf(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+/** The pupils each receiving secondary gets, from the valid rows of a return. */
+export function slicesBySecondary(pupils: readonly PupilRow[]): Map<string, PupilRow[]> {
+  const out = new Map<string, PupilRow[]>();
+  for (const p of pupils) {
+    const list = out.get(p.receivingSecondary) ?? [];
+    list.push(p);
+    out.set(p.receivingSecondary, list);
+  }
+  return out;
+}
+
+export interface WriteInput {
+  school: string;
+  year: number;
+  status: ReturnStatus;
+  ret: TransitionReturn;
+  report: ValidationReport;
+  principal: Principal;
+  /** The client's If-Match: the head etag it last read. */
+  ifMatch?: string;
+}
+
+export interface WriteResult {
+  created: boolean;
+  receipt: Receipt;
+  etag: string;
+  versionDocId: string;
+}
+
+const sameEtag = (a: string, b: string) => a.replace(/^W\//, '') === b.replace(/^W\//, '');
+
+export class ReturnsRepository {
+  constructor(
+    private readonly returns: () => Promise<Container>,
+    private readonly summaries: () => Promise<Container>,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async head(school: string, year: number): Promise<{ doc: HeadDoc; etag: string } | undefined> {
+    return pointRead<HeadDoc>(await this.returns(), headId(year), school);
+  }
+
+  async version(school: string, year: number, version: number): Promise<VersionDoc | undefined> {
+    return (await pointRead<VersionDoc>(await this.returns(), versionId(year, version), school))?.doc;
+  }
+
+  /** The current version (via the head) and the head's etag; undefined when the school has no return. */
+  async current(school: string, year: number): Promise<{ head: HeadDoc; etag: string; version: VersionDoc } | undefined> {
+    const head = await this.head(school, year);
+    if (!head) return undefined;
+    const version = await this.version(school, year, head.doc.version);
+    // A head always names a version that exists (it is written last); anything else is corruption, not a 404.
+    if (!version) throw new Error('head names a missing version');
+    return { head: head.doc, etag: head.etag, version };
+  }
+
+  receiptOf(version: VersionDoc): Receipt {
+    const pupils = validPupils(version.ret, version.report);
+    return {
+      school: version.school,
+      year: version.year,
+      version: version.version,
+      status: version.status,
+      contentHash: version.contentHash,
+      submittedAt: version.submittedAt,
+      submittedBy: version.submittedBy,
+      report: version.report,
+      summary: schoolSummary(version.school, version.year, pupils),
+    };
+  }
+
+  /**
+   * Stores a new version and makes it current, or (same content and status as the head) returns
+   * the current one. Throws PreconditionFailed on a stale If-Match, WriteContention when every
+   * attempt lost a race.
+   */
+  async write(input: WriteInput): Promise<WriteResult> {
+    const { school, year, status, ret, report, principal } = input;
+    const hash = contentHash(ret);
+    const container = await this.returns();
+
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const head = await this.head(school, year);
+      if (input.ifMatch !== undefined && input.ifMatch !== '*' && (!head || !sameEtag(head.etag, input.ifMatch))) {
+        throw new PreconditionFailed(head?.etag);
+      }
+      if (input.ifMatch === '*' && !head) throw new PreconditionFailed(undefined);
+      if (head && head.doc.contentHash === hash && head.doc.status === status) {
+        const current = await this.version(school, year, head.doc.version);
+        if (!current) throw new Error('head names a missing version');
+        return { created: false, receipt: this.receiptOf(current), etag: head.etag, versionDocId: current.id };
+      }
+
+      // 1) The version document. A taken number is a concurrent writer's or an uncommitted
+      //    (crashed) attempt's: adopt it when it holds this very content, else take the next.
+      let n = (head?.doc.version ?? 0) + 1;
+      let version: VersionDoc | undefined;
+      for (let k = 0; k < MAX_WRITE_ATTEMPTS && version === undefined; k++, n++) {
+        const doc: VersionDoc = {
+          id: versionId(year, n),
+          school,
+          year,
+          type: 'version',
+          version: n,
+          status,
+          submittedBy: { subject: principal.subject, role: principal.role },
+          submittedAt: this.now().toISOString(),
+          contentHash: hash,
+          ret,
+          report,
+        };
+        try {
+          await container.items.create(doc);
+          version = doc;
+        } catch (error) {
+          if (codeOf(error) !== 409) throw error;
+          const taken = await this.version(school, year, n);
+          if (taken && taken.contentHash === hash && taken.status === status && !(head?.doc.committed ?? []).includes(n)) version = taken;
+        }
+      }
+      if (!version) throw new WriteContention();
+
+      // 2) + 3) What readers of other partitions see.
+      const pupils = validPupils(ret, report);
+      const secondaries = status === 'submitted' ? [...slicesBySecondary(pupils).keys()].sort() : (head?.doc.secondaries ?? []);
+      await this.writeDerived(version, pupils, head?.doc);
+
+      // 4) The commit point.
+      const newHead: HeadDoc = {
+        id: headId(year),
+        school,
+        year,
+        type: 'head',
+        version: version.version,
+        status,
+        contentHash: hash,
+        submittedAt: version.submittedAt,
+        submittedBy: version.submittedBy,
+        counts: countsOf(report),
+        ...(status === 'submitted' ? { submittedVersion: version.version } : head?.doc.submittedVersion !== undefined ? { submittedVersion: head.doc.submittedVersion } : {}),
+        secondaries,
+        committed: [...(head?.doc.committed ?? []), version.version].sort((a, b) => a - b),
+      };
+      try {
+        const { etag } = head
+          ? await container.item(newHead.id, school).replace(newHead, { accessCondition: { type: 'IfMatch', condition: head.etag } })
+          : await container.items.create(newHead);
+        return { created: true, receipt: this.receiptOf(version), etag: etag ?? '', versionDocId: version.id };
+      } catch (error) {
+        if (codeOf(error) !== 412 && codeOf(error) !== 409) throw error;
+        // Someone committed first. When it was this very version (an identical concurrent
+        // submission), the work is done; otherwise our derived documents may be ahead of the head.
+        const now = await this.head(school, year);
+        if (now && now.doc.version === version.version && now.doc.contentHash === hash) {
+          return { created: false, receipt: this.receiptOf(version), etag: now.etag, versionDocId: version.id };
+        }
+        await this.reconcile(school, year).catch(() => undefined);
+        if (input.ifMatch !== undefined) throw new PreconditionFailed((await this.head(school, year))?.etag);
+        // No precondition from the client: try again on top of the new head.
+      }
+    }
+    throw new WriteContention();
+  }
+
+  /** Steps 2 and 3 for a version: cohort slices (submitted only) and the summary. */
+  private async writeDerived(version: VersionDoc, pupils: PupilRow[], previous: HeadDoc | undefined): Promise<void> {
+    const { school, year } = version;
+    const container = await this.returns();
+    if (version.status === 'submitted') {
+      const slices = slicesBySecondary(pupils);
+      await Promise.all(
+        [...slices].map(([secondary, list]) =>
+          container.items.upsert<CohortSliceDoc>({
+            id: cohortSliceId(year, school),
+            school: secondary,
+            year,
+            type: 'cohort',
+            primary: school,
+            version: version.version,
+            pupils: list,
+          }),
+        ),
+      );
+      // A secondary the school no longer sends pupils to loses its slice.
+      const gone = (previous?.secondaries ?? []).filter((s) => !slices.has(s));
+      await Promise.all(
+        gone.map((s) =>
+          container
+            .item(cohortSliceId(year, school), s)
+            .delete()
+            .catch((error: unknown) => {
+              if (codeOf(error) !== 404) throw error;
+            }),
+        ),
+      );
+    }
+    const summaries = await this.summaries();
+    const doc: SummaryDoc = {
+      id: summaryId(year),
+      school,
+      year,
+      type: 'summary',
+      status: version.status === 'submitted' ? 'Submitted' : 'Draft',
+      version: version.version,
+      submittedAt: version.submittedAt,
+      ...countsOf(version.report),
+      summary: schoolSummary(school, year, pupils),
+    };
+    await summaries.items.upsert(doc);
+  }
+
+  /** Rewrites the derived documents from what the head says is current (after a lost race, or a crash). */
+  async reconcile(school: string, year: number): Promise<void> {
+    const head = await this.head(school, year);
+    if (!head) return;
+    const current = await this.version(school, year, head.doc.version);
+    if (!current) return;
+    if (head.doc.submittedVersion !== undefined && head.doc.submittedVersion !== current.version) {
+      const submitted = await this.version(school, year, head.doc.submittedVersion);
+      if (submitted) await this.writeDerived(submitted, validPupils(submitted.ret, submitted.report), undefined);
+    }
+    await this.writeDerived(current, validPupils(current.ret, current.report), undefined);
+  }
+
+  /** Committed versions, newest first, without pupil data. */
+  async history(school: string, year: number): Promise<Array<Omit<VersionDoc, 'ret' | 'report'> & Counts>> {
+    const head = await this.head(school, year);
+    if (!head) return [];
+    const committed = new Set(head.doc.committed);
+    const container = await this.returns();
+    const { resources } = await container.items
+      .query<Omit<VersionDoc, 'ret' | 'report'> & { summary: ValidationReport['summary'] }>({
+        query:
+          "SELECT c.id, c.school, c.year, c.type, c.version, c.status, c.submittedBy, c.submittedAt, c.contentHash, c.report.summary AS summary FROM c WHERE c.school = @school AND c.type = 'version' AND c.year = @year",
+        parameters: [
+          { name: '@school', value: school },
+          { name: '@year', value: year },
+        ],
+      })
+      .fetchAll();
+    return resources
+      .filter((r) => committed.has(r.version))
+      .sort((a, b) => b.version - a.version)
+      .map(({ summary, ...r }) => ({ ...r, rows: summary.rows, errors: summary.errors, queries: summary.queries, unexplainedQueries: summary.unexplainedQueries }));
+  }
+
+  /**
+   * A secondary's incoming pupils: its cohort slices (one partition), each checked against its
+   * primary's head. A slice from an uncommitted or superseded write is replaced by the pupils of
+   * the version the head names; a slice for a secondary the head no longer names is dropped.
+   */
+  async cohort(secondary: string, year: number): Promise<Array<{ primary: string; version: number; pupils: PupilRow[] }>> {
+    const container = await this.returns();
+    const { resources } = await container.items
+      .query<CohortSliceDoc>({
+        query: "SELECT * FROM c WHERE c.school = @school AND c.type = 'cohort' AND c.year = @year",
+        parameters: [
+          { name: '@school', value: secondary },
+          { name: '@year', value: year },
+        ],
+      })
+      .fetchAll();
+    const feeders = await mapBounded(resources, READ_CONCURRENCY, async (slice) => {
+      const head = await this.head(slice.primary, year);
+      const submitted = head?.doc.submittedVersion;
+      if (!head || submitted === undefined || !head.doc.secondaries.includes(secondary)) return undefined;
+      if (slice.version === submitted) return { primary: slice.primary, version: slice.version, pupils: slice.pupils };
+      const version = await this.version(slice.primary, year, submitted);
+      if (!version) return undefined;
+      const pupils = validPupils(version.ret, version.report).filter((p) => p.receivingSecondary === secondary);
+      return { primary: slice.primary, version: submitted, pupils };
+    });
+    return feeders.filter((f) => f !== undefined).sort((a, b) => (a.primary < b.primary ? -1 : a.primary > b.primary ? 1 : 0));
+  }
+}
+
+let repository: ReturnsRepository | undefined;
+let repositoryStore: unknown;
+
+/** The process's repository over the process's store. */
+export function returnsRepository(): ReturnsRepository {
+  const store = getStore();
+  if (!repository || repositoryStore !== store) {
+    repository = new ReturnsRepository(
+      () => store.container('returns'),
+      () => store.container('summaries'),
+    );
+    repositoryStore = store;
+  }
+  return repository;
+}
+
+/** The receiving secondary LAESTABs named in a return's A7 cells (for audit ids). */
+export function receivingSecondaries(ret: TransitionReturn): string[] {
+  return [...new Set(ret.sheets.map((s) => (s.receivingSecondary ? laestabInText(s.receivingSecondary) : undefined)).filter((s): s is string => s !== undefined))];
+}

@@ -1,0 +1,173 @@
+/**
+ * Idempotency-Key semantics, pinned on a test-only route (so they hold for every write endpoint
+ * that uses withIdempotency) and then end to end on PUT /api/returns.
+ */
+import { randomUUID } from 'node:crypto';
+import { authenticate } from '../../functions/src/auth';
+import { getConfig } from '../../functions/src/config';
+import { readBytesBody } from '../../functions/src/http/body';
+import { withErrors } from '../../functions/src/http/handler';
+import { withIdempotency } from '../../functions/src/http/idempotency';
+import { HttpProblem } from '../../functions/src/http/problems';
+import { defineRoute } from '../../functions/src/http/route';
+import { aReturn, PRIMARY, TRANSFER_YEAR } from '../factories/transition';
+import { startStack, type Stack } from './harness';
+
+const P = 'https://goodstart.birmingham.example/problems/';
+let runs = 0;
+let failNext = 0;
+
+const testRoutes = [
+  defineRoute({
+    name: 'testIdempotent',
+    methods: ['POST'],
+    route: 'test/idempotent',
+    authLevel: 'anonymous',
+    handler: withErrors(async (request) => {
+      const principal = await authenticate(request);
+      const bytes = await readBytesBody(request, getConfig().limits.maxJsonBytes);
+      return withIdempotency(request, principal, bytes, async () => {
+        runs++;
+        const n = runs;
+        await new Promise((r) => setTimeout(r, 30));
+        if (failNext > 0) {
+          failNext--;
+          throw new HttpProblem('service-unavailable', { headers: { 'retry-after': '1' } });
+        }
+        return { status: 201, headers: { 'x-run': String(n) }, jsonBody: { run: n, length: bytes.byteLength } };
+      });
+    }),
+  }),
+];
+
+let stack: Stack;
+let schoolToken: string;
+beforeAll(async () => {
+  stack = await startStack({ extraRoutes: testRoutes });
+  schoolToken = await stack.token({ role: 'school', school: PRIMARY });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+beforeEach(() => {
+  runs = 0;
+  failNext = 0;
+});
+
+const post = (body: string, key: string | undefined, token = schoolToken) =>
+  stack.fetch('/test/idempotent', {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+    body,
+  });
+
+describe('withIdempotency', () => {
+  it('replays the first response, status, headers and body, marked Idempotent-Replayed', async () => {
+    const key = randomUUID();
+    const first = await post('{"a":1}', key);
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const firstBody = await first.json();
+    const again = await post('{"a":1}', key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.headers.get('x-run')).toBe('1');
+    expect(await again.json()).toEqual(firstBody);
+    expect(runs).toBe(1);
+  });
+
+  it('answers 400 without a key and 400 for a malformed key', async () => {
+    const missing = await post('{}', undefined);
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { type: string }).type).toBe(`${P}idempotency-key-missing`);
+    const bad = await post('{}', 'no/slashes');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { type: string }).type).toBe(`${P}idempotency-key-invalid`);
+    expect(runs).toBe(0);
+  });
+
+  it('answers 422 for the same key with a different body', async () => {
+    const key = randomUUID();
+    expect((await post('{"a":1}', key)).status).toBe(201);
+    const other = await post('{"a":2}', key);
+    expect(other.status).toBe(422);
+    expect(((await other.json()) as { type: string }).type).toBe(`${P}idempotency-key-reused`);
+    expect(runs).toBe(1);
+  });
+
+  it('keeps keys per user: the same key from another user runs afresh', async () => {
+    const key = randomUUID();
+    await post('{"a":1}', key);
+    const other = await post('{"a":1}', key, await stack.token({ role: 'school', school: '3302002' }));
+    expect(other.status).toBe(201);
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect(runs).toBe(2);
+  });
+
+  it('runs concurrent duplicates once and replays the result to all of them', async () => {
+    const key = randomUUID();
+    const responses = await Promise.all(Array.from({ length: 50 }, () => post('{"same":true}', key)));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
+    const bodies = await Promise.all(responses.map((r) => r.json()));
+    expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
+    expect(responses.filter((r) => r.headers.get('idempotent-replayed') === null)).toHaveLength(1);
+    expect(runs).toBe(1);
+  });
+
+  it('frees the key when the handler fails, so a retry with the same key runs once', async () => {
+    const key = randomUUID();
+    failNext = 1;
+    const failed = await post('{"a":1}', key);
+    expect(failed.status).toBe(503);
+    const retry = await post('{"a":1}', key);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    const replay = await post('{"a":1}', key);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(runs).toBe(2);
+  });
+});
+
+describe('PUT /api/returns idempotency', () => {
+  const url = `/returns/${PRIMARY}/${TRANSFER_YEAR}`;
+  const put = (body: unknown, key: string | undefined) =>
+    stack.fetch(url, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${schoolToken}`, 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      body: JSON.stringify(body),
+    });
+
+  const versions = async () => {
+    const res = await stack.fetch(`${url}/history`, { headers: { authorization: `Bearer ${schoolToken}` } });
+    return ((await res.json()) as { versions: unknown[] }).versions.length;
+  };
+
+  it('requires a key', async () => {
+    const res = await put(aReturn(1), undefined);
+    expect(res.status).toBe(400);
+  });
+
+  it('stores one version for 200 concurrent submissions with the same key', async () => {
+    const before = await versions();
+    const key = randomUUID();
+    const ret = aReturn(2, { explanations: [] });
+    const responses = await Promise.all(Array.from({ length: 200 }, () => put(ret, key)));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.every((s) => s === 201 || s === 200)).toBe(true);
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { version: number }[];
+    expect(new Set(bodies.map((b) => b.version)).size).toBe(1);
+    expect(await versions()).toBe(before + 1);
+  }, 60_000);
+
+  it('stores one version for 200 concurrent identical submissions with different keys', async () => {
+    const before = await versions();
+    const ret = aReturn(4);
+    const responses = await Promise.all(Array.from({ length: 200 }, () => put(ret, randomUUID())));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.every((s) => s === 201 || s === 200)).toBe(true);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    const bodies = (await Promise.all(responses.map((r) => r.json()))) as { version: number; contentHash: string }[];
+    expect(new Set(bodies.map((b) => `${b.version}:${b.contentHash}`)).size).toBe(1);
+    expect(await versions()).toBe(before + 1);
+  }, 60_000);
+});
