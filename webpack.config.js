@@ -26,7 +26,8 @@ const withSlash = (url) => (url.endsWith('/') ? url : `${url}/`);
 
 /** The manifest as served from `baseUrl`, with a `<Namespace>` only when one is asked for. */
 function transformManifest(xml, { baseUrl, namespace }) {
-  let out = xml.split(DEV_BASE_URL).join(baseUrl).split(DEV_BASE_URL.replace(/\/$/, '')).join(baseUrl.replace(/\/$/, ''));
+  // Full URLs take the base with its path; the bare origin (AppDomain) takes the origin.
+  let out = xml.split(DEV_BASE_URL).join(baseUrl).split(DEV_BASE_URL.replace(/\/$/, '')).join(new URL(baseUrl).origin);
   if (namespace) {
     if (!/^[A-Za-z][A-Za-z0-9]{0,31}$/.test(namespace)) throw new Error(`CF_NAMESPACE must be letters and digits; got "${namespace}"`);
     out = out
