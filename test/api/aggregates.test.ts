@@ -8,7 +8,11 @@ import { cityRollup, DIMENSIONS, resourceBaseDemand } from '../../shared/aggrega
 import { emptySummary, type SchoolSummary } from '../../shared/aggregate/summary';
 import type { CountTable } from '../../shared/aggregate/table';
 import { SchoolDirectory } from '../../shared/schools';
-import { summaryDocId } from '../../functions/src/store/summaries';
+import { schoolSummary } from '../../shared/aggregate/summary';
+import { validPupils } from '../../shared/transition/normalise';
+import { validateReturn } from '../../shared/transition/validate';
+import { headDocId, summaryDocId, versionDocId } from '../../functions/src/store/summaries';
+import { aReturn } from '../factories/transition';
 import { startStack, type Stack, TEST_SCHOOLS } from './harness';
 
 const YEAR = 2027;
@@ -30,20 +34,34 @@ const acorn = summaryOf('3302001', { k: 3, e: 2, n: 10, need: 'SLCN', secondary:
 const bramble = summaryOf('3302002', { k: 6, e: 1, n: 7, need: 'MLD', secondary: '3304002', rb: 1 });
 const copper = summaryOf('3302003', { k: 2, e: 0, n: 9, need: 'SEMH', secondary: '3304001' });
 
-function summaryDoc(summary: SchoolSummary, status: 'Submitted' | 'Draft') {
+function summaryDoc(summary: SchoolSummary, status: 'Submitted' | 'Draft', version = 1) {
   return {
-    id: summaryDocId(YEAR),
+    id: summaryDocId(summary.year),
     school: summary.school,
-    year: YEAR,
+    year: summary.year,
     type: 'summary',
     status,
-    version: 1,
+    version,
     submittedAt: '2027-06-10T09:00:00.000Z',
     rows: summary.pupils,
     errors: 0,
     queries: 0,
     unexplainedQueries: 0,
     summary,
+  };
+}
+
+/** The head: the returns repository's commit point, naming the current (and latest submitted) version. */
+function headDoc(school: string, year: number, version: number, status: 'submitted' | 'draft', submittedVersion?: number) {
+  return {
+    id: headDocId(year),
+    school,
+    year,
+    type: 'head',
+    version,
+    status,
+    ...(submittedVersion !== undefined ? { submittedVersion } : status === 'submitted' ? { submittedVersion: version } : {}),
+    committed: Array.from({ length: version }, (_, i) => i + 1),
   };
 }
 
@@ -57,6 +75,10 @@ beforeAll(async () => {
   await summaries.items.upsert(summaryDoc(acorn, 'Submitted'));
   await summaries.items.upsert(summaryDoc(bramble, 'Submitted'));
   await summaries.items.upsert(summaryDoc(copper, 'Draft'));
+  const returns = await stack.store.container('returns');
+  await returns.items.upsert(headDoc('3302001', YEAR, 1, 'submitted'));
+  await returns.items.upsert(headDoc('3302002', YEAR, 1, 'submitted'));
+  await returns.items.upsert(headDoc('3302003', YEAR, 1, 'draft'));
   la = await stack.token({ role: 'la' });
   trust = await stack.token({ role: 'trust', trust: 'T1' });
 });
@@ -79,7 +101,7 @@ describe('for the LA', () => {
       year: YEAR,
       by: [...DIMENSIONS],
       include: 'submitted',
-      schools: { expected: 3, included: 2, outstanding: 0, unreadable: 0 },
+      schools: { expected: 3, included: 2, outstanding: 0, draftOnly: 1, unreadable: 0 },
       tables: cityRollup([acorn, bramble], DIMENSIONS, { directory }),
       demand: resourceBaseDemand([acorn, bramble], { directory }),
       disclosureControlled: false,
@@ -93,7 +115,7 @@ describe('for the LA', () => {
 
   it('includes Draft summaries only when asked with include=drafts', async () => {
     const body = await (await get(`/aggregates/${YEAR}?include=drafts&by=need`, la)).json();
-    expect(body.schools).toEqual({ expected: 3, included: 3, outstanding: 0, unreadable: 0 });
+    expect(body.schools).toEqual({ expected: 3, included: 3, outstanding: 0, draftOnly: 0, unreadable: 0 });
     expect(body.tables).toEqual(cityRollup([acorn, bramble, copper], ['need'], { directory }));
   });
 
@@ -105,17 +127,55 @@ describe('for the LA', () => {
 
   it('counts schools with no summary as outstanding and includes nobody for a year with no returns', async () => {
     const body = await (await get('/aggregates/2031?by=support', la)).json();
-    expect(body.schools).toEqual({ expected: 3, included: 0, outstanding: 3, unreadable: 0 });
+    expect(body.schools).toEqual({ expected: 3, included: 0, outstanding: 3, draftOnly: 0, unreadable: 0 });
     expect(body.tables[0].grandTotal).toBe(0);
   });
 
-  it('leaves out a summary document that does not match the summary shape, and counts it as unreadable', async () => {
+  it('leaves out a school whose documents do not match their shape, and counts it as unreadable', async () => {
     const summaries = await stack.store.container('summaries');
-    await summaries.items.upsert({ ...summaryDoc(acorn, 'Submitted'), year: 2030, id: summaryDocId(2030), summary: { school: '3302001', pupils: 'many' } });
-    await summaries.items.upsert({ ...summaryDoc({ ...bramble, year: 2030 }, 'Submitted'), year: 2030, id: summaryDocId(2030) });
+    const returns = await stack.store.container('returns');
+    await summaries.items.upsert({ ...summaryDoc({ ...acorn, year: 2030 }, 'Submitted'), summary: { school: '3302001', pupils: 'many' } });
+    await returns.items.upsert(headDoc('3302001', 2030, 1, 'submitted'));
+    await summaries.items.upsert(summaryDoc({ ...bramble, year: 2030 }, 'Submitted'));
+    await returns.items.upsert(headDoc('3302002', 2030, 1, 'submitted'));
     const body = await (await get('/aggregates/2030?by=need', la)).json();
-    expect(body.schools).toEqual({ expected: 3, included: 1, outstanding: 1, unreadable: 1 });
+    expect(body.schools).toEqual({ expected: 3, included: 1, outstanding: 1, draftOnly: 0, unreadable: 1 });
     expect(body.tables).toEqual(cityRollup([{ ...bramble, year: 2030 }], ['need'], { directory }));
+  });
+
+  it('counts the latest submitted version when a newer draft was saved, and the draft with include=drafts', async () => {
+    const year = 2029;
+    // The factory's pupils belong to its own cohort; the stored year only names the documents.
+    const ret = aReturn(6);
+    const report = validateReturn(ret, { directory });
+    const submitted = schoolSummary('3302001', year, validPupils(ret, report));
+    const draft = summaryOf('3302001', { k: 9, e: 0, n: 0, need: 'SPLD', secondary: '3304002' });
+    const returns = await stack.store.container('returns');
+    await returns.items.upsert({ id: versionDocId(year, 1), school: '3302001', year, type: 'version', version: 1, status: 'submitted', ret, report });
+    await returns.items.upsert(headDoc('3302001', year, 2, 'draft', 1));
+    await (await stack.store.container('summaries')).items.upsert(summaryDoc({ ...draft, year }, 'Draft', 2));
+
+    const body = await (await get(`/aggregates/${year}?by=need,secondary`, la)).json();
+    expect(submitted.pupils).toBe(6);
+    expect(body.schools).toMatchObject({ included: 1, draftOnly: 0 });
+    expect(body.tables).toEqual(cityRollup([submitted], ['need', 'secondary'], { directory }));
+    const drafts = await (await get(`/aggregates/${year}?by=need&include=drafts`, la)).json();
+    expect(drafts.tables).toEqual(cityRollup([{ ...draft, year }], ['need'], { directory }));
+  });
+
+  it('ignores a summary written for a version that never committed (the head is the commit point)', async () => {
+    const year = 2028;
+    const ret = aReturn(4);
+    const report = validateReturn(ret, { directory });
+    const committed = schoolSummary('3302001', year, validPupils(ret, report));
+    expect(committed.pupils).toBe(4);
+    const returns = await stack.store.container('returns');
+    await returns.items.upsert({ id: versionDocId(year, 1), school: '3302001', year, type: 'version', version: 1, status: 'submitted', ret, report });
+    await returns.items.upsert(headDoc('3302001', year, 1, 'submitted'));
+    // A writer crashed after the summary of v2 but before committing v2's head.
+    await (await stack.store.container('summaries')).items.upsert(summaryDoc({ ...acorn, year }, 'Submitted', 2));
+    const body = await (await get(`/aggregates/${year}?by=need`, la)).json();
+    expect(body.tables).toEqual(cityRollup([committed], ['need'], { directory }));
   });
 });
 
@@ -124,7 +184,7 @@ describe('for a trust', () => {
     const res = await get(`/aggregates/${YEAR}?include=drafts`, trust);
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.schools).toEqual({ expected: 2, included: 2, outstanding: 0, unreadable: 0 });
+    expect(body.schools).toEqual({ expected: 2, included: 2, outstanding: 0, draftOnly: 0, unreadable: 0 });
     expect(body.disclosureControlled).toBe(true);
     expect(body.tables).toEqual(applyDisclosureForRole(cityRollup([bramble, copper], DIMENSIONS, { directory }), 'trust'));
     // Acorn Lane (not in the trust) contributes nothing: Bramble and Copperbeech have 25 pupils between them.

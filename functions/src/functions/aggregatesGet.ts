@@ -1,8 +1,8 @@
 /**
  * GET /api/aggregates/{year}?by=need,area,secondary,support,locality[&include=drafts]
  *
- * City roll-up tables summed from the per-school summary documents (one point read per
- * expected school, never a pupil row), plus resource-base demand by locality and need for
+ * City roll-up tables summed from the per-school summary documents (point reads per expected
+ * school, never a scan of pupil rows; see store/summaries.ts), plus resource-base demand by locality and need for
  * RB.SUFFICIENCY.
  * - la: every primary in the directory, raw counts.
  * - trust: the trust's own primaries only, disclosure-controlled (no count of 1–4 is shown).
@@ -34,7 +34,8 @@ export interface AggregatesResponse {
   year: number;
   by: Dimension[];
   include: (typeof INCLUDE_VALUES)[number];
-  schools: { expected: number; included: number; outstanding: number; unreadable: number };
+  /** outstanding: nothing committed; draftOnly: only a draft, left out unless include=drafts. */
+  schools: { expected: number; included: number; outstanding: number; draftOnly: number; unreadable: number };
   tables: CountTable[];
   demand: PublishedDemand[];
   disclosureControlled: boolean;
@@ -97,8 +98,9 @@ export async function buildAggregates(request: HttpRequest, principal: Principal
   const store = getStore();
   const directory = await store.directory.get();
   const schools = expectedSchools(principal, directory);
-  const reads = await readSummaries(await store.container('summaries'), schools, year);
-  const summaries = includedSummaries(reads, { includeDrafts: include === 'drafts' });
+  const containers = { summaries: await store.container('summaries'), returns: await store.container('returns') };
+  const reads = await readSummaries(containers, schools, year, { includeDrafts: include === 'drafts' });
+  const summaries = includedSummaries(reads);
   const controlled = principal.role !== 'la';
   return {
     year,
@@ -108,6 +110,7 @@ export async function buildAggregates(request: HttpRequest, principal: Principal
       expected: schools.length,
       included: summaries.length,
       outstanding: reads.filter((r) => r.state === 'missing').length,
+      draftOnly: reads.filter((r) => r.state === 'draft-only').length,
       unreadable: reads.filter((r) => r.state === 'invalid').length,
     },
     tables: applyDisclosureForRole(cityRollup(summaries, by, { directory }), principal.role),

@@ -1,13 +1,15 @@
 /**
  * Reading the per-school summary documents the returns endpoint writes beside each return
  * (`summaries` container, partition /school, id `summary:{year}`). City aggregates are built
- * from these alone: one point read per school in the LA's directory, with bounded concurrency,
- * so the cost grows with the number of schools and never with the number of pupils, and no
- * query ever crosses partitions or touches a pupil row.
+ * from these: point reads per school in the LA's directory (the summary and the head that says
+ * which version is current), with bounded concurrency, so the cost grows with the number of
+ * schools and never with the number of pupils, and no query ever crosses partitions.
  */
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
-import { schoolSummarySchema, type SchoolSummary } from '../../../shared/aggregate/summary';
+import { schoolSummary, schoolSummarySchema, type SchoolSummary } from '../../../shared/aggregate/summary';
+import { validPupils } from '../../../shared/transition/normalise';
+import { transitionReturnSchema, validationReportSchema } from '../../../shared/transition/schema';
 
 /**
  * Point reads in flight at once. High enough to hide loopback/Azure round trips, low enough
@@ -68,39 +70,96 @@ export async function pointRead<T>(container: Container, id: string, partition: 
   }
 }
 
+/**
+ * What readers need of a school's head document (`head:{year}` in `returns`, written last by the
+ * returns repository: the commit point). A summary document is trusted only when it is for the
+ * version the head names; one written for a version that never committed (a crash mid-write)
+ * or for a newer draft is not used.
+ */
+export const headDocSchema = z.looseObject({
+  id: z.string(),
+  school: z.string(),
+  type: z.literal('head'),
+  version: z.number().int().positive(),
+  status: z.string(),
+  /** The latest submitted version (a newer draft does not replace it). */
+  submittedVersion: z.number().int().positive().optional(),
+});
+export type HeadDoc = z.infer<typeof headDocSchema>;
+
+export const headDocId = (year: number): string => `head:${year}`;
+export const versionDocId = (year: number, version: number): string => `return:${year}:v${version}`;
+
+/** A stored version document: the return as submitted and the validation report stored with it. */
+export const versionDocSchema = z.looseObject({
+  id: z.string(),
+  school: z.string(),
+  type: z.literal('version'),
+  version: z.number().int().positive(),
+  status: z.string(),
+  ret: transitionReturnSchema,
+  report: validationReportSchema,
+});
+export type VersionDoc = z.infer<typeof versionDocSchema>;
+
+/** The version a reader should use: the latest submitted one, or with drafts the current one; undefined when there is none. */
+export function wantedVersion(head: HeadDoc, includeDrafts: boolean): { version: number; status: SummaryStatus } | undefined {
+  const currentStatus: SummaryStatus = head.status.toLowerCase() === 'submitted' ? 'Submitted' : 'Draft';
+  if (includeDrafts || currentStatus === 'Submitted') return { version: head.version, status: currentStatus };
+  return head.submittedVersion !== undefined ? { version: head.submittedVersion, status: 'Submitted' } : undefined;
+}
+
 export type SummaryRead =
-  | { school: string; state: 'found'; doc: SummaryDoc }
-  /** No summary yet: the school is outstanding. */
+  | { school: string; state: 'found'; version: number; status: SummaryStatus; summary: SchoolSummary; source: 'summary' | 'version' }
+  /** No committed return: the school is outstanding. */
   | { school: string; state: 'missing' }
-  /** A document that does not match the summary shape; left out of the totals, never guessed at. */
+  /** Only a draft, and drafts were not asked for. */
+  | { school: string; state: 'draft-only' }
+  /** Documents that do not match their shape; left out of the totals, never guessed at. */
   | { school: string; state: 'invalid' };
 
 export interface ReadSummariesOptions {
+  includeDrafts?: boolean;
   concurrency?: number;
 }
 
-/** The year's summary document for each school (LAESTABs), one point read each, in input order. */
+/**
+ * Each school's summary for the year, in input order. Per school: the head and the summary
+ * document, two point reads in parallel. In the rare case the summary is not for the version
+ * the head names (a draft saved after a submission, or derived documents not yet reconciled
+ * after a crash), the named version is read from the school's own partition and summed here;
+ * only counts leave this function.
+ */
 export async function readSummaries(
-  container: Container,
+  containers: { summaries: Container; returns: Container },
   schools: readonly string[],
   year: number,
   options: ReadSummariesOptions = {},
 ): Promise<SummaryRead[]> {
-  const id = summaryDocId(year);
+  const includeDrafts = options.includeDrafts ?? false;
   return mapWithConcurrency(schools, options.concurrency ?? SUMMARY_READ_CONCURRENCY, async (school): Promise<SummaryRead> => {
-    const raw = await pointRead<unknown>(container, id, school);
-    if (raw === undefined) return { school, state: 'missing' };
-    const parsed = summaryDocSchema.safeParse(raw);
-    if (!parsed.success || parsed.data.school !== school || parsed.data.year !== year || parsed.data.summary.school !== school) {
-      return { school, state: 'invalid' };
+    const [rawHead, rawSummary] = await Promise.all([
+      pointRead<unknown>(containers.returns, headDocId(year), school),
+      pointRead<unknown>(containers.summaries, summaryDocId(year), school),
+    ]);
+    if (rawHead === undefined) return { school, state: 'missing' };
+    const head = headDocSchema.safeParse(rawHead);
+    if (!head.success || head.data.school !== school) return { school, state: 'invalid' };
+    const wanted = wantedVersion(head.data, includeDrafts);
+    if (wanted === undefined) return { school, state: 'draft-only' };
+
+    const doc = summaryDocSchema.safeParse(rawSummary);
+    if (doc.success && doc.data.school === school && doc.data.year === year && doc.data.version === wanted.version && doc.data.summary.school === school) {
+      return { school, state: 'found', ...wanted, summary: doc.data.summary, source: 'summary' };
     }
-    return { school, state: 'found', doc: parsed.data };
+    const version = versionDocSchema.safeParse(await pointRead<unknown>(containers.returns, versionDocId(year, wanted.version), school));
+    if (!version.success || version.data.school !== school) return { school, state: 'invalid' };
+    const summary = schoolSummary(school, year, validPupils(version.data.ret, version.data.report));
+    return { school, state: 'found', ...wanted, summary, source: 'version' };
   });
 }
 
-/** The summaries to aggregate: Submitted ones, plus Drafts when asked for. */
-export function includedSummaries(reads: readonly SummaryRead[], options: { includeDrafts: boolean }): SchoolSummary[] {
-  return reads.flatMap((r) =>
-    r.state === 'found' && (r.doc.status === 'Submitted' || options.includeDrafts) ? [r.doc.summary] : [],
-  );
+/** The summaries to aggregate. */
+export function includedSummaries(reads: readonly SummaryRead[]): SchoolSummary[] {
+  return reads.flatMap((r) => (r.state === 'found' ? [r.summary] : []));
 }
