@@ -1,0 +1,195 @@
+/**
+ * GET/PUT /api/resource-bases/{year}: the LA's resource-base dataset. GET is open to every
+ * signed-in role, with an ETag; PUT is LA-only, schema-checked, idempotent, conditional on
+ * If-Match, audited, and moves `latest` forward. Tests run in order against one database.
+ */
+import { randomUUID } from 'node:crypto';
+import { BUNDLED_RESOURCE_BASES, type ResourceBaseDataset } from '../../shared/resourceBases/dataset';
+import { seedResourceBases } from '../../functions/src/store';
+import { RESOURCE_BASES_MAX_BYTES } from '../../functions/src/functions/resourceBasesPut';
+import { academicYearOfCalendarYear, parseResourceBaseYear } from '../../functions/src/functions/resourceBasesGet';
+import { startStack, type Stack } from './harness';
+
+let stack: Stack;
+let la: string;
+let school: string;
+let trust: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  la = await stack.token({ role: 'la' });
+  school = await stack.token({ role: 'school', school: '3302001' });
+  trust = await stack.token({ role: 'trust', trust: 'T1' });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+const dataset = (academicYear: string, change: Partial<ResourceBaseDataset> = {}): ResourceBaseDataset => {
+  const { publishedAt: _p, ...bundled } = BUNDLED_RESOURCE_BASES;
+  return { ...bundled, academicYear, ...change };
+};
+
+const get = (year: string, token = la, headers: Record<string, string> = {}) =>
+  stack.fetch(`/resource-bases/${year}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+
+const put = (year: string, body: unknown, headers: Record<string, string> = {}, token = la) =>
+  stack.fetch(`/resource-bases/${year}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+const auditWrites = async () => (await stack.store.audit.forSchool('city')).filter((a) => a.action === 'resourceBases.write');
+
+describe('years in the path', () => {
+  it('maps a calendar year to the academic year ending in it, and keeps latest and academic years', () => {
+    expect(academicYearOfCalendarYear(2020)).toBe('2019-20');
+    expect(parseResourceBaseYear('2020')).toBe('2019-20');
+    expect(parseResourceBaseYear('2019-20')).toBe('2019-20');
+    expect(parseResourceBaseYear('LATEST')).toBe('latest');
+    expect(() => parseResourceBaseYear('2019-21')).toThrow();
+  });
+});
+
+describe('GET', () => {
+  it('answers 404 problem+json when nothing has been published', async () => {
+    for (const year of ['latest', '2019-20']) {
+      const res = await get(year);
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    }
+  });
+
+  it('answers 400 for a year that is not latest, YYYY-YY or YYYY', async () => {
+    expect((await get('next-year')).status).toBe(400);
+  });
+
+  it('serves a seeded dataset (no latest pointer yet) as latest, 2019-20 and 2020, with an ETag', async () => {
+    await seedResourceBases(stack.store, dataset('2019-20'));
+    const bodies = [];
+    const etags = new Set<string | null>();
+    for (const year of ['latest', '2019-20', '2020']) {
+      const res = await get(year);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
+      expect(res.headers.get('content-location')).toBe('/api/resource-bases/2019-20');
+      etags.add(res.headers.get('etag'));
+      bodies.push(await res.json());
+    }
+    expect(etags.size).toBe(1);
+    expect([...etags][0]).toMatch(/^".+"$/);
+    for (const body of bodies) expect(body).toEqual({ ...dataset('2019-20'), publishedAt: expect.any(String) });
+  });
+
+  it('is open to every signed-in role, and refuses a caller without a token', async () => {
+    expect((await get('latest', school)).status).toBe(200);
+    expect((await get('latest', trust)).status).toBe(200);
+    expect((await stack.fetch('/resource-bases/latest')).status).toBe(401);
+  });
+
+  it('answers 304 to If-None-Match with the current ETag', async () => {
+    const etag = (await get('2019-20')).headers.get('etag') ?? '';
+    const res = await get('2019-20', la, { 'if-none-match': etag });
+    expect(res.status).toBe(304);
+    expect(res.headers.get('etag')).toBe(etag);
+  });
+});
+
+describe('PUT', () => {
+  it('creates a year (201, Location, ETag), audits it once, and replays a retry with the same key', async () => {
+    const key = randomUUID();
+    const body = dataset('2020-21');
+    const first = await put('2020-21', body, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('location')).toBe('/api/resource-bases/2020-21');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^".+"$/);
+    const created = await first.json();
+    expect(created).toEqual({ ...body, publishedAt: expect.any(String) });
+
+    const retry = await put('2020-21', body, { 'idempotency-key': key });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.json()).toEqual(created);
+
+    const writes = await auditWrites();
+    expect(writes).toEqual([expect.objectContaining({ who: 'dev-la', role: 'la', school: 'city', ids: ['resourceBases:2020-21'] })]);
+    expect((await get('2020-21')).headers.get('etag')).toBe(etag);
+  });
+
+  it('moves latest forward to the newest year, and never back', async () => {
+    expect((await get('latest')).headers.get('content-location')).toBe('/api/resource-bases/2020-21');
+    expect((await put('2018-19', dataset('2018-19'))).status).toBe(201);
+    expect((await get('latest')).headers.get('content-location')).toBe('/api/resource-bases/2020-21');
+    expect((await get('2019')).status).toBe(200);
+  });
+
+  it('honours If-Match: the current ETag replaces (200, new ETag); a stale one is 412 and changes nothing', async () => {
+    const etag = (await get('2020-21')).headers.get('etag') ?? '';
+    const changed = dataset('2020-21', { source: 'LA resource base review, revised' });
+    const ok = await put('2020-21', changed, { 'if-match': etag });
+    expect(ok.status).toBe(200);
+    const newEtag = ok.headers.get('etag');
+    expect(newEtag).not.toBe(etag);
+    expect((await ok.json()).source).toBe('LA resource base review, revised');
+
+    const stale = await put('2020-21', dataset('2020-21', { source: 'a lost update' }), { 'if-match': etag });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const now = await get('2020-21');
+    expect(now.headers.get('etag')).toBe(newEtag);
+    expect((await now.json()).source).toBe('LA resource base review, revised');
+  });
+
+  it('with If-None-Match: * publishes only a year that has no dataset', async () => {
+    expect((await put('2020-21', dataset('2020-21'), { 'if-none-match': '*' })).status).toBe(412);
+    expect((await put('2021-22', dataset('2021-22'), { 'if-none-match': '*' })).status).toBe(201);
+  });
+
+  it('requires an Idempotency-Key (400)', async () => {
+    const res = await stack.fetch('/resource-bases/2019-20', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${la}`, 'content-type': 'application/json' },
+      body: JSON.stringify(dataset('2019-20')),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+  });
+
+  it('refuses a body that is not a dataset, has unknown fields, or names another year (422 with issues)', async () => {
+    const cases: unknown[] = [
+      { ...dataset('2019-20'), rows: [] },
+      { ...dataset('2019-20'), pupils: ['Quillfeather'] },
+      dataset('2022-23'),
+      { ...dataset('2019-20'), rows: [{ area: 'North', need: 'NOPE', places: 5, cost: 1 }] },
+    ];
+    for (const body of cases) {
+      const res = await put('2019-20', body);
+      expect(res.status).toBe(422);
+      const problem = await res.json();
+      expect(problem.issues.length).toBeGreaterThan(0);
+      expect(JSON.stringify(problem)).not.toContain('Quillfeather');
+    }
+  });
+
+  it('refuses malformed JSON (400), the wrong media type (415) and a body over the cap (413)', async () => {
+    expect((await put('2019-20', '{"source":')).status).toBe(400);
+    expect((await put('2019-20', JSON.stringify(dataset('2019-20')), { 'content-type': 'text/plain' })).status).toBe(415);
+    const huge = { ...dataset('2019-20'), source: 'x'.repeat(RESOURCE_BASES_MAX_BYTES) };
+    expect((await put('2019-20', huge)).status).toBe(413);
+  });
+
+  it('is for the LA only (403 for a school or trust) and not for latest (405)', async () => {
+    expect((await put('2019-20', dataset('2019-20'), {}, school)).status).toBe(403);
+    expect((await put('2019-20', dataset('2019-20'), {}, trust)).status).toBe(403);
+    const res = await put('latest', dataset('2019-20'));
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET');
+  });
+
+  it('audits exactly the writes that succeeded', async () => {
+    const ids = (await auditWrites()).map((a) => a.ids[0]).sort();
+    expect(ids).toEqual(['resourceBases:2018-19', 'resourceBases:2020-21', 'resourceBases:2020-21', 'resourceBases:2021-22']);
+  });
+});
