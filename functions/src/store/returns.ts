@@ -281,6 +281,7 @@ export class ReturnsRepository {
       //    (crashed) attempt's: adopt it when it holds this very content, else take the next.
       let n = (head?.doc.version ?? 0) + 1;
       let version: VersionDoc | undefined;
+      let adopted = false;
       for (let k = 0; k < MAX_WRITE_ATTEMPTS && version === undefined; k++, n++) {
         const doc: VersionDoc = {
           id: versionId(year, n),
@@ -301,10 +302,20 @@ export class ReturnsRepository {
         } catch (error) {
           if (codeOf(error) !== 409) throw error;
           const taken = await this.version(school, year, n);
-          if (taken && taken.contentHash === hash && taken.status === status && !(head?.doc.committed ?? []).includes(n)) version = taken;
+          if (taken && taken.contentHash === hash && taken.status === status && !(head?.doc.committed ?? []).includes(n)) {
+            version = taken;
+            adopted = true;
+          }
         }
       }
       if (!version) throw new WriteContention();
+      if (adopted) {
+        // Adopted: an identical concurrent submission may have committed it meanwhile.
+        const now = await this.head(school, year);
+        if (now && now.doc.version === version.version && now.doc.contentHash === hash) {
+          return { created: false, receipt: this.receiptOf(version), etag: now.etag, versionDocId: version.id };
+        }
+      }
 
       // 2) + 3) What readers of other partitions see.
       const pupils = validPupils(ret, report);
