@@ -4,9 +4,10 @@
  *
  *   1. cosmos: the embedded Cosmos DB server on loopback (or COSMOS_ENDPOINT when set, e.g. the emulator)
  *   2. api:    the Functions handlers on http://localhost:7071/api, seeded from samples/
+ *   3. addin:  the add-in's webpack dev server on https://localhost:3000 (scripts/devServer.ts);
+ *              ADDIN=0 leaves it out
  *
- * Another service (the add-in's webpack dev server on https://localhost:3000) is one more
- * entry in SERVICES: a name and a start() returning what it serves and how to stop it.
+ * Each service is a name and a start() returning what it serves and how to stop it.
  */
 import { closeStore, getStore, seedFromSamples } from '../functions/src/store';
 import { type Config, parseConfig, resetConfig, setConfig } from '../functions/src/config';
@@ -105,6 +106,22 @@ export function apiService(options: ApiServiceOptions = {}): Service {
   };
 }
 
+/** The add-in (task pane, custom functions, manifest) on https://localhost:3000, for sideloading. */
+export function addinService(options: { port?: number } = {}): Service {
+  return {
+    name: 'addin',
+    async start() {
+      // Loaded here so the API-only stack (and its tests) never pull in webpack.
+      const { startAddinDevServer } = await import('./devServer.js');
+      const server = await startAddinDevServer(options);
+      return {
+        summary: `add-in at ${server.url}/taskpane.html, sideload manifest.xml (trust ${server.certFile} once)`,
+        stop: () => server.stop(),
+      };
+    },
+  };
+}
+
 export interface RunningStack {
   ctx: StackContext;
   summaries: { name: string; summary: string }[];
@@ -129,8 +146,12 @@ export async function startServices(services: readonly Service[], env: Record<st
   return { ctx, summaries: running.map((r) => ({ name: r.name, summary: r.service.summary })), stop };
 }
 
-/** The services `npm start` runs. The add-in dev server will be appended here. */
-export const SERVICES: readonly Service[] = [cosmosService(), apiService({ port: Number(process.env['PORT'] ?? 7071) })];
+/** The services `npm start` runs. */
+export const SERVICES: readonly Service[] = [
+  cosmosService(),
+  apiService({ port: Number(process.env['PORT'] ?? 7071) }),
+  ...(process.env['ADDIN'] === '0' ? [] : [addinService()]),
+];
 
 async function main(): Promise<void> {
   const stack = await startServices(SERVICES);
