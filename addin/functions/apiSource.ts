@@ -12,7 +12,7 @@
  * #BUSY!. Rejections are `DomainInputError('notAvailable')`, which the functions show as #N/A.
  *
  *   GET {baseUrl}/resource-bases/{year | latest}  → the dataset, or `{ dataset }` as stored
- *   GET {baseUrl}/aggregates/{transferYear}?by=resourceBase → `{ resourceBaseDemand: [...] }`
+ *   GET {baseUrl}/aggregates/{transferYear}?by=area → `{ demand: [{ area, need, pupils }], ... }`
  */
 import { z } from 'zod';
 import { DomainInputError } from '../../shared/errors';
@@ -73,11 +73,9 @@ export interface ApiResourceBaseSource extends ResourceBaseSource {
   health(): Promise<boolean>;
 }
 
-const demandRowSchema = z.object({ area: z.string(), need: z.string(), pupils: z.number().int().nonnegative() });
-const demandResponseSchema = z.union([
-  z.array(demandRowSchema),
-  z.looseObject({ resourceBaseDemand: z.array(demandRowSchema) }).transform((r) => r.resourceBaseDemand),
-]);
+/** `pupils` is "c" where disclosure control suppressed a count of 1–4 (roles other than la). */
+const demandRowSchema = z.object({ area: z.string(), need: z.string(), pupils: z.union([z.number().int().nonnegative(), z.literal('c')]) });
+const demandResponseSchema = z.looseObject({ demand: z.array(demandRowSchema) }).transform((r) => r.demand);
 /** The API may answer with the dataset itself or the stored document `{ id, year, publishedAt, dataset }`. */
 const datasetResponseSchema = z.union([
   resourceBaseDatasetSchema,
@@ -257,9 +255,15 @@ export function createApiSource(options: ApiSourceOptions = {}): ApiResourceBase
         throw notAvailable('sufficiency needs the Good Start API: sign in from the task pane');
       }
       try {
-        const parsed = demandResponseSchema.safeParse(await getJson(`/aggregates/${transferYear}?by=resourceBase`, bearer));
+        // by=area: the smallest set of tables; the demand list comes with every answer.
+        const parsed = demandResponseSchema.safeParse(await getJson(`/aggregates/${transferYear}?by=area`, bearer));
         if (!parsed.success) throw new RequestFailure(false, 200, 'the demand figures from the service are not in the expected shape');
-        return { value: parsed.data, ttl: ttlMs };
+        // A suppressed count cannot be subtracted; an exact answer needs the LA's view, never a guess.
+        if (parsed.data.some((d) => d.pupils === 'c')) {
+          throw new RequestFailure(false, 200, 'some counts are suppressed (1 to 4 pupils) for your role; the LA view has the exact figures');
+        }
+        const rows: DemandRow[] = parsed.data.map((d) => ({ area: d.area, need: d.need, pupils: d.pupils === 'c' ? 0 : d.pupils }));
+        return { value: rows, ttl: ttlMs };
       } catch (e) {
         if (!(e instanceof RequestFailure)) throw e;
         setState(e.offline ? { kind: 'offline', reason: e.message } : { kind: 'refused', status: e.status, reason: e.message });

@@ -111,13 +111,21 @@ describe('failure: every waiting cell settles', () => {
     setResourceBaseSource(createApiSource({ ...options, fetch }));
     const cells = await Promise.allSettled(Array.from({ length: 20 }, () => rbSufficiency([['East']], [['ASD']], '2025-26')));
     expect(calls.filter((c) => c.url.includes('/aggregates/'))).toHaveLength(1);
-    expect(calls.find((c) => c.url.includes('/aggregates/'))?.url).toBe('https://api.test/api/aggregates/2025?by=resourceBase');
+    expect(calls.find((c) => c.url.includes('/aggregates/'))?.url).toBe('https://api.test/api/aggregates/2025?by=area');
     for (const c of cells) {
       expect(c.status).toBe('rejected');
       const e = (c as PromiseRejectedResult).reason as ExcelError;
       expect(e).toBeInstanceOf(ExcelError);
       expect(e.code).toBe('#N/A');
     }
+  });
+
+  test('suppressed demand counts give #N/A, never a sufficiency computed without them', async () => {
+    const { fetch } = fakeFetch((url) =>
+      url.includes('/aggregates/') ? { status: 200, body: { demand: [{ area: 'East', need: 'ASD', pupils: 'c' }] } } : { status: 200, body: BUNDLED_RESOURCE_BASES },
+    );
+    const source = createApiSource({ ...options, fetch });
+    await expect(source.demand('2025-26')).rejects.toMatchObject({ kind: 'notAvailable', message: expect.stringMatching(/suppressed/) });
   });
 
   test('a request that never answers is aborted after the timeout', async () => {
@@ -131,7 +139,7 @@ describe('failure: every waiting cell settles', () => {
 
   test('demand from the API is summed into sufficiency', async () => {
     const { fetch } = fakeFetch((url) =>
-      url.includes('/aggregates/') ? { status: 200, body: { resourceBaseDemand: [{ area: 'East', need: 'ASD', pupils: 7 }] } } : { status: 200, body: BUNDLED_RESOURCE_BASES },
+      url.includes('/aggregates/') ? { status: 200, body: { year: 2025, tables: [], demand: [{ area: 'East', need: 'ASD', pupils: 7 }] } } : { status: 200, body: BUNDLED_RESOURCE_BASES },
     );
     setResourceBaseSource(createApiSource({ ...options, fetch }));
     const [[spare]] = (await rbSufficiency([['East']], [['ASD']])) as [[number]];

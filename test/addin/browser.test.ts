@@ -194,7 +194,7 @@ describe('the built custom functions in Chromium', () => {
     expect(new Set(results.map((r) => JSON.stringify(r)))).toEqual(new Set([JSON.stringify({ value: [[107]] })]));
     expect(outbound.length).toBe(before);
     expect(outbound.filter((u) => u.includes('/resource-bases/'))).toEqual(['http://localhost:7071/api/resource-bases/latest']);
-    expect(outbound.filter((u) => u.includes('/aggregates/')).every((u) => /\/aggregates\/\d{4}\?by=resourceBase$/.test(u))).toBe(true);
+    expect(outbound.filter((u) => u.includes('/aggregates/')).every((u) => /\/aggregates\/\d{4}\?by=area$/.test(u))).toBe(true);
   });
 
   test('the task pane page renders its header and the function list (office.js unreachable)', async () => {
