@@ -18,7 +18,7 @@
  * key runs again; the write path itself must therefore be safe to re-run (returnsPut is: same
  * content as the head is a 200 with the existing receipt, never a second version).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Principal } from '../auth/principal';
@@ -30,9 +30,9 @@ export const REPLAYED_HEADER = 'idempotent-replayed';
 /** Keys the client may choose: a UUID fits; nothing that could break a Cosmos id (/ \ ? #). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._~:-]{8,128}$/;
 /** (design) How long a pending record holds its key before a retry may take it over. */
-export const PENDING_LEASE_MS = 60_000;
+export const PENDING_LEASE_MS = 30_000;
 /** (design) How long a duplicate waits for the first request to finish before answering 409. */
-export const DUPLICATE_WAIT_MS = 15_000;
+export const DUPLICATE_WAIT_MS = 10_000;
 const POLL_MS = 100;
 
 /**
@@ -92,6 +92,8 @@ export interface IdempotencyRecord {
   /** SHA-256 of method, path and query, content type and body bytes. */
   hash: string;
   state: 'pending' | 'done';
+  /** A nonce per claim: lets a request whose create() answer was lost recognise its own record. */
+  owner?: string;
   createdAt: string;
   leaseUntil?: number;
   response?: StoredResponse;
@@ -194,7 +196,7 @@ export async function withIdempotency(
         // The holder died (or its lease ran out): take the key over, exclusively, via If-Match.
         try {
           const { etag: taken } = await container.item(id, id).replace<IdempotencyRecord>(
-            { ...record, state: 'pending', leaseUntil: now() + PENDING_LEASE_MS },
+            { ...record, state: 'pending', owner: randomUUID(), leaseUntil: now() + PENDING_LEASE_MS },
             { accessCondition: { type: 'IfMatch', condition: etag } },
           );
           claimedEtag = taken ?? '';
@@ -208,22 +210,37 @@ export async function withIdempotency(
       await sleep(POLL_MS);
       continue;
     }
+    const owner = randomUUID();
     try {
-      const record: IdempotencyRecord = { id, key: id, hash, state: 'pending', createdAt: new Date(now()).toISOString(), leaseUntil: now() + PENDING_LEASE_MS };
+      const record: IdempotencyRecord = { id, key: id, hash, state: 'pending', owner, createdAt: new Date(now()).toISOString(), leaseUntil: now() + PENDING_LEASE_MS };
       const { etag } = await container.items.create(record);
       claimedEtag = etag ?? '';
       break;
     } catch (error) {
-      if (codeOf(error) !== 409) throw error;
+      if (codeOf(error) !== 409) {
+        // The create may have been applied with its answer lost (a dropped connection): if the
+        // record is ours, we hold the key; otherwise report the failure (the key stays free).
+        const mine = await readRecord(container, id).catch(() => undefined);
+        if (mine?.record.owner === owner && mine.record.state === 'pending') {
+          claimedEtag = mine.etag;
+          break;
+        }
+        throw error;
+      }
       // Another request with this key got there first: loop to read, then wait or replay.
     }
   }
 
   const release = async () => {
-    try {
-      await container.item(id, id).delete({ accessCondition: { type: 'IfMatch', condition: claimedEtag ?? '' } });
-    } catch {
-      // Best effort: the lease lets a later retry take the key over anyway.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await container.item(id, id).delete({ accessCondition: { type: 'IfMatch', condition: claimedEtag ?? '' } });
+        return;
+      } catch (error) {
+        // Gone (perhaps by our own earlier attempt) or no longer ours: nothing to free.
+        if (codeOf(error) === 404 || codeOf(error) === 412) return;
+        // Otherwise try again; in the end the lease lets a later retry take the key over anyway.
+      }
     }
   };
 
