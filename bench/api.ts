@@ -1,0 +1,275 @@
+/**
+ * API benchmarks (`npm run bench:api`): figures only, no assertions. Everything runs in-process
+ * on loopback, like the API tests: the embedded Cosmos protocol server and the local host.
+ *
+ *   1. cold start: time to load the Functions app module (every function file) in a fresh process;
+ *   2. submission: PUT /api/returns/{laestab}/{year} latency p50/p99 and throughput at 1, 10 and
+ *      50 concurrent clients (autocannon), each request a new version from one of many schools,
+ *      with a unique Idempotency-Key;
+ *   3. aggregates: GET /api/aggregates/{year} latency with 450 and 4,500 school summaries, and the
+ *      ratio, which should track the school count (one summary per school), not the pupil count.
+ *
+ * The embedded server is a single-threaded JavaScript emulation: absolute figures are far from
+ * Azure Cosmos DB's; ratios and shapes are what carry over.
+ *
+ * Options: BENCH_SECONDS (per autocannon run, default 8), BENCH_SUBMIT_SCHOOLS (default 200),
+ * BENCH_AGG_RUNS (default 5 at 450 schools, 3 at 4,500), BENCH_COLD_RUNS (default 3).
+ */
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Container } from '@azure/cosmos';
+import { emptySummary, type SchoolSummary } from '../shared/aggregate/summary';
+import type { School } from '../shared/schools';
+import { LOCALITY_AREAS } from '../shared/schools';
+import type { TransitionReturn } from '../shared/transition/schema';
+import { headDocId, mapWithConcurrency, summaryDocId } from '../functions/src/store/summaries';
+import { row, sheet, TRANSFER_YEAR, upnFor } from '../test/factories/transition';
+import { startStack, type Stack } from '../test/api/harness';
+
+// autocannon ships no types; this is the part of its API used here.
+interface AutocannonRequest {
+  method?: string;
+  setupRequest?: (req: { method?: string; path?: string; headers?: Record<string, string>; body?: string }) => object;
+}
+interface AutocannonResult {
+  latency: { p50: number; p99: number; average: number };
+  requests: { average: number; total: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodeStats?: Record<string, { count: number }>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  requests?: AutocannonRequest[];
+  headers?: Record<string, string>;
+}) => Promise<AutocannonResult>;
+
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 8);
+const SUBMIT_SCHOOLS = Number(process.env['BENCH_SUBMIT_SCHOOLS'] ?? 200);
+/** Runs per size; at 4,500 schools each run takes tens of seconds on the embedded server, so fewer by default. */
+const AGG_RUNS = process.env['BENCH_AGG_RUNS'] ? Number(process.env['BENCH_AGG_RUNS']) : undefined;
+const COLD_RUNS = Number(process.env['BENCH_COLD_RUNS'] ?? 3);
+/** The aggregates year is apart from the submissions' so the two benches do not mix. */
+const AGG_YEAR = TRANSFER_YEAR + 1;
+const SECONDARIES = 40;
+const PUPILS_PER_PRIMARY = 30;
+
+const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
+
+/** A synthetic directory: `primaries` primaries (3300000…) and SECONDARIES secondaries (3309000…), names obviously invented. */
+function directory(primaries: number): School[] {
+  const area = (i: number) => LOCALITY_AREAS[i % LOCALITY_AREAS.length] as (typeof LOCALITY_AREAS)[number];
+  return [
+    ...Array.from({ length: primaries }, (_, i): School => ({
+      laestab: `330${String(i).padStart(4, '0')}`,
+      urn: String(900000 + i),
+      name: `Bench Primary ${i} (synthetic)`,
+      phase: 'primary',
+      area: area(i),
+      trust: i % 10 === 0 ? `BT${i % 7}` : null,
+    })),
+    ...Array.from({ length: SECONDARIES }, (_, j): School => ({
+      laestab: `3309${String(j).padStart(3, '0')}`,
+      urn: String(980000 + j),
+      name: `Bench Secondary ${j} (synthetic)`,
+      phase: 'secondary',
+      area: area(j),
+      trust: null,
+    })),
+  ];
+}
+
+const secondaryOf = (i: number) => `3309${String(i % SECONDARIES).padStart(3, '0')}`;
+
+/** A valid return for primary `school`, with a marker in free text so each request's content differs. */
+function submission(school: string, i: number): string {
+  const rows = Array.from({ length: PUPILS_PER_PRIMARY }, (_, n) =>
+    row(n + 1, { feederPrimary: school, upn: upnFor(n + 1, school), strengths: n === 0 ? 'Art and football. Revision __REV__' : 'Art and football.' }),
+  );
+  const ret: TransitionReturn = { year: TRANSFER_YEAR, sheets: [sheet(rows, `Bench Secondary (${secondaryOf(i)})`)], explanations: [] };
+  return JSON.stringify(ret);
+}
+
+// -------------------------------------------------------------------------------------------
+
+function coldStart(): void {
+  const root = path.resolve(__dirname, '..');
+  const script =
+    "const t=process.hrtime.bigint();require('./functions/src/routes').loadRoutes();" +
+    'process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+  const tsx = require.resolve('tsx/cjs');
+  const times: number[] = [];
+  const walls: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const start = process.hrtime.bigint();
+    const out = execFileSync(process.execPath, ['--require', tsx, '-e', script], { cwd: root, env: { ...process.env, AUTH_MODE: 'local' }, encoding: 'utf8' });
+    walls.push(ms(start));
+    times.push(Number(out.trim()));
+  }
+  console.log(
+    `cold start: load every function module (loadRoutes, TypeScript via tsx) median ${median(times).toFixed(0)} ms; ` +
+      `whole fresh process median ${median(walls).toFixed(0)} ms (${COLD_RUNS} runs; the compiled build skips tsx's transpile)`,
+  );
+}
+
+async function submissions(stack: Stack, schools: School[]): Promise<void> {
+  const primaries = schools.filter((s) => s.phase === 'primary').slice(0, SUBMIT_SCHOOLS);
+  const targets = await Promise.all(
+    primaries.map(async (s, i) => ({
+      path: `/api/returns/${s.laestab}/${TRANSFER_YEAR}`,
+      token: `Bearer ${await stack.token({ role: 'school', school: s.laestab })}`,
+      body: submission(s.laestab, i),
+    })),
+  );
+  const origin = new URL(stack.baseUrl).origin;
+  let counter = 0;
+  for (const connections of [1, 10, 50]) {
+    const result = await autocannon({
+      url: origin,
+      connections,
+      duration: SECONDS,
+      requests: [
+        {
+          method: 'PUT',
+          setupRequest: (req) => {
+            const n = counter++;
+            const t = targets[n % targets.length] as (typeof targets)[number];
+            return {
+              ...req,
+              method: 'PUT',
+              path: t.path,
+              headers: { authorization: t.token, 'content-type': 'application/json', 'idempotency-key': `bench-${process.pid}-${n}` },
+              body: t.body.replace('__REV__', String(n)),
+            };
+          },
+        },
+      ],
+    });
+    const codes = Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count}`).join(' ');
+    console.log(
+      `submission (PUT /returns, ${PUPILS_PER_PRIMARY} pupils, ${targets.length} schools) @ ${String(connections).padStart(2)} clients: ` +
+        `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ${result.requests.average.toFixed(1)} req/s ` +
+        `(${result.requests.total} requests; ${codes}${result.errors ? `; ${result.errors} errors` : ''}${result.timeouts ? `; ${result.timeouts} timeouts` : ''})`,
+    );
+  }
+}
+
+/** A synthetic summary for a school: counts only, spread over needs, support levels and secondaries. */
+function syntheticSummary(school: string, i: number): SchoolSummary {
+  const s = emptySummary(school, AGG_YEAR);
+  const needs = ['SLCN', 'ASD', 'MLD', 'SEMH', 'SPLD'];
+  const k = 6 + (i % 5);
+  const e = 1 + (i % 3);
+  const n = PUPILS_PER_PRIMARY - k - e;
+  s.pupils = PUPILS_PER_PRIMARY;
+  s.byProvisionNeed = { E: { ASD: e }, K: { [needs[i % needs.length] as string]: k }, N: { None: n } };
+  s.bySecondary = { [secondaryOf(i)]: { E: e, K: k, N: n } };
+  s.bySupport = { Universal: { E: 0, K: 0, N: n }, Targeted: { E: 0, K: k, N: 0 }, Specialist: { E: e, K: 0, N: 0 } };
+  s.resourceBaseDemand = i % 4 === 0 ? [{ secondary: secondaryOf(i), need: 'ASD', pupils: 1 }] : [];
+  return s;
+}
+
+async function seedSummaries(summaries: Container, returns: Container, schools: string[], from: number): Promise<void> {
+  await mapWithConcurrency(schools.slice(from), 32, async (school, j) => {
+    const i = from + j;
+    await returns.items.upsert({ id: headDocId(AGG_YEAR), school, year: AGG_YEAR, type: 'head', version: 1, status: 'submitted', submittedVersion: 1, committed: [1] });
+    await summaries.items.upsert({
+      id: summaryDocId(AGG_YEAR),
+      school,
+      year: AGG_YEAR,
+      type: 'summary',
+      status: 'Submitted',
+      version: 1,
+      submittedAt: new Date().toISOString(),
+      rows: PUPILS_PER_PRIMARY,
+      errors: 0,
+      queries: 0,
+      unexplainedQueries: 0,
+      summary: syntheticSummary(school, i),
+    });
+  });
+}
+
+async function aggregateLatency(stack: Stack, la: string, runs: number): Promise<number[]> {
+  const get = () => stack.fetch(`/aggregates/${AGG_YEAR}`, { headers: { authorization: `Bearer ${la}` } });
+  const warm = await get();
+  const body = (await warm.json()) as { schools?: { included: number } };
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    const res = await get();
+    await res.arrayBuffer();
+    times.push(ms(start));
+    if (res.status !== 200) throw new Error(`aggregates answered ${res.status}`);
+  }
+  console.log(
+    `aggregates (GET /aggregates, all 5 tables, LA) over ${body.schools?.included ?? '?'} school summaries: ` +
+      `p50 ${median(times).toFixed(0)} ms, p90 ${pct(times, 90).toFixed(0)} ms (${runs} runs; 2 point reads per school)`,
+  );
+  return times;
+}
+
+async function aggregates(stack: Stack, la: string): Promise<void> {
+  const large = directory(4500);
+  const largePrimaries = large.filter((s) => s.phase === 'primary').map((s) => s.laestab);
+  const summaries = await stack.store.container('summaries');
+  const returns = await stack.store.container('returns');
+
+  const small = directory(450);
+  await stack.store.directory.replace(small);
+  let start = process.hrtime.bigint();
+  await seedSummaries(summaries, returns, largePrimaries.slice(0, 450), 0);
+  console.log(`aggregates: seeded 450 summaries in ${(ms(start) / 1000).toFixed(1)} s`);
+  const at450 = await aggregateLatency(stack, la, AGG_RUNS ?? 5);
+
+  await stack.store.directory.replace(large);
+  start = process.hrtime.bigint();
+  await seedSummaries(summaries, returns, largePrimaries, 450);
+  console.log(`aggregates: seeded 4,050 more summaries in ${(ms(start) / 1000).toFixed(1)} s`);
+  const at4500 = await aggregateLatency(stack, la, AGG_RUNS ?? 3);
+  console.log(
+    `aggregates: 4,500 / 450 schools latency ratio ${(median(at4500) / median(at450)).toFixed(1)}× for 10× the schools ` +
+      `(${PUPILS_PER_PRIMARY} pupils each; no pupil row is read, so pupils per school do not enter the cost)`,
+  );
+}
+
+/** The embedded server's own cost per point read, which bounds every figure below it. */
+async function pointReadBaseline(stack: Stack): Promise<void> {
+  const container = await stack.store.container('summaries');
+  const ids = Array.from({ length: 450 }, (_, i) => `330${String(i).padStart(4, '0')}`);
+  const start = process.hrtime.bigint();
+  await mapWithConcurrency(ids, 32, (school) => container.item('bench-baseline', school).read());
+  const took = ms(start);
+  console.log(`baseline: embedded Cosmos point reads ${Math.round(ids.length / (took / 1000))}/s (${(took / ids.length).toFixed(1)} ms each; server, API and load generator share one thread)`);
+}
+
+async function main(): Promise<void> {
+  coldStart();
+  const schools = directory(450);
+  const stack = await startStack({ schools });
+  try {
+    const la = await stack.token({ role: 'la' });
+    await pointReadBaseline(stack);
+    await submissions(stack, schools);
+    await aggregates(stack, la);
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
