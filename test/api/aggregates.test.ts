@@ -210,6 +210,8 @@ describe('refusals', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
     const problem = await res.json();
+    expect(problem.type).toBe('https://goodstart.birmingham.example/problems/invalid-parameter');
+    expect(problem.parameter).toBe('by');
     expect(problem.valid).toEqual([...DIMENSIONS]);
     for (const d of DIMENSIONS) expect(problem.detail).toContain(d);
     expect(JSON.stringify(problem)).not.toContain('postcode');

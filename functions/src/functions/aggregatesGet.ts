@@ -16,6 +16,7 @@ import { SUPPRESSED, type CountTable } from '../../../shared/aggregate/table';
 import type { SchoolDirectory } from '../../../shared/schools';
 import { authenticate, requireRole, type Principal } from '../auth';
 import { withErrors } from '../http/handler';
+import { SpecificProblem } from '../http/idempotency';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
@@ -41,9 +42,12 @@ export interface AggregatesResponse {
   disclosureControlled: boolean;
 }
 
-/** 400 for a query parameter outside its allowed values, naming the valid ones. */
-function badQuery(parameter: string, detail: string, valid: readonly string[]): HttpProblem {
-  return new HttpProblem('malformed-body', { detail, extensions: { parameter, valid: [...valid] } });
+/** 400 for a path or query parameter outside its allowed values, naming the valid ones when there is a list. */
+export function invalidParameter(parameter: string, detail: string, valid?: readonly string[]): HttpProblem {
+  return new SpecificProblem('malformed-body', 'invalid-parameter', 'A parameter in the URL is not valid', {
+    detail,
+    extensions: { parameter, ...(valid ? { valid: [...valid] } : {}) },
+  });
 }
 
 export function parseYear(raw: string | undefined): number {
@@ -61,7 +65,7 @@ export function parseDimensions(raw: string | null): Dimension[] {
   const unknown = asked.filter((d) => !(DIMENSIONS as readonly string[]).includes(d));
   if (unknown.length > 0) {
     // The unknown value is not echoed: query strings are where a careless client puts a name.
-    throw badQuery('by', `"by" takes a comma-separated list of: ${DIMENSIONS.join(', ')}.`, DIMENSIONS);
+    throw invalidParameter('by', `"by" takes a comma-separated list of: ${DIMENSIONS.join(', ')}.`, DIMENSIONS);
   }
   return [...new Set(asked)] as Dimension[];
 }
@@ -70,7 +74,7 @@ function parseInclude(raw: string | null): (typeof INCLUDE_VALUES)[number] {
   if (raw === null || raw.trim() === '') return 'submitted';
   const value = raw.trim().toLowerCase();
   if (!(INCLUDE_VALUES as readonly string[]).includes(value)) {
-    throw badQuery('include', `"include" takes one of: ${INCLUDE_VALUES.join(', ')}.`, INCLUDE_VALUES);
+    throw invalidParameter('include', `"include" takes one of: ${INCLUDE_VALUES.join(', ')}.`, INCLUDE_VALUES);
   }
   return value as (typeof INCLUDE_VALUES)[number];
 }

@@ -16,7 +16,6 @@ import type { SchoolDirectory } from '../../../shared/schools';
 import { writeConsolidatedWorkbook, type TrackerEntry } from '../../../shared/workbook/consolidated';
 import { authenticate, requireRole } from '../auth';
 import { withErrors } from '../http/handler';
-import { HttpProblem } from '../http/problems';
 import { XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
@@ -31,7 +30,7 @@ import {
   versionDocSchema,
   wantedVersion,
 } from '../store/summaries';
-import { parseYear } from './aggregatesGet';
+import { INCLUDE_VALUES, invalidParameter, parseYear } from './aggregatesGet';
 
 export const EXPORT_AUDIT_ACTION = 'export.consolidated';
 /** The audit schema caps ids per entry; a bigger city is recorded over several entries. */
@@ -54,9 +53,9 @@ export const exportsConsolidated = withErrors(async (request, { correlationId, l
   const principal = await authenticate(request);
   requireRole(principal, 'la');
   const year = parseYear(request.params['year']);
-  const include = request.query.get('include')?.trim().toLowerCase() ?? 'submitted';
-  if (include !== 'submitted' && include !== 'drafts') {
-    throw new HttpProblem('malformed-body', { detail: '"include" takes one of: submitted, drafts.', extensions: { parameter: 'include', valid: ['submitted', 'drafts'] } });
+  const include = request.query.get('include')?.trim().toLowerCase() || 'submitted';
+  if (!(INCLUDE_VALUES as readonly string[]).includes(include)) {
+    throw invalidParameter('include', `"include" takes one of: ${INCLUDE_VALUES.join(', ')}.`, INCLUDE_VALUES);
   }
 
   const store = getStore();

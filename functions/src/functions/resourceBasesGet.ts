@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { resourceBaseDatasetSchema, type ResourceBaseDataset } from '../../../shared/resourceBases/dataset';
 import { authenticate } from '../auth';
 import { withErrors } from '../http/handler';
+import { SpecificProblem } from '../http/idempotency';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
@@ -69,7 +70,7 @@ export function parseResourceBaseYear(raw: string | undefined): typeof LATEST | 
   if (value === LATEST) return LATEST;
   if (isAcademicYear(value)) return value;
   if (/^\d{4}$/.test(value) && Number(value) >= 2001 && Number(value) <= 2100) return academicYearOfCalendarYear(Number(value));
-  throw new HttpProblem('malformed-body', {
+  throw new SpecificProblem('malformed-body', 'invalid-parameter', 'A parameter in the URL is not valid', {
     detail: 'Name the dataset as "latest", an academic year such as 2019-20, or a calendar year such as 2020 (meaning 2019-20).',
     extensions: { parameter: 'year' },
   });
@@ -88,7 +89,7 @@ export function etagMatches(header: string, etag: string | undefined): boolean {
   return header.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
 }
 
-async function latestFromQuery(container: Container): Promise<string | undefined> {
+export async function latestFromQuery(container: Container): Promise<string | undefined> {
   // Only reached before the first PUT wrote the pointer (e.g. a freshly seeded database). The
   // container holds one small document per year, so this cross-partition query reads a handful.
   const { resources } = await container.items.query<{ year: string }>('SELECT c.year FROM c').fetchAll();

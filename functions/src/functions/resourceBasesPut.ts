@@ -29,6 +29,7 @@ import {
   etagMatches,
   httpEtag,
   LATEST,
+  latestFromQuery,
   LATEST_POINTER_ID,
   type LatestPointer,
   parseResourceBaseYear,
@@ -52,7 +53,10 @@ export async function advanceLatest(container: Container, academicYear: string):
   for (let attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
     const pointer = await pointRead<LatestPointer>(container, LATEST_POINTER_ID, LATEST_POINTER_ID);
     if (pointer && pointer.current >= academicYear) return;
-    const next: LatestPointer = { id: LATEST_POINTER_ID, year: LATEST_POINTER_ID, current: academicYear, updatedAt: new Date().toISOString() };
+    // No pointer yet (a seeded database): start it at the newest year stored, which may be newer than this one.
+    const stored = pointer ? undefined : await latestFromQuery(container);
+    const current = stored !== undefined && stored > academicYear ? stored : academicYear;
+    const next: LatestPointer = { id: LATEST_POINTER_ID, year: LATEST_POINTER_ID, current, updatedAt: new Date().toISOString() };
     try {
       if (pointer) {
         await container.item(LATEST_POINTER_ID, LATEST_POINTER_ID).replace(next, { accessCondition: { type: 'IfMatch', condition: pointer._etag ?? '' } });

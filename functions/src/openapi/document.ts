@@ -320,9 +320,17 @@ function pathParamSchema(p: TemplateParam, path: string): JsonObject {
   return { type: 'string' };
 }
 
+/** Narrower problem types some endpoints use under a shared status (functions/src/http/idempotency.ts SpecificProblem). */
+const SPECIFIC_TYPES: Partial<Record<ProblemSlug, string[]>> = {
+  'malformed-body': ['invalid-parameter', 'idempotency-key-missing', 'idempotency-key-invalid'],
+  'validation-failed': ['idempotency-key-reused', 'return-has-errors', 'unexplained-queries', 'workbook-unreadable'],
+  conflict: ['request-in-progress'],
+};
+
 function problemResponse(slug: ProblemSlug): { description: string; content: JsonObject } {
+  const specific = SPECIFIC_TYPES[slug];
   return {
-    description: `${PROBLEM_TYPES[slug].title} (type ${PROBLEM_BASE}${slug})`,
+    description: `${PROBLEM_TYPES[slug].title} (type ${PROBLEM_BASE}${slug}${specific ? `, or one of: ${specific.join(', ')}` : ''})`,
     content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } },
   };
 }
