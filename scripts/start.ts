@@ -9,6 +9,8 @@
  *
  * Each service is a name and a start() returning what it serves and how to stop it.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { closeStore, getStore, seedFromSamples } from '../functions/src/store';
 import { type Config, parseConfig, resetConfig, setConfig } from '../functions/src/config';
 import { resetAuthentication } from '../functions/src/auth';
@@ -153,7 +155,18 @@ export const SERVICES: readonly Service[] = [
   ...(process.env['ADDIN'] === '0' ? [] : [addinService()]),
 ];
 
+/** The sample returns are generated files (gitignored): make them on a clean checkout, so the API starts with some returns. */
+async function ensureSampleReturns(): Promise<void> {
+  const samplesDir = path.resolve(process.env['LOCAL_SAMPLES_DIR'] || 'samples');
+  if (process.env['COSMOS_ENDPOINT'] || fs.existsSync(path.join(samplesDir, 'returns'))) return;
+  console.log('  samples  generating samples/returns (npm run samples)…');
+  // Lazy: only a clean checkout needs the generator (and exceljs) at start-up.
+  const { generateSamples } = require('../samples/generate') as typeof import('../samples/generate');
+  await generateSamples(samplesDir);
+}
+
 async function main(): Promise<void> {
+  await ensureSampleReturns();
   const stack = await startServices(SERVICES);
   for (const { name, summary } of stack.summaries) console.log(`  ${name.padEnd(8)} ${summary}`);
   const api = stack.ctx.apiUrl?.replace('127.0.0.1', 'localhost');

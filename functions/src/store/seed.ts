@@ -1,13 +1,18 @@
 /**
  * Seeds a local database from `samples/` (synthetic data only): the school directory and, when
- * present, the resource-base dataset. Idempotent (upserts), so re-running is harmless.
+ * present, the resource-base dataset and a few sample returns (samples/returns/*.json, written
+ * by `npm run samples`). Idempotent (upserts; a return whose content is already current stores
+ * no new version), so re-running is harmless.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { type School, schoolDirectorySchema } from '../../../shared/schools';
+import { type School, SchoolDirectory, schoolDirectorySchema } from '../../../shared/schools';
+import { transitionReturnSchema } from '../../../shared/transition/schema';
+import { validateReturn } from '../../../shared/transition/validate';
 import type { Container } from '@azure/cosmos';
 import type { ContainerName } from './containers';
+import { ReturnsRepository } from './returns';
 import type { SchoolDirectoryStore } from './schoolDirectory';
 
 /** What seeding writes through: a Store, or (while the store is still opening) its parts. */
@@ -18,6 +23,11 @@ export interface SeedTarget {
 
 export const SAMPLE_SCHOOLS_FILE = 'schools.json';
 export const SAMPLE_RESOURCE_BASES_FILE = 'resource-bases-2020.json';
+export const SAMPLE_RETURNS_DIR = 'returns';
+/** (design) "A few" submitted returns: enough for the tracker and a cohort to show something, while most schools stay outstanding. */
+export const SAMPLE_RETURNS_TO_SEED = 6;
+/** The subject recorded as the submitter of seeded returns (no real user submitted them). */
+export const SEED_SUBJECT = 'seed-samples';
 
 /** Only what seeding relies on; the dataset's full schema belongs to shared/resourceBases. */
 const resourceBaseDatasetShape = z.looseObject({ academicYear: z.string().regex(/^\d{4}-\d{2}$/), rows: z.array(z.unknown()) });
@@ -47,7 +57,43 @@ export async function seedResourceBases(store: SeedTarget, dataset: unknown): Pr
 export interface SeedResult {
   schools: number;
   resourceBases?: string;
+  /** LAESTABs whose sample return was stored (or was already current). */
+  returns?: string[];
   missing: string[];
+}
+
+/**
+ * Stores up to `limit` sample returns (files named `<LAESTAB>.json`, sorted) through the returns
+ * repository, exactly as a submission would be stored: submitted when every query is explained,
+ * a draft when queries remain, skipped when it has errors.
+ */
+export async function seedReturns(store: SeedTarget, dir: string, schools: readonly School[], limit = SAMPLE_RETURNS_TO_SEED): Promise<string[] | undefined> {
+  let files: string[];
+  try {
+    files = (await fs.readdir(dir)).filter((f) => /^\d{7}\.json$/.test(f)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const directory = new SchoolDirectory(schools);
+  const repo = new ReturnsRepository(
+    () => store.container('returns'),
+    () => store.container('summaries'),
+  );
+  const seeded: string[] = [];
+  for (const file of files) {
+    if (seeded.length >= limit) break;
+    const school = file.slice(0, 7);
+    if (directory.find(school)?.phase !== 'primary') continue;
+    const ret = transitionReturnSchema.parse(await readJson(path.join(dir, file)));
+    if (ret.year === null) continue;
+    const report = validateReturn(ret, { directory, year: ret.year, school });
+    if (report.summary.errors > 0) continue;
+    const status = report.summary.unexplainedQueries === 0 ? 'submitted' : 'draft';
+    await repo.write({ school, year: ret.year, status, ret, report, principal: { subject: SEED_SUBJECT, role: 'school', school } });
+    seeded.push(school);
+  }
+  return seeded;
 }
 
 export async function seedFromSamples(store: SeedTarget, samplesDir: string): Promise<SeedResult> {
@@ -60,5 +106,8 @@ export async function seedFromSamples(store: SeedTarget, samplesDir: string): Pr
   const dataset = await readJson(path.join(samplesDir, SAMPLE_RESOURCE_BASES_FILE));
   if (dataset === undefined) missing.push(SAMPLE_RESOURCE_BASES_FILE);
   const resourceBases = dataset === undefined ? undefined : await seedResourceBases(store, dataset);
-  return { schools, ...(resourceBases ? { resourceBases } : {}), missing };
+
+  const returns = directory === undefined ? undefined : await seedReturns(store, path.join(samplesDir, SAMPLE_RETURNS_DIR), schoolDirectorySchema.parse(directory));
+  if (returns === undefined) missing.push(`${SAMPLE_RETURNS_DIR}/ (run npm run samples)`);
+  return { schools, ...(resourceBases ? { resourceBases } : {}), ...(returns ? { returns } : {}), missing };
 }
