@@ -115,7 +115,11 @@ describe('PUT /api/returns/{laestab}/{year}', () => {
   });
 
   it('answers 400 for an unknown status, malformed JSON and a missing Idempotency-Key', async () => {
-    expect((await put(aReturn(1), { query: '?status=final' })).status).toBe(400);
+    const status = await put(aReturn(1), { query: '?status=final' });
+    expect(status.status).toBe(400);
+    expect((await json<{ type: string }>(status)).type).toBe(`${P}invalid-parameter`);
+    expect((await get(url('12345'), tokens['la']!)).status).toBe(400);
+    expect((await get(`/tracker/1066`, tokens['la']!)).status).toBe(400);
     expect((await put(undefined, { raw: '{"year": 2027,' })).status).toBe(400);
     const noKey = await stack.fetch(url(), { method: 'PUT', headers: { ...auth(school), 'content-type': 'application/json' }, body: JSON.stringify(aReturn(1)) });
     expect(noKey.status).toBe(400);

@@ -34,16 +34,20 @@ import { PreconditionFailed, RETURN_STATUSES, type ReturnStatus, returnsReposito
 export function returnTarget(request: HttpRequest): { laestab: string; year: number } {
   const laestab = request.params['laestab'] ?? '';
   const year = Number(request.params['year']);
-  if (!/^\d{7}$/.test(laestab)) throw new HttpProblem('not-found', { detail: 'A school is identified by its 7-digit LAESTAB.' });
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new HttpProblem('not-found', { detail: 'The year is the transfer year, e.g. 2027.' });
+  if (!/^\d{7}$/.test(laestab)) throw invalidParameter('laestab', 'A school is identified by its 7-digit LAESTAB.');
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalidParameter('year', 'The year is the transfer year, e.g. 2027.');
   return { laestab, year };
+}
+
+export function invalidParameter(parameter: string, detail: string): SpecificProblem {
+  return new SpecificProblem('malformed-body', 'invalid-parameter', 'A parameter in the URL is not valid', { detail, extensions: { parameter } });
 }
 
 function statusOf(request: HttpRequest): ReturnStatus {
   const raw = request.query.get('status');
   if (raw === null) return 'submitted';
   if ((RETURN_STATUSES as readonly string[]).includes(raw)) return raw as ReturnStatus;
-  throw new HttpProblem('malformed-body', { detail: 'status must be draft or submitted.', extensions: { parameter: 'status' } });
+  throw invalidParameter('status', 'status must be draft or submitted.');
 }
 
 const WORKBOOK_STATUS: Partial<Record<WorkbookError['code'], 'payload-too-large' | 'unsupported-media-type'>> = {

@@ -11,11 +11,11 @@
  */
 import { authenticate, requireRole } from '../auth';
 import { withErrors } from '../http/handler';
-import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { mapBounded, READ_CONCURRENCY, returnsRepository } from '../store/returns';
+import { invalidParameter } from './returnsPut';
 
 export type TrackerState = 'Submitted' | 'Draft' | 'Outstanding';
 
@@ -23,7 +23,7 @@ export const trackerGet = withErrors(async (request, { correlationId }) => {
   const principal = await authenticate(request);
   requireRole(principal, 'la', 'trust');
   const year = Number(request.params['year']);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new HttpProblem('not-found', { detail: 'The year is the transfer year, e.g. 2027.' });
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalidParameter('year', 'The year is the transfer year, e.g. 2027.');
   const store = getStore();
   const directory = await store.directory.get();
   const primaries = directory.primaries().filter((s) => principal.role === 'la' || (principal.trust !== undefined && s.trust === principal.trust));
