@@ -14,7 +14,7 @@ const { transformManifest } = require('../../webpack.config.js') as {
   transformManifest: (xml: string, o: { baseUrl: string; namespace?: string }) => string;
 };
 
-const XSD = path.resolve(__dirname, '../../../shared/data/office-manifest-xsd/local-ext/OfficeAppManifestV1_1-with-runtimes.xsd');
+const XSD = path.resolve(__dirname, '../fixtures/office-manifest-xsd/local-ext/OfficeAppManifestV1_1-with-runtimes.xsd');
 const DEV_BASE = 'https://localhost:3000/';
 const SOURCE = fs.readFileSync(path.join(REPO, 'manifest.xml'), 'utf8');
 
