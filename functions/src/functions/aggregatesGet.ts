@@ -16,7 +16,7 @@ import { SUPPRESSED, type CountTable } from '../../../shared/aggregate/table';
 import type { SchoolDirectory } from '../../../shared/schools';
 import { authenticate, requireRole, type Principal } from '../auth';
 import { withErrors } from '../http/handler';
-import { SpecificProblem } from '../http/idempotency';
+import { SpecificProblem } from '../http/problems';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
@@ -44,7 +44,7 @@ export interface AggregatesResponse {
 
 /** 400 for a path or query parameter outside its allowed values, naming the valid ones when there is a list. */
 export function invalidParameter(parameter: string, detail: string, valid?: readonly string[]): HttpProblem {
-  return new SpecificProblem('malformed-body', 'invalid-parameter', 'A parameter in the URL is not valid', {
+  return new SpecificProblem('invalid-parameter', {
     detail,
     extensions: { parameter, ...(valid ? { valid: [...valid] } : {}) },
   });

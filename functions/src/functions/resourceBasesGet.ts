@@ -19,7 +19,7 @@ import { z } from 'zod';
 import { resourceBaseDatasetSchema, type ResourceBaseDataset } from '../../../shared/resourceBases/dataset';
 import { authenticate } from '../auth';
 import { withErrors } from '../http/handler';
-import { SpecificProblem } from '../http/idempotency';
+import { SpecificProblem } from '../http/problems';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
@@ -70,7 +70,7 @@ export function parseResourceBaseYear(raw: string | undefined): typeof LATEST | 
   if (value === LATEST) return LATEST;
   if (isAcademicYear(value)) return value;
   if (/^\d{4}$/.test(value) && Number(value) >= 2001 && Number(value) <= 2100) return academicYearOfCalendarYear(Number(value));
-  throw new SpecificProblem('malformed-body', 'invalid-parameter', 'A parameter in the URL is not valid', {
+  throw new SpecificProblem('invalid-parameter', {
     detail: 'Name the dataset as "latest", an academic year such as 2019-20, or a calendar year such as 2020 (meaning 2019-20).',
     extensions: { parameter: 'year' },
   });

@@ -22,7 +22,8 @@ import { authenticate, requireWriteReturn } from '../auth';
 import { getConfig } from '../config';
 import { bodyIssues, readBytesBody, requireContentType } from '../http/body';
 import { withErrors } from '../http/handler';
-import { SpecificProblem, withIdempotency } from '../http/idempotency';
+import { SpecificProblem } from '../http/problems';
+import { withIdempotency } from '../http/idempotency';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
@@ -40,7 +41,7 @@ export function returnTarget(request: HttpRequest): { laestab: string; year: num
 }
 
 export function invalidParameter(parameter: string, detail: string): SpecificProblem {
-  return new SpecificProblem('malformed-body', 'invalid-parameter', 'A parameter in the URL is not valid', { detail, extensions: { parameter } });
+  return new SpecificProblem('invalid-parameter', { detail, extensions: { parameter } });
 }
 
 function statusOf(request: HttpRequest): ReturnStatus {
@@ -65,7 +66,7 @@ async function parseBody(bytes: Uint8Array, type: string): Promise<TransitionRet
       // The reader's messages are written for the SENCo and never quote cell values.
       const slug = WORKBOOK_STATUS[error.code];
       if (slug) throw new HttpProblem(slug, { detail: error.message, extensions: { code: error.code } });
-      throw new SpecificProblem('validation-failed', 'workbook-unreadable', 'The workbook could not be read', { detail: error.message, extensions: { code: error.code } });
+      throw new SpecificProblem('workbook-unreadable', { detail: error.message, extensions: { code: error.code } });
     }
     return checkShape(raw);
   }
@@ -103,13 +104,13 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
     const directory = await store.directory.get();
     const report = validateReturn(ret, { directory, year, school: laestab });
     if (report.summary.errors > 0) {
-      throw new SpecificProblem('validation-failed', 'return-has-errors', 'The return has errors', {
+      throw new SpecificProblem('return-has-errors', {
         detail: `${report.summary.errors} error(s) must be fixed before the return can be stored.`,
         extensions: { errors: report.errors, queries: report.queries, summary: report.summary },
       });
     }
     if (status === 'submitted' && report.summary.unexplainedQueries > 0) {
-      throw new SpecificProblem('validation-failed', 'unexplained-queries', 'Every query needs a fix or an explanation before submission', {
+      throw new SpecificProblem('unexplained-queries', {
         detail: `${report.summary.unexplainedQueries} query(ies) need a fix or an explanation; save as a draft (?status=draft) meanwhile.`,
         extensions: { errors: report.errors, queries: report.queries, summary: report.summary },
       });

@@ -23,7 +23,7 @@ import type { Container } from '@azure/cosmos';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Principal } from '../auth/principal';
 import { getStore } from '../store';
-import { HttpProblem, PROBLEM_BASE, problemBody, type ProblemOptions, type ProblemSlug, PROBLEM_CONTENT_TYPE } from './problems';
+import { HttpProblem, SpecificProblem } from './problems';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -39,40 +39,21 @@ const POLL_MS = 100;
  * A problem with a more specific stable `type` than the shared table's slug, keeping that slug's
  * status and title. (These types could become rows in problems.ts; until then they live here.)
  */
-export class SpecificProblem extends HttpProblem {
-  constructor(
-    slug: ProblemSlug,
-    readonly specificType: string,
-    readonly specificTitle: string,
-    options: ProblemOptions = {},
-  ) {
-    super(slug, options);
-  }
-
-  override toResponse(correlationId?: string): HttpResponseInit {
-    const body = {
-      ...problemBody(this.slug, { ...this.options, extensions: { ...this.options.extensions, ...(correlationId ? { correlationId } : {}) } }),
-      type: `${PROBLEM_BASE}${this.specificType}`,
-      title: this.specificTitle,
-    };
-    return { status: this.status, headers: { ...this.options.headers, 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' }, jsonBody: body };
-  }
-}
 
 export const idempotencyKeyMissing = () =>
-  new SpecificProblem('malformed-body', 'idempotency-key-missing', 'An Idempotency-Key header is required', {
+  new SpecificProblem('idempotency-key-missing', {
     detail: 'Send an Idempotency-Key header (a new UUID per action, reused on retries of that action).',
   });
 const idempotencyKeyInvalid = () =>
-  new SpecificProblem('malformed-body', 'idempotency-key-invalid', 'The Idempotency-Key header is not valid', {
+  new SpecificProblem('idempotency-key-invalid', {
     detail: 'An Idempotency-Key is 8 to 128 letters, digits or . _ ~ : -',
   });
 const idempotencyKeyReused = () =>
-  new SpecificProblem('validation-failed', 'idempotency-key-reused', 'This Idempotency-Key was used for a different request', {
+  new SpecificProblem('idempotency-key-reused', {
     detail: 'Use a new Idempotency-Key for a different request body; reuse a key only to retry the same request.',
   });
 const requestInProgress = () =>
-  new SpecificProblem('conflict', 'request-in-progress', 'A request with this Idempotency-Key is still in progress', {
+  new SpecificProblem('request-in-progress', {
     detail: 'Retry after a moment with the same Idempotency-Key to get its result.',
     headers: { 'retry-after': '1' },
   });

@@ -28,6 +28,23 @@ export const PROBLEM_TYPES = {
 
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;
 
+/**
+ * Narrower problem types under a shared status: the client branches on `type`, the status
+ * stays the general one (e.g. every 422 kind). Same rule: add a row, never reuse a slug.
+ */
+export const SPECIFIC_PROBLEM_TYPES = {
+  'invalid-parameter': { parent: 'malformed-body', title: 'A parameter in the URL is not valid' },
+  'idempotency-key-missing': { parent: 'malformed-body', title: 'An Idempotency-Key header is required' },
+  'idempotency-key-invalid': { parent: 'malformed-body', title: 'The Idempotency-Key header is not valid' },
+  'request-in-progress': { parent: 'conflict', title: 'A request with this Idempotency-Key is still in progress' },
+  'idempotency-key-reused': { parent: 'validation-failed', title: 'This Idempotency-Key was used for a different request' },
+  'return-has-errors': { parent: 'validation-failed', title: 'The return has errors' },
+  'unexplained-queries': { parent: 'validation-failed', title: 'Every query needs a fix or an explanation before submission' },
+  'workbook-unreadable': { parent: 'validation-failed', title: 'The workbook could not be read' },
+} as const satisfies Record<string, { parent: ProblemSlug; title: string }>;
+
+export type SpecificProblemSlug = keyof typeof SPECIFIC_PROBLEM_TYPES;
+
 export interface ProblemDetails {
   type: string;
   title: string;
@@ -104,4 +121,20 @@ export function invalidToken(detail = 'The bearer token is missing, expired or n
 
 export function forbidden(detail: string): HttpProblem {
   return new HttpProblem('forbidden', { detail });
+}
+
+/** A problem with a narrower type from SPECIFIC_PROBLEM_TYPES, under its parent's status. */
+export class SpecificProblem extends HttpProblem {
+  constructor(
+    readonly specific: SpecificProblemSlug,
+    options: ProblemOptions = {},
+  ) {
+    super(SPECIFIC_PROBLEM_TYPES[specific].parent, options);
+  }
+
+  override toResponse(correlationId?: string): HttpResponseInit {
+    const base = super.toResponse(correlationId);
+    const body = { ...(base.jsonBody as ProblemDetails), type: `${PROBLEM_BASE}${this.specific}`, title: SPECIFIC_PROBLEM_TYPES[this.specific].title };
+    return { ...base, jsonBody: body };
+  }
 }

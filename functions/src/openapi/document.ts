@@ -16,7 +16,7 @@ import { resourceBaseDatasetSchema } from '../../../shared/resourceBases/dataset
 import { transitionReturnSchema, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
 import { ROLES } from '../auth/principal';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
-import { PROBLEM_BASE, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ProblemSlug } from '../http/problems';
+import { PROBLEM_BASE, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ProblemSlug, SPECIFIC_PROBLEM_TYPES } from '../http/problems';
 import type { RouteDefinition } from '../http/route';
 import { RETURN_STATUSES } from '../store/returns';
 
@@ -320,12 +320,9 @@ function pathParamSchema(p: TemplateParam, path: string): JsonObject {
   return { type: 'string' };
 }
 
-/** Narrower problem types some endpoints use under a shared status (functions/src/http/idempotency.ts SpecificProblem). */
-const SPECIFIC_TYPES: Partial<Record<ProblemSlug, string[]>> = {
-  'malformed-body': ['invalid-parameter', 'idempotency-key-missing', 'idempotency-key-invalid'],
-  'validation-failed': ['idempotency-key-reused', 'return-has-errors', 'unexplained-queries', 'workbook-unreadable'],
-  conflict: ['request-in-progress'],
-};
+/** Narrower problem types under each general one, from the table in http/problems.ts. */
+const SPECIFIC_TYPES: Partial<Record<ProblemSlug, string[]>> = {};
+for (const [specific, { parent }] of Object.entries(SPECIFIC_PROBLEM_TYPES)) (SPECIFIC_TYPES[parent] ??= []).push(specific);
 
 function problemResponse(slug: ProblemSlug): { description: string; content: JsonObject } {
   const specific = SPECIFIC_TYPES[slug];
