@@ -4,7 +4,10 @@
  * it is hidden, no cell holds a formula, and every text value is escaped against formula
  * injection (it will be filtered, copied and re-exported).
  */
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
+
+type Writer = ExcelJS.stream.xlsx.WorkbookWriter;
 import { TRANSITION_COLUMNS } from '../transition/layout';
 import type { PupilRow } from '../transition/schema';
 import type { CountTable, PublishedCell } from '../aggregate/table';
@@ -45,7 +48,12 @@ type Out = string | number | Date | null;
 const text = (v: Out): ExcelJS.CellValue => escapeCell(v);
 
 export async function writeConsolidatedWorkbook(opts: ConsolidatedWorkbookOptions): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  // The streaming writer commits each row as it goes: a city of pupils never sits in memory
+  // as exceljs cell objects, only as the compressed parts being written.
+  const chunks: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (c: Buffer) => chunks.push(c));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
   wb.creator = 'Good Start';
   const used = new Set<string>(Object.values(CONSOLIDATED_SHEETS).map((n) => n.toLowerCase()));
   const tableSheets = opts.tables.map((t) => ({ table: t, name: uniqueSheetName(t.title, used) }));
@@ -55,8 +63,8 @@ export async function writeConsolidatedWorkbook(opts: ConsolidatedWorkbookOption
   addTracker(wb, opts.tracker);
   for (const { table, name } of tableSheets) addTable(wb, table, name);
 
-  const buffer = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buffer as ArrayBuffer);
+  await wb.commit();
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** A legal, unique sheet name for a table title: ≤ 31 characters, none of []:*?/\, not starting or ending with '. */
@@ -71,7 +79,7 @@ export function uniqueSheetName(title: string, used: Set<string>): string {
   return name;
 }
 
-function addAbout(wb: ExcelJS.Workbook, opts: ConsolidatedWorkbookOptions, tables: Array<{ table: CountTable; name: string }>): void {
+function addAbout(wb: Writer, opts: ConsolidatedWorkbookOptions, tables: Array<{ table: CountTable; name: string }>): void {
   const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.about);
   ws.getColumn('A').width = 120;
   const controlled = tables.filter((t) => t.table.disclosureControlled).map((t) => t.name);
@@ -95,6 +103,7 @@ function addAbout(wb: ExcelJS.Workbook, opts: ConsolidatedWorkbookOptions, table
     ws.getCell(`A${i + 1}`).value = text(l);
   });
   ws.getCell('A1').font = { bold: true, size: 14 };
+  ws.commit();
 }
 
 /** A validated value back in the form a person types it: "Y: base name", "PSS, EPS", a date. */
@@ -123,7 +132,7 @@ function readable(p: ConsolidatedPupil, key: string): Out {
 
 const withText = (code: string, extra: string | null): string => (extra ? `${code}: ${extra}` : code);
 
-function addPupils(wb: ExcelJS.Workbook, pupils: ConsolidatedPupil[]): void {
+function addPupils(wb: Writer, pupils: ConsolidatedPupil[]): void {
   const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.pupils, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
   const columns: Array<{ header: string; width: number; value: (p: ConsolidatedPupil) => Out; date?: boolean }> = [
     { header: 'Source school', width: 12, value: (p) => p.sourceSchool },
@@ -135,11 +144,13 @@ function addPupils(wb: ExcelJS.Workbook, pupils: ConsolidatedPupil[]): void {
   ];
   ws.columns = columns.map((c) => ({ header: String(text(c.header)), width: c.width, ...(c.date ? { style: { numFmt: DATE_FORMAT } } : {}) }));
   ws.getRow(1).font = { bold: true };
-  for (const p of pupils) ws.addRow(columns.map((c) => text(c.value(p))));
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  ws.getRow(1).commit();
+  for (const p of pupils) ws.addRow(columns.map((c) => text(c.value(p)))).commit();
+  ws.commit();
 }
 
-function addTracker(wb: ExcelJS.Workbook, tracker: TrackerEntry[]): void {
+function addTracker(wb: Writer, tracker: TrackerEntry[]): void {
   const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.tracker, { views: [{ state: 'frozen', ySplit: 1 }] });
   const columns: Array<{ header: string; width: number; value: (t: TrackerEntry) => Out }> = [
     { header: 'School (LAESTAB)', width: 14, value: (t) => t.school || null },
@@ -153,12 +164,16 @@ function addTracker(wb: ExcelJS.Workbook, tracker: TrackerEntry[]): void {
   ];
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   ws.getRow(1).font = { bold: true };
-  for (const t of tracker) ws.addRow(columns.map((c) => text(c.value(t))));
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  for (const t of tracker) ws.addRow(columns.map((c) => text(c.value(t))));
+  ws.commit();
 }
 
-function addTable(wb: ExcelJS.Workbook, t: CountTable, name: string): void {
-  const ws = wb.addWorksheet(name);
+function addTable(wb: Writer, t: CountTable, name: string): void {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 1, ySplit: 4 }] });
+  // Widths first: the streaming writer writes the column definitions before the first row.
+  ws.getColumn(1).width = Math.max(16, t.rowHeader.length + 2, ...t.rows.map((x) => Math.min(40, x.label.length + 2)));
+  for (let i = 2; i <= t.columns.length + 2; i++) ws.getColumn(i).width = 12;
   ws.getCell('A1').value = text(t.title);
   ws.getCell('A1').font = { bold: true, size: 13 };
   ws.getCell('A2').value = text(
@@ -177,7 +192,5 @@ function addTable(wb: ExcelJS.Workbook, t: CountTable, name: string): void {
   const totals = ws.getRow(r);
   totals.values = ['Total', ...t.columnTotals.map(cell), cell(t.grandTotal)];
   totals.font = { bold: true };
-  ws.getColumn(1).width = Math.max(16, t.rowHeader.length + 2, ...t.rows.map((x) => Math.min(40, x.label.length + 2)));
-  for (let i = 2; i <= t.columns.length + 2; i++) ws.getColumn(i).width = 12;
-  ws.views = [{ state: 'frozen', xSplit: 1, ySplit: 4 }];
+  ws.commit();
 }
