@@ -32,13 +32,13 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._~:-]{8,128}$/;
 /** (design) How long a pending record holds its key before a retry may take it over. */
 export const PENDING_LEASE_MS = 30_000;
 /** (design) How long a duplicate waits for the first request to finish before answering 409. */
-export const DUPLICATE_WAIT_MS = 10_000;
-const POLL_MS = 100;
-
+export const DUPLICATE_WAIT_MS = 20_000;
 /**
- * A problem with a more specific stable `type` than the shared table's slug, keeping that slug's
- * status and title. (These types could become rows in problems.ts; until then they live here.)
+ * Duplicates poll with backoff (100 ms doubling to 1 s, jittered): two hundred waiting
+ * duplicates must not slow the one request they are all waiting for.
  */
+const POLL_FIRST_MS = 100;
+const POLL_MAX_MS = 1_000;
 
 export const idempotencyKeyMissing = () =>
   new SpecificProblem('idempotency-key-missing', {
@@ -167,6 +167,7 @@ export async function withIdempotency(
 
   // Claim the key, or find out who holds it.
   let claimedEtag: string | undefined;
+  let pollMs = POLL_FIRST_MS;
   for (;;) {
     const existing = await readRecord(container, id);
     if (existing) {
@@ -188,7 +189,8 @@ export async function withIdempotency(
         }
       }
       if (now() >= waitUntil) throw requestInProgress();
-      await sleep(POLL_MS);
+      await sleep(pollMs / 2 + Math.random() * (pollMs / 2));
+      pollMs = Math.min(POLL_MAX_MS, pollMs * 2);
       continue;
     }
     const owner = randomUUID();

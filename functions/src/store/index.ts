@@ -29,6 +29,22 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** (design) How long a local-mode health check waits for the embedded server's first start and seed. */
+const LOCAL_SETUP_TIMEOUT_MS = 30_000;
+
+/** The promise's value, or undefined when it fails or takes longer than `ms`. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createStore(config: Config): Store {
   let handle: Promise<CosmosHandle> | undefined;
   let ready: Promise<Database> | undefined;
@@ -84,20 +100,10 @@ export function createStore(config: Config): Store {
       await createAll();
     },
     ping: async (timeoutMs = 2_000) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
-      const read = (async () => {
-        const db = await database();
-        await db.read();
-        return true as const;
-      })().catch(() => false as const);
-      try {
-        return await Promise.race([read, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      // In local mode the first use starts and seeds the embedded server: that setup gets longer
+      // than a read, so a health check during start-up waits for it instead of failing.
+      const db = await within(database(), config.mode === 'local' ? Math.max(timeoutMs, LOCAL_SETUP_TIMEOUT_MS) : timeoutMs);
+      return db !== undefined && (await within(db.read().then(() => true as const), timeoutMs)) === true;
     },
     endpoint: async () => (await open()).endpoint,
     directory: new SchoolDirectoryStore(() => store.container('schools')),
