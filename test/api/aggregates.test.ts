@@ -231,7 +231,9 @@ describe('refusals', () => {
     expect((await get(`/aggregates/${YEAR}`)).status).toBe(401);
   });
 
-  it('answers a year outside 2000-2100 with 404', async () => {
-    expect((await get('/aggregates/1999', la)).status).toBe(404);
+  it('answers a year outside 2000-2100 with 400 invalid-parameter, as every endpoint does', async () => {
+    const res = await get('/aggregates/1999', la);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ type: 'https://goodstart.birmingham.example/problems/invalid-parameter', parameter: 'year' });
   });
 });

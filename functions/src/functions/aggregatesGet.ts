@@ -16,8 +16,7 @@ import { SUPPRESSED, type CountTable } from '../../../shared/aggregate/table';
 import type { SchoolDirectory } from '../../../shared/schools';
 import { authenticate, requireRole, type Principal } from '../auth';
 import { withErrors } from '../http/handler';
-import { SpecificProblem } from '../http/problems';
-import { HttpProblem } from '../http/problems';
+import { invalidParameter, oneOfParam, transferYearParam } from '../http/params';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
@@ -42,22 +41,6 @@ export interface AggregatesResponse {
   disclosureControlled: boolean;
 }
 
-/** 400 for a path or query parameter outside its allowed values, naming the valid ones when there is a list. */
-export function invalidParameter(parameter: string, detail: string, valid?: readonly string[]): HttpProblem {
-  return new SpecificProblem('invalid-parameter', {
-    detail,
-    extensions: { parameter, ...(valid ? { valid: [...valid] } : {}) },
-  });
-}
-
-export function parseYear(raw: string | undefined): number {
-  const year = Number(raw);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) {
-    throw new HttpProblem('not-found', { detail: 'The transfer year must be a four-digit year such as 2027.' });
-  }
-  return year;
-}
-
 /** `by` as a comma list of DIMENSIONS; absent or empty means all of them, in their usual order. */
 export function parseDimensions(raw: string | null): Dimension[] {
   if (raw === null || raw.trim() === '') return [...DIMENSIONS];
@@ -70,14 +53,6 @@ export function parseDimensions(raw: string | null): Dimension[] {
   return [...new Set(asked)] as Dimension[];
 }
 
-function parseInclude(raw: string | null): (typeof INCLUDE_VALUES)[number] {
-  if (raw === null || raw.trim() === '') return 'submitted';
-  const value = raw.trim().toLowerCase();
-  if (!(INCLUDE_VALUES as readonly string[]).includes(value)) {
-    throw invalidParameter('include', `"include" takes one of: ${INCLUDE_VALUES.join(', ')}.`, INCLUDE_VALUES);
-  }
-  return value as (typeof INCLUDE_VALUES)[number];
-}
 
 /** The primaries whose returns the caller may see in aggregate. */
 function expectedSchools(principal: Principal, directory: SchoolDirectory): string[] {
@@ -96,9 +71,9 @@ function publishDemand(demand: readonly AreaNeedDemand[], controlled: boolean): 
 }
 
 export async function buildAggregates(request: HttpRequest, principal: Principal): Promise<AggregatesResponse> {
-  const year = parseYear(request.params['year']);
+  const year = transferYearParam(request);
   const by = parseDimensions(request.query.get('by'));
-  const include = parseInclude(request.query.get('include'));
+  const include = oneOfParam(request, 'include', INCLUDE_VALUES);
   const store = getStore();
   const directory = await store.directory.get();
   const schools = expectedSchools(principal, directory);

@@ -20,7 +20,7 @@ import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { cohortSliceId, returnsRepository } from '../store/returns';
-import { returnTarget } from './returnsPut';
+import { returnTarget } from '../http/params';
 
 function rowValues(p: PupilRow): RowValues {
   return Object.fromEntries(TRANSITION_COLUMNS.map((c) => [c.key, cellText(p, c.key)])) as RowValues;

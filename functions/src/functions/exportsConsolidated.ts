@@ -30,7 +30,8 @@ import {
   versionDocSchema,
   wantedVersion,
 } from '../store/summaries';
-import { INCLUDE_VALUES, invalidParameter, parseYear } from './aggregatesGet';
+import { INCLUDE_VALUES } from './aggregatesGet';
+import { oneOfParam, transferYearParam } from '../http/params';
 
 export const EXPORT_AUDIT_ACTION = 'export.consolidated';
 /** The audit schema caps ids per entry; a bigger city is recorded over several entries. */
@@ -52,11 +53,8 @@ function trackerLine(s: Exclude<SchoolExport, { state: 'read' }>, directory: Sch
 export const exportsConsolidated = withErrors(async (request, { correlationId, log }) => {
   const principal = await authenticate(request);
   requireRole(principal, 'la');
-  const year = parseYear(request.params['year']);
-  const include = request.query.get('include')?.trim().toLowerCase() || 'submitted';
-  if (!(INCLUDE_VALUES as readonly string[]).includes(include)) {
-    throw invalidParameter('include', `"include" takes one of: ${INCLUDE_VALUES.join(', ')}.`, INCLUDE_VALUES);
-  }
+  const year = transferYearParam(request);
+  const include = oneOfParam(request, 'include', INCLUDE_VALUES);
 
   const store = getStore();
   const directory = await store.directory.get();

@@ -17,7 +17,7 @@ import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { returnsRepository } from '../store/returns';
-import { returnTarget } from './returnsPut';
+import { returnTarget } from '../http/params';
 
 export const returnsGet = withErrors(async (request, { correlationId }) => {
   const principal = await authenticate(request);

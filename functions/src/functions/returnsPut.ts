@@ -22,27 +22,14 @@ import { authenticate, requireWriteReturn } from '../auth';
 import { getConfig } from '../config';
 import { bodyIssues, readBytesBody, requireContentType } from '../http/body';
 import { withErrors } from '../http/handler';
-import { SpecificProblem } from '../http/problems';
+import { invalidParameter, returnTarget } from '../http/params';
 import { withIdempotency } from '../http/idempotency';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
-import { HttpProblem } from '../http/problems';
+import { HttpProblem, SpecificProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { PreconditionFailed, RETURN_STATUSES, type ReturnStatus, returnsRepository, WriteContention } from '../store/returns';
-
-/** Path parameters, checked before anything else touches them. */
-export function returnTarget(request: HttpRequest): { laestab: string; year: number } {
-  const laestab = request.params['laestab'] ?? '';
-  const year = Number(request.params['year']);
-  if (!/^\d{7}$/.test(laestab)) throw invalidParameter('laestab', 'A school is identified by its 7-digit LAESTAB.');
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalidParameter('year', 'The year is the transfer year, e.g. 2027.');
-  return { laestab, year };
-}
-
-export function invalidParameter(parameter: string, detail: string): SpecificProblem {
-  return new SpecificProblem('invalid-parameter', { detail, extensions: { parameter } });
-}
 
 function statusOf(request: HttpRequest): ReturnStatus {
   const raw = request.query.get('status');

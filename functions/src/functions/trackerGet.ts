@@ -15,15 +15,14 @@ import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { mapBounded, READ_CONCURRENCY, returnsRepository } from '../store/returns';
-import { invalidParameter } from './returnsPut';
+import { transferYearParam } from '../http/params';
 
 export type TrackerState = 'Submitted' | 'Draft' | 'Outstanding';
 
 export const trackerGet = withErrors(async (request, { correlationId }) => {
   const principal = await authenticate(request);
   requireRole(principal, 'la', 'trust');
-  const year = Number(request.params['year']);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalidParameter('year', 'The year is the transfer year, e.g. 2027.');
+  const year = transferYearParam(request);
   const store = getStore();
   const directory = await store.directory.get();
   const primaries = directory.primaries().filter((s) => principal.role === 'la' || (principal.trust !== undefined && s.trust === principal.trust));
