@@ -22,7 +22,8 @@ import { emptySummary, type SchoolSummary } from '../shared/aggregate/summary';
 import type { School } from '../shared/schools';
 import { LOCALITY_AREAS } from '../shared/schools';
 import type { TransitionReturn } from '../shared/transition/schema';
-import { headDocId, mapWithConcurrency, summaryDocId } from '../functions/src/store/summaries';
+import { headDocId, summaryDocId } from '../functions/src/store/summaries';
+import { mapWithConcurrency } from '../functions/src/store/reads';
 import { row, sheet, TRANSFER_YEAR, upnFor } from '../test/factories/transition';
 import { startStack, type Stack } from '../test/api/harness';
 

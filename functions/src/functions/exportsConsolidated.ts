@@ -20,12 +20,10 @@ import { XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
+import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, readByIdForSchools } from '../store/reads';
 import {
   headDocId,
   headDocSchema,
-  mapWithConcurrency,
-  pointRead,
-  SUMMARY_READ_CONCURRENCY,
   versionDocId,
   versionDocSchema,
   wantedVersion,
@@ -62,8 +60,9 @@ export const exportsConsolidated = withErrors(async (request, { correlationId, l
   const primaries = directory.primaries().map((s) => s.laestab);
 
   // Not named `exports`: that would shadow CommonJS's own in the compiled module.
-  const perSchool = await mapWithConcurrency(primaries, SUMMARY_READ_CONCURRENCY, async (school): Promise<SchoolExport> => {
-    const rawHead = await pointRead<unknown>(returns, headDocId(year), school);
+  const heads = await readByIdForSchools(returns, headDocId(year), primaries);
+  const perSchool = await mapWithConcurrency(primaries, POINT_READ_CONCURRENCY, async (school): Promise<SchoolExport> => {
+    const rawHead = heads.get(school);
     if (rawHead === undefined) return { school, state: 'outstanding' };
     const head = headDocSchema.safeParse(rawHead);
     if (!head.success) return { school, state: 'unreadable' };

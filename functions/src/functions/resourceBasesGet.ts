@@ -24,7 +24,7 @@ import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
-import { pointRead } from '../store/summaries';
+import { pointRead } from '../store/reads';
 
 export const LATEST = 'latest';
 /** The pointer document naming the newest academic year; its partition is its own id. */

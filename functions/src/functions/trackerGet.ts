@@ -14,7 +14,7 @@ import { withErrors } from '../http/handler';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
-import { mapBounded, READ_CONCURRENCY, returnsRepository } from '../store/returns';
+import { returnsRepository } from '../store/returns';
 import { transferYearParam } from '../http/params';
 
 export type TrackerState = 'Submitted' | 'Draft' | 'Outstanding';
@@ -28,8 +28,9 @@ export const trackerGet = withErrors(async (request, { correlationId }) => {
   const primaries = directory.primaries().filter((s) => principal.role === 'la' || (principal.trust !== undefined && s.trust === principal.trust));
   const repo = returnsRepository();
 
-  const schools = await mapBounded(primaries, READ_CONCURRENCY, async (s) => {
-    const head = (await repo.head(s.laestab, year))?.doc;
+  const heads = await repo.heads(primaries.map((s) => s.laestab), year);
+  const schools = primaries.map((s) => {
+    const head = heads.get(s.laestab);
     // Once submitted, a school is off the chase list even while it drafts a correction.
     const status: TrackerState = !head ? 'Outstanding' : head.submittedVersion !== undefined ? 'Submitted' : 'Draft';
     return {

@@ -21,6 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
+import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointReadWithEtag, readByIdForSchools } from './reads';
 import { schoolSummary, type SchoolSummary } from '../../../shared/aggregate/summary';
 import { laestabInText } from '../../../shared/schools';
 import { validPupils } from '../../../shared/transition/normalise';
@@ -33,8 +34,6 @@ export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 
 /** (design) Attempts at taking the next version number or committing the head before giving up with 503. */
 export const MAX_WRITE_ATTEMPTS = 25;
-/** (design) Point reads in flight at once for the tracker and cohort checks. */
-export const READ_CONCURRENCY = 32;
 
 export const versionId = (year: number, version: number) => `return:${year}:v${version}`;
 export const headId = (year: number) => `head:${year}`;
@@ -160,29 +159,7 @@ export const countsOf = (report: ValidationReport): Counts => ({
   unexplainedQueries: report.summary.unexplainedQueries,
 });
 
-/** Maps with at most `limit` calls in flight, keeping order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
 
-async function pointRead<T>(container: Container, id: string, partition: string): Promise<{ doc: T; etag: string } | undefined> {
-  try {
-    const { resource, etag } = await container.item(id, partition).read<T & { id: string }>();
-    return resource ? { doc: resource as T, etag: etag ?? '' } : undefined;
-  } catch (error) {
-    if (codeOf(error) === 404) return undefined;
-    throw error;
-  }
-}
 
 /** The pupils each receiving secondary gets, from the valid rows of a return. */
 export function slicesBySecondary(pupils: readonly PupilRow[]): Map<string, PupilRow[]> {
@@ -223,11 +200,16 @@ export class ReturnsRepository {
   ) {}
 
   async head(school: string, year: number): Promise<{ doc: HeadDoc; etag: string } | undefined> {
-    return pointRead<HeadDoc>(await this.returns(), headId(year), school);
+    return pointReadWithEtag<HeadDoc>(await this.returns(), headId(year), school);
+  }
+
+  /** Heads for many schools, a chunk of partitions per query (tracker). */
+  async heads(schools: readonly string[], year: number): Promise<Map<string, HeadDoc>> {
+    return readByIdForSchools(await this.returns(), headId(year), schools) as Promise<Map<string, HeadDoc>>;
   }
 
   async version(school: string, year: number, version: number): Promise<VersionDoc | undefined> {
-    return (await pointRead<VersionDoc>(await this.returns(), versionId(year, version), school))?.doc;
+    return (await pointReadWithEtag<VersionDoc>(await this.returns(), versionId(year, version), school))?.doc;
   }
 
   /** The current version (via the head) and the head's etag; undefined when the school has no return. */
@@ -457,7 +439,7 @@ export class ReturnsRepository {
         ],
       })
       .fetchAll();
-    const feeders = await mapBounded(resources, READ_CONCURRENCY, async (slice) => {
+    const feeders = await mapWithConcurrency(resources, POINT_READ_CONCURRENCY, async (slice) => {
       const head = await this.head(slice.primary, year);
       const submitted = head?.doc.submittedVersion;
       if (!head || submitted === undefined || !head.doc.secondaries.includes(secondary)) return undefined;

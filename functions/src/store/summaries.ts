@@ -1,21 +1,20 @@
 /**
  * Reading the per-school summary documents the returns endpoint writes beside each return
  * (`summaries` container, partition /school, id `summary:{year}`). City aggregates are built
- * from these: point reads per school in the LA's directory (the summary and the head that says
- * which version is current), with bounded concurrency, so the cost grows with the number of
- * schools and never with the number of pupils, and no query ever crosses partitions.
+ * from these: per school in the LA's directory, its summary and the head that says which
+ * version is current, so the cost grows with the number of schools and never with the number
+ * of pupils. They are read a chunk of schools at a time with `c.school IN (...)`: a filter on
+ * the partition key, which Cosmos routes to exactly those partitions (and the embedded server
+ * answers far faster than one point read per document).
  */
 import type { Container } from '@azure/cosmos';
+import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, readByIdForSchools } from './reads';
 import { z } from 'zod';
 import { schoolSummary, schoolSummarySchema, type SchoolSummary } from '../../../shared/aggregate/summary';
 import { validPupils } from '../../../shared/transition/normalise';
 import { transitionReturnSchema, validationReportSchema } from '../../../shared/transition/schema';
 
-/**
- * Point reads in flight at once. High enough to hide loopback/Azure round trips, low enough
- * not to burst past a modest provisioned throughput (each read is ~1 RU; the SDK retries 429s).
- */
-export const SUMMARY_READ_CONCURRENCY = 32;
+
 
 export const SUMMARY_STATUSES = ['Submitted', 'Draft'] as const;
 export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];
@@ -36,39 +35,8 @@ export const summaryDocSchema = z.looseObject({
 });
 export type SummaryDoc = z.infer<typeof summaryDocSchema>;
 
-/**
- * Maps `items` through `fn` with at most `limit` calls in flight, keeping input order.
- * The first rejection rejects the whole call (remaining items are not started).
- */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const i = next++;
-      try {
-        out[i] = await fn(items[i] as T, i);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
 
-/** One point read; undefined when the document does not exist (the SDK reports 404 as an empty resource). */
-export async function pointRead<T>(container: Container, id: string, partition: string): Promise<T | undefined> {
-  try {
-    const { resource } = await container.item(id, partition).read();
-    return (resource as T | undefined) ?? undefined;
-  } catch (error) {
-    if ((error as { code?: unknown }).code === 404) return undefined;
-    throw error;
-  }
-}
+
 
 /**
  * What readers need of a school's head document (`head:{year}` in `returns`, written last by the
@@ -124,8 +92,8 @@ export interface ReadSummariesOptions {
 }
 
 /**
- * Each school's summary for the year, in input order. Per school: the head and the summary
- * document, two point reads in parallel. In the rare case the summary is not for the version
+ * Each school's summary for the year, in input order. The heads and the summary documents
+ * are read a chunk of schools per query (readByIdForSchools). In the rare case the summary is not for the version
  * the head names (a draft saved after a submission, or derived documents not yet reconciled
  * after a crash), the named version is read from the school's own partition and summed here;
  * only counts leave this function.
@@ -137,11 +105,13 @@ export async function readSummaries(
   options: ReadSummariesOptions = {},
 ): Promise<SummaryRead[]> {
   const includeDrafts = options.includeDrafts ?? false;
-  return mapWithConcurrency(schools, options.concurrency ?? SUMMARY_READ_CONCURRENCY, async (school): Promise<SummaryRead> => {
-    const [rawHead, rawSummary] = await Promise.all([
-      pointRead<unknown>(containers.returns, headDocId(year), school),
-      pointRead<unknown>(containers.summaries, summaryDocId(year), school),
-    ]);
+  const [heads, summaries] = await Promise.all([
+    readByIdForSchools(containers.returns, headDocId(year), schools),
+    readByIdForSchools(containers.summaries, summaryDocId(year), schools),
+  ]);
+  return mapWithConcurrency(schools, options.concurrency ?? POINT_READ_CONCURRENCY, async (school): Promise<SummaryRead> => {
+    const rawHead = heads.get(school);
+    const rawSummary = summaries.get(school);
     if (rawHead === undefined) return { school, state: 'missing' };
     const head = headDocSchema.safeParse(rawHead);
     if (!head.success || head.data.school !== school) return { school, state: 'invalid' };
