@@ -9,6 +9,7 @@
  */
 import type { Container } from '@azure/cosmos';
 import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, readByIdForSchools } from './reads';
+import { headId, summaryId, versionId } from './returns';
 import { z } from 'zod';
 import { schoolSummary, schoolSummarySchema, type SchoolSummary } from '../../../shared/aggregate/summary';
 import { validPupils } from '../../../shared/transition/normalise';
@@ -19,9 +20,10 @@ import { transitionReturnSchema, validationReportSchema } from '../../../shared/
 export const SUMMARY_STATUSES = ['Submitted', 'Draft'] as const;
 export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];
 
-export function summaryDocId(year: number): string {
-  return `summary:${year}`;
-}
+/** Document ids are the writer's (store/returns.ts), under the names readers use. */
+export const summaryDocId = summaryId;
+export const headDocId = headId;
+export const versionDocId = versionId;
 
 /** What aggregation relies on in a summary document; other members belong to the writer. */
 export const summaryDocSchema = z.looseObject({
@@ -55,8 +57,6 @@ export const headDocSchema = z.looseObject({
 });
 export type HeadDoc = z.infer<typeof headDocSchema>;
 
-export const headDocId = (year: number): string => `head:${year}`;
-export const versionDocId = (year: number, version: number): string => `return:${year}:v${version}`;
 
 /** A stored version document: the return as submitted and the validation report stored with it. */
 export const versionDocSchema = z.looseObject({
