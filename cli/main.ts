@@ -16,10 +16,12 @@ Usage:
       Write the blank "Every Child Deserves a Good Start" Y6/7 transition workbook.
   goodstart validate <file.xlsx> [--json] [--schools <directory.json>]
       Check a filled workbook. Exit 0: no errors; 1: errors; 2: the file cannot be read.
-  goodstart consolidate <files or folders...> --out <city.xlsx> [--json] [--schools <directory.json>] [--force]
+  goodstart consolidate <files or folders...> --out <city.xlsx> [--json] [--publish] [--year <YYYY>] [--schools <directory.json>] [--force]
       Validate every return and write one consolidated workbook. Bad files are reported and skipped.
+      --publish applies disclosure control (counts of 1-4 shown as c) to the summary sheets.
   goodstart fn <NAME> [args...]
-      Evaluate one of the add-in's custom functions, e.g. goodstart fn TOOLKIT.SUPPORT Y4.1 6
+      Evaluate one of the add-in's custom functions, e.g. goodstart fn TOOLKIT.SUPPORT Y4.1 6.
+      A range is a JSON array: goodstart fn TOOLKIT.BAND '[["N.1",1],["N.2",1]]'. Blank is ''.
   goodstart help
 `;
 
