@@ -2,7 +2,9 @@
  * The add-in build: `npm run build` (production) writes dist/ with
  *   taskpane.html + taskpane.js   the shared-runtime page: task pane UI, and the custom functions
  *   functions.js                  the custom functions alone (manifest <Script>; the browser test)
- *   functions.json                generated from the JSDoc by custom-functions-metadata-plugin
+ *   functions.json                generated from the JSDoc by custom-functions-metadata-plugin;
+ *                                 help URLs rewritten to ADDIN_BASE_URL like the manifest's
+ *   help.html                     README.md as a page: each function's @helpurl opens its section
  *   manifest.xml                  https://localhost:3000/ rewritten to ADDIN_BASE_URL
  *   assets/icon-{16,32,64,80}.png
  *
@@ -35,6 +37,87 @@ function transformManifest(xml, { baseUrl, namespace }) {
       .replace('<!-- CF_NAMESPACE_STRING -->', `<bt:String id="Functions.Namespace" DefaultValue="${namespace}"/>`);
   }
   return out;
+}
+
+/** functions.json as served from `baseUrl`: each function's help URL names the add-in's own help page. */
+function transformFunctionsJson(json, { baseUrl }) {
+  return json.split(DEV_BASE_URL).join(baseUrl);
+}
+
+/** Applies transformFunctionsJson to the metadata plugin's functions.json asset. */
+class RewriteFunctionsJson {
+  constructor(baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  apply(compiler) {
+    compiler.hooks.thisCompilation.tap('RewriteFunctionsJson', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'RewriteFunctionsJson', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONS }, (assets) => {
+        const asset = assets['functions.json'];
+        if (!asset) return;
+        const rewritten = transformFunctionsJson(asset.source().toString(), { baseUrl: this.baseUrl });
+        compilation.updateAsset('functions.json', new webpack.sources.RawSource(rewritten));
+      });
+    });
+  }
+}
+
+/** A heading's anchor as GitHub makes it: "Custom functions" → "custom-functions". */
+function slug(text) {
+  return text.toLowerCase().replace(/<[^>]+>/g, '').replace(/[^a-z0-9 _-]/g, '').trim().replace(/ /g, '-');
+}
+
+/**
+ * help.html: the README rendered as one page and served with the add-in, so each custom
+ * function's @helpurl (…/help.html#custom-functions) opens the README's own section.
+ */
+function renderHelpPage(markdown) {
+  const { Marked } = require('marked');
+  const marked = new Marked({
+    renderer: {
+      heading({ tokens, depth }) {
+        const html = this.parser.parseInline(tokens);
+        return `<h${depth} id="${slug(html)}">${html}</h${depth}>\n`;
+      },
+    },
+  });
+  // The generated-section markers are HTML comments; they render as nothing.
+  const body = marked.parse(markdown);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Good Start: guide</title>
+<style>
+  body { font-family: "Segoe UI", system-ui, sans-serif; max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem 3rem; line-height: 1.5; color: #242424; }
+  code, pre { font-family: Consolas, "Courier New", monospace; font-size: 0.9em; background: #f3f3f3; }
+  pre { padding: 0.75rem; overflow-x: auto; }
+  table { border-collapse: collapse; display: block; overflow-x: auto; margin: 1rem 0; }
+  th, td { border: 1px solid #d1d1d1; padding: 0.3rem 0.5rem; vertical-align: top; text-align: left; }
+  th { background: #f5f5f5; }
+  h1, h2, h3 { line-height: 1.25; }
+  :target { scroll-margin-top: 1rem; background: #fff8d6; }
+</style>
+</head>
+<body>
+${body}</body>
+</html>
+`;
+}
+
+/** Emits help.html from README.md, and rebuilds it when the README changes. */
+class HelpPage {
+  apply(compiler) {
+    const readme = path.resolve(__dirname, 'README.md');
+    compiler.hooks.thisCompilation.tap('HelpPage', (compilation) => {
+      compilation.fileDependencies.add(readme);
+      compilation.hooks.processAssets.tap({ name: 'HelpPage', stage: webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        const html = renderHelpPage(require('node:fs').readFileSync(readme, 'utf8'));
+        compilation.emitAsset('help.html', new webpack.sources.RawSource(html));
+      });
+    });
+  }
 }
 
 module.exports = (env = {}, argv = {}) => {
@@ -81,6 +164,8 @@ module.exports = (env = {}, argv = {}) => {
     },
     plugins: [
       new CustomFunctionsMetadataPlugin({ output: 'functions.json', input: FUNCTIONS_SOURCE }),
+      new RewriteFunctionsJson(baseUrl),
+      new HelpPage(),
       new webpack.DefinePlugin({ GOODSTART_API_URL: JSON.stringify(apiUrl) }),
       new HtmlWebpackPlugin({ filename: 'taskpane.html', template: './addin/taskpane.html', chunks: ['taskpane'] }),
       new CopyWebpackPlugin({
@@ -107,3 +192,5 @@ module.exports = (env = {}, argv = {}) => {
 };
 
 module.exports.transformManifest = transformManifest;
+module.exports.transformFunctionsJson = transformFunctionsJson;
+module.exports.renderHelpPage = renderHelpPage;

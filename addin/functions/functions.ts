@@ -93,7 +93,7 @@ const text = (v: Cell): string => (isBlank(v) ? '' : String(v).trim());
  * @param grid The assessment grid: band labels in the first column, one column of ticks per pupil. Header rows above the first band label are ignored.
  * @param [threshold] Share of a band's criteria that must be secured, e.g. 80% or 0.8. Default 80%.
  * @returns One band per pupil column, as a row that spills.
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function toolkitBand(grid: unknown[][], threshold?: number): unknown[][] {
   return whole(() => {
@@ -109,7 +109,7 @@ export function toolkitBand(grid: unknown[][], threshold?: number): unknown[][] 
  * @param band The pupil's toolkit band, e.g. Y4.1, or a column of bands for a class.
  * @param yearGroup The pupil's year group now: N, R or 1–6 (one cell for the whole class, or a column).
  * @returns The gap in bands; blank where the band is blank.
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function toolkitGap(band: unknown[][], yearGroup: unknown[][]): unknown[][] {
   return whole(() => perCell([band, yearGroup], (b, y) => (isBlank(b) ? '' : bandGap(text(b), y))));
@@ -124,7 +124,7 @@ export function toolkitGap(band: unknown[][], yearGroup: unknown[][]): unknown[]
  * @param yearGroup The pupil's year group now: N, R or 1–6.
  * @param [bandsGained12m] Bands gained in the last 12 months, if known.
  * @returns Universal, Targeted or Specialist; blank where the band is blank.
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function toolkitSupport(band: unknown[][], yearGroup: unknown[][], bandsGained12m?: unknown[][]): unknown[][] {
   return whole(() =>
@@ -143,7 +143,7 @@ export function toolkitSupport(band: unknown[][], yearGroup: unknown[][], bandsG
  * @param toBand The band at the later assessment, e.g. Y4.1.
  * @param months Months between the two assessments, e.g. 12.
  * @returns Widening, Holding or Accelerated; blank where either band is blank.
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function toolkitProgress(fromBand: unknown[][], toBand: unknown[][], months: unknown[][]): unknown[][] {
   return whole(() =>
@@ -161,7 +161,7 @@ export function toolkitProgress(fromBand: unknown[][], toBand: unknown[][], mont
  * @param [need] A designated need such as ASD or C&L, or a group: ASD/C&L/SLCN or Sensory/Physical. Leave blank for all.
  * @param [phase] Primary or Secondary. The 2019-20 dataset has no phase split, so this gives #N/A on it.
  * @returns Cost per place in pounds.
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export async function rbCostPerPlace(area?: unknown[][], need?: unknown[][], phase?: unknown[][]): Promise<unknown[][]> {
   return wholeAsync(async () => {
@@ -176,7 +176,7 @@ export async function rbCostPerPlace(area?: unknown[][], need?: unknown[][], pha
  * @param costs Annual costs, one per resource base.
  * @param places Commissioned places, in the same order and the same number of cells as the costs.
  * @returns Cost per place.
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function rbCostPerPlaceRange(costs: unknown[][], places: unknown[][]): number {
   return whole(() => costPerPlaceFromRanges(asMatrix(costs), asMatrix(places)));
@@ -189,7 +189,7 @@ export function rbCostPerPlaceRange(costs: unknown[][], places: unknown[][]): nu
  * @param [need] A designated need such as ASD or C&L, or a group: ASD/C&L/SLCN or Sensory/Physical. Leave blank for all.
  * @param [phase] Primary or Secondary. The 2019-20 dataset has no phase split, so this gives #N/A on it.
  * @returns The number of commissioned places (0 where the LA commissions none of that kind).
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export async function rbPlaces(area?: unknown[][], need?: unknown[][], phase?: unknown[][]): Promise<unknown[][]> {
   return wholeAsync(async () => {
@@ -207,7 +207,7 @@ export async function rbPlaces(area?: unknown[][], need?: unknown[][], phase?: u
  * @param [need] A designated need such as ASD or C&L, or a group. Leave blank for all.
  * @param [year] The intake's academic year, e.g. 2025-26. Leave blank for the current one.
  * @returns Places minus pupils.
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export async function rbSufficiency(area?: unknown[][], need?: unknown[][], year?: string): Promise<unknown[][]> {
   return wholeAsync(async () => {
@@ -222,7 +222,7 @@ export async function rbSufficiency(area?: unknown[][], need?: unknown[][], year
  * @customfunction SEND.UPNCHECK
  * @param upn A UPN, or a column of UPNs.
  * @returns TRUE for a valid UPN, FALSE otherwise; blank where the cell is blank.
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function sendUpnCheck(upn: unknown[][]): unknown[][] {
   return whole(() => perCell([upn], (u) => (isBlank(u) ? '' : upnProblem(text(u)) === undefined)));
@@ -233,7 +233,7 @@ export function sendUpnCheck(upn: unknown[][]): unknown[][] {
  * @customfunction SEND.UPNLETTER
  * @param upn The 12 characters after the check letter, or a whole 13-character UPN.
  * @returns The check letter; blank where the cell is blank.
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function sendUpnLetter(upn: unknown[][]): unknown[][] {
   return whole(() =>
@@ -257,7 +257,7 @@ export function sendUpnLetter(upn: unknown[][]): unknown[][] {
  * @customfunction SEND.NEEDAREA
  * @param code A SEN type code such as ASD, MLD or SEMH, or a column of them.
  * @returns Cognition and Learning, Communication and Interaction, Social, Emotional and Mental Health, Sensory and/or Physical, or None; blank where the cell is blank.
- * @helpurl https://github.com/goodstart/good-start#custom-functions
+ * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function sendNeedArea(code: unknown[][]): unknown[][] {
   return whole(() =>

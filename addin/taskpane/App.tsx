@@ -27,13 +27,14 @@ interface FunctionMeta {
   id: string;
   description?: string;
   helpUrl?: string;
-  parameters?: { name: string; optional?: boolean }[];
+  parameters?: { name: string; description?: string; optional?: boolean }[];
 }
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, padding: tokens.spacingHorizontalM },
   list: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   code: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
+  params: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
 });
 
 const signature = (f: FunctionMeta): string =>
@@ -103,7 +104,12 @@ function FunctionList(): JSX.Element {
   useEffect(() => {
     fetch('functions.json')
       .then((r) => (r.ok ? (r.json() as Promise<{ functions: FunctionMeta[] }>) : Promise.reject(new Error(`functions.json: ${r.status}`))))
-      .then((m) => setFunctions(m.functions))
+      .then((m) => {
+        setFunctions(m.functions);
+        // Excel's "Help on this function" opens this page at #FUNCTION.ID (the JSDoc @helpurl).
+        const target = decodeURIComponent(window.location.hash.slice(1));
+        if (target) setTimeout(() => document.getElementById(target)?.scrollIntoView(), 0);
+      })
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, []);
 
@@ -112,13 +118,26 @@ function FunctionList(): JSX.Element {
   return (
     <div className={styles.list} aria-label="Custom functions">
       {functions.map((f) => (
-        <Card key={f.id} data-function-id={f.id}>
+        <Card key={f.id} id={f.id} data-function-id={f.id}>
           <CardHeader header={<Subtitle2 className={styles.code}>{signature(f)}</Subtitle2>} />
-          <Caption1>{f.description?.split('\n')[0]}</Caption1>
+          <Caption1>{f.description}</Caption1>
+          {(f.parameters ?? []).length > 0 ? (
+            <ul className={styles.params}>
+              {(f.parameters ?? []).map((p) => (
+                <li key={p.name}>
+                  <Caption1>
+                    <span className={styles.code}>{p.name}</span>
+                    {p.optional ? ' (optional)' : ''}
+                    {p.description ? `: ${p.description}` : ''}
+                  </Caption1>
+                </li>
+              ))}
+            </ul>
+          ) : null}
           {FUNCTION_EXAMPLES[f.id] ? <code className={styles.code}>{FUNCTION_EXAMPLES[f.id]}</code> : null}
           {f.helpUrl ? (
             <Link href={f.helpUrl} target="_blank" rel="noreferrer">
-              Help for {f.id}
+              More in the guide
             </Link>
           ) : null}
         </Card>

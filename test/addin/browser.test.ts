@@ -210,4 +210,22 @@ describe('the built custom functions in Chromium', () => {
     await expect(pane.getByText('API unreachable').waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
     await pane.close();
   });
+
+  test('a function\'s help URL opens the pane at that function, with its parameters explained', async () => {
+    const pane = await browser.newPage({ viewport: { width: 360, height: 700 } });
+    await pane.route(
+      (url) => !url.href.startsWith(origin),
+      (route) => route.abort('connectionrefused'),
+    );
+    await pane.goto(`${origin}/taskpane.html#RB.SUFFICIENCY`);
+    const card = pane.locator('[id="RB.SUFFICIENCY"]');
+    await card.waitFor({ timeout: 15_000 });
+    await pane.waitForFunction(() => {
+      const box = document.getElementById('RB.SUFFICIENCY')?.getBoundingClientRect();
+      return box !== undefined && box.top >= 0 && box.top < window.innerHeight;
+    }, undefined, { timeout: 15_000 });
+    expect(await card.locator('li').count()).toBe(3);
+    expect(await card.innerText()).toMatch(/area/);
+    await pane.close();
+  });
 });

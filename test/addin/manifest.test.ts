@@ -10,8 +10,9 @@ import path from 'node:path';
 import { builtAddin, REPO } from './builtAddin';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { transformManifest } = require('../../webpack.config.js') as {
+const { transformManifest, transformFunctionsJson } = require('../../webpack.config.js') as {
   transformManifest: (xml: string, o: { baseUrl: string; namespace?: string }) => string;
+  transformFunctionsJson: (json: string, o: { baseUrl: string }) => string;
 };
 
 const XSD = path.resolve(__dirname, '../fixtures/office-manifest-xsd/local-ext/OfficeAppManifestV1_1-with-runtimes.xsd');
@@ -121,6 +122,13 @@ describe('the build rewrites', () => {
     expect(r.output).toMatch(/validates/);
   });
 
+  test('ADDIN_BASE_URL moves every function\'s help URL with the add-in', () => {
+    const json = JSON.stringify({ functions: [{ id: 'TOOLKIT.BAND', helpUrl: `${DEV_BASE}help.html#custom-functions` }] });
+    expect(JSON.parse(transformFunctionsJson(json, { baseUrl: 'https://addin.example.org/goodstart/' }))).toEqual({
+      functions: [{ id: 'TOOLKIT.BAND', helpUrl: 'https://addin.example.org/goodstart/help.html#custom-functions' }],
+    });
+  });
+
   test('a namespace that Excel would reject fails the build', () => {
     expect(() => transformManifest(SOURCE, { baseUrl: DEV_BASE, namespace: 'G S' })).toThrow(/CF_NAMESPACE/);
   });
@@ -150,6 +158,17 @@ describe('the built dist/', () => {
       expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
       expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size, size]);
     }
+  });
+
+  test('every function\'s help URL is the README\'s custom-functions section, built as help.html', () => {
+    const meta = JSON.parse(fs.readFileSync(path.join(dist, 'functions.json'), 'utf8')) as { functions: Array<{ id: string; helpUrl?: string }> };
+    expect(meta.functions.length).toBe(11);
+    const help = fs.readFileSync(path.join(dist, 'help.html'), 'utf8');
+    for (const f of meta.functions) {
+      expect(f.helpUrl).toBe(`${DEV_BASE}help.html#custom-functions`);
+      expect(help).toContain(`<code>=${f.id}(`);
+    }
+    expect(help).toMatch(/<h2 id="?custom-functions"?>Custom functions<\/h2>/);
   });
 
   test('functions.json and the bundles are there', () => {

@@ -17,7 +17,8 @@ describe('functions.json from the JSDoc (custom-functions-metadata, as the build
     ]);
     for (const f of ids) {
       expect(f.description?.length ?? 0).toBeGreaterThan(20);
-      expect(f.helpUrl).toMatch(/#custom-functions$/);
+      // The README's section, served with the add-in as help.html.
+      expect(f.helpUrl).toBe('https://localhost:3000/help.html#custom-functions');
     }
   });
 
