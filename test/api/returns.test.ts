@@ -8,6 +8,7 @@ import { writeTransitionWorkbook } from '../../shared/workbook/template';
 import type { TransitionReturn } from '../../shared/transition/schema';
 import { aReturn, PRIMARY, row, SECONDARY, sheet, TRANSFER_YEAR, upnFor } from '../factories/transition';
 import { startStack, type Stack } from './harness';
+import { cohortSliceId } from '../../functions/src/store/returns';
 
 const P = 'https://goodstart.birmingham.example/problems/';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -254,6 +255,16 @@ describe('GET /api/cohorts/{laestab}/{year}', () => {
     const after = await json<{ pupils: unknown[] }>(await get(`/cohorts/${SECONDARY}/${TRANSFER_YEAR}`, tokens['secondary']!));
     expect(after.pupils).toHaveLength(before.pupils.length);
     expect((await put(aReturn(3))).status).toBe(201);
+  });
+
+  it('still delivers a committed submission whose cohort slice was never written (a crash mid-write)', async () => {
+    const before = await json<{ pupils: unknown[] }>(await get(`/cohorts/${SECONDARY}/${TRANSFER_YEAR}`, tokens['secondary']!));
+    expect(before.pupils.length).toBeGreaterThan(0);
+    const returns = await stack.store.container('returns');
+    await returns.item(cohortSliceId(TRANSFER_YEAR, PRIMARY), SECONDARY).delete();
+    const after = await json<{ feeders: { primary: string }[]; pupils: unknown[] }>(await get(`/cohorts/${SECONDARY}/${TRANSFER_YEAR}`, tokens['secondary']!));
+    expect(after.feeders.map((f) => f.primary)).toEqual([PRIMARY]);
+    expect(after.pupils).toEqual(before.pupils);
   });
 
   it('answers with one transition sheet naming the secondary in A7 as .xlsx', async () => {

@@ -1,8 +1,9 @@
 /**
  * GET /api/cohorts/{laestab}/{year}: a secondary's incoming Year 7, every valid pupil from every
  * feeder primary whose latest submitted return names it, as JSON or (Accept: .xlsx) one
- * transition sheet with the secondary in A7. One query in the secondary's own partition (the
- * cohort slices), each slice checked against its primary's head (store/returns.ts).
+ * transition sheet with the secondary in A7. The primaries' heads say who feeds it (a chunk of
+ * primaries per query); the cohort slices in the secondary's own partition give the pupils,
+ * rebuilt from the version when a slice is missing or stale (store/returns.ts).
  *
  * Scope: the secondary itself, its trust, or the LA; 403 otherwise (before any read). A school
  * that is not a secondary in the directory is 404. Audited as `cohort.read` with the slice ids.
@@ -37,7 +38,7 @@ export const cohortsGet = withErrors(async (request, { correlationId }): Promise
   const type = negotiate(request, [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE]);
   if (type === undefined) throw new HttpProblem('not-acceptable', { extensions: { available: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] } });
 
-  const feeders = await returnsRepository().cohort(laestab, year);
+  const feeders = await returnsRepository().cohort(laestab, year, directory.primaries().map((p) => p.laestab));
   await store.audit.record({
     who: principal.subject,
     role: principal.role,

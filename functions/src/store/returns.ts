@@ -428,26 +428,38 @@ export class ReturnsRepository {
    * primary's head. A slice from an uncommitted or superseded write is replaced by the pupils of
    * the version the head names; a slice for a secondary the head no longer names is dropped.
    */
-  async cohort(secondary: string, year: number): Promise<Array<{ primary: string; version: number; pupils: PupilRow[] }>> {
+  /**
+   * A secondary's incoming pupils: every primary whose latest submitted version names it.
+   * The primaries' heads (the commit points) say who feeds it, read a chunk of primaries per
+   * query; each feeder's cohort slice in the secondary's partition is used when it is for that
+   * version, and otherwise (a slice not yet written or left stale by a crash mid-write) the
+   * pupils are rebuilt from the version itself. So a committed submission always reaches its
+   * secondaries, whatever happened to the derived documents.
+   */
+  async cohort(secondary: string, year: number, primaries: readonly string[]): Promise<Array<{ primary: string; version: number; pupils: PupilRow[] }>> {
     const container = await this.returns();
-    const { resources } = await container.items
-      .query<CohortSliceDoc>({
-        query: "SELECT * FROM c WHERE c.school = @school AND c.type = 'cohort' AND c.year = @year",
-        parameters: [
-          { name: '@school', value: secondary },
-          { name: '@year', value: year },
-        ],
-      })
-      .fetchAll();
-    const feeders = await mapWithConcurrency(resources, POINT_READ_CONCURRENCY, async (slice) => {
-      const head = await this.head(slice.primary, year);
-      const submitted = head?.doc.submittedVersion;
-      if (!head || submitted === undefined || !head.doc.secondaries.includes(secondary)) return undefined;
-      if (slice.version === submitted) return { primary: slice.primary, version: slice.version, pupils: slice.pupils };
-      const version = await this.version(slice.primary, year, submitted);
+    const [heads, { resources }] = await Promise.all([
+      this.heads(primaries, year),
+      container.items
+        .query<CohortSliceDoc>({
+          query: "SELECT * FROM c WHERE c.school = @school AND c.type = 'cohort' AND c.year = @year",
+          parameters: [
+            { name: '@school', value: secondary },
+            { name: '@year', value: year },
+          ],
+        })
+        .fetchAll(),
+    ]);
+    const slices = new Map(resources.map((slice) => [slice.primary, slice]));
+    const feeding = [...heads.values()].filter((h) => h.submittedVersion !== undefined && h.secondaries.includes(secondary));
+    const feeders = await mapWithConcurrency(feeding, POINT_READ_CONCURRENCY, async (head) => {
+      const submitted = head.submittedVersion as number;
+      const slice = slices.get(head.school);
+      if (slice && slice.version === submitted) return { primary: head.school, version: submitted, pupils: slice.pupils };
+      const version = await this.version(head.school, year, submitted);
       if (!version) return undefined;
       const pupils = validPupils(version.ret, version.report).filter((p) => p.receivingSecondary === secondary);
-      return { primary: slice.primary, version: submitted, pupils };
+      return { primary: head.school, version: submitted, pupils };
     });
     return feeders.filter((f) => f !== undefined).sort((a, b) => (a.primary < b.primary ? -1 : a.primary > b.primary ? 1 : 0));
   }
