@@ -13,26 +13,20 @@ import type { PupilRow, RowValues } from '../../../shared/transition/schema';
 import { cellText } from '../../../shared/transition/normalise';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS } from '../../../shared/transition/layout';
 import { writeTransitionWorkbook } from '../../../shared/workbook/template';
-import { authenticate, requireReadSchool } from '../auth';
 import { withErrors } from '../http/handler';
 import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
-import { getStore } from '../store';
 import { cohortSliceId, returnsRepository } from '../store/returns';
-import { returnTarget } from '../http/params';
+import { authoriseSchoolRead } from '../http/schoolRead';
 
 function rowValues(p: PupilRow): RowValues {
   return Object.fromEntries(TRANSITION_COLUMNS.map((c) => [c.key, cellText(p, c.key)])) as RowValues;
 }
 
 export const cohortsGet = withErrors(async (request, { correlationId }): Promise<HttpResponseInit> => {
-  const principal = await authenticate(request);
-  const { laestab, year } = returnTarget(request);
-  const store = getStore();
-  const directory = await store.directory.get();
-  requireReadSchool(principal, laestab, directory);
+  const { principal, laestab, year, store, directory } = await authoriseSchoolRead(request);
   const school = directory.find(laestab);
   if (school?.phase !== 'secondary') throw new HttpProblem('not-found', { detail: `School ${laestab} is not a secondary school in the LA directory.` });
   const type = negotiate(request, [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE]);

@@ -9,23 +9,16 @@
  * An unknown school, or no return yet, is 404. Every successful read is audited.
  */
 import { writeTransitionWorkbook } from '../../../shared/workbook/template';
-import { authenticate, requireReadSchool } from '../auth';
 import { withErrors } from '../http/handler';
 import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
-import { getStore } from '../store';
 import { returnsRepository } from '../store/returns';
-import { returnTarget } from '../http/params';
+import { authoriseSchoolRead } from '../http/schoolRead';
 
 export const returnsGet = withErrors(async (request, { correlationId }) => {
-  const principal = await authenticate(request);
-  const { laestab, year } = returnTarget(request);
-  const store = getStore();
-  const directory = await store.directory.get();
-  requireReadSchool(principal, laestab, directory);
-  if (!directory.find(laestab)) throw new HttpProblem('not-found', { detail: `School ${laestab} is not in the LA directory.` });
+  const { principal, laestab, year, store } = await authoriseSchoolRead(request);
   const type = negotiate(request, [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE]);
   if (type === undefined) throw new HttpProblem('not-acceptable', { extensions: { available: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] } });
 

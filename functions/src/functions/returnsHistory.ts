@@ -4,22 +4,14 @@
  * counts. No pupil data: one query in the school's partition that projects the metadata only.
  * Scope as for the return itself; audited (`return.history`), since it says who worked on it.
  */
-import { authenticate, requireReadSchool } from '../auth';
 import { withErrors } from '../http/handler';
-import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
-import { getStore } from '../store';
 import { returnsRepository } from '../store/returns';
-import { returnTarget } from '../http/params';
+import { authoriseSchoolRead } from '../http/schoolRead';
 
 export const returnsHistory = withErrors(async (request, { correlationId }) => {
-  const principal = await authenticate(request);
-  const { laestab, year } = returnTarget(request);
-  const store = getStore();
-  const directory = await store.directory.get();
-  requireReadSchool(principal, laestab, directory);
-  if (!directory.find(laestab)) throw new HttpProblem('not-found', { detail: `School ${laestab} is not in the LA directory.` });
+  const { principal, laestab, year, store } = await authoriseSchoolRead(request);
 
   const versions = await returnsRepository().history(laestab, year);
   await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.history', ids: versions.map((v) => v.id), correlationId });
