@@ -17,7 +17,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { resourceBaseDatasetSchema } from '../../../shared/resourceBases/dataset';
 import { authenticate, requireRole, type Principal } from '../auth';
 import { getConfig } from '../config';
-import { bodyIssues, readBytesBody, requireContentType } from '../http/body';
+import { parseJsonBytes, readBytesBody, requireContentType } from '../http/body';
 import { withErrors, type RequestScope } from '../http/handler';
 import { withIdempotency } from '../http/idempotency';
 import { HttpProblem } from '../http/problems';
@@ -72,20 +72,8 @@ export async function advanceLatest(container: Container, academicYear: string):
 }
 
 async function publish(request: HttpRequest, principal: Principal, academicYear: string, bytes: Uint8Array, scope: RequestScope): Promise<HttpResponseInit> {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new HttpProblem('malformed-body', { detail: 'The body is not valid UTF-8 JSON.' });
-  }
-  const parsed = resourceBaseDatasetSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new HttpProblem('validation-failed', {
-      detail: 'The body is not a resource-base dataset; see issues.',
-      extensions: { issues: bodyIssues(parsed.error) },
-    });
-  }
-  if (parsed.data.academicYear !== academicYear) {
+  const body = parseJsonBytes(bytes, resourceBaseDatasetSchema, 'a resource-base dataset');
+  if (body.academicYear !== academicYear) {
     throw new HttpProblem('validation-failed', {
       detail: `The dataset's academicYear must be ${academicYear}, the year in the path.`,
       extensions: { issues: [{ path: 'academicYear', code: 'custom', message: `expected ${academicYear}` }] },
@@ -105,7 +93,7 @@ async function publish(request: HttpRequest, principal: Principal, academicYear:
     throw stale(`A dataset for ${academicYear} already exists.`);
   }
 
-  const { publishedAt: _ignored, ...dataset } = parsed.data;
+  const { publishedAt: _ignored, ...dataset } = body;
   const doc: ResourceBaseDoc = {
     id: academicYear,
     year: academicYear,

@@ -20,7 +20,7 @@ import { WorkbookError } from '../../../shared/workbook/errors';
 import { readTransitionWorkbook } from '../../../shared/workbook/reader';
 import { authenticate, requireWriteReturn } from '../auth';
 import { getConfig } from '../config';
-import { bodyIssues, readBytesBody, requireContentType } from '../http/body';
+import { checkBodyShape, parseJsonBytes, readBytesBody, requireContentType } from '../http/body';
 import { withErrors } from '../http/handler';
 import { invalidParameter, returnTarget } from '../http/params';
 import { withIdempotency } from '../http/idempotency';
@@ -55,23 +55,9 @@ async function parseBody(bytes: Uint8Array, type: string): Promise<TransitionRet
       if (slug) throw new HttpProblem(slug, { detail: error.message, extensions: { code: error.code } });
       throw new SpecificProblem('workbook-unreadable', { detail: error.message, extensions: { code: error.code } });
     }
-    return checkShape(raw);
+    return checkBodyShape(raw, transitionReturnSchema, 'the transition return shape');
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new HttpProblem('malformed-body', { detail: 'The body is not valid UTF-8 JSON.' });
-  }
-  return checkShape(json);
-}
-
-function checkShape(value: unknown): TransitionReturn {
-  const parsed = transitionReturnSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new HttpProblem('validation-failed', { detail: 'The body does not match the transition return shape; see issues.', extensions: { issues: bodyIssues(parsed.error) } });
-  }
-  return parsed.data;
+  return parseJsonBytes(bytes, transitionReturnSchema, 'the transition return shape');
 }
 
 export const returnsPut = withErrors(async (request, { correlationId }) => {

@@ -103,17 +103,29 @@ export async function readJsonBody<S extends z.ZodType>(
   schema: S,
 ): Promise<z.output<S>> {
   requireContentType(request, 'application/json');
-  const bytes = await readBytesBody(request, maxBytes);
+  return parseJsonBytes(await readBytesBody(request, maxBytes), schema);
+}
+
+/**
+ * Parses body bytes already read under a cap: 400 when they are not UTF-8 JSON, 422 with the
+ * zod issues when they do not match `schema`. `what` names the expected shape in the detail.
+ */
+export function parseJsonBytes<S extends z.ZodType>(bytes: Uint8Array, schema: S, what = 'the expected shape'): z.output<S> {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     throw new HttpProblem('malformed-body', { detail: 'The body is not valid UTF-8 JSON.' });
   }
-  const parsed = schema.safeParse(json);
+  return checkBodyShape(json, schema, what);
+}
+
+/** 422 with the zod issues when a parsed body (JSON, or a workbook read into data) does not match `schema`. */
+export function checkBodyShape<S extends z.ZodType>(value: unknown, schema: S, what = 'the expected shape'): z.output<S> {
+  const parsed = schema.safeParse(value);
   if (!parsed.success) {
     throw new HttpProblem('validation-failed', {
-      detail: 'The body does not match the expected shape; see issues.',
+      detail: `The body does not match ${what}; see issues.`,
       extensions: { issues: bodyIssues(parsed.error) },
     });
   }
