@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import { type ColumnKey, SHEET_LAYOUT, TRANSITION_COLUMNS, WORKBOOK_LIMITS } from '../transition/layout';
 import type { CellValue, QueryExplanation, RowInput, RowValues, SheetInput, TransitionReturn } from '../transition/schema';
+import { parseDate } from '../transition/normalise';
 import { WorkbookError } from './errors';
 import { unescapeCell } from './escape';
 import { countValueRows, inspectXlsx, MAX_VALUE_ROWS } from './zipGuard';
@@ -131,16 +132,6 @@ function isoDate(d: Date): string | null {
   return d.toISOString().slice(0, 10);
 }
 
-/** dd/mm/yyyy (or with - or .) typed as text → ISO; anything else is left for the validator to report. */
-function textDate(s: string): string {
-  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
-  if (!m) return s;
-  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return s;
-  return date.toISOString().slice(0, 10);
-}
-
 /** Text of any cell value: rich text flattened, hyperlinks by their text, errors as '#N/A' etc. */
 function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
@@ -161,7 +152,8 @@ function normaliseValue(v: ExcelJS.CellValue, isDateColumn: boolean): CellValue 
   if (v instanceof Date) return isoDate(v);
   const text = unescapeCell(cellText(v).trim());
   if (text === '') return null;
-  return isDateColumn ? textDate(text) : text;
+  // A date typed as text (dd/mm/yyyy) becomes ISO; anything else is left for the validator to report.
+  return isDateColumn ? (parseDate(text) ?? text) : text;
 }
 
 function readExplanations(wb: ExcelJS.Workbook): QueryExplanation[] {
