@@ -260,7 +260,7 @@ export function validPupils(ret: TransitionReturn, report: ValidationReport): Pu
 export function cellText(row: PupilRow, key: ColumnKey): string | number | null {
   const v = (row as unknown as Record<string, unknown>)[key];
   if (v === null || v === undefined) return null;
-  if (Array.isArray(v)) return v.join(', ');
+  if (Array.isArray(v)) return v.length > 0 ? v.join(', ') : null;
   if (typeof v === 'object') {
     const o = v as Record<string, string | null>;
     const [code, text] = Object.values(o);

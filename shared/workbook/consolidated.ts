@@ -8,7 +8,8 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 
 type Writer = ExcelJS.stream.xlsx.WorkbookWriter;
-import { TRANSITION_COLUMNS } from '../transition/layout';
+import { type ColumnKey, TRANSITION_COLUMNS } from '../transition/layout';
+import { cellText } from '../transition/normalise';
 import type { PupilRow } from '../transition/schema';
 import type { CountTable, PublishedCell } from '../aggregate/table';
 import { escapeCell } from './escape';
@@ -107,30 +108,14 @@ function addAbout(wb: Writer, opts: ConsolidatedWorkbookOptions, tables: Array<{
 }
 
 /** A validated value back in the form a person types it: "Y: base name", "PSS, EPS", a date. */
-function readable(p: ConsolidatedPupil, key: string): Out {
-  switch (key) {
-    case 'dob': {
-      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(p.dob);
-      return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : p.dob;
-    }
-    case 'resourceBase':
-      return p.resourceBase === null ? null : withText(p.resourceBase.placement, p.resourceBase.base);
-    case 'externalAgencies':
-      return p.externalAgencies.length > 0 ? p.externalAgencies.join(', ') : null;
-    case 'parentViews':
-      return withText(p.parentViews.consent, p.parentViews.views);
-    case 'transitionPackage':
-      return withText(p.transitionPackage.package, p.transitionPackage.contact);
-    default: {
-      const v: unknown = (p as Record<string, unknown>)[key];
-      if (v === null || v === undefined) return null;
-      if (typeof v === 'number' || typeof v === 'string') return v;
-      return String(v);
-    }
+/** A pupil's cell for reading: the date as a real date, the rest as the sheet's own text. */
+function readable(p: ConsolidatedPupil, key: ColumnKey): Out {
+  if (key === 'dob') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(p.dob);
+    return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : p.dob;
   }
+  return cellText(p, key);
 }
-
-const withText = (code: string, extra: string | null): string => (extra ? `${code}: ${extra}` : code);
 
 function addPupils(wb: Writer, pupils: ConsolidatedPupil[]): void {
   const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.pupils, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
