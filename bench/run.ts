@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { syntheticCity } from '../samples/synthetic';
 import { validateReturn } from '../shared/transition/validate';
-import { writeTransitionWorkbook } from '../shared/workbook/template';
-import { readTransitionWorkbook } from '../shared/workbook/reader';
+import { writeTransitionWorkbook } from '../xlsx/template';
+import { readTransitionWorkbook } from '../xlsx/reader';
 import { consolidate, type ReturnOutcome } from '../shared/consolidation';
-import { writeConsolidatedWorkbook } from '../shared/workbook/consolidated';
+import { writeConsolidatedWorkbook } from '../xlsx/consolidated';
 import { SchoolDirectory } from '../shared/schools';
 
 const YEAR = 2027;

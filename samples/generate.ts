@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import ExcelJS from 'exceljs';
 import { syntheticCity, withDeliberateProblems, prng, type SyntheticCityOptions } from './synthetic';
 import { validateReturn } from '../shared/transition/validate';
-import { writeTransitionWorkbook } from '../shared/workbook/template';
+import { writeTransitionWorkbook } from '../xlsx/template';
 import { SchoolDirectory } from '../shared/schools';
 import type { QueryExplanation, TransitionReturn } from '../shared/transition/schema';
 import { BANDS } from '../shared/toolkit/continuum';

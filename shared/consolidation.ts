@@ -9,16 +9,32 @@ import { cityRollup, type Dimension } from './aggregate/rollup';
 import { disclosureControl } from './aggregate/disclosure';
 import type { CountTable } from './aggregate/table';
 import type { SchoolDirectory } from './schools';
-import type { TrackerEntry } from './workbook/consolidated';
 
 /** One input to consolidation: a return that was read and validated, or the reason it could not be. */
 export type ReturnOutcome =
   | { kind: 'read'; file?: string; ret: TransitionReturn; report: ValidationReport }
   | { kind: 'unreadable'; file: string; reason: string };
 
+/** One line of the tracker: a school (or an unreadable file) and how its return stands. */
+export interface TrackerEntry {
+  /** LAESTAB of the submitting primary, or '' when it could not be told. */
+  school: string;
+  schoolName?: string;
+  file?: string;
+  rows: number;
+  errors: number;
+  queries: number;
+  status: string;
+  /** Why a file could not be read, in one line. */
+  reason?: string;
+}
+
+/** A valid pupil row, with the school (and, from the CLI, the file) it came from. */
+export type ConsolidatedPupil = PupilRow & { sourceSchool: string; sourceFile?: string };
+
 export interface Consolidation {
   tracker: TrackerEntry[];
-  pupils: Array<PupilRow & { sourceSchool: string; sourceFile?: string }>;
+  pupils: ConsolidatedPupil[];
   summaries: SchoolSummary[];
   tables: CountTable[];
 }

@@ -5,7 +5,7 @@ import type { Io } from '../main';
 import { loadDirectory, readReturn } from '../returns';
 import { validateReturn } from '../../shared/transition/validate';
 import { consolidate, type ReturnOutcome } from '../../shared/consolidation';
-import { writeConsolidatedWorkbook } from '../../shared/workbook/consolidated';
+import { writeConsolidatedWorkbook } from '../../xlsx/consolidated';
 import { currentTransferYear } from '../../shared/transition/year';
 import type { SchoolDirectory } from '../../shared/schools';
 

@@ -1,7 +1,7 @@
 import { parse, parseYear } from '../args';
 import { CliError, writeAtomically } from '../io';
 import type { Io } from '../main';
-import { writeTransitionWorkbook } from '../../shared/workbook/template';
+import { writeTransitionWorkbook } from '../../xlsx/template';
 import { SHEET_LAYOUT } from '../../shared/transition/layout';
 import { laestabInText } from '../../shared/schools';
 import { currentTransferYear } from '../../shared/transition/year';

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { SchoolDirectory } from '../../shared/schools';
 import type { TransitionReturn } from '../../shared/transition/schema';
 import { validateReturn } from '../../shared/transition/validate';
-import { CONSOLIDATED_SHEETS } from '../../shared/workbook/consolidated';
+import { CONSOLIDATED_SHEETS } from '../../xlsx/consolidated';
 import { headDocId, versionDocId } from '../../functions/src/store/summaries';
 import { aReturn, row, sheet, TRANSFER_YEAR, upnFor } from '../factories/transition';
 import { startStack, type Stack, TEST_SCHOOLS } from './harness';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { writeTransitionWorkbook } from '../../shared/workbook/template';
+import { writeTransitionWorkbook } from '../../xlsx/template';
 import type { TransitionReturn } from '../../shared/transition/schema';
 import { aReturn, PRIMARY, row, SECONDARY, sheet, TRANSFER_YEAR, upnFor } from '../factories/transition';
 import { startStack, type Stack } from './harness';

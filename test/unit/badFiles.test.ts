@@ -5,10 +5,10 @@
 import { PassThrough } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { readTransitionWorkbook } from '../../shared/workbook/reader';
-import { inspectXlsx } from '../../shared/workbook/zipGuard';
+import { readTransitionWorkbook } from '../../xlsx/reader';
+import { inspectXlsx } from '../../xlsx/zipGuard';
 import { WorkbookError, type WorkbookErrorCode } from '../../shared/workbook/errors';
-import { writeTransitionWorkbook } from '../../shared/workbook/template';
+import { writeTransitionWorkbook } from '../../xlsx/template';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS, WORKBOOK_LIMITS } from '../../shared/transition/layout';
 import { aReturn, TRANSFER_YEAR } from '../factories/transition';
 

@@ -4,9 +4,10 @@
  */
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
-import { writeTransitionWorkbook } from '../../shared/workbook/template';
-import { readTransitionWorkbook } from '../../shared/workbook/reader';
-import { writeConsolidatedWorkbook, type TrackerEntry } from '../../shared/workbook/consolidated';
+import { writeTransitionWorkbook } from '../../xlsx/template';
+import { readTransitionWorkbook } from '../../xlsx/reader';
+import { writeConsolidatedWorkbook } from '../../xlsx/consolidated';
+import type { TrackerEntry } from '../../shared/consolidation';
 import { escapeCell, unescapeCell } from '../../shared/workbook/escape';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS, allowedCodes, FILLED_BY } from '../../shared/transition/layout';
 import type { PupilRow, QueryExplanation } from '../../shared/transition/schema';

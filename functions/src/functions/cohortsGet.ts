@@ -12,7 +12,7 @@ import type { HttpResponseInit } from '@azure/functions';
 import type { PupilRow, RowValues } from '../../../shared/transition/schema';
 import { cellText } from '../../../shared/transition/normalise';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS } from '../../../shared/transition/layout';
-import { writeTransitionWorkbook } from '../../../shared/workbook/template';
+import { writeTransitionWorkbook } from '../../../xlsx/template';
 import { withErrors } from '../http/handler';
 import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { HttpProblem } from '../http/problems';

@@ -11,9 +11,9 @@
  * Pupil-level export: one audit record in the city partition naming the version documents
  * exported, written before the workbook is returned (fail closed). No pupil values in it.
  */
-import { consolidate, trackerStatus, type ReturnOutcome } from '../../../shared/consolidation';
+import { consolidate, trackerStatus, type ReturnOutcome, type TrackerEntry } from '../../../shared/consolidation';
 import type { SchoolDirectory } from '../../../shared/schools';
-import { writeConsolidatedWorkbook, type TrackerEntry } from '../../../shared/workbook/consolidated';
+import { writeConsolidatedWorkbook } from '../../../xlsx/consolidated';
 import { authenticate, requireRole } from '../auth';
 import { withErrors } from '../http/handler';
 import { XLSX_MEDIA_TYPE } from '../http/negotiate';

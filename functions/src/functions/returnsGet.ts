@@ -8,7 +8,7 @@
  * submitted is only ever told to those in scope (the 403 comes before any read).
  * An unknown school, or no return yet, is 404. Every successful read is audited.
  */
-import { writeTransitionWorkbook } from '../../../shared/workbook/template';
+import { writeTransitionWorkbook } from '../../../xlsx/template';
 import { withErrors } from '../http/handler';
 import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { HttpProblem } from '../http/problems';

@@ -17,7 +17,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { transitionReturnSchema, type TransitionReturn } from '../../../shared/transition/schema';
 import { validateReturn } from '../../../shared/transition/validate';
 import { WorkbookError } from '../../../shared/workbook/errors';
-import { readTransitionWorkbook } from '../../../shared/workbook/reader';
+import { readTransitionWorkbook } from '../../../xlsx/reader';
 import { authenticate, requireWriteReturn } from '../auth';
 import { getConfig } from '../config';
 import { checkBodyShape, parseJsonBytes, readBytesBody, requireContentType } from '../http/body';

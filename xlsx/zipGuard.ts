@@ -8,8 +8,8 @@
  * to be within the limits (see countValueRows).
  */
 import { inflateRawSync } from 'node:zlib';
-import { WORKBOOK_LIMITS, SHEET_LAYOUT } from '../transition/layout';
-import { WorkbookError } from './errors';
+import { WORKBOOK_LIMITS, SHEET_LAYOUT } from '../shared/transition/layout';
+import { WorkbookError } from '../shared/workbook/errors';
 
 /** (design) A part that inflates more than this many times over is treated as a zip bomb. */
 export const MAX_COMPRESSION_RATIO = 200;

@@ -5,7 +5,7 @@
  * holds a formula (ICO: hidden sheets of children's data have led to reprimands).
  */
 import ExcelJS from 'exceljs';
-import type { Code } from '../codes';
+import type { Code } from '../shared/codes';
 import {
   FILLED_BY,
   type FilledBy,
@@ -16,9 +16,9 @@ import {
   allowedCodes,
   columnLetter,
   columnNumber,
-} from '../transition/layout';
-import type { CellValue, QueryExplanation, SheetInput } from '../transition/schema';
-import { escapeCell } from './escape';
+} from '../shared/transition/layout';
+import type { CellValue, QueryExplanation, SheetInput } from '../shared/transition/schema';
+import { escapeCell } from '../shared/workbook/escape';
 
 /** (design) Data rows that get dropdowns and input prompts: well above the largest Y6 cohort sent to one secondary. */
 export const TEMPLATE_INPUT_ROWS = 500;

@@ -4,11 +4,11 @@
  * sees a file of bounded size. Anything wrong is a WorkbookError with one plain-English line.
  */
 import ExcelJS from 'exceljs';
-import { type ColumnKey, SHEET_LAYOUT, TRANSITION_COLUMNS, WORKBOOK_LIMITS } from '../transition/layout';
-import type { CellValue, QueryExplanation, RowInput, RowValues, SheetInput, TransitionReturn } from '../transition/schema';
-import { parseDate } from '../transition/normalise';
-import { WorkbookError } from './errors';
-import { unescapeCell } from './escape';
+import { type ColumnKey, SHEET_LAYOUT, TRANSITION_COLUMNS, WORKBOOK_LIMITS } from '../shared/transition/layout';
+import type { CellValue, QueryExplanation, RowInput, RowValues, SheetInput, TransitionReturn } from '../shared/transition/schema';
+import { parseDate } from '../shared/transition/normalise';
+import { WorkbookError } from '../shared/workbook/errors';
+import { unescapeCell } from '../shared/workbook/escape';
 import { countValueRows, inspectXlsx, MAX_VALUE_ROWS } from './zipGuard';
 
 export interface ReadOptions {

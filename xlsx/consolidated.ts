@@ -8,27 +8,12 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 
 type Writer = ExcelJS.stream.xlsx.WorkbookWriter;
-import { type ColumnKey, TRANSITION_COLUMNS } from '../transition/layout';
-import { cellText } from '../transition/normalise';
-import type { PupilRow } from '../transition/schema';
-import type { CountTable, PublishedCell } from '../aggregate/table';
-import { escapeCell } from './escape';
+import { type ColumnKey, TRANSITION_COLUMNS } from '../shared/transition/layout';
+import { cellText } from '../shared/transition/normalise';
+import type { ConsolidatedPupil, TrackerEntry } from '../shared/consolidation';
+import type { CountTable, PublishedCell } from '../shared/aggregate/table';
+import { escapeCell } from '../shared/workbook/escape';
 import { DATE_FORMAT } from './template';
-
-export interface TrackerEntry {
-  /** LAESTAB of the submitting primary, or '' when it could not be told. */
-  school: string;
-  schoolName?: string;
-  file?: string;
-  rows: number;
-  errors: number;
-  queries: number;
-  status: string;
-  /** Why a file could not be read, in one line. */
-  reason?: string;
-}
-
-export type ConsolidatedPupil = PupilRow & { sourceSchool: string; sourceFile?: string };
 
 export interface ConsolidatedWorkbookOptions {
   year: number;
