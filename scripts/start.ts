@@ -3,7 +3,7 @@
  * on Ctrl-C / SIGTERM.
  *
  *   1. cosmos: the embedded Cosmos DB server on loopback (or COSMOS_ENDPOINT when set, e.g. the emulator)
- *   2. api:    the Functions handlers on http://localhost:7071/api, seeded from samples/
+ *   2. api:    the Functions handlers on http://localhost:7071/api, seeded from samples/ and the bundled resource bases
  *   3. addin:  the add-in's webpack dev server on https://localhost:3000 (scripts/devServer.ts);
  *              ADDIN=0 leaves it out
  *

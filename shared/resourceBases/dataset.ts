@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { LOCALITY_AREAS } from '../schools';
-import bundledJson from '../../samples/resource-bases-2020.json';
+import bundledJson from './bundled-2019-20.json';
 
 /** School phase of a resource base, for datasets that split places by phase (2019-20 does not). */
 export const RESOURCE_BASE_PHASES = ['Primary', 'Secondary'] as const;
@@ -55,6 +55,6 @@ export type ResourceBaseRow = z.infer<typeof resourceBaseRowSchema>;
 
 /**
  * The 2019-20 review, shipped with the product so the functions work offline.
- * Copied from the LA's published tables into samples/, so nothing reads outside the repo at run time.
+ * Copied from the LA's published tables into the source tree, so nothing is read or fetched at run time.
  */
 export const BUNDLED_RESOURCE_BASES: ResourceBaseDataset = resourceBaseDatasetSchema.parse(bundledJson);

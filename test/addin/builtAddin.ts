@@ -12,7 +12,7 @@ export const REPO = path.resolve(__dirname, '../..');
 const OUT = path.join(REPO, '.local/addin-test-dist');
 const LOCK = `${OUT}.lock`;
 const STAMP = path.join(OUT, '.built-from');
-const SOURCES = ['addin', 'shared', 'samples/resource-bases-2020.json', 'manifest.xml', 'webpack.config.js', 'package-lock.json'];
+const SOURCES = ['addin', 'shared', 'manifest.xml', 'webpack.config.js', 'package-lock.json'];
 
 function newestMtime(p: string): number {
   const full = path.join(REPO, p);

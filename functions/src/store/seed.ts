@@ -1,12 +1,13 @@
 /**
- * Seeds a local database from `samples/` (synthetic data only): the school directory and, when
- * present, the resource-base dataset and a few sample returns (samples/returns/*.json, written
- * by `npm run samples`). Idempotent (upserts; a return whose content is already current stores
- * no new version), so re-running is harmless.
+ * Seeds a local database: from `samples/` (synthetic data only) the school directory and, when
+ * present, a few sample returns (samples/returns/*.json, written by `npm run samples`); and the
+ * resource-base dataset the product ships with (shared/resourceBases). Idempotent (upserts; a
+ * return whose content is already current stores no new version), so re-running is harmless.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { BUNDLED_RESOURCE_BASES } from '../../../shared/resourceBases/dataset';
 import { type School, SchoolDirectory, schoolDirectorySchema } from '../../../shared/schools';
 import { transitionReturnSchema } from '../../../shared/transition/schema';
 import { validateReturn } from '../../../shared/transition/validate';
@@ -22,7 +23,6 @@ export interface SeedTarget {
 }
 
 export const SAMPLE_SCHOOLS_FILE = 'schools.json';
-export const SAMPLE_RESOURCE_BASES_FILE = 'resource-bases-2020.json';
 export const SAMPLE_RETURNS_DIR = 'returns';
 /** (design) "A few" submitted returns: enough for the tracker and a cohort to show something, while most schools stay outstanding. */
 export const SAMPLE_RETURNS_TO_SEED = 6;
@@ -56,7 +56,7 @@ export async function seedResourceBases(store: SeedTarget, dataset: unknown): Pr
 
 export interface SeedResult {
   schools: number;
-  resourceBases?: string;
+  resourceBases: string;
   /** LAESTABs whose sample return was stored (or was already current). */
   returns?: string[];
   missing: string[];
@@ -103,11 +103,9 @@ export async function seedFromSamples(store: SeedTarget, samplesDir: string): Pr
   if (directory === undefined) missing.push(SAMPLE_SCHOOLS_FILE);
   else schools = await seedDirectory(store, schoolDirectorySchema.parse(directory));
 
-  const dataset = await readJson(path.join(samplesDir, SAMPLE_RESOURCE_BASES_FILE));
-  if (dataset === undefined) missing.push(SAMPLE_RESOURCE_BASES_FILE);
-  const resourceBases = dataset === undefined ? undefined : await seedResourceBases(store, dataset);
+  const resourceBases = await seedResourceBases(store, BUNDLED_RESOURCE_BASES);
 
   const returns = directory === undefined ? undefined : await seedReturns(store, path.join(samplesDir, SAMPLE_RETURNS_DIR), schoolDirectorySchema.parse(directory));
   if (returns === undefined) missing.push(`${SAMPLE_RETURNS_DIR}/ (run npm run samples)`);
-  return { schools, ...(resourceBases ? { resourceBases } : {}), ...(returns ? { returns } : {}), missing };
+  return { schools, resourceBases, ...(returns ? { returns } : {}), missing };
 }
