@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseTransferYear } from '../shared/year';
 import { CliError } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -12,10 +13,12 @@ export function parse<O extends Options>(args: string[], options: O, { positiona
   }
 }
 
-/** A --year value: a four-digit transfer year. */
+/** A --year value, read by the one year rule (shared/year.ts): 2027 or 2027-28 is transfer in September 2027. */
 export function parseYear(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  const year = Number(value);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new CliError(`--year must be a four-digit year such as 2027, not "${value}"`);
-  return year;
+  try {
+    return parseTransferYear(value);
+  } catch (e) {
+    throw new CliError(`--year: ${(e as Error).message}`);
+  }
 }

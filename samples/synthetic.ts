@@ -9,7 +9,7 @@ import type { RowInput, RowValues, SheetInput, TransitionReturn } from '../share
 import { SHEET_LAYOUT } from '../shared/transition/layout';
 import { makeUpn } from '../shared/upn';
 import { BANDS } from '../shared/toolkit/continuum';
-import { currentTransferYear } from '../shared/transition/year';
+import { currentTransferYear } from '../shared/year';
 
 /** A small, fast, seedable PRNG (mulberry32). */
 export function prng(seed: number): () => number {

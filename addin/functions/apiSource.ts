@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import { DomainInputError } from '../../shared/errors';
 import { type ResourceBaseDataset, resourceBaseDatasetSchema } from '../../shared/resourceBases/dataset';
-import { currentTransferYear } from '../../shared/transition/year';
+import { academicYearOf, currentTransferYear, parseTransferYear } from '../../shared/year';
 import { BUNDLED_SOURCE, type DemandRow, type ResourceBaseSource } from './resourceBaseSource';
 
 /** Where the API lives; set at build time by webpack's DefinePlugin (GOODSTART_API_URL). */
@@ -102,13 +102,10 @@ interface Pending<T> {
   waiters: { resolve: (v: T) => void; reject: (e: unknown) => void }[];
 }
 
-/** "2025-26" or "2025" → 2025, the transfer year the aggregates are keyed by. */
-export function transferYearOf(year: string | undefined, today: Date = new Date()): number {
-  const v = year?.trim() ?? '';
-  if (v === '') return currentTransferYear(today);
-  const m = /^(\d{4})(?:[-/](\d{2}|\d{4}))?$/.exec(v);
-  if (!m) throw new DomainInputError('invalidValue', `year must be an academic year such as 2025-26; got "${v}"`);
-  return Number(m[1]);
+/** An RB function's year argument as a transfer year, by the one year rule (2025 or "2025-26" → 2025); blank is the current one. */
+export function transferYearOf(year: string | number | undefined, today: Date = new Date()): number {
+  const v = typeof year === 'string' ? year.trim() : year;
+  return v === undefined || v === '' ? currentTransferYear(today) : parseTransferYear(v);
 }
 
 export function createApiSource(options: ApiSourceOptions = {}): ApiResourceBaseSource {
@@ -215,8 +212,14 @@ export function createApiSource(options: ApiSourceOptions = {}): ApiResourceBase
     }
   }
 
-  const dataset = (year?: string): Promise<ResourceBaseDataset> => {
-    const wanted = year?.trim() ?? '';
+  const dataset = (year?: string | number): Promise<ResourceBaseDataset> => {
+    let wanted: string;
+    try {
+      // 2019, "2019" and "2019-20" are one dataset, so one cache entry and one URL.
+      wanted = year === undefined || String(year).trim() === '' ? '' : academicYearOf(parseTransferYear(year));
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return batched(`dataset:${wanted}`, async () => {
       const bearer = await token();
       const useFallback = async (next: ConnectionState) => {
@@ -241,7 +244,7 @@ export function createApiSource(options: ApiSourceOptions = {}): ApiResourceBase
     });
   };
 
-  const demand = (year?: string): Promise<DemandRow[]> => {
+  const demand = (year?: string | number): Promise<DemandRow[]> => {
     let transferYear: number;
     try {
       transferYear = transferYearOf(year, new Date(now()));

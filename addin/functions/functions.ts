@@ -205,14 +205,14 @@ export async function rbPlaces(area?: unknown[][], need?: unknown[][], phase?: u
  * @customfunction RB.SUFFICIENCY
  * @param [area] Locality area: East, North, South or West. Leave blank for the whole city.
  * @param [need] A designated need such as ASD or C&L, or a group. Leave blank for all.
- * @param [year] The intake's academic year, e.g. 2025-26. Leave blank for the current one.
+ * @param [year] The intake: the September the pupils start Year 7, e.g. 2027 (or 2027-28). Leave blank for the current one.
  * @returns Places minus pupils.
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export async function rbSufficiency(area?: unknown[][], need?: unknown[][], year?: string): Promise<unknown[][]> {
   return wholeAsync(async () => {
-    const intake = year === undefined || year === null || String(year).trim() === '' ? undefined : String(year).trim();
-    const [ds, demand] = await Promise.all([getResourceBaseDataset(), getDemand(intake)]);
+    // Excel passes an omitted argument as null; the year rule (blank = the current intake) is getDemand's.
+    const [ds, demand] = await Promise.all([getResourceBaseDataset(), getDemand(year ?? undefined)]);
     return perCell([area, need], (a, n) => sufficiency(ds, { area: text(a), need: text(n) }, demand));
   });
 }

@@ -6,26 +6,34 @@
 import { DomainInputError } from '../../shared/errors';
 import type { DemandRow } from '../../shared/resourceBases/costing';
 import { BUNDLED_RESOURCE_BASES, type ResourceBaseDataset } from '../../shared/resourceBases/dataset';
+import { academicYearOf, parseTransferYear } from '../../shared/year';
 
 export type { DemandRow } from '../../shared/resourceBases/costing';
 
+/** A year is read by the one year rule (shared/year.ts): 2019 or "2019-20" is academic year 2019-20. */
 export interface ResourceBaseSource {
-  /** The dataset for an academic year such as "2019-20"; the latest published when omitted. */
-  dataset(year?: string): Promise<ResourceBaseDataset>;
-  /** Incoming Y7 pupils per area and DfE SEN need whose returns name a resource base placement. */
-  demand(year?: string): Promise<DemandRow[]>;
+  /** The dataset for a year such as "2019-20" or 2019; the latest published when omitted. */
+  dataset(year?: string | number): Promise<ResourceBaseDataset>;
+  /** Incoming Y7 pupils per area and DfE SEN need whose returns name a resource base placement, for the intake of a year (2027: September 2027); the current intake when omitted. */
+  demand(year?: string | number): Promise<DemandRow[]>;
 }
 
 const NO_DEMAND_OFFLINE =
   'sufficiency needs the Good Start API (sign in from the task pane); offline there is no demand data';
 
-const bundledDataset = (year?: string): Promise<ResourceBaseDataset> => {
-  const wanted = year?.trim() ?? '';
-  if (wanted !== '' && wanted !== BUNDLED_RESOURCE_BASES.academicYear) {
+const bundledDataset = (year?: string | number): Promise<ResourceBaseDataset> => {
+  const wanted = year === undefined ? '' : String(year).trim();
+  let academicYear: string;
+  try {
+    academicYear = wanted === '' ? BUNDLED_RESOURCE_BASES.academicYear : academicYearOf(parseTransferYear(wanted));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  if (academicYear !== BUNDLED_RESOURCE_BASES.academicYear) {
     return Promise.reject(
       new DomainInputError(
         'notAvailable',
-        `only the ${BUNDLED_RESOURCE_BASES.academicYear} dataset is available offline; sign in from the task pane for ${wanted}`,
+        `only the ${BUNDLED_RESOURCE_BASES.academicYear} dataset is available offline; sign in from the task pane for ${academicYear}`,
       ),
     );
   }
@@ -57,10 +65,10 @@ export function resetResourceBaseSource(): void {
   demandFn = BUNDLED_SOURCE.demand;
 }
 
-export function getResourceBaseDataset(year?: string): Promise<ResourceBaseDataset> {
+export function getResourceBaseDataset(year?: string | number): Promise<ResourceBaseDataset> {
   return datasetFn(year);
 }
 
-export function getDemand(year?: string): Promise<DemandRow[]> {
+export function getDemand(year?: string | number): Promise<DemandRow[]> {
   return demandFn(year);
 }

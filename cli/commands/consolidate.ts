@@ -6,7 +6,7 @@ import { loadDirectory, readReturn } from '../returns';
 import { validateReturn } from '../../shared/transition/validate';
 import { consolidate, type ReturnOutcome } from '../../shared/consolidation';
 import { writeConsolidatedWorkbook } from '../../xlsx/consolidated';
-import { currentTransferYear } from '../../shared/transition/year';
+import { currentTransferYear } from '../../shared/year';
 import type { SchoolDirectory } from '../../shared/schools';
 
 export async function consolidateCommand(args: string[], io: Io): Promise<number> {

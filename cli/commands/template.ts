@@ -4,7 +4,7 @@ import type { Io } from '../main';
 import { writeTransitionWorkbook } from '../../xlsx/template';
 import { SHEET_LAYOUT } from '../../shared/transition/layout';
 import { laestabInText } from '../../shared/schools';
-import { currentTransferYear } from '../../shared/transition/year';
+import { currentTransferYear } from '../../shared/year';
 
 export async function templateCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { canonicalCode, SEN_NEED, SEN_PROVISION, SUPPORT_LEVEL, type SenProvision, type SupportLevel } from '../codes';
 import type { PupilRow } from '../transition/schema';
+import { transferYearSchema } from '../year';
 
 /** The need key for a pupil whose return records no primary need (usually provision N). */
 export const NO_NEED = 'None' as const;
@@ -36,7 +37,7 @@ export const schoolSummarySchema = z.strictObject({
   /** LAESTAB of the submitting primary. */
   school: z.string().max(20),
   /** The transfer year: the September in which the pupils start Year 7. */
-  year: z.number().int().min(2000).max(2100),
+  year: transferYearSchema,
   /** Valid pupil rows counted. */
   pupils: count,
   /** Pupils by SEN provision, then primary need. The broad area of need is derived from the need code. */

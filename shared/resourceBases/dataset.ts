@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { LOCALITY_AREAS } from '../schools';
+import { academicYearSchema } from '../year';
 import bundledJson from './bundled-2019-20.json';
 
 /** School phase of a resource base, for datasets that split places by phase (2019-20 does not). */
@@ -23,8 +24,8 @@ export const resourceBaseRowSchema = z.strictObject({
 export const resourceBaseDatasetSchema = z
   .strictObject({
     source: z.string().min(1),
-    /** e.g. "2019-20". */
-    academicYear: z.string().regex(/^\d{4}-\d{2}$/),
+    /** The academic year the figures are for, e.g. "2019-20" (shared/year.ts). */
+    academicYear: academicYearSchema,
     currency: z.literal('GBP'),
     /** Need code → description, as the LA's review designates its bases. */
     needCodes: z.record(z.string().min(1), z.string()),

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { COLUMN_KEYS, type ColumnKey, WORKBOOK_LIMITS } from './layout';
+import { transferYearSchema } from '../year';
 
 export const cellValueSchema = z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]);
 export type CellValue = z.infer<typeof cellValueSchema>;
@@ -51,7 +52,7 @@ export type QueryExplanation = z.infer<typeof queryExplanationSchema>;
 /** A school's transition return: what the CLI reads from a workbook and the API accepts as JSON. */
 export const transitionReturnSchema = z.strictObject({
   /** The transfer year: the September in which the pupils start Year 7. */
-  year: z.number().int().min(2000).max(2100).nullable(),
+  year: transferYearSchema.nullable(),
   sheets: z.array(sheetInputSchema).min(1).max(WORKBOOK_LIMITS.maxSheets),
   explanations: z.array(queryExplanationSchema).max(5000).default([]),
 });

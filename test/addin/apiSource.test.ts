@@ -3,7 +3,8 @@ import { BUNDLED_RESOURCE_BASES, type ResourceBaseDataset } from '../../shared/r
 import { costPerPlace } from '../../shared/resourceBases/costing';
 import { createApiSource, type FetchLike, transferYearOf } from '../../addin/functions/apiSource';
 import { rbCostPerPlace, rbSufficiency } from '../../addin/functions/functions';
-import { resetResourceBaseSource, setResourceBaseSource } from '../../addin/functions/resourceBaseSource';
+import { BUNDLED_SOURCE, resetResourceBaseSource, setResourceBaseSource } from '../../addin/functions/resourceBaseSource';
+import { YEAR_RULE } from '../../shared/year';
 import { ExcelError } from '../../addin/functions/excelError';
 
 /** The LA's dataset as a later year might publish it: every cost doubled. */
@@ -182,11 +183,42 @@ describe('offline fallback', () => {
   });
 });
 
-describe('years', () => {
+describe('years, by the one year rule (2027 is September 2027, academic year 2027-28)', () => {
   test('an academic year names its transfer year; blank is the current one', () => {
     expect(transferYearOf('2025-26')).toBe(2025);
     expect(transferYearOf('2025')).toBe(2025);
+    expect(transferYearOf(2025)).toBe(2025);
     expect(transferYearOf(undefined, new Date(Date.UTC(2026, 9, 1)))).toBe(2027);
-    expect(() => transferYearOf('next year')).toThrow(DomainInputError);
+    expect(() => transferYearOf('next year')).toThrow(new DomainInputError('invalidValue', `${YEAR_RULE}; got "next year"`));
+  });
+
+  test('RB.SUFFICIENCY(…, 2027) reads the demand of the cohort that starts Year 7 in September 2027', async () => {
+    const { fetch, calls } = fakeFetch((url) => (url.includes('/aggregates/') ? { status: 200, body: { demand: [] } } : { status: 200, body: PUBLISHED }));
+    setResourceBaseSource(createApiSource({ ...options, fetch }));
+    await rbSufficiency([['East']], [['ASD']], '2027');
+    await rbSufficiency([['East']], [['ASD']], '2027-28');
+    expect(calls.filter((c) => c.url.includes('/aggregates/')).map((c) => c.url)).toEqual(['https://api.test/api/aggregates/2027?by=area']);
+  });
+
+  test('RB.SUFFICIENCY with a year outside the bounds is #VALUE! in the words every surface uses, with no request', async () => {
+    const { fetch, calls } = fakeFetch(() => ({ status: 200, body: PUBLISHED }));
+    setResourceBaseSource(createApiSource({ ...options, fetch }));
+    await expect(rbSufficiency([['East']], [['ASD']], '1999')).rejects.toMatchObject({ code: '#VALUE!', message: `${YEAR_RULE}; got "1999"` });
+    expect(calls.filter((c) => c.url.includes('/aggregates/'))).toHaveLength(0);
+  });
+
+  test('the dataset for 2019, "2019" or "2019-20" is one request to /resource-bases/2019-20', async () => {
+    const { fetch, calls } = fakeFetch(() => ({ status: 200, body: BUNDLED_RESOURCE_BASES }));
+    const source = createApiSource({ ...options, fetch });
+    await Promise.all([source.dataset(2019), source.dataset('2019'), source.dataset('2019-20')]);
+    expect(calls.map((c) => c.url)).toEqual(['https://api.test/api/resource-bases/2019-20']);
+  });
+
+  test('offline, the bundled dataset answers for 2019 (2019-20) and not for 2020 (2020-21)', async () => {
+    await expect(BUNDLED_SOURCE.dataset(2019)).resolves.toBe(BUNDLED_RESOURCE_BASES);
+    await expect(BUNDLED_SOURCE.dataset('2020')).rejects.toMatchObject({
+      kind: 'notAvailable',
+      message: 'only the 2019-20 dataset is available offline; sign in from the task pane for 2020-21',
+    });
   });
 });

@@ -13,6 +13,7 @@ import { validPupils } from '../../shared/transition/normalise';
 import { validateReturn } from '../../shared/transition/validate';
 import { headDocId, summaryDocId, versionDocId } from '../../functions/src/store/summaries';
 import { aReturn } from '../factories/transition';
+import { YEAR_RULE } from '../../shared/year';
 import { startStack, type Stack, TEST_SCHOOLS } from './harness';
 
 const YEAR = 2027;
@@ -234,6 +235,6 @@ describe('refusals', () => {
   it('answers a year outside 2000-2100 with 400 invalid-parameter, as every endpoint does', async () => {
     const res = await get('/aggregates/1999', la);
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ type: 'https://goodstart.birmingham.example/problems/invalid-parameter', parameter: 'year' });
+    expect(await res.json()).toMatchObject({ type: 'https://goodstart.birmingham.example/problems/invalid-parameter', parameter: 'year', detail: `${YEAR_RULE}; got "1999"` });
   });
 });

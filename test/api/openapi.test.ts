@@ -5,6 +5,7 @@
  */
 import { buildOpenApiDocument, COMPONENT_SCHEMAS, openApiPath } from '../../functions/src/openapi/document';
 import { loadRoutes } from '../../functions/src/routes';
+import { YEAR_RULE } from '../../shared/year';
 import { startStack, type Stack } from './harness';
 
 type Json = Record<string, any>;
@@ -113,6 +114,19 @@ it('spells out the LA endpoints: aggregates, export, resource bases and returns'
   const submit = doc.paths['/returns/{laestab}/{year}'].put;
   expect(submit.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/TransitionReturn' });
   expect(submit.responses['422']).toBeDefined();
+});
+
+it('describes every year parameter by the one year rule, with the bounds from shared/year.ts', () => {
+  const yearParam = (path: string, method: string) => (doc.paths[path][method].parameters as Json[]).find((p) => p.name === 'year' && p.in === 'path');
+  for (const [path, method] of [['/aggregates/{year}', 'get'], ['/tracker/{year}', 'get'], ['/returns/{laestab}/{year}', 'put'], ['/exports/{year}/consolidated.xlsx', 'get']] as const) {
+    expect(yearParam(path, method)?.schema).toEqual({ type: 'integer', minimum: 2000, maximum: 2100, description: `The transfer year: ${YEAR_RULE}.` });
+  }
+  const dataset = yearParam('/resource-bases/{year}', 'get')?.schema as Json;
+  const pattern = new RegExp(dataset.pattern as string);
+  expect(['latest', '2019', '2019-20'].map((y) => pattern.test(y))).toEqual([true, true, true]);
+  expect(['20', 'next-year', '2019-20-21'].map((y) => pattern.test(y))).toEqual([false, false, false]);
+  expect(dataset.description).toContain('`2019` and `2019-20` both name the 2019-20 dataset');
+  expect(doc.components.schemas.ResourceBaseDataset.properties.academicYear).toMatchObject({ type: 'string', pattern: '^(\\d{4})-(\\d{2})$' });
 });
 
 it('carries the shared zod schemas as components, and every $ref resolves', () => {

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { BUNDLED_RESOURCE_BASES, type ResourceBaseDataset } from '../../shared/resourceBases/dataset';
 import { seedResourceBases } from '../../functions/src/store';
 import { RESOURCE_BASES_MAX_BYTES } from '../../functions/src/functions/resourceBasesPut';
-import { academicYearOfCalendarYear, parseResourceBaseYear } from '../../functions/src/functions/resourceBasesGet';
+import { parseResourceBaseYear } from '../../functions/src/functions/resourceBasesGet';
+import { YEAR_RULE } from '../../shared/year';
 import { startStack, type Stack } from './harness';
 
 let stack: Stack;
@@ -43,12 +44,17 @@ const put = (year: string, body: unknown, headers: Record<string, string> = {}, 
 const auditWrites = async () => (await stack.store.audit.forSchool('city')).filter((a) => a.action === 'resourceBases.write');
 
 describe('years in the path', () => {
-  it('maps a calendar year to the academic year ending in it, and keeps latest and academic years', () => {
-    expect(academicYearOfCalendarYear(2020)).toBe('2019-20');
-    expect(parseResourceBaseYear('2020')).toBe('2019-20');
+  it('reads a bare year by the one year rule: 2019 is the academic year that starts in September 2019', () => {
+    expect(parseResourceBaseYear('2019')).toBe('2019-20');
+    expect(parseResourceBaseYear('2020')).toBe('2020-21');
     expect(parseResourceBaseYear('2019-20')).toBe('2019-20');
     expect(parseResourceBaseYear('LATEST')).toBe('latest');
-    expect(() => parseResourceBaseYear('2019-21')).toThrow();
+  });
+
+  it('refuses a year that breaks the rule with 400 invalid-parameter, in the words every surface uses', () => {
+    for (const year of ['2019-21', '1999', '2101', 'next-year']) {
+      expect(() => parseResourceBaseYear(year)).toThrow(expect.objectContaining({ specific: 'invalid-parameter' }));
+    }
   });
 });
 
@@ -61,15 +67,21 @@ describe('GET', () => {
     }
   });
 
-  it('answers 400 for a year that is not latest, YYYY-YY or YYYY', async () => {
-    expect((await get('next-year')).status).toBe(400);
+  it('answers 400 invalid-parameter for a year that is not latest or a year by the year rule', async () => {
+    const res = await get('next-year');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      type: 'https://goodstart.birmingham.example/problems/invalid-parameter',
+      parameter: 'year',
+      detail: `Name the dataset as "latest" or a year: ${YEAR_RULE}; got "next-year".`,
+    });
   });
 
-  it('serves a seeded dataset (no latest pointer yet) as latest, 2019-20 and 2020, with an ETag', async () => {
+  it('serves a seeded dataset (no latest pointer yet) as latest, 2019-20 and 2019, with an ETag', async () => {
     await seedResourceBases(stack.store, dataset('2019-20'));
     const bodies = [];
     const etags = new Set<string | null>();
-    for (const year of ['latest', '2019-20', '2020']) {
+    for (const year of ['latest', '2019-20', '2019']) {
       const res = await get(year);
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
@@ -80,6 +92,16 @@ describe('GET', () => {
     expect(etags.size).toBe(1);
     expect([...etags][0]).toMatch(/^".+"$/);
     for (const body of bodies) expect(body).toEqual({ ...dataset('2019-20'), publishedAt: expect.any(String) });
+  });
+
+  it('answers 2020 with 404 problem+json: 2020 is 2020-21 by the year rule, and only 2019-20 is stored', async () => {
+    const res = await get('2020');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await res.json()).toMatchObject({
+      type: 'https://goodstart.birmingham.example/problems/not-found',
+      detail: 'No resource-base dataset has been published for 2020-21.',
+    });
   });
 
   it('is open to every signed-in role, and refuses a caller without a token', async () => {
@@ -122,7 +144,7 @@ describe('PUT', () => {
     expect((await get('latest')).headers.get('content-location')).toBe('/api/resource-bases/2020-21');
     expect((await put('2018-19', dataset('2018-19'))).status).toBe(201);
     expect((await get('latest')).headers.get('content-location')).toBe('/api/resource-bases/2020-21');
-    expect((await get('2019')).status).toBe(200);
+    expect((await get('2018')).headers.get('content-location')).toBe('/api/resource-bases/2018-19');
   });
 
   it('honours If-Match: the current ETag replaces (200, new ETag); a stale one is 412 and changes nothing', async () => {
@@ -140,6 +162,13 @@ describe('PUT', () => {
     const now = await get('2020-21');
     expect(now.headers.get('etag')).toBe(newEtag);
     expect((await now.json()).source).toBe('LA resource base review, revised');
+  });
+
+  it('publishes to a bare year as the academic year that starts in it: PUT 2022 is 2022-23', async () => {
+    const res = await put('2022', dataset('2022-23'));
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe('/api/resource-bases/2022-23');
+    expect((await put('2023', dataset('2022-23'))).status).toBe(422);
   });
 
   it('with If-None-Match: * publishes only a year that has no dataset', async () => {
@@ -190,6 +219,6 @@ describe('PUT', () => {
 
   it('audits exactly the writes that succeeded', async () => {
     const ids = (await auditWrites()).map((a) => a.ids[0]).sort();
-    expect(ids).toEqual(['resourceBases:2018-19', 'resourceBases:2020-21', 'resourceBases:2020-21', 'resourceBases:2021-22']);
+    expect(ids).toEqual(['resourceBases:2018-19', 'resourceBases:2020-21', 'resourceBases:2020-21', 'resourceBases:2021-22', 'resourceBases:2022-23']);
   });
 });

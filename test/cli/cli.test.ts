@@ -8,6 +8,7 @@ import { main, type Io } from '../../cli/main';
 import { generateSamples, type GeneratedSamples } from '../../samples/generate';
 import { TRANSITION_COLUMNS, SHEET_LAYOUT } from '../../shared/transition/layout';
 import { validationReportSchema } from '../../shared/transition/schema';
+import { YEAR_RULE } from '../../shared/year';
 
 const run = promisify(execFile);
 const BIN = path.resolve(__dirname, '../../bin/goodstart.js');
@@ -42,6 +43,22 @@ describe('goodstart template', () => {
     expect(ws?.getCell(SHEET_LAYOUT.yearCell).value).toBe(2027);
     for (const c of TRANSITION_COLUMNS) expect(String(ws?.getCell(`${c.letter}${SHEET_LAYOUT.headerRow}`).value)).toBe(c.header);
     expect(wb.worksheets.every((w) => w.state === 'visible')).toBe(true);
+  });
+
+  it('reads --year by the one year rule: --year 2027-28 is --year 2027, transfer in September 2027', async () => {
+    const io = capture();
+    const out = path.join(dir, 'template-2027-28.xlsx');
+    expect(await main(['template', '--out', out, '--year', '2027-28'], io)).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await fs.readFile(out)) as unknown as ArrayBuffer);
+    expect(wb.getWorksheet(SHEET_LAYOUT.sheetName)?.getCell(SHEET_LAYOUT.yearCell).value).toBe(2027);
+  });
+
+  it('refuses a --year outside the bounds with exit code 2, in the words every surface uses', async () => {
+    const io = capture();
+    expect(await main(['template', '--out', path.join(dir, 'never.xlsx'), '--year', '1999'], io)).toBe(2);
+    expect(io.stderr()).toContain(`--year: ${YEAR_RULE}; got "1999"`);
+    await expect(fs.access(path.join(dir, 'never.xlsx'))).rejects.toThrow();
   });
 
   it('refuses to overwrite an existing file without --force, leaving it untouched', async () => {

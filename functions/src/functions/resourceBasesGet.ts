@@ -7,8 +7,9 @@
  * - `latest`: the most recent academic year published (resolved through a pointer document,
  *   so it is a point read, never a scan);
  * - an academic year, `2019-20`;
- * - a calendar year, `2020`, meaning the academic year that ends in it (`2019-20`): the LA's
- *   "2020 review" of resource bases reports the 2019-20 academic year.
+ * - a bare year, read by the one year rule (shared/year.ts): the academic year that starts in
+ *   September of it, so `2019` is `2019-20`. (The LA calls the 2019-20 review its "2020 review";
+ *   `2020` is 2020-21 like everywhere else, so it is 404 until a 2020-21 dataset is published.)
  *
  * Answers with the dataset (shape: shared/resourceBases/dataset.ts) and an ETag, so the add-in
  * can revalidate its cache cheaply (If-None-Match → 304) and the LA can update it safely (If-Match).
@@ -19,7 +20,9 @@ import { z } from 'zod';
 import { resourceBaseDatasetSchema, type ResourceBaseDataset } from '../../../shared/resourceBases/dataset';
 import { authenticate } from '../auth';
 import { withErrors } from '../http/handler';
-import { SpecificProblem } from '../http/problems';
+import { isDomainInputError } from '../../../shared/errors';
+import { type AcademicYear, academicYearOf, isAcademicYear, parseTransferYear } from '../../../shared/year';
+import { invalidParameter } from '../http/params';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
@@ -51,29 +54,16 @@ export interface LatestPointer {
   _etag?: string;
 }
 
-const ACADEMIC_YEAR = /^(\d{4})-(\d{2})$/;
-
-/** True for "YYYY-YY" where the second year follows the first (2019-20, 2099-00). */
-export function isAcademicYear(value: string): boolean {
-  const m = ACADEMIC_YEAR.exec(value);
-  return m !== null && (Number(m[1]) + 1) % 100 === Number(m[2]);
-}
-
-/** The academic year a calendar year names: the one ending in it (2020 → 2019-20). */
-export function academicYearOfCalendarYear(year: number): string {
-  return `${year - 1}-${String(year % 100).padStart(2, '0')}`;
-}
-
-/** `latest`, an academic year, or a calendar year mapped to its academic year; anything else is a 400. */
-export function parseResourceBaseYear(raw: string | undefined): typeof LATEST | string {
+/** `latest`, or any year (2019, 2019-20) as the academic year that names its dataset; anything else is a 400. */
+export function parseResourceBaseYear(raw: string | undefined): typeof LATEST | AcademicYear {
   const value = (raw ?? '').trim().toLowerCase();
   if (value === LATEST) return LATEST;
-  if (isAcademicYear(value)) return value;
-  if (/^\d{4}$/.test(value) && Number(value) >= 2001 && Number(value) <= 2100) return academicYearOfCalendarYear(Number(value));
-  throw new SpecificProblem('invalid-parameter', {
-    detail: 'Name the dataset as "latest", an academic year such as 2019-20, or a calendar year such as 2020 (meaning 2019-20).',
-    extensions: { parameter: 'year' },
-  });
+  try {
+    return academicYearOf(parseTransferYear(value));
+  } catch (e) {
+    if (!isDomainInputError(e)) throw e;
+    throw invalidParameter('year', `Name the dataset as "latest" or a year: ${e.message}.`);
+  }
 }
 
 /** Cosmos etags are already quoted strings; an HTTP entity tag must be. */

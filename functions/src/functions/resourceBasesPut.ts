@@ -1,6 +1,6 @@
 /**
  * PUT /api/resource-bases/{year} (LA only): publishes the resource-base dataset for an
- * academic year (`2019-20`, or the calendar year `2020` for it; see resourceBasesGet.ts).
+ * academic year (`2019-20`, or the bare year `2019` for it, by the one year rule; see resourceBasesGet.ts).
  *
  * - Body: the dataset as JSON, checked by the shared strict schema (unknown fields are
  *   refused) under a small size cap, before anything is stored. Its `academicYear` must be

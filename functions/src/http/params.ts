@@ -4,6 +4,8 @@
  * that is not the client's own path: query strings are where careless clients put names).
  */
 import type { HttpRequest } from '@azure/functions';
+import { isDomainInputError } from '../../../shared/errors';
+import { parseTransferYear } from '../../../shared/year';
 import { SpecificProblem } from './problems';
 
 /** 400 for a path or query parameter outside its allowed values, naming the valid ones when there is a list. */
@@ -11,11 +13,14 @@ export function invalidParameter(parameter: string, detail: string, valid?: read
   return new SpecificProblem('invalid-parameter', { detail, extensions: { parameter, ...(valid ? { valid: [...valid] } : {}) } });
 }
 
-/** `{year}`: the transfer year, the September in which the pupils start Year 7. */
+/** `{year}`: the transfer year, read by the one year rule (shared/year.ts): 2027 is September 2027, 2027-28. */
 export function transferYearParam(request: HttpRequest): number {
-  const year = Number(request.params['year']);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw invalidParameter('year', 'The year is the transfer year, e.g. 2027.');
-  return year;
+  try {
+    return parseTransferYear(request.params['year'] ?? '');
+  } catch (e) {
+    if (!isDomainInputError(e)) throw e;
+    throw invalidParameter('year', e.message);
+  }
 }
 
 /** `{laestab}` and `{year}`: a school's return for a transfer year. */

@@ -14,6 +14,7 @@ import { resourceBaseDemandSchema, schoolSummarySchema } from '../../../shared/a
 import { countTableSchema, SUPPRESSED } from '../../../shared/aggregate/table';
 import { resourceBaseDatasetSchema } from '../../../shared/resourceBases/dataset';
 import { transitionReturnSchema, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
+import { transferYearSchema, YEAR_RULE, YEAR_TEXT_PATTERN } from '../../../shared/year';
 import { ROLES } from '../auth/principal';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { PROBLEM_BASE, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ProblemSlug, SPECIFIC_PROBLEM_TYPES } from '../http/problems';
@@ -143,7 +144,8 @@ interface OperationSpec {
 }
 
 const LAESTAB = { type: 'string', pattern: '^\\d{7}$', description: 'LAESTAB (7 digits), or URN (6 digits) where the directory knows it.' };
-const TRANSFER_YEAR = { type: 'integer', minimum: 2000, maximum: 2100, description: 'The transfer year: the September the pupils start Year 7.' };
+const { $schema: _transferYearDialect, ...transferYearJson } = z.toJSONSchema(transferYearSchema);
+const TRANSFER_YEAR = { ...transferYearJson, description: `The transfer year: ${YEAR_RULE}.` };
 const idempotencyKey: ParamSpec = {
   name: 'Idempotency-Key',
   in: 'header',
@@ -263,7 +265,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
   },
   'GET /resource-bases/{}': {
     summary: 'The resource-base dataset behind RB.COSTPERPLACE',
-    description: '`latest`, an academic year (`2019-20`) or a calendar year (`2020` means 2019-20). Any signed-in role.',
+    description: '`latest`, or the dataset\'s year by the one year rule: `2019` or `2019-20` is academic year 2019-20; a year with no dataset is 404 `not-found`. Any signed-in role.',
     tags: ['resource bases'],
     parameters: [{ name: 'If-None-Match', in: 'header', schema: { type: 'string' } }],
     responses: {
@@ -312,7 +314,7 @@ const operationKey = (method: string, path: string) => `${method.toUpperCase()} 
 
 function pathParamSchema(p: TemplateParam, path: string): JsonObject {
   if (p.name === 'year' && path.startsWith('/resource-bases/')) {
-    return { type: 'string', pattern: '^(latest|\\d{4}-\\d{2}|\\d{4})$', description: '`latest`, an academic year (2019-20) or a calendar year (2020 = 2019-20).' };
+    return { type: 'string', pattern: `^(?:latest|${YEAR_TEXT_PATTERN})$`, description: `\`latest\`, or a year: ${YEAR_RULE}. \`2019\` and \`2019-20\` both name the 2019-20 dataset.` };
   }
   if (/^year$/i.test(p.name) && p.constraint === 'int') return TRANSFER_YEAR;
   if (/^(laestab|school)$/i.test(p.name)) return LAESTAB;

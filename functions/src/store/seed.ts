@@ -11,6 +11,7 @@ import { BUNDLED_RESOURCE_BASES } from '../../../shared/resourceBases/dataset';
 import { type School, SchoolDirectory, schoolDirectorySchema } from '../../../shared/schools';
 import { transitionReturnSchema } from '../../../shared/transition/schema';
 import { validateReturn } from '../../../shared/transition/validate';
+import { academicYearSchema } from '../../../shared/year';
 import type { Container } from '@azure/cosmos';
 import type { ContainerName } from './containers';
 import { ReturnsRepository } from './returns';
@@ -30,7 +31,7 @@ export const SAMPLE_RETURNS_TO_SEED = 6;
 export const SEED_SUBJECT = 'seed-samples';
 
 /** Only what seeding relies on; the dataset's full schema belongs to shared/resourceBases. */
-const resourceBaseDatasetShape = z.looseObject({ academicYear: z.string().regex(/^\d{4}-\d{2}$/), rows: z.array(z.unknown()) });
+const resourceBaseDatasetShape = z.looseObject({ academicYear: academicYearSchema, rows: z.array(z.unknown()) });
 
 async function readJson(file: string): Promise<unknown | undefined> {
   try {
