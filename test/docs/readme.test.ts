@@ -3,6 +3,7 @@ import path from 'node:path';
 import { README_PATH, renderReadme } from '../../scripts/readme';
 import { TRANSITION_COLUMNS } from '../../shared/transition/layout';
 import { RULES } from '../../shared/transition/rules';
+import { academicYearOf, YEAR_RULE } from '../../shared/year';
 
 const readme = fs.readFileSync(README_PATH, 'utf8');
 
@@ -14,6 +15,16 @@ describe('the README', () => {
   it('documents every column and every rule', () => {
     for (const c of TRANSITION_COLUMNS) expect(readme).toContain(`| ${c.letter} | \`${c.key}\` |`);
     for (const r of RULES) expect(readme).toContain(`| ${r.id} | ${r.severity} |`);
+  });
+
+  it('states the year rule once, in a Years section with examples, in the words the code refuses with', () => {
+    const section = readme.slice(readme.indexOf('## Years'), readme.indexOf('\n## ', readme.indexOf('## Years') + 1));
+    expect(readme.split('is the academic year that starts in September of that year')).toHaveLength(2);
+    expect(section).toContain('is the academic year that starts in September of that year');
+    expect(section).toContain(`\`2027\` is the\ntransfer to Year 7 in September 2027, academic year \`${academicYearOf(2027)}\``);
+    expect(section).toContain(`| \`2019\`, \`2019-20\` | September 2019 | ${academicYearOf(2019)}: the bundled resource-base review, \`GET /resource-bases/2019\` |`);
+    expect(section.replace(/\s+/g, ' ')).toContain(`*${YEAR_RULE}*`);
+    expect(readme.match(/\]\(#years\)/g)?.length).toBeGreaterThanOrEqual(3);
   });
 
   it('gives the two set-up commands, and .ci/run runs exactly the test one', () => {
