@@ -3,7 +3,9 @@
  * of that year, so 2027 is the transfer to Year 7 in September 2027, academic year 2027-28.
  */
 import fc from 'fast-check';
+import { schoolSummarySchema } from '../../shared/aggregate/summary';
 import { DomainInputError } from '../../shared/errors';
+import { transitionReturnSchema } from '../../shared/transition/schema';
 import {
   academicYearOf,
   academicYearSchema,
@@ -62,6 +64,21 @@ describe('the bounds', () => {
     for (const [written, shown] of refused) {
       expect(() => parseTransferYear(written)).toThrow(new DomainInputError('invalidValue', `${YEAR_RULE}; got "${shown}"`));
     }
+  });
+
+  it('refuse every whole number outside them', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ max: TRANSFER_YEAR_MIN - 1 }), fc.integer({ min: TRANSFER_YEAR_MAX + 1 })), (year) => {
+        expect(() => parseTransferYear(year)).toThrow(`${YEAR_RULE}; got "${year}"`);
+        expect(() => parseTransferYear(String(year))).toThrow(YEAR_RULE);
+      }),
+    );
+  });
+
+  it('are the ones a return and a school summary are checked against, in the same words', () => {
+    const ret = transitionReturnSchema.safeParse({ year: 1999, sheets: [{ name: 'Transition', receivingSecondary: null, rows: [] }] });
+    expect(ret.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['year', YEAR_RULE]]);
+    expect(schoolSummarySchema.shape.year).toBe(transferYearSchema);
   });
 
   it('are the zod schema\'s, with the same words', () => {
