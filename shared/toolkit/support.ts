@@ -4,7 +4,8 @@
  */
 import type { SupportLevel } from '../codes';
 import { DomainInputError } from '../errors';
-import { BANDS, bandAt, bandIndex } from './continuum';
+import { BANDS, bandAt, bandIndex, PRE_FIRST_BAND } from './continuum';
+import { parseTerm, type Term } from './term';
 
 /**
  * (design) Support level from the gap to the expected band, in bands (Good Start domain brief):
@@ -64,37 +65,51 @@ export function parseBand(band: unknown, argument = 'band'): number {
 }
 
 /**
- * The band a pupil in this year group is expected to be working in now: `Y.1`, e.g. Y6.1 in
- * Year 6, N.1 in Nursery.
+ * The continuum index of the band a pupil in this year group has secured, on track, by the term:
+ * `(Y-1).2` in the autumn, `Y.1` by the spring and `Y.2` by the summer (Good Start domain brief).
  *
- * (design) The continuum expects `Y.2` at the *end* of year Y, and a return is made during
- * the year, while the pupil is still working through year Y's bands. So the pupil's
- * benchmark is the band at the start of the year, `Y.1`: a Year 6 pupil at Y4.1 is 4 bands
- * behind (Targeted), not 5. Judging against `Y.2` would call every pupil one band behind
- * until the summer term.
+ * (design) The year before Reception is Nursery and the year before Nursery is none, so a
+ * Nursery pupil in the autumn is expected at Pre-N.1 (no band yet) and is never behind; a
+ * Reception pupil in the autumn is expected at N.2, a Year 1 pupil at R.2.
  */
-export function expectedBand(yearGroup: unknown): string {
-  const year = parseYearGroup(yearGroup);
-  const label = year === 'N' || year === 'R' ? `${year}.1` : `Y${year}.1`;
-  return label;
-}
-
-/** Bands between a pupil's band and the expected band for the year group, floored at 0 (ahead is 0). */
-export function bandGap(band: unknown, yearGroup: unknown): number {
-  const have = parseBand(band);
-  const expected = parseBand(expectedBand(yearGroup), 'expected band');
-  return Math.max(0, expected - have);
+function expectedIndex(yearGroup: unknown, term: unknown): number {
+  const year = YEAR_GROUPS.indexOf(parseYearGroup(yearGroup)); // N = 0, R = 1, Y1 = 2 … Y6 = 7
+  const yearFirstBand = 2 * year + 1; // bandIndex of `Y.1`
+  const offset: Record<Term, number> = { autumn: -1, spring: 0, summer: 1 };
+  return yearFirstBand + offset[parseTerm(term)];
 }
 
 /**
- * Level of support from the gap to the expected band (see `SUPPORT_THRESHOLDS`).
+ * The band a pupil in this year group is expected to have secured by the term (default spring):
+ * e.g. Y5.2 in the autumn of Year 6, Y6.1 in the spring, Y6.2 in the summer.
+ *
+ * (design) Without a term the benchmark is the spring's, `Y.1`, the band a pupil works through
+ * mid-year: a Year 6 pupil at Y4.1 is 4 bands behind (Targeted). The transition return is made
+ * in the summer, so its checks ask for the summer expectation, Y6.2.
+ */
+export function expectedBand(yearGroup: unknown, term?: unknown): string {
+  return bandAt(expectedIndex(yearGroup, term)) ?? PRE_FIRST_BAND;
+}
+
+/**
+ * Bands between a pupil's band and the band expected for the year group by the term (default
+ * spring), floored at 0: a pupil at or ahead of the expected band is 0 behind.
+ */
+export function bandGap(band: unknown, yearGroup: unknown, term?: unknown): number {
+  const have = parseBand(band);
+  return Math.max(0, expectedIndex(yearGroup, term) - have);
+}
+
+/**
+ * Level of support from the gap to the band expected by the term (default spring; see
+ * `SUPPORT_THRESHOLDS`).
  *
  * (design) Slow progress (fewer than 2 bands gained in 12 months) escalates Targeted to
  * Specialist only: it is the "despite targeted support" case. A pupil within a band of
  * expected stays Universal.
  */
-export function supportLevel(band: unknown, yearGroup: unknown, bandsGained12m?: number | null): SupportLevel {
-  const gap = bandGap(band, yearGroup);
+export function supportLevel(band: unknown, yearGroup: unknown, bandsGained12m?: number | null, term?: unknown): SupportLevel {
+  const gap = bandGap(band, yearGroup, term);
   if (bandsGained12m !== undefined && bandsGained12m !== null && !Number.isFinite(bandsGained12m)) {
     throw new DomainInputError('invalidValue', `bands gained in 12 months must be a number; got ${String(bandsGained12m)}`);
   }

@@ -7,7 +7,8 @@
  * `rules.ts`.
  */
 import { laestabInText, type SchoolDirectory } from '../schools';
-import { bandIndex, BANDS } from '../toolkit/continuum';
+import { bandIndex } from '../toolkit/continuum';
+import { bandGap, expectedBand } from '../toolkit/support';
 import { isTemporaryUpn, upnCheckLetter, upnProblem } from '../upn';
 import { columnByKey, type ColumnKey, SHEET_LAYOUT, TRANSITION_COLUMNS } from './layout';
 import { isBlank, parseRow, type ParsedValue } from './normalise';
@@ -115,16 +116,16 @@ const ROW_RULES: ReadonlyArray<(ctx: RowContext, emit: Emit) => void> = [
     if (provision === 'E' && (!Array.isArray(agencies) || agencies.length === 0)) emit('GS2031Q', 'externalAgencies', 'SEN provision is E but no external agencies are recorded.');
     if (cwtCode(values.resourceBase) === 'Y' && provision !== null && provision !== 'E') emit('GS2070Q', 'resourceBase', `A resource base placement is recorded with SEN provision ${provision}.`);
   },
-  // Toolkit bands far behind with no SEN.
+  // Toolkit bands far behind with no SEN: TOOLKIT.GAP's own rule, in the summer term because the
+  // return is made in June and July, so the message agrees with =TOOLKIT.GAP(band, 6, "summer").
   ({ values, thresholds }, emit) => {
     if (code(values.senProvision) !== 'N') return;
-    const last = BANDS.length; // bandIndex of Y6.2, the end-of-Year-6 band
+    const expected = expectedBand(6, 'summer');
     for (const key of ['toolkitLiteracy', 'toolkitMaths'] as const) {
       const band = code(values[key]);
-      const index = band === null ? undefined : bandIndex(band);
-      if (index !== undefined && last - index >= thresholds.toolkitGapQueryBands) {
-        emit('GS2040Q', key, `${band} is ${last - index} bands behind Y6.2, with SEN provision N.`);
-      }
+      if (band === null || bandIndex(band) === undefined) continue;
+      const gap = bandGap(band, 6, 'summer');
+      if (gap >= thresholds.toolkitGapQueryBands) emit('GS2040Q', key, `${band} is ${gap} bands behind ${expected}, with SEN provision N.`);
     }
   },
   // Attendance, suspensions, destination, consent.

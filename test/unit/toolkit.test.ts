@@ -1,6 +1,7 @@
 import { DomainInputError } from '../../shared/errors';
 import { bandFromGrid, bandResultsFromGrid, DEFAULT_BAND_THRESHOLD } from '../../shared/toolkit/band';
 import { bandGap, bandProgress, expectedBand, supportLevel, SUPPORT_THRESHOLDS } from '../../shared/toolkit/support';
+import { DEFAULT_TERM, parseTerm, termOfMonth } from '../../shared/toolkit/term';
 
 /** A grid with `criteria` rows per band and one column per pupil, ticked from `secured(pupil, band)` counts. */
 function grid(bands: string[], criteria: number, secured: number[][]): unknown[][] {
@@ -111,6 +112,61 @@ describe('expected band, gap and support', () => {
     expect(supportLevel('Y4.1', 6, 1)).toBe('Specialist');
     expect(supportLevel('Y4.1', 6, 2)).toBe('Targeted');
     expect(supportLevel('Y5.2', 6, 0)).toBe('Universal');
+  });
+});
+
+describe('the expected band by term', () => {
+  it('expects (Y-1).2 in the autumn, Y.1 by the spring and Y.2 by the summer', () => {
+    expect(['autumn', 'spring', 'summer'].map((t) => expectedBand(6, t))).toEqual(['Y5.2', 'Y6.1', 'Y6.2']);
+    expect(['autumn', 'spring', 'summer'].map((t) => expectedBand(1, t))).toEqual(['R.2', 'Y1.1', 'Y1.2']);
+    expect(['autumn', 'spring', 'summer'].map((t) => expectedBand('R', t))).toEqual(['N.2', 'R.1', 'R.2']);
+    expect(['autumn', 'spring', 'summer'].map((t) => expectedBand(0, t))).toEqual(['N.2', 'R.1', 'R.2']);
+  });
+
+  it('expects Pre-N.1 of a Nursery pupil in the autumn, so no Nursery pupil is behind then', () => {
+    expect(['autumn', 'spring', 'summer'].map((t) => expectedBand('N', t))).toEqual(['Pre-N.1', 'N.1', 'N.2']);
+    expect(bandGap('Pre-N.1', 'N', 'autumn')).toBe(0);
+    expect(bandGap('Pre-N.1', 'N', 'spring')).toBe(1);
+    expect(bandGap('Pre-N.1', 'N', 'summer')).toBe(2);
+    expect(supportLevel('Pre-N.1', 'N', undefined, 'summer')).toBe('Targeted');
+  });
+
+  it('defaults to spring: Y4.1 in Year 6 is 4 behind, 5 in the summer, 3 in the autumn', () => {
+    expect(DEFAULT_TERM).toBe('spring');
+    expect(bandGap('Y4.1', 6)).toBe(4);
+    expect(bandGap('Y4.1', 6, '')).toBe(4);
+    expect(bandGap('Y4.1', 6, 'summer')).toBe(5);
+    expect(bandGap('Y4.1', 6, 'autumn')).toBe(3);
+    expect(supportLevel('Y4.1', 6)).toBe('Targeted');
+    expect(supportLevel('Y4.1', 6, undefined, 'summer')).toBe('Specialist');
+    expect(supportLevel('Y4.1', 6, undefined, 'autumn')).toBe('Targeted');
+  });
+
+  it('puts a pupil ahead of the expected band at 0, in every term', () => {
+    expect(['autumn', 'spring', 'summer'].map((t) => bandGap('Y6.2', 5, t))).toEqual([0, 0, 0]);
+    expect(bandGap('Y5.2', 6, 'autumn')).toBe(0);
+  });
+
+  it('maps a date to its term by month: Sep–Dec autumn, Jan–Mar spring, Apr–Aug summer', () => {
+    expect(Array.from({ length: 12 }, (_, i) => termOfMonth(i + 1))).toEqual([
+      'spring', 'spring', 'spring', 'summer', 'summer', 'summer', 'summer', 'summer', 'autumn', 'autumn', 'autumn', 'autumn',
+    ]);
+    expect(parseTerm('2026-03-31')).toBe('spring');
+    expect(parseTerm('2026-04-01')).toBe('summer');
+    expect(parseTerm('2026-08-31')).toBe('summer');
+    expect(parseTerm('2026-09-01')).toBe('autumn');
+    expect(parseTerm('15/06/2026')).toBe('summer');
+    // Excel date serials: 46188 is 15 June 2026, 46023 is 1 January 2026, 46266 is 1 September 2026.
+    expect([46188, 46023, 46266].map(parseTerm)).toEqual(['summer', 'spring', 'autumn']);
+    expect(bandGap('Y4.1', 6, 46188)).toBe(5);
+  });
+
+  it('reads term names in any case, and refuses anything else as invalidValue naming the term', () => {
+    expect(parseTerm(' Summer ')).toBe('summer');
+    expect(parseTerm(null)).toBe('spring');
+    expect(() => parseTerm('winter')).toThrow('term "winter" is not a term: use autumn, spring or summer, or a date such as 2026-06-15');
+    expect(kind(() => bandGap('Y4.1', 6, '2026-02-30'))).toBe('invalidValue');
+    expect(kind(() => bandGap('Y4.1', 6, true))).toBe('invalidValue');
   });
 });
 
