@@ -12,7 +12,7 @@ import { BAND_LABELS } from '../shared/toolkit/band';
 import { BUNDLED_RESOURCE_BASES } from '../shared/resourceBases/dataset';
 import { createApiSource, type FetchLike } from '../addin/functions/apiSource';
 import { rbCostPerPlace, toolkitBand } from '../addin/functions/functions';
-import { resetResourceBaseSource, setResourceBaseSource } from '../addin/functions/resourceBaseSource';
+import { resetResourceBaseSource, setResourceBaseSource } from '../shared/functions/resourceBaseSource';
 
 const PUPILS = 30;
 const CRITERIA = 120;

@@ -21,7 +21,8 @@ Usage:
       --publish applies disclosure control (counts of 1-4 shown as c) to the summary sheets.
   goodstart fn <NAME> [args...]
       Evaluate one of the add-in's custom functions, e.g. goodstart fn TOOLKIT.SUPPORT Y4.1 6.
-      A range is a JSON array: goodstart fn TOOLKIT.BAND '[["N.1",1],["N.2",1]]'. Blank is ''.
+      A range is a JSON array: goodstart fn TOOLKIT.BAND '[["N.1",1],["N.2",1]]'.
+      Blank is '': goodstart fn TOOLKIT.SUPPORT Y4.1 6 '' summer.
   goodstart help
 `;
 

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { DomainInputError } from '../../shared/errors';
 import { type ResourceBaseDataset, resourceBaseDatasetSchema } from '../../shared/resourceBases/dataset';
 import { academicYearOf, currentTransferYear, parseTransferYear } from '../../shared/year';
-import { BUNDLED_SOURCE, type DemandRow, type ResourceBaseSource } from './resourceBaseSource';
+import { BUNDLED_SOURCE, type DemandRow, type ResourceBaseSource } from '../../shared/functions/resourceBaseSource';
 
 /** Where the API lives; set at build time by webpack's DefinePlugin (GOODSTART_API_URL). */
 declare const GOODSTART_API_URL: string | undefined;

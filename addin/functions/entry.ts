@@ -7,7 +7,7 @@
  * (batched, cached, bundled dataset offline) instead of the bundled copy alone.
  */
 import './functions';
-import { setResourceBaseSource } from './resourceBaseSource';
+import { setResourceBaseSource } from '../../shared/functions/resourceBaseSource';
 import { sharedApiSource } from './apiSource';
 
 setResourceBaseSource(sharedApiSource());

@@ -4,13 +4,9 @@
  * stands in for it.
  */
 import { DomainInputError, type DomainInputErrorKind } from '../../shared/errors';
+import { CELL_ERROR_CODES } from '../../shared/functions/cells';
 
-export type ExcelErrorCode = '#VALUE!' | '#N/A';
-
-const CODES: Record<DomainInputErrorKind, ExcelErrorCode> = {
-  invalidValue: '#VALUE!',
-  notAvailable: '#N/A',
-};
+export type ExcelErrorCode = (typeof CELL_ERROR_CODES)[DomainInputErrorKind];
 
 /** Stand-in for `CustomFunctions.Error` outside Excel. */
 export class ExcelError extends Error {
@@ -33,7 +29,7 @@ export function excelError(kind: DomainInputErrorKind, message: string): CellErr
     const code = kind === 'invalidValue' ? CustomFunctions.ErrorCode.invalidValue : CustomFunctions.ErrorCode.notAvailable;
     return new CustomFunctions.Error(code, message);
   }
-  return new ExcelError(CODES[kind], message);
+  return new ExcelError(CELL_ERROR_CODES[kind], message);
 }
 
 export function isCellError(e: unknown): e is CellError {
@@ -49,4 +45,32 @@ export function toExcelError(e: unknown): CellError {
   if (isCellError(e)) return e;
   if (e instanceof DomainInputError) return excelError(e.kind, e.message);
   throw e;
+}
+
+/** A shared function's answer as Excel takes it: every `DomainInputError` cell becomes a cell error. */
+function excelCells<T>(value: T): T {
+  if (value instanceof DomainInputError) return toExcelError(value) as T;
+  if (Array.isArray(value)) return value.map(excelCells) as T;
+  return value;
+}
+
+/**
+ * Runs a custom function's shared implementation for Excel: an error in one cell becomes that
+ * cell's error, and an error in the whole call makes the function fail with it.
+ */
+export function inExcel<T>(body: () => T): T {
+  try {
+    return excelCells(body());
+  } catch (e) {
+    throw toExcelError(e);
+  }
+}
+
+/** `inExcel` for the functions that wait for data. */
+export async function inExcelAsync<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return excelCells(await body());
+  } catch (e) {
+    throw toExcelError(e);
+  }
 }

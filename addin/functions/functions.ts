@@ -1,87 +1,19 @@
 /**
- * Good Start's custom functions. Each is a thin edge over the pure core in shared/: read the
- * cells, call the core, shape the result. custom-functions-metadata-plugin builds
- * functions.json from the JSDoc below, which is also the help Excel shows, so it is written
- * for the SENCo or LA officer at the sheet.
+ * Good Start's custom functions, as Excel calls them. Each is a thin edge over its implementation
+ * in shared/functions (which the CLI's `goodstart fn` calls too): run it, and show a domain error
+ * as a cell error. custom-functions-metadata-plugin builds functions.json from the JSDoc below,
+ * which is also the help Excel shows, so it is written for the SENCo or LA officer at the sheet;
+ * `npm run docs` turns the same JSDoc (with its @example lines) into the function catalogue the
+ * CLI, the task pane and the README use.
  *
- * Value arguments are ranges (`unknown[][]`): a single cell arrives as a 1×1 range and a
- * column of pupils spills a column of answers. A problem with one pupil is an error in that
- * pupil's cell only; an argument that is wrong as a whole makes the function fail.
+ * Value arguments are ranges (`unknown[][]`): a single cell arrives as a 1×1 range and a column
+ * of pupils spills a column of answers. A problem with one pupil is an error in that pupil's
+ * cell only; an argument that is wrong as a whole makes the function fail.
  */
-import { areaOfNeed, SEN_NEED } from '../../shared/codes';
-import { DomainInputError } from '../../shared/errors';
-import { bandResultsFromGrid, DEFAULT_BAND_THRESHOLD } from '../../shared/toolkit/band';
-import { bandGap, bandProgress, supportLevel } from '../../shared/toolkit/support';
-import { commissionedPlaces, costPerPlace, costPerPlaceFromRanges, sufficiency } from '../../shared/resourceBases/costing';
-import { upnCheckLetter, upnProblem } from '../../shared/upn';
-import { excelError, toExcelError } from './excelError';
-import { getDemand, getResourceBaseDataset } from './resourceBaseSource';
-
-type Cell = unknown;
-
-const isBlank = (v: Cell): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
-
-/** A range as a matrix; a bare scalar (from the CLI or a test) becomes 1×1. */
-function asMatrix(value: unknown): Cell[][] {
-  if (value === undefined) return [[null]];
-  if (!Array.isArray(value)) return [[value]];
-  if (value.length === 0) return [[null]];
-  return value.every(Array.isArray) ? (value as Cell[][]) : [value as Cell[]];
-}
-
-/**
- * Applies `fn` cell by cell across ranges of the same size; a single cell is used for every
- * row (e.g. one year group for a whole class). A domain error becomes that cell's error.
- */
-function perCell(args: readonly unknown[], fn: (...cells: Cell[]) => Cell): Cell[][] {
-  const matrices = args.map(asMatrix);
-  const sized = matrices.filter((m) => m.length > 1 || (m[0]?.length ?? 0) > 1);
-  const rows = sized[0]?.length ?? 1;
-  const cols = sized[0]?.[0]?.length ?? 1;
-  if (sized.some((m) => m.length !== rows || m.some((r) => r.length !== cols))) {
-    throw excelError('invalidValue', 'the ranges must be the same size, or a single cell');
-  }
-  const at = (m: Cell[][], r: number, c: number): Cell => (m.length === 1 && m[0]?.length === 1 ? m[0]?.[0] : m[r]?.[c]);
-  const out: Cell[][] = [];
-  for (let r = 0; r < rows; r++) {
-    const row: Cell[] = [];
-    for (let c = 0; c < cols; c++) {
-      try {
-        row.push(fn(...matrices.map((m) => at(m, r, c))));
-      } catch (e) {
-        row.push(toExcelError(e));
-      }
-    }
-    out.push(row);
-  }
-  return out;
-}
-
-/** Runs a whole-function body, turning a domain error into the function's error. */
-function whole<T>(body: () => T): T {
-  try {
-    return body();
-  } catch (e) {
-    throw toExcelError(e);
-  }
-}
-
-async function wholeAsync<T>(body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (e) {
-    throw toExcelError(e);
-  }
-}
-
-/** A number from a cell; text such as "6" is accepted because pasted class lists hold it. */
-function cellNumber(v: Cell, what: string): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v.trim()) : Number.NaN;
-  if (!Number.isFinite(n)) throw new DomainInputError('invalidValue', `${what} must be a number; got "${String(v ?? '')}"`);
-  return n;
-}
-
-const text = (v: Cell): string => (isBlank(v) ? '' : String(v).trim());
+import * as rb from '../../shared/functions/resourceBases';
+import * as send from '../../shared/functions/send';
+import * as toolkit from '../../shared/functions/toolkit';
+import { inExcel, inExcelAsync } from './excelError';
 
 /**
  * The band on the Birmingham toolkit continuum each pupil has reached, from an assessment grid.
@@ -93,45 +25,53 @@ const text = (v: Cell): string => (isBlank(v) ? '' : String(v).trim());
  * @param grid The assessment grid: band labels in the first column, one column of ticks per pupil. Header rows above the first band label are ignored.
  * @param [threshold] Share of a band's criteria that must be secured, e.g. 80% or 0.8. Default 80%.
  * @returns One band per pupil column, as a row that spills.
+ * @example =TOOLKIT.BAND(A2:AE121)
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function toolkitBand(grid: unknown[][], threshold?: number): unknown[][] {
-  return whole(() => {
-    const share = threshold === undefined || threshold === null ? DEFAULT_BAND_THRESHOLD : threshold;
-    return [bandResultsFromGrid(asMatrix(grid), share).map((r) => (r instanceof DomainInputError ? toExcelError(r) : r))];
-  });
+  return inExcel(() => toolkit.toolkitBand(grid, threshold));
 }
 
 /**
- * How many bands a pupil is behind the band expected for their year group (0 when at or ahead).
- * A pupil in Year Y is expected to be working in band Y.1 during the year (Y6.1 in Year 6).
+ * How many bands a pupil is behind the band expected for their year group at a point in the
+ * school year (0 when at or ahead). On track, a pupil in Year Y has secured band (Y-1).2 in the
+ * autumn term, Y.1 by the spring and Y.2 by the summer: Y5.2, Y6.1 and Y6.2 in Year 6. Without a
+ * term the spring's Y.1 is expected. A date counts in its term by month: September–December
+ * autumn, January–March spring, April–August summer. Nursery in the autumn expects Pre-N.1 (no
+ * band yet), so no Nursery pupil is behind then; Reception in the autumn expects N.2.
  * @customfunction TOOLKIT.GAP
- * @param band The pupil's toolkit band, e.g. Y4.1, or a column of bands for a class.
- * @param yearGroup The pupil's year group now: N, R or 1–6 (one cell for the whole class, or a column).
+ * @param band The pupil's toolkit band, e.g. Y4.1 or Pre-N.1, or a column of bands for a class.
+ * @param yearGroup The pupil's year group now: N, R (or 0) or 1–6 (one cell for the whole class, or a column).
+ * @param [term] autumn, spring or summer, or a date in the term (a date cell, or text such as 2026-06-15). Default spring.
  * @returns The gap in bands; blank where the band is blank.
+ * @example =TOOLKIT.GAP("Y4.1", 6) → 4
+ * @example =TOOLKIT.GAP("Y4.1", 6, "summer") → 5
+ * @example =TOOLKIT.GAP("Y4.1", 6, "autumn") → 3
+ * @example =TOOLKIT.GAP("Pre-N.1", "N", "autumn") → 0
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
-export function toolkitGap(band: unknown[][], yearGroup: unknown[][]): unknown[][] {
-  return whole(() => perCell([band, yearGroup], (b, y) => (isBlank(b) ? '' : bandGap(text(b), y))));
+export function toolkitGap(band: unknown[][], yearGroup: unknown[][], term?: unknown[][]): unknown[][] {
+  return inExcel(() => toolkit.toolkitGap(band, yearGroup, term));
 }
 
 /**
- * The level of support a pupil's toolkit band suggests: Universal (gap of 0–1 bands),
- * Targeted (2–4) or Specialist (5 or more, or a pupil on targeted support who gained fewer
+ * The level of support a pupil's toolkit band suggests, from the gap to the band expected for
+ * their year group by the term (as TOOLKIT.GAP counts it; default spring): Universal (gap of 0–1
+ * bands), Targeted (2–4) or Specialist (5 or more, or a pupil on targeted support who gained fewer
  * than 2 bands in the last 12 months).
  * @customfunction TOOLKIT.SUPPORT
  * @param band The pupil's toolkit band, e.g. Y4.1, or a column of bands for a class.
- * @param yearGroup The pupil's year group now: N, R or 1–6.
- * @param [bandsGained12m] Bands gained in the last 12 months, if known.
+ * @param yearGroup The pupil's year group now: N, R (or 0) or 1–6.
+ * @param [bandsGained12m] Bands gained in the last 12 months, if known; leave blank if not.
+ * @param [term] autumn, spring or summer, or a date in the term. Default spring.
  * @returns Universal, Targeted or Specialist; blank where the band is blank.
+ * @example =TOOLKIT.SUPPORT("Y4.1", 6) → Targeted
+ * @example =TOOLKIT.SUPPORT("Y4.1", 6, , "summer") → Specialist
+ * @example =TOOLKIT.SUPPORT("Y4.1", 6, 1) → Specialist
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
-export function toolkitSupport(band: unknown[][], yearGroup: unknown[][], bandsGained12m?: unknown[][]): unknown[][] {
-  return whole(() =>
-    perCell([band, yearGroup, bandsGained12m], (b, y, g) =>
-      isBlank(b) ? '' : supportLevel(text(b), y, isBlank(g) ? undefined : cellNumber(g, 'bands gained in 12 months')),
-    ),
-  );
+export function toolkitSupport(band: unknown[][], yearGroup: unknown[][], bandsGained12m?: unknown[][], term?: unknown[][]): unknown[][] {
+  return inExcel(() => toolkit.toolkitSupport(band, yearGroup, bandsGained12m, term));
 }
 
 /**
@@ -143,14 +83,11 @@ export function toolkitSupport(band: unknown[][], yearGroup: unknown[][], bandsG
  * @param toBand The band at the later assessment, e.g. Y4.1.
  * @param months Months between the two assessments, e.g. 12.
  * @returns Widening, Holding or Accelerated; blank where either band is blank.
+ * @example =TOOLKIT.PROGRESS("Y3.1", "Y4.1", 12) → Holding
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function toolkitProgress(fromBand: unknown[][], toBand: unknown[][], months: unknown[][]): unknown[][] {
-  return whole(() =>
-    perCell([fromBand, toBand, months], (f, t, m) =>
-      isBlank(f) || isBlank(t) ? '' : bandProgress(text(f), text(t), cellNumber(m, 'months')),
-    ),
-  );
+  return inExcel(() => toolkit.toolkitProgress(fromBand, toBand, months));
 }
 
 /**
@@ -161,13 +98,11 @@ export function toolkitProgress(fromBand: unknown[][], toBand: unknown[][], mont
  * @param [need] A designated need such as ASD or C&L, or a group: ASD/C&L/SLCN or Sensory/Physical. Leave blank for all.
  * @param [phase] Primary or Secondary. The 2019-20 dataset has no phase split, so this gives #N/A on it.
  * @returns Cost per place in pounds.
+ * @example =RB.COSTPERPLACE() → 16678 (2019-20, whole city)
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export async function rbCostPerPlace(area?: unknown[][], need?: unknown[][], phase?: unknown[][]): Promise<unknown[][]> {
-  return wholeAsync(async () => {
-    const ds = await getResourceBaseDataset();
-    return perCell([area, need, phase], (a, n, p) => costPerPlace(ds, { area: text(a), need: text(n), phase: text(p) }));
-  });
+  return inExcelAsync(() => rb.rbCostPerPlace(area, need, phase));
 }
 
 /**
@@ -176,10 +111,11 @@ export async function rbCostPerPlace(area?: unknown[][], need?: unknown[][], pha
  * @param costs Annual costs, one per resource base.
  * @param places Commissioned places, in the same order and the same number of cells as the costs.
  * @returns Cost per place.
+ * @example =RB.COSTPERPLACERANGE(C2:C20, B2:B20)
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function rbCostPerPlaceRange(costs: unknown[][], places: unknown[][]): number {
-  return whole(() => costPerPlaceFromRanges(asMatrix(costs), asMatrix(places)));
+  return inExcel(() => rb.rbCostPerPlaceRange(costs, places));
 }
 
 /**
@@ -189,13 +125,11 @@ export function rbCostPerPlaceRange(costs: unknown[][], places: unknown[][]): nu
  * @param [need] A designated need such as ASD or C&L, or a group: ASD/C&L/SLCN or Sensory/Physical. Leave blank for all.
  * @param [phase] Primary or Secondary. The 2019-20 dataset has no phase split, so this gives #N/A on it.
  * @returns The number of commissioned places (0 where the LA commissions none of that kind).
+ * @example =RB.PLACES("East", "ASD") → 55
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export async function rbPlaces(area?: unknown[][], need?: unknown[][], phase?: unknown[][]): Promise<unknown[][]> {
-  return wholeAsync(async () => {
-    const ds = await getResourceBaseDataset();
-    return perCell([area, need, phase], (a, n, p) => commissionedPlaces(ds, { area: text(a), need: text(n), phase: text(p) }));
-  });
+  return inExcelAsync(() => rb.rbPlaces(area, need, phase));
 }
 
 /**
@@ -205,16 +139,13 @@ export async function rbPlaces(area?: unknown[][], need?: unknown[][], phase?: u
  * @customfunction RB.SUFFICIENCY
  * @param [area] Locality area: East, North, South or West. Leave blank for the whole city.
  * @param [need] A designated need such as ASD or C&L, or a group. Leave blank for all.
- * @param [year] The intake: the September the pupils start Year 7, e.g. 2027 (or 2027-28). Leave blank for the current one.
+ * @param [year] The intake, by the year rule: the September the pupils start Year 7, e.g. 2027 (or 2027-28). Leave blank for the current one.
  * @returns Places minus pupils.
+ * @example =RB.SUFFICIENCY("East", "ASD")  (needs sign-in)
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export async function rbSufficiency(area?: unknown[][], need?: unknown[][], year?: string): Promise<unknown[][]> {
-  return wholeAsync(async () => {
-    // Excel passes an omitted argument as null; the year rule (blank = the current intake) is getDemand's.
-    const [ds, demand] = await Promise.all([getResourceBaseDataset(), getDemand(year ?? undefined)]);
-    return perCell([area, need], (a, n) => sufficiency(ds, { area: text(a), need: text(n) }, demand));
-  });
+  return inExcelAsync(() => rb.rbSufficiency(area, need, year));
 }
 
 /**
@@ -222,10 +153,11 @@ export async function rbSufficiency(area?: unknown[][], need?: unknown[][], year
  * @customfunction SEND.UPNCHECK
  * @param upn A UPN, or a column of UPNs.
  * @returns TRUE for a valid UPN, FALSE otherwise; blank where the cell is blank.
+ * @example =SEND.UPNCHECK(B2:B31)
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function sendUpnCheck(upn: unknown[][]): unknown[][] {
-  return whole(() => perCell([upn], (u) => (isBlank(u) ? '' : upnProblem(text(u)) === undefined)));
+  return inExcel(() => send.sendUpnCheck(upn));
 }
 
 /**
@@ -233,23 +165,11 @@ export function sendUpnCheck(upn: unknown[][]): unknown[][] {
  * @customfunction SEND.UPNLETTER
  * @param upn The 12 characters after the check letter, or a whole 13-character UPN.
  * @returns The check letter; blank where the cell is blank.
+ * @example =SEND.UPNLETTER("820200101001") → U
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function sendUpnLetter(upn: unknown[][]): unknown[][] {
-  return whole(() =>
-    perCell([upn], (u) => {
-      if (isBlank(u)) return '';
-      const v = text(u);
-      const letter = upnCheckLetter(v.length === 13 ? v.slice(1) : v);
-      if (letter === undefined) {
-        throw new DomainInputError(
-          'invalidValue',
-          `"${v}" is not a UPN body: 11 digits then a digit (or a letter for a temporary UPN), with or without the check letter`,
-        );
-      }
-      return letter;
-    }),
-  );
+  return inExcel(() => send.sendUpnLetter(upn));
 }
 
 /**
@@ -257,20 +177,9 @@ export function sendUpnLetter(upn: unknown[][]): unknown[][] {
  * @customfunction SEND.NEEDAREA
  * @param code A SEN type code such as ASD, MLD or SEMH, or a column of them.
  * @returns Cognition and Learning, Communication and Interaction, Social, Emotional and Mental Health, Sensory and/or Physical, or None; blank where the cell is blank.
+ * @example =SEND.NEEDAREA("ASD") → Communication and Interaction
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
 export function sendNeedArea(code: unknown[][]): unknown[][] {
-  return whole(() =>
-    perCell([code], (c) => {
-      if (isBlank(c)) return '';
-      const area = areaOfNeed(text(c));
-      if (area === undefined) {
-        throw new DomainInputError(
-          'invalidValue',
-          `"${text(c)}" is not a DfE SEN type code: use ${SEN_NEED.map((n) => n.code).join(', ')}`,
-        );
-      }
-      return area;
-    }),
-  );
+  return inExcel(() => send.sendNeedArea(code));
 }

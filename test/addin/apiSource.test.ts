@@ -3,7 +3,7 @@ import { BUNDLED_RESOURCE_BASES, type ResourceBaseDataset } from '../../shared/r
 import { costPerPlace } from '../../shared/resourceBases/costing';
 import { createApiSource, type FetchLike, transferYearOf } from '../../addin/functions/apiSource';
 import { rbCostPerPlace, rbSufficiency } from '../../addin/functions/functions';
-import { BUNDLED_SOURCE, resetResourceBaseSource, setResourceBaseSource } from '../../addin/functions/resourceBaseSource';
+import { BUNDLED_SOURCE, resetResourceBaseSource, setResourceBaseSource } from '../../shared/functions/resourceBaseSource';
 import { YEAR_RULE } from '../../shared/year';
 import { ExcelError } from '../../addin/functions/excelError';
 

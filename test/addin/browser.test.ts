@@ -24,8 +24,8 @@ interface FunctionMetadata {
 /** Expected parameter names per id; [x] is optional. The list is the product's public surface. */
 const EXPECTED_SIGNATURES: Record<string, string[]> = {
   'TOOLKIT.BAND': ['grid', '[threshold]'],
-  'TOOLKIT.GAP': ['band', 'yearGroup'],
-  'TOOLKIT.SUPPORT': ['band', 'yearGroup', '[bandsGained12m]'],
+  'TOOLKIT.GAP': ['band', 'yearGroup', '[term]'],
+  'TOOLKIT.SUPPORT': ['band', 'yearGroup', '[bandsGained12m]', '[term]'],
   'TOOLKIT.PROGRESS': ['fromBand', 'toBand', 'months'],
   'RB.COSTPERPLACE': ['[area]', '[need]', '[phase]'],
   'RB.COSTPERPLACERANGE': ['costs', 'places'],
@@ -46,7 +46,14 @@ const CASES: { id: string; args: unknown[]; expect: (o: Outcome) => void }[] = [
     expect: (o) => expect(o).toEqual({ value: [['N.2', 'Pre-N.1']] }),
   },
   { id: 'TOOLKIT.GAP', args: [[['Y4.1']], [[6]]], expect: (o) => expect(o).toEqual({ value: [[4]] }) },
+  { id: 'TOOLKIT.GAP', args: [[['Y4.1'], ['Y4.1']], [[6]], [['summer'], ['autumn']]], expect: (o) => expect(o).toEqual({ value: [[5], [3]] }) },
   { id: 'TOOLKIT.SUPPORT', args: [[['Y4.1']], [[6]]], expect: (o) => expect(o).toEqual({ value: [['Targeted']] }) },
+  { id: 'TOOLKIT.SUPPORT', args: [[['Y4.1']], [[6]], null, [['summer']]], expect: (o) => expect(o).toEqual({ value: [['Specialist']] }) },
+  {
+    id: 'TOOLKIT.GAP',
+    args: [[['Y4.1']], [[6]], [['winter']]],
+    expect: (o) => expect(o).toEqual({ value: [[{ shim: true, code: '#VALUE!', message: expect.stringContaining('"winter" is not a term') }]] }),
+  },
   {
     id: 'TOOLKIT.SUPPORT',
     args: [[['Y4.1'], ['Y6.1'], ['']], [['6']], undefined],

@@ -160,6 +160,12 @@ describe('goodstart fn', () => {
     expect(io.stdout().trim()).toBe('Targeted');
   });
 
+  it("takes the new term argument after a blank: TOOLKIT.SUPPORT Y4.1 6 '' summer is Specialist", async () => {
+    const io = capture();
+    expect(await main(['fn', 'TOOLKIT.SUPPORT', 'Y4.1', '6', '', 'summer'], io)).toBe(0);
+    expect(io.stdout().trim()).toBe('Specialist');
+  });
+
   it('prints the Excel error and its message, exit 1, for bad input', async () => {
     const io = capture();
     expect(await main(['fn', 'TOOLKIT.GAP', 'Y9.9', '6'], io)).toBe(1);

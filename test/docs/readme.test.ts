@@ -4,11 +4,12 @@ import { README_PATH, renderReadme } from '../../scripts/readme';
 import { TRANSITION_COLUMNS } from '../../shared/transition/layout';
 import { RULES } from '../../shared/transition/rules';
 import { academicYearOf, YEAR_RULE } from '../../shared/year';
+import { FUNCTION_CATALOGUE, functionSignature } from '../../shared/functions/catalogue';
 
 const readme = fs.readFileSync(README_PATH, 'utf8');
 
 describe('the README', () => {
-  it('is current with the layout and rule tables (run `npm run docs` if this fails)', () => {
+  it('is current with the layout and rule tables and the function catalogue (run `npm run docs` if this fails)', () => {
     expect(renderReadme(readme)).toBe(readme);
   });
 
@@ -25,6 +26,15 @@ describe('the README', () => {
     expect(section).toContain(`| \`2019\`, \`2019-20\` | September 2019 | ${academicYearOf(2019)}: the bundled resource-base review, \`GET /resource-bases/2019\` |`);
     expect(section.replace(/\s+/g, ' ')).toContain(`*${YEAR_RULE}*`);
     expect(readme.match(/\]\(#years\)/g)?.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('documents every custom function with its signature and examples, including the toolkit term', () => {
+    for (const f of FUNCTION_CATALOGUE) {
+      expect(readme).toContain(`| \`${functionSignature(f)}\` |`);
+      for (const e of f.examples) expect(readme).toContain(`\`${e}\``);
+    }
+    expect(readme).toContain('`=TOOLKIT.SUPPORT(band, yearGroup, [bandsGained12m], [term])`');
+    expect(readme).toContain('Nursery in the autumn expects Pre-N.1');
   });
 
   it('gives the two set-up commands, and .ci/run runs exactly the test one', () => {

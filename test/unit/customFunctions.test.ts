@@ -12,13 +12,15 @@ import {
   toolkitProgress,
   toolkitSupport,
 } from '../../addin/functions/functions';
-import { CUSTOM_FUNCTIONS, invokeCustomFunction } from '../../addin/functions/registry';
+import { invokeCustomFunction } from '../../cli/commands/fn';
+import { CUSTOM_FUNCTIONS } from '../../shared/functions/catalogue';
+import { CELL_ERROR_CODES } from '../../shared/functions/cells';
 import {
   BUNDLED_SOURCE,
   resetResourceBaseSource,
   setDemandSource,
   setResourceBaseSource,
-} from '../../addin/functions/resourceBaseSource';
+} from '../../shared/functions/resourceBaseSource';
 import { DomainInputError } from '../../shared/errors';
 import { makeUpn } from '../../shared/upn';
 
@@ -66,6 +68,20 @@ describe('TOOLKIT functions', () => {
     expect(toolkitBand([['', 'Amira', 'Ben'], ['N.1', 1, ''], ['N.1', 'S', '']])).toEqual([['N.1', 'Pre-N.1']]);
     expect(() => toolkitBand([['Name', 1]])).toThrow(/no toolkit band labels/);
     expect(code(toolkitBand([['N.1', 1, 'x']])[0]?.[1])).toBe('#VALUE!');
+  });
+
+  it('judge the gap and support by term: autumn (Y-1).2, spring Y.1 (default), summer Y.2', () => {
+    expect(toolkitGap([['Y4.1']], [[6]])).toEqual([[4]]);
+    expect(toolkitGap([['Y4.1']], [[6]], [['summer']])).toEqual([[5]]);
+    expect(toolkitGap([['Y4.1']], [[6]], [['autumn']])).toEqual([[3]]);
+    expect(toolkitSupport([['Y4.1']], [[6]], undefined, [['summer']])).toEqual([['Specialist']]);
+    expect(toolkitSupport([['Y4.1']], [[6]], [[null]], [['autumn']])).toEqual([['Targeted']]);
+  });
+
+  it('take a term per pupil, as a date cell (Excel serial) or ISO text', () => {
+    // 46188 is 15 June 2026 (summer); 2026-10-01 is in the autumn.
+    expect(toolkitGap([['Y4.1'], ['Y4.1'], ['Y4.1']], [[6]], [[46188], ['2026-10-01'], ['']])).toEqual([[5], [3], [4]]);
+    expect(code(toolkitGap([['Y4.1']], [[6]], [['winter']])[0]?.[0])).toBe('#VALUE!');
   });
 
   it('give progress pro rata', () => {
@@ -126,8 +142,10 @@ describe('SEND functions', () => {
 });
 
 describe('invokeCustomFunction (goodstart fn)', () => {
+  const codeOf = (v: unknown): string | undefined => (v instanceof DomainInputError ? CELL_ERROR_CODES[v.kind] : undefined);
+
   it('lists every custom function', () => {
-    expect(Object.keys(CUSTOM_FUNCTIONS).sort()).toEqual([
+    expect([...CUSTOM_FUNCTIONS.keys()].sort()).toEqual([
       'RB.COSTPERPLACE',
       'RB.COSTPERPLACERANGE',
       'RB.PLACES',
@@ -147,9 +165,17 @@ describe('invokeCustomFunction (goodstart fn)', () => {
     expect(await invokeCustomFunction('SEND.NEEDAREA', ['ASD'])).toBe('Communication and Interaction');
   });
 
+  it("takes a term, with '' for a blank argument before it: TOOLKIT.SUPPORT Y4.1 6 '' summer is Specialist", async () => {
+    expect(await invokeCustomFunction('TOOLKIT.SUPPORT', ['Y4.1', '6', '', 'summer'])).toBe('Specialist');
+    expect(await invokeCustomFunction('TOOLKIT.GAP', ['Y4.1', '6', 'summer'])).toBe(5);
+    expect(await invokeCustomFunction('TOOLKIT.GAP', ['Y4.1', '6', 'autumn'])).toBe(3);
+    expect(await invokeCustomFunction('TOOLKIT.GAP', ['Y4.1', '6', ''])).toBe(4);
+  });
+
   it('returns the #VALUE! cell for TOOLKIT.GAP Y9.9 6, naming the band', async () => {
     const v = await invokeCustomFunction('TOOLKIT.GAP', ['Y9.9', '6']);
-    expect(v).toMatchObject({ code: '#VALUE!', message: expect.stringMatching(/band/) });
+    expect(codeOf(v)).toBe('#VALUE!');
+    expect(v).toMatchObject({ kind: 'invalidValue', message: expect.stringMatching(/band/) });
   });
 
   it('reads JSON ranges, numbers and blanks', async () => {
@@ -158,8 +184,10 @@ describe('invokeCustomFunction (goodstart fn)', () => {
     expect(await invokeCustomFunction('RB.COSTPERPLACERANGE', ['[[100],[200]]', '[[1],[2]]'])).toBe(100);
   });
 
-  it('throws a #VALUE! for missing arguments and a bad JSON range', async () => {
-    await expect(invokeCustomFunction('TOOLKIT.GAP', ['Y4.1'])).rejects.toMatchObject({ code: '#VALUE!' });
-    await expect(invokeCustomFunction('TOOLKIT.BAND', ['[[oops'])).rejects.toMatchObject({ code: '#VALUE!' });
+  it('throws a #VALUE! for missing arguments, too many arguments and a bad JSON range', async () => {
+    await expect(invokeCustomFunction('TOOLKIT.GAP', ['Y4.1'])).rejects.toMatchObject({ kind: 'invalidValue', message: 'TOOLKIT.GAP needs yearGroup (band, yearGroup, [term])' });
+    await expect(invokeCustomFunction('TOOLKIT.GAP', ['Y4.1', '6', 'summer', 'x'])).rejects.toMatchObject({ kind: 'invalidValue', message: 'TOOLKIT.GAP takes band, yearGroup, [term]; got 4 arguments' });
+    await expect(invokeCustomFunction('TOOLKIT.BAND', ['[[oops'])).rejects.toMatchObject({ kind: 'invalidValue' });
+    expect(CELL_ERROR_CODES.invalidValue).toBe('#VALUE!');
   });
 });

@@ -2,6 +2,7 @@
  * The validator's toolkit query (GS2040Q) and =TOOLKIT.GAP agree on the same pupil: the return is
  * made in June and July, so both judge the band against the summer expectation of Year 6.
  */
+import { toolkitGap } from '../../shared/functions/toolkit';
 import { BANDS, PRE_FIRST_BAND } from '../../shared/toolkit/continuum';
 import { bandGap } from '../../shared/toolkit/support';
 import { VALIDATION_THRESHOLDS } from '../../shared/transition/rules';
@@ -18,6 +19,7 @@ function gs2040q(band: string): string[] {
 describe('GS2040Q and TOOLKIT.GAP on the same pupil', () => {
   it.each([PRE_FIRST_BAND, ...BANDS])('%s: the query names the summer gap, exactly when it reaches the threshold', (band) => {
     const gap = bandGap(band, 6, 'summer');
+    expect(toolkitGap([[band]], [[6]], [['summer']])).toEqual([[gap]]); // =TOOLKIT.GAP(band, 6, "summer")
     expect(gs2040q(band)).toEqual(
       gap >= VALIDATION_THRESHOLDS.toolkitGapQueryBands ? [`${band} is ${gap} bands behind Y6.2, with SEN provision N.`] : [],
     );

@@ -3,12 +3,12 @@
  * Offline the bundled 2019-20 dataset answers and there is no demand data; the task pane
  * swaps in the API-backed source after sign-in.
  */
-import { DomainInputError } from '../../shared/errors';
-import type { DemandRow } from '../../shared/resourceBases/costing';
-import { BUNDLED_RESOURCE_BASES, type ResourceBaseDataset } from '../../shared/resourceBases/dataset';
-import { academicYearOf, parseTransferYear } from '../../shared/year';
+import { DomainInputError } from '../errors';
+import type { DemandRow } from '../resourceBases/costing';
+import { BUNDLED_RESOURCE_BASES, type ResourceBaseDataset } from '../resourceBases/dataset';
+import { academicYearOf, parseTransferYear } from '../year';
 
-export type { DemandRow } from '../../shared/resourceBases/costing';
+export type { DemandRow } from '../resourceBases/costing';
 
 /** A year is read by the one year rule (shared/year.ts): 2019 or "2019-20" is academic year 2019-20. */
 export interface ResourceBaseSource {
