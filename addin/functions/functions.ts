@@ -41,7 +41,7 @@ export function toolkitBand(grid: unknown[][], threshold?: number): unknown[][] 
  * band yet), so no Nursery pupil is behind then; Reception in the autumn expects N.2.
  * @customfunction TOOLKIT.GAP
  * @param band The pupil's toolkit band, e.g. Y4.1 or Pre-N.1, or a column of bands for a class.
- * @param yearGroup The pupil's year group now: N, R (or 0) or 1–6 (one cell for the whole class, or a column).
+ * @param yearGroup The pupil's year group now: N, R (or 0) or 1–6, also as Y6 or Year 6 (one cell for the whole class, or a column).
  * @param [term] autumn, spring or summer, or a date in the term (a date cell, or text such as 2026-06-15). Default spring.
  * @returns The gap in bands; blank where the band is blank.
  * @example =TOOLKIT.GAP("Y4.1", 6) → 4

@@ -37,7 +37,7 @@ export const GENERATED_CATALOGUE = [
       },
       {
         "name": "yearGroup",
-        "description": "The pupil's year group now: N, R (or 0) or 1–6 (one cell for the whole class, or a column).",
+        "description": "The pupil's year group now: N, R (or 0) or 1–6, also as Y6 or Year 6 (one cell for the whole class, or a column).",
         "optional": false,
         "kind": "range"
       },

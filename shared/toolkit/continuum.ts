@@ -1,6 +1,7 @@
 /**
  * (design) The toolkit continuum: two bands per school year from Nursery to Year 6,
- * N.1, N.2, R.1, R.2, Y1.1 … Y6.2 — 16 bands. The expected band at the end of year Y is `Y.2`.
+ * N.1, N.2, R.1, R.2, Y1.1 … Y6.2 — 16 bands. The band expected by the summer of year Y is `Y.2`
+ * (`expectedBand` in support.ts gives it for each term).
  */
 export const BAND_YEARS = ['N', 'R', 'Y1', 'Y2', 'Y3', 'Y4', 'Y5', 'Y6'] as const;
 

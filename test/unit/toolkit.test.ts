@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { DomainInputError } from '../../shared/errors';
 import { bandFromGrid, bandResultsFromGrid, DEFAULT_BAND_THRESHOLD } from '../../shared/toolkit/band';
+import { BANDS, PRE_FIRST_BAND } from '../../shared/toolkit/continuum';
 import { bandGap, bandProgress, expectedBand, supportLevel, SUPPORT_THRESHOLDS } from '../../shared/toolkit/support';
 import { DEFAULT_TERM, parseTerm, termOfMonth } from '../../shared/toolkit/term';
 
@@ -159,6 +161,20 @@ describe('the expected band by term', () => {
     // Excel date serials: 46188 is 15 June 2026, 46023 is 1 January 2026, 46266 is 1 September 2026.
     expect([46188, 46023, 46266].map(parseTerm)).toEqual(['summer', 'spring', 'autumn']);
     expect(bandGap('Y4.1', 6, 46188)).toBe(5);
+  });
+
+  it('raises the gap by at most one band a term, autumn to spring to summer, and by exactly one once behind', () => {
+    const band = fc.constantFrom(PRE_FIRST_BAND, ...BANDS);
+    const year = fc.constantFrom('N', 'R', 0, 1, 2, 3, 4, 5, 6, '6', 'Year 6');
+    fc.assert(
+      fc.property(band, year, (b, y) => {
+        const [autumn, spring, summer] = (['autumn', 'spring', 'summer'] as const).map((t) => bandGap(b, y, t)) as [number, number, number];
+        expect([0, 1]).toContain(spring - autumn);
+        expect([0, 1]).toContain(summer - spring);
+        // Behind already in the autumn: exactly one more band behind each term after.
+        if (autumn > 0) expect([spring, summer]).toEqual([autumn + 1, autumn + 2]);
+      }),
+    );
   });
 
   it('reads term names in any case, and refuses anything else as invalidValue naming the term', () => {
