@@ -34,7 +34,7 @@ async function validationRate(targetRows: number): Promise<void> {
   const start = process.hrtime.bigint();
   let issues = 0;
   for (const { ret } of city.returns) {
-    const report = validateReturn(ret, { directory });
+    const { report } = validateReturn(ret, { directory });
     issues += report.summary.errors + report.summary.queries;
   }
   const took = ms(start);
@@ -66,7 +66,7 @@ async function consolidation(schools: number): Promise<void> {
       const t = process.hrtime.bigint();
       const ret = await readTransitionWorkbook(new Uint8Array(await fs.readFile(file)), { fileName: path.basename(file) });
       readMs += ms(t);
-      outcomes.push({ kind: 'read', file: path.basename(file), ret, report: validateReturn(ret, { directory }) });
+      outcomes.push({ kind: 'read', file: path.basename(file), ret, ...validateReturn(ret, { directory }) });
     }
     const result = consolidate(outcomes, { year: YEAR, directory });
     const out = await writeConsolidatedWorkbook({ year: YEAR, generatedAt: new Date().toISOString(), pupils: result.pupils, tracker: result.tracker, tables: result.tables });

@@ -24,7 +24,7 @@ const EXPLANATIONS: Record<string, string> = {
 
 /** Adds an explanation for every query, as a school that has reviewed its return would. */
 export function explainAllQueries(ret: TransitionReturn, directory?: SchoolDirectory): TransitionReturn {
-  const report = validateReturn(ret, { directory });
+  const { report } = validateReturn(ret, { directory });
   const explanations: QueryExplanation[] = report.queries.map((q) => ({
     rule: q.rule,
     sheet: q.sheet,

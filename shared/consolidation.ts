@@ -3,16 +3,17 @@
  * read from disk; the API feeds it stored returns. Both then write the same workbook.
  */
 import type { PupilRow, TransitionReturn, ValidationReport } from './transition/schema';
-import { validPupils } from './transition/normalise';
+import { submittability, type Verdict } from './transition/submittability';
+import type { ValidatedReturn } from './transition/validate';
 import { schoolSummary, type SchoolSummary } from './aggregate/summary';
 import { cityRollup, type Dimension } from './aggregate/rollup';
 import { disclosureControl } from './aggregate/disclosure';
 import type { CountTable } from './aggregate/table';
 import type { SchoolDirectory } from './schools';
 
-/** One input to consolidation: a return that was read and validated, or the reason it could not be. */
+/** One input to consolidation: a return that was read and validated (its report and valid pupils), or the reason it could not be. */
 export type ReturnOutcome =
-  | { kind: 'read'; file?: string; ret: TransitionReturn; report: ValidationReport }
+  | ({ kind: 'read'; file?: string; ret: TransitionReturn } & ValidatedReturn)
   | { kind: 'unreadable'; file: string; reason: string };
 
 /** One line of the tracker: a school (or an unreadable file) and how its return stands. */
@@ -58,10 +59,14 @@ export function returnSchool(ret: TransitionReturn, directory?: SchoolDirectory)
   return best;
 }
 
+const TRACKER_STATUS: Record<Verdict, string> = {
+  'has-errors': 'Errors: rows with errors left out',
+  'unexplained-queries': 'Queries to explain',
+  ready: 'Ready to submit',
+};
+
 export function trackerStatus(report: ValidationReport): string {
-  if (report.summary.errors > 0) return 'Errors: rows with errors left out';
-  if (report.summary.unexplainedQueries > 0) return 'Queries to explain';
-  return 'Ready to submit';
+  return TRACKER_STATUS[submittability(report.summary).verdict];
 }
 
 /**
@@ -81,7 +86,7 @@ export function consolidate(
       continue;
     }
     const school = returnSchool(outcome.ret, options.directory) ?? '';
-    const valid = validPupils(outcome.ret, outcome.report);
+    const valid = outcome.pupils;
     for (const p of valid) pupils.push({ ...p, sourceSchool: school, ...(outcome.file ? { sourceFile: outcome.file } : {}) });
     summaries.push(schoolSummary(school, options.year, valid));
     tracker.push({

@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 
 type Writer = ExcelJS.stream.xlsx.WorkbookWriter;
-import { type ColumnKey, TRANSITION_COLUMNS } from '../shared/transition/layout';
+import { TRANSITION_COLUMNS, type TransitionColumn } from '../shared/transition/layout';
 import { cellText } from '../shared/transition/normalise';
 import type { ConsolidatedPupil, TrackerEntry } from '../shared/consolidation';
 import type { CountTable, PublishedCell } from '../shared/aggregate/table';
@@ -22,6 +22,8 @@ export interface ConsolidatedWorkbookOptions {
   pupils: ConsolidatedPupil[];
   tracker: TrackerEntry[];
   tables: CountTable[];
+  /** The columns table of the Pupils sheet; TRANSITION_COLUMNS by default. */
+  columns?: readonly TransitionColumn[];
 }
 
 export const CONSOLIDATED_SHEETS = { about: 'About', pupils: 'Pupils', tracker: 'Tracker' } as const;
@@ -45,7 +47,7 @@ export async function writeConsolidatedWorkbook(opts: ConsolidatedWorkbookOption
   const tableSheets = opts.tables.map((t) => ({ table: t, name: uniqueSheetName(t.title, used) }));
 
   addAbout(wb, opts, tableSheets);
-  addPupils(wb, opts.pupils);
+  addPupils(wb, opts.pupils, opts.columns ?? TRANSITION_COLUMNS);
   addTracker(wb, opts.tracker);
   for (const { table, name } of tableSheets) addTable(wb, table, name);
 
@@ -92,22 +94,22 @@ function addAbout(wb: Writer, opts: ConsolidatedWorkbookOptions, tables: Array<{
   ws.commit();
 }
 
-/** A validated value back in the form a person types it: "Y: base name", "PSS, EPS", a date. */
-/** A pupil's cell for reading: the date as a real date, the rest as the sheet's own text. */
-function readable(p: ConsolidatedPupil, key: ColumnKey): Out {
-  if (key === 'dob') {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(p.dob);
-    return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : p.dob;
+/** A pupil's cell for reading: a date as a real date, the rest as the sheet's own text ("Y: base name", "PSS, EPS"). */
+function readable(p: ConsolidatedPupil, column: TransitionColumn): Out {
+  const v = cellText(p, column);
+  if (column.type.kind === 'date' && typeof v === 'string') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    return m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : v;
   }
-  return cellText(p, key);
+  return v;
 }
 
-function addPupils(wb: Writer, pupils: ConsolidatedPupil[]): void {
+function addPupils(wb: Writer, pupils: ConsolidatedPupil[], layout: readonly TransitionColumn[]): void {
   const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.pupils, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
   const columns: Array<{ header: string; width: number; value: (p: ConsolidatedPupil) => Out; date?: boolean }> = [
     { header: 'Source school', width: 12, value: (p) => p.sourceSchool },
     { header: 'Receiving secondary', width: 12, value: (p) => p.receivingSecondary },
-    ...TRANSITION_COLUMNS.map((c) => ({ header: c.header, width: c.width, value: (p: ConsolidatedPupil) => readable(p, c.key), date: c.type.kind === 'date' })),
+    ...layout.map((c) => ({ header: c.header, width: c.width, value: (p: ConsolidatedPupil) => readable(p, c), date: c.type.kind === 'date' })),
     { header: 'Source file', width: 30, value: (p) => p.sourceFile ?? null },
     { header: 'Source sheet', width: 14, value: (p) => p.sheet },
     { header: 'Source row', width: 8, value: (p) => p.row },

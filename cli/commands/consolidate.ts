@@ -57,7 +57,7 @@ async function* readAll(files: string[], directory: SchoolDirectory | undefined,
     progress.tick(done, path.basename(file));
     try {
       const ret = await readReturn(file, await readCapped(file));
-      yield { kind: 'read', file: path.basename(file), ret, report: validateReturn(ret, { directory }) };
+      yield { kind: 'read', file: path.basename(file), ret, ...validateReturn(ret, { directory }) };
     } catch (e) {
       if (!(e instanceof CliError)) throw e;
       yield { kind: 'unreadable', file: path.basename(file), reason: e.message.replace(`${file}: `, '') };

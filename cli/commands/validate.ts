@@ -4,6 +4,7 @@ import type { Io } from '../main';
 import { loadDirectory, readReturn } from '../returns';
 import { validateReturn } from '../../shared/transition/validate';
 import type { ValidationIssue, ValidationReport } from '../../shared/transition/schema';
+import { submittability, type Verdict } from '../../shared/transition/submittability';
 
 export async function validateCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -14,14 +15,20 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   const file = positionals[0] as string;
   const directory = values.schools ? await loadDirectory(values.schools) : undefined;
   const ret = await readReturn(file, await readCapped(file));
-  const report = validateReturn(ret, { directory });
+  const { report } = validateReturn(ret, { directory });
   if (values.json) {
     io.out(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     io.out(formatReport(file, report, ret.sheets.length > 1));
   }
-  return report.summary.errors > 0 ? 1 : 0;
+  return submittability(report.summary).verdict === 'has-errors' ? 1 : 0;
 }
+
+const VERDICT: Record<Verdict, string> = {
+  'has-errors': 'cannot be submitted until the errors are fixed',
+  'unexplained-queries': 'has no errors; each query needs a fix or an explanation before submission',
+  ready: 'is ready to submit',
+};
 
 /** `rule id · severity · cell · message · how to fix`, one issue a line, then a summary line. */
 export function formatReport(file: string, report: ValidationReport, showSheet: boolean): string {
@@ -31,11 +38,7 @@ export function formatReport(file: string, report: ValidationReport, showSheet: 
     return `${i.rule} · ${i.severity} · ${where} · ${i.message} · ${i.fix}${explained}\n`;
   };
   const s = report.summary;
-  const verdict = s.errors > 0
-    ? 'cannot be submitted until the errors are fixed'
-    : s.unexplainedQueries > 0
-      ? 'has no errors; each query needs a fix or an explanation before submission'
-      : 'is ready to submit';
+  const verdict = VERDICT[submittability(s).verdict];
   return [
     ...report.errors.map(line),
     ...report.queries.map(line),

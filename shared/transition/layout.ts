@@ -44,8 +44,11 @@ export type ColumnType =
   | { readonly kind: 'code'; readonly codes: readonly Code[] }
   /** Any number of codes from a list, separated by commas or semicolons. */
   | { readonly kind: 'codes'; readonly codes: readonly Code[] }
-  /** A code from a list, optionally followed by free text (e.g. "Y: Oak Base"). */
-  | { readonly kind: 'codeWithText'; readonly codes: readonly Code[]; readonly maxLength: number }
+  /**
+   * A code from a list, optionally followed by free text (e.g. "Y: Oak Base"). In a PupilRow it
+   * is an object whose two members are named by `fields`: [the code's, the text's].
+   */
+  | { readonly kind: 'codeWithText'; readonly codes: readonly Code[]; readonly maxLength: number; readonly fields: readonly [string, string] }
   /** A number within bounds, or one of a few codes (e.g. KS2 scaled score or A/D). */
   | { readonly kind: 'scoreOrCode'; readonly min: number; readonly max: number; readonly codes: readonly Code[] }
   /** A 13-character unique pupil number. */
@@ -82,15 +85,16 @@ export const TEXT_LIMITS = {
   contact: 200,
 } as const;
 
-const text = (maxLength: number): ColumnType => ({ kind: 'text', maxLength });
-const code = (codes: readonly Code[]): ColumnType => ({ kind: 'code', codes });
+// The helpers keep each column's literal type, so the PupilRow type is derived from this table.
+const text = (maxLength: number) => ({ kind: 'text', maxLength }) as const satisfies ColumnType;
+const code = <const T extends readonly Code[]>(codes: T) => ({ kind: 'code', codes }) as const satisfies ColumnType;
 const yesNo = code(YES_NO);
-const ks2Score: ColumnType = {
+const ks2Score = {
   kind: 'scoreOrCode',
   min: KS2_SCALED_SCORE.min,
   max: KS2_SCALED_SCORE.max,
   codes: KS2_SCORE_CODES,
-};
+} as const satisfies ColumnType;
 /** The toolkit band columns accept any band on the continuum, or Pre-N.1. */
 export const BAND_CODES: readonly Code[] = [PRE_FIRST_BAND, ...BANDS].map((b) => ({ code: b, label: b }));
 
@@ -116,7 +120,7 @@ export const TRANSITION_COLUMNS = [
   { letter: 'T', key: 'planHeld', header: 'Plan held', type: code(PLAN_HELD), requirement: 'conditional', condition: 'required when SEN provision is E or K; EHCP only with E', filledBy: 'primary-june', help: 'EHCP, SSPP, SEN support plan or None. EHCP only when SEN provision is E.', width: 15 },
   { letter: 'U', key: 'supportLevel', header: 'Support level', type: code(SUPPORT_LEVEL), requirement: 'required', filledBy: 'primary-june', help: 'Universal, Targeted or Specialist.', width: 12 },
   { letter: 'V', key: 'keyProvision', header: 'Key provision and interventions', type: text(TEXT_LIMITS.keyProvision), requirement: 'conditional', condition: 'required when SEN provision is E or K', filledBy: 'primary-june', help: 'What works for this pupil: key provision and interventions, up to 500 characters.', width: 40 },
-  { letter: 'W', key: 'resourceBase', header: 'Resource base / specialist placement', type: { kind: 'codeWithText', codes: YES_NO, maxLength: TEXT_LIMITS.name }, requirement: 'optional', filledBy: 'primary-june', help: 'N, or Y followed by the base name, e.g. "Y: Oak ASD Base".', width: 20 },
+  { letter: 'W', key: 'resourceBase', header: 'Resource base / specialist placement', type: { kind: 'codeWithText', codes: YES_NO, maxLength: TEXT_LIMITS.name, fields: ['placement', 'base'] }, requirement: 'optional', filledBy: 'primary-june', help: 'N, or Y followed by the base name, e.g. "Y: Oak ASD Base".', width: 20 },
   { letter: 'X', key: 'externalAgencies', header: 'External agencies involved', type: { kind: 'codes', codes: EXTERNAL_AGENCIES }, requirement: 'optional', filledBy: 'primary-june', help: 'Any of PSS, CAT, EPS, SSS, PDSS, CAMHS, SaLT, OT, separated by commas.', width: 18 },
   { letter: 'Y', key: 'healthCarePlan', header: 'Medical / health care plan', type: yesNo, requirement: 'optional', filledBy: 'primary-june', help: 'Y or N. A flag only: share the plan itself through your usual secure route.', width: 10 },
   { letter: 'Z', key: 'attendance', header: 'Attendance % this year', type: { kind: 'number', min: 0, max: 100, integer: false }, requirement: 'required', filledBy: 'primary-june', help: 'Attendance this school year as a percentage, 0–100.', width: 11 },
@@ -131,8 +135,8 @@ export const TRANSITION_COLUMNS = [
   { letter: 'AI', key: 'friendships', header: 'Friendships', type: text(TEXT_LIMITS.shortNote), requirement: 'optional', filledBy: 'primary-june', help: 'Friendships to keep together (or apart) when forming tutor groups.', width: 24 },
   { letter: 'AJ', key: 'strengths', header: 'Strengths and interests', type: text(TEXT_LIMITS.shortNote), requirement: 'optional', filledBy: 'primary-june', help: 'What the pupil is good at and enjoys.', width: 24 },
   { letter: 'AK', key: 'pupilVoice', header: 'Pupil voice', type: text(TEXT_LIMITS.shortNote), requirement: 'optional', filledBy: 'primary-june', help: 'What the pupil says about moving to secondary school.', width: 24 },
-  { letter: 'AL', key: 'parentViews', header: 'Parent/carer views + consent to share', type: { kind: 'codeWithText', codes: YES_NO, maxLength: TEXT_LIMITS.shortNote }, requirement: 'required', filledBy: 'primary-june', help: 'Consent to share first (Y or N), then the parent/carer views, e.g. "Y: keen on the nurture group".', width: 30 },
-  { letter: 'AM', key: 'transitionPackage', header: 'Transition package + primary SENCo contact', type: { kind: 'codeWithText', codes: TRANSITION_PACKAGE, maxLength: TEXT_LIMITS.contact }, requirement: 'required', filledBy: 'primary-june', help: 'Universal, Targeted or Enhanced, then the primary SENCo contact, e.g. "Targeted: SENCo, school office".', width: 30 },
+  { letter: 'AL', key: 'parentViews', header: 'Parent/carer views + consent to share', type: { kind: 'codeWithText', codes: YES_NO, maxLength: TEXT_LIMITS.shortNote, fields: ['consent', 'views'] }, requirement: 'required', filledBy: 'primary-june', help: 'Consent to share first (Y or N), then the parent/carer views, e.g. "Y: keen on the nurture group".', width: 30 },
+  { letter: 'AM', key: 'transitionPackage', header: 'Transition package + primary SENCo contact', type: { kind: 'codeWithText', codes: TRANSITION_PACKAGE, maxLength: TEXT_LIMITS.contact, fields: ['package', 'contact'] }, requirement: 'required', filledBy: 'primary-june', help: 'Universal, Targeted or Enhanced, then the primary SENCo contact, e.g. "Targeted: SENCo, school office".', width: 30 },
 ] as const satisfies readonly TransitionColumn[];
 
 export type ColumnKey = (typeof TRANSITION_COLUMNS)[number]['key'];

@@ -1,90 +1,159 @@
 /**
- * Cell parsing for the transition layout: one function turns any cell (as read from a
- * sheet or sent as JSON) into a typed value or a reason it cannot be one. The validator
- * turns reasons into issues; `normaliseRow` turns a row without errors into a PupilRow.
+ * Cell parsing for the transition layout: each cell (as read from a sheet or sent as JSON) is
+ * read once, for its column's type, into the value a PupilRow holds, or a reason it cannot be
+ * one. The validator turns reasons into issues, and a row without errors is already a PupilRow.
+ *
+ * Everything here is a function of a columns table (TRANSITION_COLUMNS by default): the parsers
+ * are compiled once per table, with their code lookups built in advance, because validation
+ * reads every cell of a city's returns.
  */
-import { canonicalCode, type Code, isLaestab, isUrn } from '../codes';
+import { type Code, isLaestab, isUrn } from '../codes';
 import { laestabInText } from '../schools';
-import { type ColumnKey, type ColumnType, SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn } from './layout';
-import type { CellValue, PupilRow, RowInput, RowValues, TransitionReturn, ValidationReport } from './schema';
+import { type ColumnType, TRANSITION_COLUMNS, type TransitionColumn } from './layout';
+import type { CellValue, RowValues } from './schema';
 
-export type Parsed =
-  | { ok: true; value: ParsedValue }
-  | { ok: false; reason: 'required' | 'code' | 'length' | 'number' | 'date' | 'upn' | 'school'; detail: string };
+/** A cell's value in a PupilRow: text, a number, a list of codes, or a code with its text under the column's field names. */
+export type ParsedValue = string | number | string[] | { readonly [field: string]: string | null } | null;
 
-export type ParsedValue = string | number | string[] | { code: string; text: string | null } | null;
+export type ProblemReason = 'required' | 'code' | 'length' | 'number' | 'date' | 'upn' | 'school';
 
-export const isBlank = (v: CellValue | undefined): boolean =>
-  v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+/** Why a cell cannot be read for its column. */
+export class CellProblem {
+  constructor(
+    readonly reason: ProblemReason,
+    readonly detail: string,
+  ) {}
+}
 
-const asText = (v: CellValue): string => (typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v)).trim();
+export type Parsed = { ok: true; value: ParsedValue } | { ok: false; reason: ProblemReason; detail: string };
+
+/** True for a blank cell: nothing, or only whitespace. */
+export function isBlank(v: CellValue | undefined): boolean {
+  if (v === null || v === undefined) return true;
+  if (typeof v !== 'string') return false;
+  if (v.length === 0) return true;
+  // Most cells start with a printable ASCII character: not blank, and no trim needed to tell.
+  const first = v.charCodeAt(0);
+  return !(first > 32 && first < 127) && v.trim() === '';
+}
+
+const asText = (v: CellValue): string => (typeof v === 'string' ? v.trim() : typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : String(v));
+
+const NUMBER_TEXT = /^\s*([+-]?\d+(?:\.\d+)?)\s*%?\s*$/;
 
 /** A number from a cell: numbers as they are, and text such as "96.5" or "96.5%". */
 export function parseNumber(v: CellValue): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v !== 'string') return undefined;
-  const m = /^\s*([+-]?\d+(?:\.\d+)?)\s*%?\s*$/.exec(v);
+  const m = NUMBER_TEXT.exec(v);
   return m ? Number(m[1]) : undefined;
 }
 
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+const ISO_DATE_TEXT = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T00:00:00(?:\.000)?Z?)?$/;
+const UK_DATE_TEXT = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** y-m-d as ISO, or undefined for an impossible date (31/02, 29/02 outside a leap year). */
+function isoOf(y: number, m: number, d: number): string | undefined {
+  if (y < 1000 || m < 1 || m > 12 || d < 1) return undefined;
+  if (d > (m === 2 && !isLeap(y) ? 28 : (DAYS_IN_MONTH[m - 1] as number))) return undefined;
+  return `${y}-${pad2(m)}-${pad2(d)}`;
+}
+
+/** The value of two ASCII digits at s[i], s[i+1], or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
 
 /**
  * An ISO date from a cell: `YYYY-MM-DD`, UK `dd/mm/yyyy` (or with dashes or dots), or an
  * Excel date serial left unformatted. Impossible dates (31/02) are refused.
  */
 export function parseDate(v: CellValue): string | undefined {
-  let y: number;
-  let m: number;
-  let d: number;
   if (typeof v === 'number') {
     // Excel serials for 1990–2100: a date cell that lost its number format.
     if (!Number.isInteger(v) || v < 32874 || v > 73051) return undefined;
-    const dt = new Date(EXCEL_EPOCH + v * 86_400_000);
-    return dt.toISOString().slice(0, 10);
+    return new Date(EXCEL_EPOCH + v * 86_400_000).toISOString().slice(0, 10);
   }
   if (typeof v !== 'string') return undefined;
   const s = v.trim();
-  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:T00:00:00(?:\.000)?Z?)?$/.exec(s);
-  if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  else {
-    match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
-    if (!match) return undefined;
-    [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  // The common case, an ISO date as the reader and the API send it, without a regex.
+  if (s.length === 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45) {
+    const hi = twoDigits(s, 0);
+    const lo = twoDigits(s, 2);
+    const m = twoDigits(s, 5);
+    const d = twoDigits(s, 8);
+    if (hi >= 0 && lo >= 0 && m >= 0 && d >= 0) return isoOf(hi * 100 + lo, m, d);
   }
-  const dt = new Date(Date.UTC(y, m - 1, d));
-  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
-  return dt.toISOString().slice(0, 10);
+  let match = ISO_DATE_TEXT.exec(s);
+  if (match) return isoOf(Number(match[1]), Number(match[2]), Number(match[3]));
+  match = UK_DATE_TEXT.exec(s);
+  return match ? isoOf(Number(match[3]), Number(match[2]), Number(match[1])) : undefined;
 }
+
+/** A code list's codes by their upper-case spelling, for case-blind lookups. */
+function codeIndex(list: readonly Code[]): Map<string, string> {
+  return new Map(list.map((c) => [c.code.toUpperCase(), c.code]));
+}
+
+const lookup = (index: Map<string, string>, text: string): string | undefined => index.get(text) ?? index.get(text.toUpperCase());
+
+const CODE_TEXT_SEPARATOR = /^\s*[:\-–—,;]\s*([\s\S]*)$/;
 
 /**
  * "Y: Oak Base", "Y - Oak Base", "Targeted, SENCo on 0121…" or just "Y": the code first,
  * then optional free text. Longer codes are tried first so "Y-A" is not read as "Y".
  */
 export function parseCodeWithText(list: readonly Code[], raw: string): { code: string; text: string | null } | undefined {
-  const s = raw.trim();
-  const sorted = [...list].sort((a, b) => b.code.length - a.code.length);
-  for (const c of sorted) {
-    if (s.length < c.code.length || s.slice(0, c.code.length).toUpperCase() !== c.code.toUpperCase()) continue;
-    const rest = s.slice(c.code.length);
-    if (rest.trim() === '') return { code: c.code, text: null };
-    const m = /^\s*[:\-–—,;]\s*([\s\S]*)$/.exec(rest);
-    if (m) return { code: c.code, text: m[1]?.trim() ? (m[1] as string).trim() : null };
-  }
-  return undefined;
+  return codeWithTextParser(longestFirst(list))(raw.trim());
 }
+
+const longestFirst = (list: readonly Code[]): Code[] => [...list].sort((a, b) => b.code.length - a.code.length);
+
+function codeWithTextParser(sorted: readonly Code[]): (s: string) => { code: string; text: string | null } | undefined {
+  const index = codeIndex(sorted);
+  const upper = sorted.map((c) => c.code.toUpperCase());
+  return (s) => {
+    const exact = lookup(index, s);
+    if (exact !== undefined) return { code: exact, text: null };
+    for (let i = 0; i < sorted.length; i++) {
+      const u = upper[i] as string;
+      if (s.length < u.length || s.slice(0, u.length).toUpperCase() !== u) continue;
+      const rest = s.slice(u.length);
+      if (rest.trim() === '') return { code: (sorted[i] as Code).code, text: null };
+      const m = CODE_TEXT_SEPARATOR.exec(rest);
+      if (m) return { code: (sorted[i] as Code).code, text: m[1]?.trim() ? (m[1] as string).trim() : null };
+    }
+    return undefined;
+  };
+}
+
+const CODES_SEPARATOR = /[,;/]+/;
 
 /** Splits a multi-code cell ("SaLT, EPS; OT") into canonical codes. */
 export function parseCodes(list: readonly Code[], raw: string): { codes: string[]; unknown: string[] } {
-  const parts = raw.split(/[,;/]+/).map((p) => p.trim()).filter((p) => p !== '');
-  const out: string[] = [];
-  const unknown: string[] = [];
-  for (const p of parts) {
-    const c = canonicalCode(list, p);
-    if (c === undefined) unknown.push(p);
-    else if (!out.includes(c)) out.push(c);
-  }
-  return { codes: out, unknown };
+  return codesParser(codeIndex(list))(raw);
+}
+
+function codesParser(index: Map<string, string>): (raw: string) => { codes: string[]; unknown: string[] } {
+  return (raw) => {
+    const out: string[] = [];
+    const unknown: string[] = [];
+    for (const part of raw.split(CODES_SEPARATOR)) {
+      const p = part.trim();
+      if (p === '') continue;
+      const c = lookup(index, p);
+      if (c === undefined) unknown.push(p);
+      else if (!out.includes(c)) out.push(c);
+    }
+    return { codes: out, unknown };
+  };
 }
 
 const codeList = (list: readonly Code[]): string => {
@@ -92,180 +161,144 @@ const codeList = (list: readonly Code[]): string => {
   return names.length > 12 ? `${names.slice(0, 12).join(', ')} …` : names.join(', ');
 };
 
-/** Parses one cell for its column. Blank cells parse to null; `required` is the caller's check. */
-export function parseCell(column: TransitionColumn, v: CellValue | undefined): Parsed {
-  if (v === undefined || isBlank(v)) return { ok: true, value: null };
-  const t: ColumnType = column.type;
-  const text = asText(v as CellValue);
+/** Reads one non-blank cell for its column. */
+type CellParser = (v: CellValue) => ParsedValue | CellProblem;
+
+const WHITESPACE = /\s+/g;
+
+/** The parser for a column type, with its code lookups built once. */
+function cellParser(t: ColumnType): CellParser {
   switch (t.kind) {
     case 'text':
-      return text.length > t.maxLength
-        ? { ok: false, reason: 'length', detail: `${text.length} characters; the limit is ${t.maxLength}` }
-        : { ok: true, value: text };
-    case 'date': {
-      const d = parseDate(v as CellValue);
-      return d ? { ok: true, value: d } : { ok: false, reason: 'date', detail: 'not a date' };
-    }
+      return (v) => {
+        const text = asText(v);
+        return text.length > t.maxLength ? new CellProblem('length', `${text.length} characters; the limit is ${t.maxLength}`) : text;
+      };
+    case 'date':
+      return (v) => parseDate(v) ?? new CellProblem('date', 'not a date');
     case 'number': {
-      const n = parseNumber(v as CellValue);
-      if (n === undefined) return { ok: false, reason: 'number', detail: 'not a number' };
-      if (n < t.min || (t.max !== undefined && n > t.max)) {
-        return { ok: false, reason: 'number', detail: t.max === undefined ? `must be ${t.min} or more` : `must be between ${t.min} and ${t.max}` };
-      }
-      if (t.integer && !Number.isInteger(n)) return { ok: false, reason: 'number', detail: 'must be a whole number' };
-      return { ok: true, value: n };
+      const range = t.max === undefined ? `must be ${t.min} or more` : `must be between ${t.min} and ${t.max}`;
+      return (v) => {
+        const n = parseNumber(v);
+        if (n === undefined) return new CellProblem('number', 'not a number');
+        if (n < t.min || (t.max !== undefined && n > t.max)) return new CellProblem('number', range);
+        if (t.integer && !Number.isInteger(n)) return new CellProblem('number', 'must be a whole number');
+        return n;
+      };
     }
     case 'code': {
-      const c = canonicalCode(t.codes, text);
-      return c !== undefined ? { ok: true, value: c } : { ok: false, reason: 'code', detail: `not one of ${codeList(t.codes)}` };
+      const index = codeIndex(t.codes);
+      return (v) => lookup(index, asText(v)) ?? new CellProblem('code', `not one of ${codeList(t.codes)}`);
     }
     case 'codes': {
-      const { codes, unknown } = parseCodes(t.codes, text);
-      return unknown.length === 0
-        ? { ok: true, value: codes }
-        : { ok: false, reason: 'code', detail: `${unknown.length === 1 ? 'one value is' : `${unknown.length} values are`} not on the list (${codeList(t.codes)})` };
+      const parse = codesParser(codeIndex(t.codes));
+      return (v) => {
+        const { codes, unknown } = parse(asText(v));
+        return unknown.length === 0
+          ? codes
+          : new CellProblem('code', `${unknown.length === 1 ? 'one value is' : `${unknown.length} values are`} not on the list (${codeList(t.codes)})`);
+      };
     }
     case 'codeWithText': {
-      const p = parseCodeWithText(t.codes, text);
-      if (!p) return { ok: false, reason: 'code', detail: `must start with one of ${codeList(t.codes)}` };
-      if (p.text !== null && p.text.length > t.maxLength) {
-        return { ok: false, reason: 'length', detail: `the text is ${p.text.length} characters; the limit is ${t.maxLength}` };
-      }
-      return { ok: true, value: p };
+      const parse = codeWithTextParser(longestFirst(t.codes));
+      const [codeField, textField] = t.fields;
+      return (v) => {
+        const p = parse(asText(v));
+        if (!p) return new CellProblem('code', `must start with one of ${codeList(t.codes)}`);
+        if (p.text !== null && p.text.length > t.maxLength) return new CellProblem('length', `the text is ${p.text.length} characters; the limit is ${t.maxLength}`);
+        return { [codeField]: p.code, [textField]: p.text };
+      };
     }
     case 'scoreOrCode': {
-      const n = parseNumber(v as CellValue);
-      if (n !== undefined) {
-        if (!Number.isInteger(n) || n < t.min || n > t.max) return { ok: false, reason: 'number', detail: `must be a whole-number scaled score from ${t.min} to ${t.max}` };
-        return { ok: true, value: n };
-      }
-      const c = canonicalCode(t.codes, text);
-      return c !== undefined ? { ok: true, value: c } : { ok: false, reason: 'code', detail: `must be a score ${t.min}–${t.max} or one of ${codeList(t.codes)}` };
+      const index = codeIndex(t.codes);
+      return (v) => {
+        const n = parseNumber(v);
+        if (n !== undefined) {
+          return !Number.isInteger(n) || n < t.min || n > t.max ? new CellProblem('number', `must be a whole-number scaled score from ${t.min} to ${t.max}`) : n;
+        }
+        return lookup(index, asText(v)) ?? new CellProblem('code', `must be a score ${t.min}–${t.max} or one of ${codeList(t.codes)}`);
+      };
     }
-    case 'upn': {
-      const u = text.toUpperCase().replace(/\s+/g, '');
-      return { ok: true, value: u };
-    }
-    case 'school': {
-      const s = typeof v === 'number' ? String(v) : text;
-      const id = isLaestab(s) || isUrn(s) ? s : laestabInText(s);
-      return id ? { ok: true, value: id } : { ok: false, reason: 'school', detail: 'needs a 7-digit LAESTAB or a 6-digit URN' };
-    }
+    case 'upn':
+      return (v) => asText(v).toUpperCase().replace(WHITESPACE, '');
+    case 'school':
+      return (v) => {
+        const s = asText(v);
+        return (isLaestab(s) || isUrn(s) ? s : laestabInText(s)) ?? new CellProblem('school', 'needs a 7-digit LAESTAB or a 6-digit URN');
+      };
   }
 }
 
-/** Parses every cell of a row; the result maps keys to values and lists the cells that failed. */
-export function parseRow(values: RowValues): { values: Partial<Record<ColumnKey, ParsedValue>>; failures: Array<{ column: TransitionColumn; parsed: Extract<Parsed, { ok: false }> }> } {
-  const out: Partial<Record<ColumnKey, ParsedValue>> = {};
-  const failures: Array<{ column: TransitionColumn; parsed: Extract<Parsed, { ok: false }> }> = [];
-  for (const column of TRANSITION_COLUMNS) {
-    const p = parseCell(column, values[column.key]);
-    if (p.ok) out[column.key] = p.value;
-    else failures.push({ column, parsed: p });
-  }
-  return { values: out, failures };
+interface CompiledColumn {
+  readonly column: TransitionColumn;
+  readonly key: string;
+  /** A multi-code column reads blank as an empty list; every other column as null. */
+  readonly list: boolean;
+  readonly parse: CellParser;
 }
 
-const str = (v: ParsedValue | undefined): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
-const num = (v: ParsedValue | undefined): number | null => (typeof v === 'number' ? v : null);
+const compiled = new WeakMap<readonly TransitionColumn[], readonly CompiledColumn[]>();
 
-/**
- * A validated row as a typed PupilRow. Call only for rows without errors: the casts below
- * rely on the validator having checked codes and required fields.
- */
-export function normaliseRow(sheet: string, input: RowInput, receivingSecondary: string): PupilRow {
-  const { values: p } = parseRow(input.values);
-  const cwt = (k: ColumnKey): { code: string; text: string | null } | null => {
-    const v = p[k];
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : null;
-  };
-  const score = (k: ColumnKey): number | 'A' | 'D' | null => {
-    const v = p[k];
-    return typeof v === 'number' ? v : v === 'A' || v === 'D' ? v : null;
-  };
-  const rb = cwt('resourceBase');
-  const pv = cwt('parentViews');
-  const tp = cwt('transitionPackage');
-  return {
-    sheet,
-    row: input.row,
-    receivingSecondary,
-    surname: str(p.surname) ?? '',
-    forename: str(p.forename) ?? '',
-    dob: str(p.dob) ?? '',
-    sex: str(p.sex) as PupilRow['sex'],
-    feederPrimary: str(p.feederPrimary) ?? '',
-    upn: str(p.upn) ?? '',
-    destinationConfirmed: str(p.destinationConfirmed) as PupilRow['destinationConfirmed'],
-    ks2Reading: score('ks2Reading'),
-    ks2Maths: score('ks2Maths'),
-    ks2Gps: score('ks2Gps'),
-    writingTa: str(p.writingTa),
-    scienceTa: str(p.scienceTa),
-    readingScore: num(p.readingScore),
-    toolkitLiteracy: str(p.toolkitLiteracy),
-    toolkitMaths: str(p.toolkitMaths),
-    senProvision: str(p.senProvision) as PupilRow['senProvision'],
-    primaryNeed: str(p.primaryNeed),
-    secondaryNeed: str(p.secondaryNeed),
-    planHeld: str(p.planHeld),
-    supportLevel: str(p.supportLevel) as PupilRow['supportLevel'],
-    keyProvision: str(p.keyProvision),
-    resourceBase: rb ? { placement: rb.code as 'Y' | 'N', base: rb.text } : null,
-    externalAgencies: Array.isArray(p.externalAgencies) ? p.externalAgencies : [],
-    healthCarePlan: str(p.healthCarePlan) as PupilRow['healthCarePlan'],
-    attendance: num(p.attendance) ?? 0,
-    suspensions: num(p.suspensions),
-    safeguarding: str(p.safeguarding) as PupilRow['safeguarding'],
-    lookedAfter: str(p.lookedAfter) as PupilRow['lookedAfter'],
-    youngCarer: str(p.youngCarer) as PupilRow['youngCarer'],
-    eal: str(p.eal),
-    fsmPp: str(p.fsmPp) as PupilRow['fsmPp'],
-    serviceChild: str(p.serviceChild) as PupilRow['serviceChild'],
-    semhNotes: str(p.semhNotes),
-    friendships: str(p.friendships),
-    strengths: str(p.strengths),
-    pupilVoice: str(p.pupilVoice),
-    parentViews: { consent: (pv?.code ?? 'N') as 'Y' | 'N', views: pv?.text ?? null },
-    transitionPackage: { package: (tp?.code ?? 'Universal') as PupilRow['transitionPackage']['package'], contact: tp?.text ?? null },
-  };
-}
-
-/**
- * The rows of a return that have no errors, as PupilRows. A sheet whose receiving
- * secondary (A7) is in error contributes no rows: its pupils have nowhere to go.
- */
-export function validPupils(ret: TransitionReturn, report: ValidationReport): PupilRow[] {
-  const badRows = new Set<string>();
-  const badSheets = new Set<string>();
-  for (const e of report.errors) {
-    // A7 issues (GS1080, GS1081) leave the sheet's pupils without a destination.
-    if (e.row < SHEET_LAYOUT.firstDataRow) {
-      if (e.cell === SHEET_LAYOUT.receivingCell) badSheets.add(e.sheet);
-    } else badRows.add(`${e.sheet}\u0000${e.row}`);
-  }
-  const out: PupilRow[] = [];
-  for (const sheet of ret.sheets) {
-    if (badSheets.has(sheet.name)) continue;
-    const secondary = sheet.receivingSecondary ? laestabInText(sheet.receivingSecondary) : undefined;
-    if (!secondary) continue;
-    for (const r of sheet.rows) {
-      if (!badRows.has(`${sheet.name}\u0000${r.row}`)) out.push(normaliseRow(sheet.name, r, secondary));
-    }
+function compile(columns: readonly TransitionColumn[]): readonly CompiledColumn[] {
+  let out = compiled.get(columns);
+  if (!out) {
+    out = columns.map((column) => ({ column, key: column.key, list: column.type.kind === 'codes', parse: cellParser(column.type) }));
+    compiled.set(columns, out);
   }
   return out;
 }
 
-/** Formats a PupilRow's structured cells back to sheet text, e.g. for exports. */
-export function cellText(row: PupilRow, key: ColumnKey): string | number | null {
-  const v = (row as unknown as Record<string, unknown>)[key];
-  if (v === null || v === undefined) return null;
-  if (Array.isArray(v)) return v.length > 0 ? v.join(', ') : null;
-  if (typeof v === 'object') {
-    const o = v as Record<string, string | null>;
-    const [code, text] = Object.values(o);
-    return text ? `${code}: ${text}` : (code ?? null);
+/** Parses one cell for its column. Blank cells parse to null (an empty list for a multi-code column); `required` is the caller's check. */
+export function parseCell(column: TransitionColumn, v: CellValue | undefined): Parsed {
+  if (v === undefined || isBlank(v)) return { ok: true, value: column.type.kind === 'codes' ? [] : null };
+  const p = cellParser(column.type)(v);
+  return p instanceof CellProblem ? { ok: false, reason: p.reason, detail: p.detail } : { ok: true, value: p };
+}
+
+export interface CellFailure {
+  readonly column: TransitionColumn;
+  readonly problem: CellProblem;
+}
+
+/** What parseRowInto found: how many cells were filled, and the cells that failed (none: undefined). */
+export interface RowParse {
+  readonly filled: number;
+  readonly failures: CellFailure[] | undefined;
+}
+
+/**
+ * Parses every cell of a row into `target`, keyed by column key: a failed cell leaves its key
+ * out, so a row without failures is a complete PupilRow once `target` holds its place.
+ */
+export function parseRowInto(target: Record<string, unknown>, values: RowValues, columns: readonly TransitionColumn[] = TRANSITION_COLUMNS): RowParse {
+  const cells = values as Record<string, CellValue | undefined>;
+  let filled = 0;
+  let failures: CellFailure[] | undefined;
+  for (const c of compile(columns)) {
+    const v = cells[c.key];
+    if (v === undefined || isBlank(v)) {
+      target[c.key] = c.list ? [] : null;
+      continue;
+    }
+    filled++;
+    const p = c.parse(v);
+    if (p instanceof CellProblem) (failures ??= []).push({ column: c.column, problem: p });
+    else target[c.key] = p;
   }
-  if (typeof v === 'number' || typeof v === 'string') return v;
-  return String(v);
+  return { filled, failures };
+}
+
+/** A PupilRow's cell back as sheet text, e.g. for exports: "Y: Oak Base", "PSS, EPS", a number. */
+export function cellText(row: object, column: TransitionColumn): string | number | null {
+  const v = (row as Record<string, unknown>)[column.key];
+  if (v === null || v === undefined) return null;
+  const t = column.type;
+  if (t.kind === 'codes') return Array.isArray(v) && v.length > 0 ? v.join(', ') : null;
+  if (t.kind === 'codeWithText') {
+    const o = v as Record<string, string | null>;
+    const code = o[t.fields[0]] ?? null;
+    const text = o[t.fields[1]] ?? null;
+    return text ? `${code ?? ''}: ${text}` : code;
+  }
+  return typeof v === 'number' || typeof v === 'string' ? v : String(v);
 }

@@ -9,8 +9,9 @@
  * - `pupilRowSchema` is a row that has passed validation, with real types.
  */
 import { z } from 'zod';
-import { COLUMN_KEYS, type ColumnKey, WORKBOOK_LIMITS } from './layout';
 import { transferYearSchema } from '../year';
+import type { Code } from '../codes';
+import { COLUMN_KEYS, type ColumnKey, type ColumnType, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMITS } from './layout';
 
 export const cellValueSchema = z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]);
 export type CellValue = z.infer<typeof cellValueSchema>;
@@ -101,54 +102,84 @@ export const validationReportSchema = z.strictObject({
 });
 export type ValidationReport = z.infer<typeof validationReportSchema>;
 
-const yn = z.enum(['Y', 'N']);
+type CodeIn<T> = T extends { readonly codes: ReadonlyArray<{ readonly code: infer S extends string }> } ? S : never;
+type Simplify<T> = { -readonly [K in keyof T]: T[K] } & {};
+
+/** A validated cell's value in a PupilRow, by its column's type. */
+export type PupilValueOf<T extends ColumnType> = T extends { kind: 'number' }
+  ? number
+  : T extends { kind: 'code' }
+    ? CodeIn<T>
+    : T extends { kind: 'codes' }
+      ? Array<CodeIn<T>>
+      : T extends { kind: 'scoreOrCode' }
+        ? number | CodeIn<T>
+        : T extends { kind: 'codeWithText'; fields: readonly [infer F extends string, infer X extends string] }
+          ? Simplify<Record<F, CodeIn<T>> & Record<X, string | null>>
+          : string;
+
+/** A column's member of a PupilRow: null when blank, except a multi-code column, which is a (maybe empty) list. */
+type PupilFieldOf<C extends TransitionColumn> = C['type'] extends { kind: 'codes' }
+  ? PupilValueOf<C['type']>
+  : C['requirement'] extends 'required'
+    ? PupilValueOf<C['type']>
+    : PupilValueOf<C['type']> | null;
+
+/** Where a pupil row came from and where it goes; every other member is a column of the layout. */
+interface PupilRowPlace {
+  sheet: string;
+  /** Sheet row (1-based). */
+  row: number;
+  /** LAESTAB of the receiving secondary, from A7. */
+  receivingSecondary: string;
+}
+
+/** The typed row of a columns table: one member per column, keyed and typed by the table. */
+export type PupilRowOf<Cs extends readonly TransitionColumn[]> = Simplify<PupilRowPlace & { [C in Cs[number] as C['key']]: PupilFieldOf<C> }>;
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const enumOf = (codes: readonly Code[]) => z.enum(codes.map((c) => c.code) as [string, ...string[]]);
+
+/** The zod schema of one column's validated value, from its type (null handled by the caller). */
+function valueSchema(t: ColumnType): z.ZodType {
+  switch (t.kind) {
+    case 'text':
+      return z.string().max(t.maxLength);
+    case 'date':
+      return z.string().regex(ISO_DATE);
+    case 'number': {
+      const n = t.integer ? z.number().int().min(t.min) : z.number().min(t.min);
+      return t.max === undefined ? n : n.max(t.max);
+    }
+    case 'code':
+      return enumOf(t.codes);
+    case 'codes':
+      return z.array(enumOf(t.codes));
+    case 'codeWithText':
+      return z.strictObject({ [t.fields[0]]: enumOf(t.codes), [t.fields[1]]: z.string().max(t.maxLength).nullable() });
+    case 'scoreOrCode':
+      return z.union([z.number().int().min(t.min).max(t.max), enumOf(t.codes)]);
+    case 'upn':
+      return z.string().length(13);
+    case 'school':
+      return z.string().regex(/^\d{6,7}$/);
+  }
+}
+
+/** The zod schema of a validated pupil row for a columns table. */
+export function pupilRowSchemaFor<Cs extends readonly TransitionColumn[]>(columns: Cs): z.ZodType<PupilRowOf<Cs>> {
+  const shape: Record<string, z.ZodType> = {
+    sheet: z.string(),
+    row: z.number().int(),
+    receivingSecondary: z.string().regex(/^\d{7}$/),
+  };
+  for (const c of columns) {
+    const value = valueSchema(c.type);
+    shape[c.key] = c.requirement === 'required' || c.type.kind === 'codes' ? value : value.nullable();
+  }
+  return z.strictObject(shape) as unknown as z.ZodType<PupilRowOf<Cs>>;
+}
 
 /** A pupil row after validation: the typed record that summaries, cohorts and exports use. */
-export const pupilRowSchema = z.strictObject({
-  sheet: z.string(),
-  row: z.number().int(),
-  /** LAESTAB of the receiving secondary, from A7. */
-  receivingSecondary: z.string().regex(/^\d{7}$/),
-  surname: z.string(),
-  forename: z.string(),
-  dob: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  sex: z.enum(['M', 'F']),
-  feederPrimary: z.string(),
-  upn: z.string().length(13),
-  destinationConfirmed: z.enum(['Y', 'N', 'Other school']),
-  ks2Reading: z.union([z.number(), z.enum(['A', 'D'])]).nullable(),
-  ks2Maths: z.union([z.number(), z.enum(['A', 'D'])]).nullable(),
-  ks2Gps: z.union([z.number(), z.enum(['A', 'D'])]).nullable(),
-  writingTa: z.string().nullable(),
-  scienceTa: z.string().nullable(),
-  readingScore: z.number().nullable(),
-  toolkitLiteracy: z.string().nullable(),
-  toolkitMaths: z.string().nullable(),
-  senProvision: z.enum(['E', 'K', 'N']),
-  primaryNeed: z.string().nullable(),
-  secondaryNeed: z.string().nullable(),
-  planHeld: z.string().nullable(),
-  supportLevel: z.enum(['Universal', 'Targeted', 'Specialist']),
-  keyProvision: z.string().nullable(),
-  resourceBase: z.strictObject({ placement: yn, base: z.string().nullable() }).nullable(),
-  externalAgencies: z.array(z.string()),
-  healthCarePlan: yn.nullable(),
-  attendance: z.number(),
-  suspensions: z.number().int().nullable(),
-  safeguarding: yn,
-  lookedAfter: z.enum(['N', 'LAC', 'PLAC']),
-  youngCarer: yn.nullable(),
-  eal: z.string().nullable(),
-  fsmPp: yn.nullable(),
-  serviceChild: yn.nullable(),
-  semhNotes: z.string().nullable(),
-  friendships: z.string().nullable(),
-  strengths: z.string().nullable(),
-  pupilVoice: z.string().nullable(),
-  parentViews: z.strictObject({ consent: yn, views: z.string().nullable() }),
-  transitionPackage: z.strictObject({
-    package: z.enum(['Universal', 'Targeted', 'Enhanced']),
-    contact: z.string().nullable(),
-  }),
-});
-export type PupilRow = z.infer<typeof pupilRowSchema>;
+export const pupilRowSchema = pupilRowSchemaFor(TRANSITION_COLUMNS);
+export type PupilRow = PupilRowOf<typeof TRANSITION_COLUMNS>;

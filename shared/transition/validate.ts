@@ -10,10 +10,11 @@ import { laestabInText, type SchoolDirectory } from '../schools';
 import { bandIndex } from '../toolkit/continuum';
 import { bandGap, expectedBand } from '../toolkit/support';
 import { isTemporaryUpn, upnCheckLetter, upnProblem } from '../upn';
-import { columnByKey, type ColumnKey, SHEET_LAYOUT, TRANSITION_COLUMNS } from './layout';
-import { isBlank, parseRow, type ParsedValue } from './normalise';
+import { type ColumnKey, SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn } from './layout';
+import { isBlank, parseRowInto } from './normalise';
 import { ruleById, VALIDATION_THRESHOLDS, type ValidationThresholds } from './rules';
-import type { QueryExplanation, SheetInput, TransitionReturn, ValidationIssue, ValidationReport } from './schema';
+import type { PupilRow, QueryExplanation, SheetInput, TransitionReturn, ValidationIssue, ValidationReport } from './schema';
+import { submittability } from './submittability';
 
 export interface ValidateOptions {
   /** With a directory, feeder primaries and receiving secondaries must be known schools. */
@@ -23,6 +24,18 @@ export interface ValidateOptions {
   /** The submitting primary (LAESTAB): every row's feeder primary must be this school. */
   school?: string;
   thresholds?: Partial<ValidationThresholds>;
+  /** The columns table; TRANSITION_COLUMNS unless a test says otherwise. */
+  columns?: readonly TransitionColumn[];
+}
+
+/**
+ * A validated return: the census-style report, and the pupils of the rows without errors,
+ * already typed. A sheet whose receiving secondary (A7) is in error contributes no pupils:
+ * they have nowhere to go.
+ */
+export interface ValidatedReturn {
+  report: ValidationReport;
+  pupils: PupilRow[];
 }
 
 const DAY = 86_400_000;
@@ -35,7 +48,8 @@ export function cohortDates(year: number): { from: string; to: string } {
 const isoDay = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / DAY;
 const ukDate = (iso: string): string => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
-type Values = Partial<Record<ColumnKey, ParsedValue>>;
+/** A row's parsed cells: a failed cell's key is absent. */
+type Values = Partial<PupilRow>;
 
 interface RowContext {
   sheet: SheetInput;
@@ -49,9 +63,7 @@ interface RowContext {
 
 type Emit = (rule: string, key: ColumnKey, message: string) => void;
 
-const code = (v: ParsedValue | undefined): string | null => (typeof v === 'string' ? v : null);
-const cwtCode = (v: ParsedValue | undefined): string | null =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? v.code : null;
+const code = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /**
  * Rules across columns. Each reads parsed values only, so a cell that is already in
@@ -114,7 +126,7 @@ const ROW_RULES: ReadonlyArray<(ctx: RowContext, emit: Emit) => void> = [
     if (provision === 'N' && level === 'Specialist') emit('GS2033Q', 'supportLevel', 'Specialist support with SEN provision N.');
     const agencies = values.externalAgencies;
     if (provision === 'E' && (!Array.isArray(agencies) || agencies.length === 0)) emit('GS2031Q', 'externalAgencies', 'SEN provision is E but no external agencies are recorded.');
-    if (cwtCode(values.resourceBase) === 'Y' && provision !== null && provision !== 'E') emit('GS2070Q', 'resourceBase', `A resource base placement is recorded with SEN provision ${provision}.`);
+    if (values.resourceBase?.placement === 'Y' && provision !== null && provision !== 'E') emit('GS2070Q', 'resourceBase', `A resource base placement is recorded with SEN provision ${provision}.`);
   },
   // Toolkit bands far behind with no SEN: TOOLKIT.GAP's own rule, in the summer term because the
   // return is made in June and July, so the message agrees with =TOOLKIT.GAP(band, 6, "summer").
@@ -141,7 +153,7 @@ const ROW_RULES: ReadonlyArray<(ctx: RowContext, emit: Emit) => void> = [
     const destination = code(values.destinationConfirmed);
     if (destination === 'N') emit('GS2050Q', 'destinationConfirmed', 'The destination is not confirmed yet.');
     if (destination === 'Other school') emit('GS2050Q', 'destinationConfirmed', 'The pupil is going to another school.');
-    if (cwtCode(values.parentViews) === 'N') emit('GS2060Q', 'parentViews', 'Consent to share is N.');
+    if (values.parentViews?.consent === 'N') emit('GS2060Q', 'parentViews', 'Consent to share is N.');
   },
 ];
 
@@ -150,10 +162,8 @@ function isKnownFailure(values: Values, key: ColumnKey): boolean {
   return !(key in values);
 }
 
-function cellIssue(rule: string, sheet: string, row: number, key: ColumnKey, message: string): ValidationIssue {
+function cellIssue(rule: string, sheet: string, row: number, letter: string, key: string, message: string): ValidationIssue {
   const r = ruleById(rule);
-  const column = columnByKey(key);
-  const letter = column?.letter ?? 'A';
   return { rule, severity: r.severity, sheet, row, column: letter, cell: `${letter}${row}`, field: key, message, fix: r.fix };
 }
 
@@ -165,11 +175,14 @@ function headerIssue(rule: string, sheet: string, cell: string, message: string)
 
 const CELL_RULE: Record<string, string> = { required: 'GS1001', code: 'GS1002', length: 'GS1003', number: 'GS1004', date: 'GS1005', school: 'GS1070', upn: 'GS1010' };
 
-/** Validates a whole return. Issues come out in sheet, row and column order. */
-export function validateReturn(ret: TransitionReturn, options: ValidateOptions = {}): ValidationReport {
+/** Validates a whole return, reading each cell once. Issues come out in sheet, row and column order. */
+export function validateReturn(ret: TransitionReturn, options: ValidateOptions = {}): ValidatedReturn {
   const thresholds: ValidationThresholds = { ...VALIDATION_THRESHOLDS, ...options.thresholds };
   const { directory } = options;
+  const columns = options.columns ?? TRANSITION_COLUMNS;
+  const letters = new Map<string, string>(columns.map((c) => [c.key, c.letter]));
   const issues: ValidationIssue[] = [];
+  const pupils: PupilRow[] = [];
   const firstSheet = ret.sheets[0]?.name ?? SHEET_LAYOUT.sheetName;
 
   if (ret.year === null) {
@@ -185,29 +198,40 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
   for (const sheet of ret.sheets) {
     const a7 = sheet.receivingSecondary?.trim() ?? '';
     const secondary = a7 === '' ? undefined : laestabInText(a7);
+    let destination: string | undefined = secondary;
     if (!secondary) {
       issues.push(headerIssue('GS1080', sheet.name, SHEET_LAYOUT.receivingCell, a7 === '' ? 'The receiving secondary is blank.' : 'A7 has no 7-digit LAESTAB.'));
     } else if (directory && directory.find(secondary)?.phase !== 'secondary') {
       issues.push(headerIssue('GS1081', sheet.name, SHEET_LAYOUT.receivingCell, `${secondary} is not a secondary school in the LA's directory.`));
+      destination = undefined;
     }
 
     for (const input of sheet.rows) {
-      if (TRANSITION_COLUMNS.every((c) => isBlank(input.values[c.key]))) continue;
+      // The row's place first, then its cells: a row without errors is this very object.
+      const target: Record<string, unknown> = { sheet: sheet.name, row: input.row, receivingSecondary: destination ?? '' };
+      const { filled, failures } = parseRowInto(target, input.values, columns);
+      if (filled === 0) continue;
       rows++;
-      const { values, failures } = parseRow(input.values);
+      const values = target as Values;
       const failed = new Set<ColumnKey>();
-      const emit: Emit = (rule, key, message) => issues.push(cellIssue(rule, sheet.name, input.row, key, message));
-      for (const { column, parsed } of failures) {
+      let rowErrors = 0;
+      const emit: Emit = (rule, key, message) => {
+        const issue = cellIssue(rule, sheet.name, input.row, letters.get(key) ?? 'A', key, message);
+        if (issue.severity === 'error') rowErrors++;
+        issues.push(issue);
+      };
+      for (const { column, problem } of failures ?? []) {
         const key = column.key as ColumnKey;
         failed.add(key);
         // Safeguarding has its own rule: it must never hold narrative.
-        const rule = column.key === 'safeguarding' ? 'GS1060' : (CELL_RULE[parsed.reason] ?? 'GS1002');
-        emit(rule, key, key === 'safeguarding' ? 'Safeguarding must be Y or N only.' : `${column.header}: ${parsed.detail}.`);
+        const rule = column.key === 'safeguarding' ? 'GS1060' : (CELL_RULE[problem.reason] ?? 'GS1002');
+        emit(rule, key, key === 'safeguarding' ? 'Safeguarding must be Y or N only.' : `${column.header}: ${problem.detail}.`);
       }
-      for (const column of TRANSITION_COLUMNS) {
-        if (column.requirement === 'required' && !failed.has(column.key) && values[column.key] === null) {
-          emit('GS1001', column.key, `${column.header} is required.`);
-          failed.add(column.key);
+      for (const column of columns) {
+        const key = column.key as ColumnKey;
+        if (column.requirement === 'required' && !failed.has(key) && isBlank(input.values[key])) {
+          emit('GS1001', key, `${column.header} is required.`);
+          failed.add(key);
         }
       }
       const ctx: RowContext = { sheet, row: input.row, values, failed, year, thresholds };
@@ -227,9 +251,10 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
         if (first) emit('GS1012', 'upn', `The same UPN is on ${first.sheet === sheet.name ? `row ${first.row}` : `'${first.sheet}' row ${first.row}`}.`);
         else seenUpn.set(upn, { sheet: sheet.name, row: input.row });
       }
+      if (rowErrors === 0 && destination !== undefined) pupils.push(target as PupilRow);
     }
   }
-  return report(issues, ret.sheets.length, rows, ret.explanations ?? []);
+  return { report: report(issues, ret.sheets.length, rows, ret.explanations ?? []), pupils };
 }
 
 /** Splits issues into errors and queries, attaches explanations and sums up. */
@@ -248,6 +273,6 @@ function report(issues: ValidationIssue[], sheets: number, rows: number, explana
   return {
     errors,
     queries,
-    summary: { sheets, rows, errors: errors.length, queries: queries.length, unexplainedQueries, canSubmit: errors.length === 0 && unexplainedQueries === 0 },
+    summary: { sheets, rows, errors: errors.length, queries: queries.length, unexplainedQueries, canSubmit: submittability({ errors: errors.length, unexplainedQueries }).verdict === 'ready' },
   };
 }

@@ -9,7 +9,6 @@ import { emptySummary, type SchoolSummary } from '../../shared/aggregate/summary
 import type { CountTable } from '../../shared/aggregate/table';
 import { SchoolDirectory } from '../../shared/schools';
 import { schoolSummary } from '../../shared/aggregate/summary';
-import { validPupils } from '../../shared/transition/normalise';
 import { validateReturn } from '../../shared/transition/validate';
 import { headDocId, summaryDocId, versionDocId } from '../../functions/src/store/summaries';
 import { aReturn } from '../factories/transition';
@@ -148,11 +147,11 @@ describe('for the LA', () => {
     const year = 2029;
     // The factory's pupils belong to its own cohort; the stored year only names the documents.
     const ret = aReturn(6);
-    const report = validateReturn(ret, { directory });
-    const submitted = schoolSummary('3302001', year, validPupils(ret, report));
+    const { report, pupils } = validateReturn(ret, { directory });
+    const submitted = schoolSummary('3302001', year, pupils);
     const draft = summaryOf('3302001', { k: 9, e: 0, n: 0, need: 'SPLD', secondary: '3304002' });
     const returns = await stack.store.container('returns');
-    await returns.items.upsert({ id: versionDocId(year, 1), school: '3302001', year, type: 'version', version: 1, status: 'submitted', ret, report });
+    await returns.items.upsert({ id: versionDocId(year, 1), school: '3302001', year, type: 'version', version: 1, status: 'submitted', ret, report, pupils });
     await returns.items.upsert(headDoc('3302001', year, 2, 'draft', 1));
     await (await stack.store.container('summaries')).items.upsert(summaryDoc({ ...draft, year }, 'Draft', 2));
 
@@ -167,11 +166,11 @@ describe('for the LA', () => {
   it('ignores a summary written for a version that never committed (the head is the commit point)', async () => {
     const year = 2028;
     const ret = aReturn(4);
-    const report = validateReturn(ret, { directory });
-    const committed = schoolSummary('3302001', year, validPupils(ret, report));
+    const { report, pupils } = validateReturn(ret, { directory });
+    const committed = schoolSummary('3302001', year, pupils);
     expect(committed.pupils).toBe(4);
     const returns = await stack.store.container('returns');
-    await returns.items.upsert({ id: versionDocId(year, 1), school: '3302001', year, type: 'version', version: 1, status: 'submitted', ret, report });
+    await returns.items.upsert({ id: versionDocId(year, 1), school: '3302001', year, type: 'version', version: 1, status: 'submitted', ret, report, pupils });
     await returns.items.upsert(headDoc('3302001', year, 1, 'submitted'));
     // A writer crashed after the summary of v2 but before committing v2's head.
     await (await stack.store.container('summaries')).items.upsert(summaryDoc({ ...acorn, year }, 'Submitted', 2));

@@ -45,7 +45,8 @@ async function storeVersion(school: string, version: number, status: 'submitted'
     submittedAt: '2027-06-10T09:00:00.000Z',
     contentHash: `hash-${school}-${version}`,
     ret,
-    report: validateReturn(ret, { directory }),
+    // A version document holds the report and the valid pupils the validator read.
+    ...validateReturn(ret, { directory }),
   });
 }
 

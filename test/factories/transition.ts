@@ -3,7 +3,7 @@
  * is invented; nothing describes a real pupil.
  */
 import type { PupilRow, RowInput, RowValues, SheetInput, TransitionReturn } from '../../shared/transition/schema';
-import { normaliseRow } from '../../shared/transition/normalise';
+import { validateReturn } from '../../shared/transition/validate';
 import { SHEET_LAYOUT } from '../../shared/transition/layout';
 import { makeUpn } from '../../shared/upn';
 
@@ -77,5 +77,7 @@ export function aReturn(count = 3, overrides: Partial<TransitionReturn> = {}): T
 
 /** The factory's valid row as a validated PupilRow, with typed overrides on top. */
 export function pupilRow(n = 1, overrides: Partial<PupilRow> = {}): PupilRow {
-  return { ...normaliseRow(SHEET_LAYOUT.sheetName, row(n), SECONDARY), ...overrides };
+  const [pupil] = validateReturn({ year: TRANSFER_YEAR, sheets: [sheet([row(n)])], explanations: [] }).pupils;
+  if (!pupil) throw new Error(`the factory's row ${n} is not valid`);
+  return { ...pupil, ...overrides };
 }

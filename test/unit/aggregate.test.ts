@@ -1,5 +1,5 @@
 import { cityRollup, DIMENSIONS, resourceBaseDemand } from '../../shared/aggregate/rollup';
-import { emptySummary, schoolSummary, schoolSummarySchema } from '../../shared/aggregate/summary';
+import { emptySummary, needKey, schoolSummary, schoolSummarySchema } from '../../shared/aggregate/summary';
 import { countTableSchema, type CountTable } from '../../shared/aggregate/table';
 import { SchoolDirectory } from '../../shared/schools';
 import { pupilRowSchema, type PupilRow } from '../../shared/transition/schema';
@@ -29,7 +29,7 @@ const schoolA = [
   pupil(2, { senProvision: 'E', primaryNeed: 'ASD', supportLevel: 'Specialist', resourceBase: { placement: 'Y', base: 'Hillcrest ASD base' } }),
   pupil(3, { senProvision: 'E', primaryNeed: 'ASD', supportLevel: 'Specialist', resourceBase: { placement: 'Y', base: null } }),
   pupil(4, { senProvision: 'N', primaryNeed: null, supportLevel: 'Universal', resourceBase: null, receivingSecondary: NORTHFIELD }),
-  pupil(5, { primaryNeed: 'semh', receivingSecondary: NORTHFIELD }),
+  pupil(5, { primaryNeed: 'SEMH', receivingSecondary: NORTHFIELD }),
 ];
 const schoolB = [
   pupil(6, { feederPrimary: PRIMARY_B, senProvision: 'E', primaryNeed: 'HI', resourceBase: { placement: 'Y', base: null }, receivingSecondary: NORTHFIELD }),
@@ -64,6 +64,11 @@ describe('schoolSummary', () => {
   it('counts pupils by provision and primary need, with no need recorded as None', () => {
     expect(summaryA.pupils).toBe(5);
     expect(summaryA.byProvisionNeed).toEqual({ E: { ASD: 2 }, K: { SLCN: 1, SEMH: 1 }, N: { None: 1 } });
+  });
+
+  it('counts a need under its canonical DfE code, whatever its case; a PupilRow holds only canonical codes', () => {
+    expect(needKey('semh')).toBe('SEMH');
+    expect(pupilRowSchema.safeParse({ ...pupilRow(5), primaryNeed: 'semh' }).success).toBe(false);
   });
 
   it('counts pupils by receiving secondary and by level of support', () => {

@@ -1,6 +1,5 @@
 import { RULES } from '../../shared/transition/rules';
 import { cohortDates, validateReturn } from '../../shared/transition/validate';
-import { validPupils } from '../../shared/transition/normalise';
 import { pupilRowSchema, type RowValues, type TransitionReturn } from '../../shared/transition/schema';
 import { SchoolDirectory } from '../../shared/schools';
 import { upnCheckLetter } from '../../shared/upn';
@@ -8,7 +7,7 @@ import { aReturn, PRIMARY, row, SECONDARY, sheet, TRANSFER_YEAR, upnFor } from '
 
 const oneRow = (overrides: Partial<RowValues>): TransitionReturn => ({ year: TRANSFER_YEAR, sheets: [sheet([row(1, overrides)])], explanations: [] });
 const rulesOf = (ret: TransitionReturn, opts = {}): string[] => {
-  const r = validateReturn(ret, opts);
+  const { report: r } = validateReturn(ret, opts);
   return [...r.errors, ...r.queries].map((i) => `${i.rule}@${i.cell}`).sort();
 };
 
@@ -74,7 +73,7 @@ describe('the rule table', () => {
 
 describe('validation of a pupil row', () => {
   it('passes the shared factory row with no errors and no queries', () => {
-    const report = validateReturn(aReturn(5), { directory, school: PRIMARY, year: TRANSFER_YEAR });
+    const { report } = validateReturn(aReturn(5), { directory, school: PRIMARY, year: TRANSFER_YEAR });
     expect(report.errors).toEqual([]);
     expect(report.queries).toEqual([]);
     expect(report.summary).toEqual({ sheets: 1, rows: 5, errors: 0, queries: 0, unexplainedQueries: 0, canSubmit: true });
@@ -87,7 +86,7 @@ describe('validation of a pupil row', () => {
   });
 
   it('gives every issue its rule, severity, sheet, row, column letter, cell, message and fix', () => {
-    const report = validateReturn(oneRow({ attendance: 'ninety' }));
+    const { report } = validateReturn(oneRow({ attendance: 'ninety' }));
     expect(report.errors).toEqual([
       expect.objectContaining({ rule: 'GS1004', severity: 'error', sheet: 'Transition', row: 10, column: 'Z', cell: 'Z10', field: 'attendance', message: 'Attendance % this year: not a number.', fix: expect.stringMatching(/number/) }),
     ]);
@@ -102,27 +101,27 @@ describe('validation of a pupil row', () => {
   });
 
   it('accepts codes in any case, UK dates, Excel serial dates, and numbers typed as text', () => {
-    const report = validateReturn(oneRow({ sex: 'f', dob: '15/01/2016', attendance: '96.5%', externalAgencies: 'salt; eps', eal: 'y-c' }));
+    const { report } = validateReturn(oneRow({ sex: 'f', dob: '15/01/2016', attendance: '96.5%', externalAgencies: 'salt; eps', eal: 'y-c' }));
     expect(report.errors).toEqual([]);
-    expect(validateReturn(oneRow({ dob: 42384 })).errors).toEqual([]); // 15/01/2016 as a serial
+    expect(validateReturn(oneRow({ dob: 42384 })).report.errors).toEqual([]); // 15/01/2016 as a serial
   });
 
   it('reads "code: text" cells with or without text', () => {
-    expect(validateReturn(oneRow({ parentViews: 'Y', transitionPackage: 'Enhanced - SENCo', resourceBase: 'n' })).errors).toEqual([]);
+    expect(validateReturn(oneRow({ parentViews: 'Y', transitionPackage: 'Enhanced - SENCo', resourceBase: 'n' })).report.errors).toEqual([]);
     expect(rulesOf(oneRow({ transitionPackage: 'Maybe: not sure' }))).toEqual(['GS1002@AM10']);
   });
 
   it('skips rows with every cell blank', () => {
     const ret = aReturn(2);
     ret.sheets[0]?.rows.push({ row: 30, values: {} });
-    expect(validateReturn(ret).summary.rows).toBe(2);
+    expect(validateReturn(ret).report.summary.rows).toBe(2);
   });
 
   it('flags a duplicate UPN at its second row, naming the first', () => {
     const ret = aReturn(3);
     const rows = ret.sheets[0]!.rows;
     rows[2]!.values.upn = rows[0]!.values.upn as string;
-    const report = validateReturn(ret);
+    const { report } = validateReturn(ret);
     expect(report.errors.map((e) => [e.rule, e.cell, e.message])).toEqual([['GS1012', 'F12', 'The same UPN is on row 10.']]);
   });
 
@@ -165,11 +164,11 @@ describe('the Year 6 cohort', () => {
 describe('queries and explanations', () => {
   it('counts a query as explained only when rule, sheet and cell all match', () => {
     const ret = oneRow({ attendance: 80 });
-    expect(validateReturn(ret).summary).toMatchObject({ queries: 1, unexplainedQueries: 1, canSubmit: false });
+    expect(validateReturn(ret).report.summary).toMatchObject({ queries: 1, unexplainedQueries: 1, canSubmit: false });
     ret.explanations = [{ rule: 'GS2010Q', sheet: 'Transition', cell: 'Z11', text: 'Wrong cell for this pupil.' }];
-    expect(validateReturn(ret).summary.unexplainedQueries).toBe(1);
+    expect(validateReturn(ret).report.summary.unexplainedQueries).toBe(1);
     ret.explanations = [{ rule: 'GS2010Q', sheet: 'Transition', cell: 'Z10', text: 'Long hospital stay in spring; now attending fully.' }];
-    const report = validateReturn(ret);
+    const { report } = validateReturn(ret);
     expect(report.summary).toMatchObject({ errors: 0, queries: 1, unexplainedQueries: 0, canSubmit: true });
     expect(report.queries[0]?.explanation).toBe('Long hospital stay in spring; now attending fully.');
   });
@@ -177,15 +176,15 @@ describe('queries and explanations', () => {
   it('never lets errors be explained away', () => {
     const ret = oneRow({ sex: 'X' });
     ret.explanations = [{ rule: 'GS2010Q', sheet: 'Transition', cell: 'D10', text: 'We think it is fine.' }];
-    expect(validateReturn(ret).summary.canSubmit).toBe(false);
+    expect(validateReturn(ret).report.summary.canSubmit).toBe(false);
   });
 });
 
 describe('valid pupils', () => {
-  it('are the rows without errors, typed as PupilRows with their receiving secondary', () => {
+  it('come with the report: the rows without errors, typed as PupilRows with their receiving secondary', () => {
     const ret = aReturn(3);
     ret.sheets[0]!.rows[1]!.values.sex = 'X';
-    const pupils = validPupils(ret, validateReturn(ret));
+    const { pupils } = validateReturn(ret);
     expect(pupils.map((p) => p.row)).toEqual([10, 12]);
     for (const p of pupils) expect(pupilRowSchema.parse(p)).toEqual(p);
     expect(pupils[0]).toMatchObject({ receivingSecondary: SECONDARY, parentViews: { consent: 'Y', views: 'parents would like an early visit.' }, externalAgencies: ['SaLT'] });
@@ -193,6 +192,6 @@ describe('valid pupils', () => {
 
   it('leave out a whole sheet whose receiving secondary is in error', () => {
     const ret = { ...aReturn(2), sheets: [sheet([row(1), row(2)], null)] };
-    expect(validPupils(ret, validateReturn(ret))).toEqual([]);
+    expect(validateReturn(ret).pupils).toEqual([]);
   });
 });

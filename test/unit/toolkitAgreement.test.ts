@@ -12,7 +12,7 @@ import { row, sheet, TRANSFER_YEAR } from '../factories/transition';
 const noSen = { senProvision: 'N', primaryNeed: null, planHeld: 'None', keyProvision: null, supportLevel: 'Universal' } as const;
 
 function gs2040q(band: string): string[] {
-  const report = validateReturn({ year: TRANSFER_YEAR, sheets: [sheet([row(1, { ...noSen, toolkitLiteracy: band })])], explanations: [] });
+  const { report } = validateReturn({ year: TRANSFER_YEAR, sheets: [sheet([row(1, { ...noSen, toolkitLiteracy: band })])], explanations: [] });
   return report.queries.filter((q) => q.rule === 'GS2040Q').map((q) => q.message);
 }
 

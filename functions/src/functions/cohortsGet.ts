@@ -22,7 +22,7 @@ import { cohortSliceId, returnsRepository } from '../store/returns';
 import { authoriseSchoolRead } from '../http/schoolRead';
 
 function rowValues(p: PupilRow): RowValues {
-  return Object.fromEntries(TRANSITION_COLUMNS.map((c) => [c.key, cellText(p, c.key)])) as RowValues;
+  return Object.fromEntries(TRANSITION_COLUMNS.map((c) => [c.key, cellText(p, c)])) as RowValues;
 }
 
 export const cohortsGet = withErrors(async (request, { correlationId }): Promise<HttpResponseInit> => {

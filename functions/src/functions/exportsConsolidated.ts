@@ -78,7 +78,7 @@ export const exportsConsolidated = withErrors(async (request, { correlationId, l
       versionId,
       version: parsed.data.version,
       status: wanted.status,
-      outcome: { kind: 'read', ret: parsed.data.ret, report: parsed.data.report },
+      outcome: { kind: 'read', ret: parsed.data.ret, report: parsed.data.report, pupils: parsed.data.pupils },
     };
   });
 

@@ -7,14 +7,15 @@
  * - Only the school itself writes its return (a school-role token for that LAESTAB): the LA and
  *   trusts read returns, they never author them (ARCHITECTURE.md, trust boundaries).
  * - Idempotency-Key is required (withIdempotency); If-Match, when sent, must be the head's ETag.
- * - A return with errors is refused (422 `return-has-errors`), whatever the status. (design) A
- *   draft may be stored with unexplained queries; `submitted` needs every query explained or
- *   fixed (422 `unexplained-queries`). Both 422s list every issue in `errors`/`queries`/`summary`.
+ * - What may be stored is shared/transition/submittability.ts's decision: a return with errors is
+ *   refused (422 `return-has-errors`), whatever the status; (design) a draft may be stored with
+ *   unexplained queries, `submitted` needs every query explained or fixed (422 `unexplained-queries`). Both 422s list every issue in `errors`/`queries`/`summary`.
  * - 201 for a new version; 200 with the existing receipt when the content and status equal the
  *   current version's (a resubmission stores nothing).
  */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { transitionReturnSchema, type TransitionReturn } from '../../../shared/transition/schema';
+import { submittability } from '../../../shared/transition/submittability';
 import { validateReturn } from '../../../shared/transition/validate';
 import { WorkbookError } from '../../../shared/workbook/errors';
 import { readTransitionWorkbook } from '../../../xlsx/reader';
@@ -75,23 +76,22 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
     const ret = await parseBody(bytes, type);
     const store = getStore();
     const directory = await store.directory.get();
-    const report = validateReturn(ret, { directory, year, school: laestab });
-    if (report.summary.errors > 0) {
-      throw new SpecificProblem('return-has-errors', {
-        detail: `${report.summary.errors} error(s) must be fixed before the return can be stored.`,
-        extensions: { errors: report.errors, queries: report.queries, summary: report.summary },
-      });
+    const { report, pupils } = validateReturn(ret, { directory, year, school: laestab });
+    const verdict = submittability(report.summary, status);
+    const issues = { errors: report.errors, queries: report.queries, summary: report.summary };
+    if (verdict.verdict === 'has-errors') {
+      throw new SpecificProblem('return-has-errors', { detail: `${verdict.errors} error(s) must be fixed before the return can be stored.`, extensions: issues });
     }
-    if (status === 'submitted' && report.summary.unexplainedQueries > 0) {
+    if (verdict.verdict === 'unexplained-queries') {
       throw new SpecificProblem('unexplained-queries', {
-        detail: `${report.summary.unexplainedQueries} query(ies) need a fix or an explanation; save as a draft (?status=draft) meanwhile.`,
-        extensions: { errors: report.errors, queries: report.queries, summary: report.summary },
+        detail: `${verdict.unexplainedQueries} query(ies) need a fix or an explanation; save as a draft (?status=draft) meanwhile.`,
+        extensions: issues,
       });
     }
 
     let result;
     try {
-      result = await returnsRepository().write({ school: laestab, year, status, ret, report, principal, ...(ifMatch !== undefined ? { ifMatch } : {}) });
+      result = await returnsRepository().write({ school: laestab, year, status, ret, report, pupils, principal, ...(ifMatch !== undefined ? { ifMatch } : {}) });
     } catch (error) {
       if (error instanceof PreconditionFailed) {
         throw new HttpProblem('precondition-failed', {

@@ -4,8 +4,8 @@
  * that says which version is current.
  *
  * Documents (container `returns`, partition /school, unless noted):
- * - version `return:{year}:v{n}`: the return as submitted, its validation report, who and when,
- *   and a content hash. Created with create(), never changed.
+ * - version `return:{year}:v{n}`: the return as submitted, its validation report, the valid pupils
+ *   the validator read from it (so no reader parses its cells again), who and when, and a content hash. Created with create(), never changed.
  * - cohort slice `cohort:{year}:{primary}`, in the RECEIVING SECONDARY's partition: the valid
  *   pupils one primary sends to that secondary, from the primary's latest submitted version.
  * - summary `summary:{year}` in the `summaries` container: counts only (no pupil rows).
@@ -24,7 +24,6 @@ import type { Container } from '@azure/cosmos';
 import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointReadWithEtag, readByIdForSchools } from './reads';
 import { schoolSummary, type SchoolSummary } from '../../../shared/aggregate/summary';
 import { laestabInText } from '../../../shared/schools';
-import { validPupils } from '../../../shared/transition/normalise';
 import type { PupilRow, TransitionReturn, ValidationReport } from '../../../shared/transition/schema';
 import type { Principal, Role } from '../auth/principal';
 import { getStore } from './index';
@@ -57,6 +56,8 @@ export interface VersionDoc {
   contentHash: string;
   ret: TransitionReturn;
   report: ValidationReport;
+  /** The pupils of the rows without errors, as validateReturn read them. */
+  pupils: PupilRow[];
 }
 
 export interface CohortSliceDoc {
@@ -178,6 +179,8 @@ export interface WriteInput {
   status: ReturnStatus;
   ret: TransitionReturn;
   report: ValidationReport;
+  /** validateReturn's pupils for `ret`. */
+  pupils: PupilRow[];
   principal: Principal;
   /** The client's If-Match: the head etag it last read. */
   ifMatch?: string;
@@ -223,7 +226,6 @@ export class ReturnsRepository {
   }
 
   receiptOf(version: VersionDoc): Receipt {
-    const pupils = validPupils(version.ret, version.report);
     return {
       school: version.school,
       year: version.year,
@@ -233,7 +235,7 @@ export class ReturnsRepository {
       submittedAt: version.submittedAt,
       submittedBy: version.submittedBy,
       report: version.report,
-      summary: schoolSummary(version.school, version.year, pupils),
+      summary: schoolSummary(version.school, version.year, version.pupils),
     };
   }
 
@@ -243,7 +245,7 @@ export class ReturnsRepository {
    * attempt lost a race.
    */
   async write(input: WriteInput): Promise<WriteResult> {
-    const { school, year, status, ret, report, principal } = input;
+    const { school, year, status, ret, report, pupils, principal } = input;
     const hash = contentHash(ret);
     const container = await this.returns();
 
@@ -277,6 +279,7 @@ export class ReturnsRepository {
           contentHash: hash,
           ret,
           report,
+          pupils,
         };
         try {
           await container.items.create(doc);
@@ -300,7 +303,6 @@ export class ReturnsRepository {
       }
 
       // 2) + 3) What readers of other partitions see.
-      const pupils = validPupils(ret, report);
       const secondaries = status === 'submitted' ? [...slicesBySecondary(pupils).keys()].sort() : (head?.doc.secondaries ?? []);
       await this.writeDerived(version, pupils, head?.doc);
 
@@ -396,19 +398,19 @@ export class ReturnsRepository {
     if (!current) return;
     if (head.doc.submittedVersion !== undefined && head.doc.submittedVersion !== current.version) {
       const submitted = await this.version(school, year, head.doc.submittedVersion);
-      if (submitted) await this.writeDerived(submitted, validPupils(submitted.ret, submitted.report), undefined);
+      if (submitted) await this.writeDerived(submitted, submitted.pupils, undefined);
     }
-    await this.writeDerived(current, validPupils(current.ret, current.report), undefined);
+    await this.writeDerived(current, current.pupils, undefined);
   }
 
   /** Committed versions, newest first, without pupil data. */
-  async history(school: string, year: number): Promise<Array<Omit<VersionDoc, 'ret' | 'report'> & Counts>> {
+  async history(school: string, year: number): Promise<Array<Omit<VersionDoc, 'ret' | 'report' | 'pupils'> & Counts>> {
     const head = await this.head(school, year);
     if (!head) return [];
     const committed = new Set(head.doc.committed);
     const container = await this.returns();
     const { resources } = await container.items
-      .query<Omit<VersionDoc, 'ret' | 'report'> & { summary: ValidationReport['summary'] }>({
+      .query<Omit<VersionDoc, 'ret' | 'report' | 'pupils'> & { summary: ValidationReport['summary'] }>({
         query:
           "SELECT c.id, c.school, c.year, c.type, c.version, c.status, c.submittedBy, c.submittedAt, c.contentHash, c.report.summary AS summary FROM c WHERE c.school = @school AND c.type = 'version' AND c.year = @year",
         parameters: [
@@ -458,7 +460,7 @@ export class ReturnsRepository {
       if (slice && slice.version === submitted) return { primary: head.school, version: submitted, pupils: slice.pupils };
       const version = await this.version(head.school, year, submitted);
       if (!version) return undefined;
-      const pupils = validPupils(version.ret, version.report).filter((p) => p.receivingSecondary === secondary);
+      const pupils = version.pupils.filter((p) => p.receivingSecondary === secondary);
       return { primary: head.school, version: submitted, pupils };
     });
     return feeders.filter((f) => f !== undefined).sort((a, b) => (a.primary < b.primary ? -1 : a.primary > b.primary ? 1 : 0));

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { BUNDLED_RESOURCE_BASES } from '../../../shared/resourceBases/dataset';
 import { type School, SchoolDirectory, schoolDirectorySchema } from '../../../shared/schools';
 import { transitionReturnSchema } from '../../../shared/transition/schema';
+import { submittability } from '../../../shared/transition/submittability';
 import { validateReturn } from '../../../shared/transition/validate';
 import { academicYearSchema } from '../../../shared/year';
 import type { Container } from '@azure/cosmos';
@@ -88,10 +89,10 @@ export async function seedReturns(store: SeedTarget, dir: string, schools: reado
     if (directory.find(school)?.phase !== 'primary') continue;
     const ret = transitionReturnSchema.parse(await readJson(path.join(dir, file)));
     if (ret.year === null) continue;
-    const report = validateReturn(ret, { directory, year: ret.year, school });
-    if (report.summary.errors > 0) continue;
-    const status = report.summary.unexplainedQueries === 0 ? 'submitted' : 'draft';
-    await repo.write({ school, year: ret.year, status, ret, report, principal: { subject: SEED_SUBJECT, role: 'school', school } });
+    const { report, pupils } = validateReturn(ret, { directory, year: ret.year, school });
+    if (submittability(report.summary, 'draft').verdict !== 'ready') continue;
+    const status = submittability(report.summary, 'submitted').verdict === 'ready' ? 'submitted' : 'draft';
+    await repo.write({ school, year: ret.year, status, ret, report, pupils, principal: { subject: SEED_SUBJECT, role: 'school', school } });
     seeded.push(school);
   }
   return seeded;

@@ -12,8 +12,7 @@ import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, readByIdForSchoo
 import { headId, summaryId, versionId } from './returns';
 import { z } from 'zod';
 import { schoolSummary, schoolSummarySchema, type SchoolSummary } from '../../../shared/aggregate/summary';
-import { validPupils } from '../../../shared/transition/normalise';
-import { transitionReturnSchema, validationReportSchema } from '../../../shared/transition/schema';
+import { pupilRowSchema, transitionReturnSchema, validationReportSchema } from '../../../shared/transition/schema';
 
 
 
@@ -58,7 +57,7 @@ export const headDocSchema = z.looseObject({
 export type HeadDoc = z.infer<typeof headDocSchema>;
 
 
-/** A stored version document: the return as submitted and the validation report stored with it. */
+/** A stored version document: the return as submitted, and the validation report and valid pupils stored with it. */
 export const versionDocSchema = z.looseObject({
   id: z.string(),
   school: z.string(),
@@ -67,6 +66,7 @@ export const versionDocSchema = z.looseObject({
   status: z.string(),
   ret: transitionReturnSchema,
   report: validationReportSchema,
+  pupils: z.array(pupilRowSchema),
 });
 export type VersionDoc = z.infer<typeof versionDocSchema>;
 
@@ -124,7 +124,7 @@ export async function readSummaries(
     }
     const version = versionDocSchema.safeParse(await pointRead<unknown>(containers.returns, versionDocId(year, wanted.version), school));
     if (!version.success || version.data.school !== school) return { school, state: 'invalid' };
-    const summary = schoolSummary(school, year, validPupils(version.data.ret, version.data.report));
+    const summary = schoolSummary(school, year, version.data.pupils);
     return { school, state: 'found', ...wanted, summary, source: 'version' };
   });
 }
