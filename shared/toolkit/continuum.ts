@@ -10,13 +10,14 @@ export const BANDS: readonly string[] = BAND_YEARS.flatMap((y) => [`${y}.1`, `${
 /** Shown for a pupil who has not secured the first band: a band, not an error. */
 export const PRE_FIRST_BAND = 'Pre-N.1';
 
+/** Upper-case band labels to their positions, built once: the validator asks for every pupil. */
+const BAND_INDEX = new Map<string, number>([PRE_FIRST_BAND, ...BANDS].map((b, i) => [b.toUpperCase(), i]));
+
 /** Position on the continuum: Pre-N.1 = 0, N.1 = 1 … Y6.2 = 16; undefined for an unknown label. */
 export function bandIndex(label: string): number | undefined {
-  const wanted = label.trim().toUpperCase();
-  if (wanted === PRE_FIRST_BAND.toUpperCase()) return 0;
-  const i = BANDS.findIndex((b) => b.toUpperCase() === wanted);
-  return i < 0 ? undefined : i + 1;
+  return BAND_INDEX.get(label) ?? BAND_INDEX.get(label.trim().toUpperCase());
 }
+
 
 export function bandAt(index: number): string | undefined {
   if (index === 0) return PRE_FIRST_BAND;

@@ -97,38 +97,37 @@ export function parseDate(v: CellValue): string | undefined {
   return match ? isoOf(Number(match[3]), Number(match[2]), Number(match[1])) : undefined;
 }
 
-/** A code list's codes by their upper-case spelling, for case-blind lookups. */
+/** A code list's codes by their own and their upper-case spelling, for case-blind lookups that rarely need to upper-case. */
 function codeIndex(list: readonly Code[]): Map<string, string> {
-  return new Map(list.map((c) => [c.code.toUpperCase(), c.code]));
+  return new Map(list.flatMap((c) => [[c.code.toUpperCase(), c.code], [c.code, c.code]] as const));
 }
 
 const lookup = (index: Map<string, string>, text: string): string | undefined => index.get(text) ?? index.get(text.toUpperCase());
 
-const CODE_TEXT_SEPARATOR = /^\s*[:\-–—,;]\s*([\s\S]*)$/;
-
-/**
- * "Y: Oak Base", "Y - Oak Base", "Targeted, SENCo on 0121…" or just "Y": the code first,
- * then optional free text. Longer codes are tried first so "Y-A" is not read as "Y".
- */
-export function parseCodeWithText(list: readonly Code[], raw: string): { code: string; text: string | null } | undefined {
-  return codeWithTextParser(longestFirst(list))(raw.trim());
-}
-
 const longestFirst = (list: readonly Code[]): Code[] => [...list].sort((a, b) => b.code.length - a.code.length);
 
-function codeWithTextParser(sorted: readonly Code[]): (s: string) => { code: string; text: string | null } | undefined {
-  const index = codeIndex(sorted);
-  const upper = sorted.map((c) => c.code.toUpperCase());
+/** True for the characters that may sit between a code and its text: ":", "-", "–", "—", ",", ";". */
+const isCodeTextSeparator = (ch: number): boolean => ch === 58 || ch === 45 || ch === 0x2013 || ch === 0x2014 || ch === 44 || ch === 59;
+const isSpace = (ch: number): boolean => ch === 32 || (ch >= 9 && ch <= 13) || ch === 160 || ch === 0xfeff || (ch >= 0x2000 && ch <= 0x200a) || ch === 0x2028 || ch === 0x2029 || ch === 0x202f || ch === 0x205f || ch === 0x3000 || ch === 0x1680;
+
+/**
+ * "Y: Oak Base", "Y - Oak Base", "Targeted, SENCo on 0121…" or just "Y" (trimmed): the code first,
+ * then optional free text. Longer codes are tried first so "Y-A" is not read as "Y". Gives the
+ * code and its text (null when none), or undefined.
+ */
+function codeWithTextParser(list: readonly Code[]): (s: string) => readonly [string, string | null] | undefined {
+  const sorted = longestFirst(list).map((c) => ({ code: c.code, upper: c.code.toUpperCase() }));
   return (s) => {
-    const exact = lookup(index, s);
-    if (exact !== undefined) return { code: exact, text: null };
-    for (let i = 0; i < sorted.length; i++) {
-      const u = upper[i] as string;
-      if (s.length < u.length || s.slice(0, u.length).toUpperCase() !== u) continue;
-      const rest = s.slice(u.length);
-      if (rest.trim() === '') return { code: (sorted[i] as Code).code, text: null };
-      const m = CODE_TEXT_SEPARATOR.exec(rest);
-      if (m) return { code: (sorted[i] as Code).code, text: m[1]?.trim() ? (m[1] as string).trim() : null };
+    for (const { code, upper } of sorted) {
+      const n = code.length;
+      if (s.length < n || (!s.startsWith(code) && s.slice(0, n).toUpperCase() !== upper)) continue;
+      let i = n;
+      while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+      if (i === s.length) return [code, null];
+      if (!isCodeTextSeparator(s.charCodeAt(i))) continue;
+      i++;
+      while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+      return [code, i === s.length ? null : s.slice(i)];
     }
     return undefined;
   };
@@ -136,11 +135,7 @@ function codeWithTextParser(sorted: readonly Code[]): (s: string) => { code: str
 
 const CODES_SEPARATOR = /[,;/]+/;
 
-/** Splits a multi-code cell ("SaLT, EPS; OT") into canonical codes. */
-export function parseCodes(list: readonly Code[], raw: string): { codes: string[]; unknown: string[] } {
-  return codesParser(codeIndex(list))(raw);
-}
-
+/** Splits a multi-code cell ("SaLT, EPS; OT") into canonical codes, and the parts that are none. */
 function codesParser(index: Map<string, string>): (raw: string) => { codes: string[]; unknown: string[] } {
   return (raw) => {
     const out: string[] = [];
@@ -200,13 +195,19 @@ function cellParser(t: ColumnType): CellParser {
       };
     }
     case 'codeWithText': {
-      const parse = codeWithTextParser(longestFirst(t.codes));
+      const parse = codeWithTextParser(t.codes);
       const [codeField, textField] = t.fields;
+      // Every value of the column shares one shape, copied from this.
+      const shape = JSON.parse(JSON.stringify({ [codeField]: null, [textField]: null })) as Record<string, string | null>;
       return (v) => {
         const p = parse(asText(v));
         if (!p) return new CellProblem('code', `must start with one of ${codeList(t.codes)}`);
-        if (p.text !== null && p.text.length > t.maxLength) return new CellProblem('length', `the text is ${p.text.length} characters; the limit is ${t.maxLength}`);
-        return { [codeField]: p.code, [textField]: p.text };
+        const text = p[1];
+        if (text !== null && text.length > t.maxLength) return new CellProblem('length', `the text is ${text.length} characters; the limit is ${t.maxLength}`);
+        const out = { ...shape };
+        out[codeField] = p[0];
+        out[textField] = text;
+        return out;
       };
     }
     case 'scoreOrCode': {
@@ -232,20 +233,41 @@ function cellParser(t: ColumnType): CellParser {
 interface CompiledColumn {
   readonly column: TransitionColumn;
   readonly key: string;
+  readonly required: boolean;
   /** A multi-code column reads blank as an empty list; every other column as null. */
   readonly list: boolean;
   readonly parse: CellParser;
 }
 
-const compiled = new WeakMap<readonly TransitionColumn[], readonly CompiledColumn[]>();
+interface CompiledTable {
+  readonly columns: readonly CompiledColumn[];
+  /** A row with every member present: each parsed row starts as a copy, so all rows share one shape. */
+  readonly blankRow: Readonly<Record<string, unknown>>;
+}
 
-function compile(columns: readonly TransitionColumn[]): readonly CompiledColumn[] {
-  let out = compiled.get(columns);
-  if (!out) {
-    out = columns.map((column) => ({ column, key: column.key, list: column.type.kind === 'codes', parse: cellParser(column.type) }));
-    compiled.set(columns, out);
+const compiled = new WeakMap<readonly TransitionColumn[], CompiledTable>();
+
+function compile(columns: readonly TransitionColumn[]): CompiledTable {
+  let table = compiled.get(columns);
+  if (!table) {
+    const members: Record<string, unknown> = { sheet: '', row: 0, receivingSecondary: '' };
+    for (const c of columns) members[c.key] = null;
+    // Built by JSON.parse on purpose: an object given this many members one key at a time is
+    // left in V8's slow dictionary mode, and so would every row copied from it.
+    const blankRow = JSON.parse(JSON.stringify(members)) as Record<string, unknown>;
+    table = {
+      columns: columns.map((column) => ({
+        column,
+        key: column.key,
+        required: column.requirement === 'required',
+        list: column.type.kind === 'codes',
+        parse: cellParser(column.type),
+      })),
+      blankRow,
+    };
+    compiled.set(columns, table);
   }
-  return out;
+  return table;
 }
 
 /** Parses one cell for its column. Blank cells parse to null (an empty list for a multi-code column); `required` is the caller's check. */
@@ -260,32 +282,48 @@ export interface CellFailure {
   readonly problem: CellProblem;
 }
 
-/** What parseRowInto found: how many cells were filled, and the cells that failed (none: undefined). */
-export interface RowParse {
-  readonly filled: number;
-  readonly failures: CellFailure[] | undefined;
+/** Where a row sits: the members of a PupilRow that are not columns. */
+export interface RowPlace {
+  readonly sheet: string;
+  readonly row: number;
+  readonly receivingSecondary: string;
 }
 
-/**
- * Parses every cell of a row into `target`, keyed by column key: a failed cell leaves its key
- * out, so a row without failures is a complete PupilRow once `target` holds its place.
- */
-export function parseRowInto(target: Record<string, unknown>, values: RowValues, columns: readonly TransitionColumn[] = TRANSITION_COLUMNS): RowParse {
-  const cells = values as Record<string, CellValue | undefined>;
+export interface RowParse {
+  /** The row as a PupilRow: its place, then one member per column; a cell that failed reads as null. */
+  readonly values: Record<string, unknown>;
+  /** Cells that were not blank. */
+  readonly filled: number;
+  /** Cells that could not be read for their column (none: undefined). */
+  readonly failures: CellFailure[] | undefined;
+  /** Required columns left blank (none: undefined). */
+  readonly missing: TransitionColumn[] | undefined;
+}
+
+/** Reads every cell of a row once, for its column: a row without failures or missing cells is a complete PupilRow. */
+export function parseRow(place: RowPlace, cells: RowValues, columns: readonly TransitionColumn[] = TRANSITION_COLUMNS): RowParse {
+  const table = compile(columns);
+  const input = cells as Record<string, CellValue | undefined>;
+  const values: Record<string, unknown> = { ...table.blankRow };
+  values.sheet = place.sheet;
+  values.row = place.row;
+  values.receivingSecondary = place.receivingSecondary;
   let filled = 0;
   let failures: CellFailure[] | undefined;
-  for (const c of compile(columns)) {
-    const v = cells[c.key];
-    if (v === undefined || isBlank(v)) {
-      target[c.key] = c.list ? [] : null;
+  let missing: TransitionColumn[] | undefined;
+  for (const c of table.columns) {
+    const v = input[c.key];
+    if (v === undefined || v === null || isBlank(v)) {
+      if (c.list) values[c.key] = [];
+      if (c.required) (missing ??= []).push(c.column);
       continue;
     }
     filled++;
     const p = c.parse(v);
     if (p instanceof CellProblem) (failures ??= []).push({ column: c.column, problem: p });
-    else target[c.key] = p;
+    else values[c.key] = p;
   }
-  return { filled, failures };
+  return { values, filled, failures, missing };
 }
 
 /** A PupilRow's cell back as sheet text, e.g. for exports: "Y: Oak Base", "PSS, EPS", a number. */

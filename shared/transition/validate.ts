@@ -11,7 +11,7 @@ import { bandIndex } from '../toolkit/continuum';
 import { bandGap, expectedBand } from '../toolkit/support';
 import { isTemporaryUpn, upnCheckLetter, upnProblem } from '../upn';
 import { type ColumnKey, SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn } from './layout';
-import { isBlank, parseRowInto } from './normalise';
+import { parseRow } from './normalise';
 import { ruleById, VALIDATION_THRESHOLDS, type ValidationThresholds } from './rules';
 import type { PupilRow, QueryExplanation, SheetInput, TransitionReturn, ValidationIssue, ValidationReport } from './schema';
 import { submittability } from './submittability';
@@ -45,19 +45,33 @@ export function cohortDates(year: number): { from: string; to: string } {
   return { from: `${year - 12}-09-01`, to: `${year - 11}-08-31` };
 }
 
-const isoDay = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / DAY;
+/** Days since 1970 of an ISO `YYYY-MM-DD` date (the parser's own output), without building a Date string. */
+interface Cohort {
+  from: string;
+  to: string;
+  fromDay: number;
+  toDay: number;
+}
+
+function cohortOf(year: number): Cohort {
+  const { from, to } = cohortDates(year);
+  return { from, to, fromDay: isoDay(from), toDay: isoDay(to) };
+}
+
+const isoDay = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY;
 const ukDate = (iso: string): string => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
-/** A row's parsed cells: a failed cell's key is absent. */
+/** A row's parsed cells: a failed cell reads as null, and is in `failed`. */
 type Values = Partial<PupilRow>;
 
 interface RowContext {
   sheet: SheetInput;
   row: number;
   values: Values;
-  /** Keys of the cells that failed to parse: row rules skip them. */
-  failed: Set<ColumnKey>;
-  year: number | null;
+  /** Keys of the cells in error already (unreadable, or required and blank): row rules skip them. */
+  failed: ReadonlySet<ColumnKey>;
+  /** The Year 6 cohort the dates of birth are checked against, once per return; null without a year. */
+  cohort: Cohort | null;
   thresholds: ValidationThresholds;
 }
 
@@ -80,12 +94,13 @@ const ROW_RULES: ReadonlyArray<(ctx: RowContext, emit: Emit) => void> = [
     else if (isTemporaryUpn(upn)) emit('GS2090Q', 'upn', 'This is a temporary UPN.');
   },
   // Date of birth against the Y6 cohort.
-  ({ values, year, thresholds }, emit) => {
+  ({ values, cohort, thresholds }, emit) => {
     const dob = code(values.dob);
-    if (dob === null || year === null) return;
-    const { from, to } = cohortDates(year);
-    const before = isoDay(from) - isoDay(dob);
-    const after = isoDay(dob) - isoDay(to);
+    if (dob === null || cohort === null) return;
+    const { from, to } = cohort;
+    const day = isoDay(dob);
+    const before = cohort.fromDay - day;
+    const after = day - cohort.toDay;
     const outside = Math.max(before, after);
     if (outside <= 0) return;
     const where = `${outside} day${outside === 1 ? '' : 's'} ${before > 0 ? 'before' : 'after'} the Year 6 cohort (${ukDate(from)} to ${ukDate(to)})`;
@@ -93,14 +108,14 @@ const ROW_RULES: ReadonlyArray<(ctx: RowContext, emit: Emit) => void> = [
     else emit('GS2020Q', 'dob', `The date of birth is ${where}.`);
   },
   // SEN need (DfE census).
-  ({ values }, emit) => {
+  ({ values, failed }, emit) => {
     const provision = code(values.senProvision);
     const primary = code(values.primaryNeed);
     const secondary = code(values.secondaryNeed);
     if (provision === 'E' || provision === 'K') {
       // A need in the secondary column only is most likely in the wrong column: say that.
       if (primary === null && secondary !== null) emit('GS1034', 'secondaryNeed', 'A secondary need is recorded without a primary need.');
-      else if (primary === null && !isKnownFailure(values, 'primaryNeed')) emit('GS1030', 'primaryNeed', `SEN provision is ${provision}, so the primary need is required.`);
+      else if (primary === null && !failed.has('primaryNeed')) emit('GS1030', 'primaryNeed', `SEN provision is ${provision}, so the primary need is required.`);
     } else if (provision === 'N' && (primary !== null || secondary !== null)) {
       emit('GS1031', primary !== null ? 'primaryNeed' : 'secondaryNeed', 'SEN provision is N but a need is recorded.');
     }
@@ -109,14 +124,14 @@ const ROW_RULES: ReadonlyArray<(ctx: RowContext, emit: Emit) => void> = [
     if (secondary !== null && primary === secondary) emit('GS1032', 'secondaryNeed', `The secondary need repeats the primary need (${primary}).`);
   },
   // Plans and provision.
-  ({ values }, emit) => {
+  ({ values, failed }, emit) => {
     const provision = code(values.senProvision);
     const plan = code(values.planHeld);
     const sen = provision === 'E' || provision === 'K';
-    if (sen && plan === null && !isKnownFailure(values, 'planHeld')) emit('GS1040', 'planHeld', `SEN provision is ${provision}, so plan held is required.`);
+    if (sen && plan === null && !failed.has('planHeld')) emit('GS1040', 'planHeld', `SEN provision is ${provision}, so plan held is required.`);
     if (plan === 'EHCP' && provision !== null && provision !== 'E') emit('GS1041', 'planHeld', `EHCP is recorded but SEN provision is ${provision}.`);
     if (provision === 'E' && plan !== null && plan !== 'EHCP') emit('GS2032Q', 'planHeld', `SEN provision is E but plan held is ${plan}.`);
-    if (sen && code(values.keyProvision) === null && !isKnownFailure(values, 'keyProvision')) emit('GS1050', 'keyProvision', `SEN provision is ${provision}, so key provision is required.`);
+    if (sen && code(values.keyProvision) === null && !failed.has('keyProvision')) emit('GS1050', 'keyProvision', `SEN provision is ${provision}, so key provision is required.`);
   },
   // Support level against provision.
   ({ values }, emit) => {
@@ -157,11 +172,6 @@ const ROW_RULES: ReadonlyArray<(ctx: RowContext, emit: Emit) => void> = [
   },
 ];
 
-/** True when the cell failed to parse: its own error is already reported. */
-function isKnownFailure(values: Values, key: ColumnKey): boolean {
-  return !(key in values);
-}
-
 function cellIssue(rule: string, sheet: string, row: number, letter: string, key: string, message: string): ValidationIssue {
   const r = ruleById(rule);
   return { rule, severity: r.severity, sheet, row, column: letter, cell: `${letter}${row}`, field: key, message, fix: r.fix };
@@ -172,6 +182,9 @@ function headerIssue(rule: string, sheet: string, cell: string, message: string)
   const m = /^([A-Z]+)(\d+)$/.exec(cell);
   return { rule, severity: r.severity, sheet, row: Number(m?.[2] ?? 1), column: m?.[1] ?? 'A', cell, message, fix: r.fix };
 }
+
+/** Most rows have no cell in error: they share this empty set. */
+const NO_FAILURES: Set<ColumnKey> = new Set();
 
 const CELL_RULE: Record<string, string> = { required: 'GS1001', code: 'GS1002', length: 'GS1003', number: 'GS1004', date: 'GS1005', school: 'GS1070', upn: 'GS1010' };
 
@@ -191,6 +204,7 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
     issues.push(headerIssue('GS1090', firstSheet, SHEET_LAYOUT.yearCell, `The workbook is for transfer in ${ret.year}, but this return is for ${options.year}.`));
   }
   const year = ret.year ?? options.year ?? null;
+  const cohort = year === null ? null : cohortOf(year);
   const submitting = options.school !== undefined ? (directory?.laestabOf(options.school) ?? options.school) : undefined;
 
   const seenUpn = new Map<string, { sheet: string; row: number }>();
@@ -207,13 +221,11 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
     }
 
     for (const input of sheet.rows) {
-      // The row's place first, then its cells: a row without errors is this very object.
-      const target: Record<string, unknown> = { sheet: sheet.name, row: input.row, receivingSecondary: destination ?? '' };
-      const { filled, failures } = parseRowInto(target, input.values, columns);
+      const { values: parsed, filled, failures, missing } = parseRow({ sheet: sheet.name, row: input.row, receivingSecondary: destination ?? '' }, input.values, columns);
       if (filled === 0) continue;
       rows++;
-      const values = target as Values;
-      const failed = new Set<ColumnKey>();
+      const values = parsed as Values;
+      const failed = failures || missing ? new Set<ColumnKey>() : NO_FAILURES;
       let rowErrors = 0;
       const emit: Emit = (rule, key, message) => {
         const issue = cellIssue(rule, sheet.name, input.row, letters.get(key) ?? 'A', key, message);
@@ -227,14 +239,11 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
         const rule = column.key === 'safeguarding' ? 'GS1060' : (CELL_RULE[problem.reason] ?? 'GS1002');
         emit(rule, key, key === 'safeguarding' ? 'Safeguarding must be Y or N only.' : `${column.header}: ${problem.detail}.`);
       }
-      for (const column of columns) {
-        const key = column.key as ColumnKey;
-        if (column.requirement === 'required' && !failed.has(key) && isBlank(input.values[key])) {
-          emit('GS1001', key, `${column.header} is required.`);
-          failed.add(key);
-        }
+      for (const column of missing ?? []) {
+        emit('GS1001', column.key as ColumnKey, `${column.header} is required.`);
+        failed.add(column.key as ColumnKey);
       }
-      const ctx: RowContext = { sheet, row: input.row, values, failed, year, thresholds };
+      const ctx: RowContext = { sheet, row: input.row, values, failed, cohort, thresholds };
       for (const rule of ROW_RULES) rule(ctx, emit);
 
       const feeder = code(values.feederPrimary);
@@ -251,7 +260,7 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
         if (first) emit('GS1012', 'upn', `The same UPN is on ${first.sheet === sheet.name ? `row ${first.row}` : `'${first.sheet}' row ${first.row}`}.`);
         else seenUpn.set(upn, { sheet: sheet.name, row: input.row });
       }
-      if (rowErrors === 0 && destination !== undefined) pupils.push(target as PupilRow);
+      if (rowErrors === 0 && destination !== undefined) pupils.push(parsed as PupilRow);
     }
   }
   return { report: report(issues, ret.sheets.length, rows, ret.explanations ?? []), pupils };
