@@ -4,7 +4,7 @@
  * sees a file of bounded size. Anything wrong is a WorkbookError with one plain-English line.
  */
 import ExcelJS from 'exceljs';
-import { type ColumnKey, SHEET_LAYOUT, TRANSITION_COLUMNS, WORKBOOK_LIMITS } from '../shared/transition/layout';
+import { SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMITS } from '../shared/transition/layout';
 import type { CellValue, QueryExplanation, RowInput, RowValues, SheetInput, TransitionReturn } from '../shared/transition/schema';
 import { parseDate } from '../shared/transition/normalise';
 import { WorkbookError } from '../shared/workbook/errors';
@@ -14,6 +14,8 @@ import { countValueRows, inspectXlsx, MAX_VALUE_ROWS } from './zipGuard';
 export interface ReadOptions {
   /** The file's name, for the caller's messages; the reader's own messages never need it. */
   fileName?: string;
+  /** The columns table whose headers and cells are read; TRANSITION_COLUMNS by default. */
+  columns?: readonly TransitionColumn[];
 }
 
 const NON_PUPIL_SHEETS = new Set([SHEET_LAYOUT.instructionsSheet, SHEET_LAYOUT.listsSheet, SHEET_LAYOUT.explanationsSheet].map((n) => n.toLowerCase()));
@@ -25,7 +27,7 @@ const normalise = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCa
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 export async function readTransitionWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): Promise<TransitionReturn> {
-  void opts;
+  const columns = opts.columns ?? TRANSITION_COLUMNS;
   const inspection = inspectXlsx(bytes);
   for (const [, rows] of countValueRows(bytes, inspection)) {
     if (rows > MAX_VALUE_ROWS) throw tooManyRows(undefined, rows);
@@ -48,18 +50,19 @@ export async function readTransitionWorkbook(bytes: Uint8Array, opts: ReadOption
   let year: number | null = null;
   for (const ws of wb.worksheets) {
     if (NON_PUPIL_SHEETS.has(normalise(ws.name))) continue;
-    if (!isTransitionSheet(ws)) continue;
+    if (!isTransitionSheet(ws, columns)) continue;
     if (sheets.length === 0) year = readYear(ws.getCell(SHEET_LAYOUT.yearCell).value);
-    sheets.push(readSheet(ws));
+    sheets.push(readSheet(ws, columns));
     if (sheets.length > WORKBOOK_LIMITS.maxSheets) {
       throw new WorkbookError('too-many-sheets', `the workbook has more than ${WORKBOOK_LIMITS.maxSheets} transition sheets; send one sheet per receiving secondary`);
     }
   }
   if (sheets.length === 0) {
-    const first = TRANSITION_COLUMNS[0];
+    const first = columns[0];
+    const last = columns[columns.length - 1];
     throw new WorkbookError(
       'unknown-layout',
-      `no sheet has the Good Start headers in row ${SHEET_LAYOUT.headerRow} (expected '${first.header}' in ${first.letter}${SHEET_LAYOUT.headerRow} through to '${TRANSITION_COLUMNS[TRANSITION_COLUMNS.length - 1]?.header ?? ''}' in ${SHEET_LAYOUT.lastColumn}${SHEET_LAYOUT.headerRow}); copy the pupils into a fresh template (goodstart template) without moving or renaming columns`,
+      `no sheet has the Good Start headers in row ${SHEET_LAYOUT.headerRow} (expected '${first?.header ?? ''}' in ${first?.letter ?? ''}${SHEET_LAYOUT.headerRow} through to '${last?.header ?? ''}' in ${last?.letter ?? ''}${SHEET_LAYOUT.headerRow}); copy the pupils into a fresh template (goodstart template) without moving or renaming columns`,
     );
   }
   return { year, sheets, explanations: readExplanations(wb) };
@@ -73,11 +76,11 @@ function tooManyRows(sheet: string | undefined, rows: number): WorkbookError {
 }
 
 /** True when row HEADER_ROW holds the layout's headers; a near match is a layout error, not another sheet. */
-function isTransitionSheet(ws: ExcelJS.Worksheet): boolean {
+function isTransitionSheet(ws: ExcelJS.Worksheet, columns: readonly TransitionColumn[]): boolean {
   const header = ws.getRow(SHEET_LAYOUT.headerRow);
-  const mismatches = TRANSITION_COLUMNS.filter((c) => normalise(cellText(header.getCell(c.letter).value)) !== normalise(c.header));
+  const mismatches = columns.filter((c) => normalise(cellText(header.getCell(c.letter).value)) !== normalise(c.header));
   if (mismatches.length === 0) return true;
-  if (mismatches.length <= TRANSITION_COLUMNS.length * (1 - NEAR_MATCH_SHARE)) {
+  if (mismatches.length <= columns.length * (1 - NEAR_MATCH_SHARE)) {
     const m = mismatches[0];
     if (m) {
       const found = cellText(header.getCell(m.letter).value).trim();
@@ -96,7 +99,7 @@ function readYear(v: ExcelJS.CellValue): number | null {
   return m ? Number(m[1]) : null;
 }
 
-function readSheet(ws: ExcelJS.Worksheet): SheetInput {
+function readSheet(ws: ExcelJS.Worksheet, columns: readonly TransitionColumn[]): SheetInput {
   const rows: RowInput[] = [];
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     row.eachCell({ includeEmpty: false }, (cell) => {
@@ -105,9 +108,9 @@ function readSheet(ws: ExcelJS.Worksheet): SheetInput {
       }
     });
     if (rowNumber < SHEET_LAYOUT.firstDataRow) return;
-    const values = {} as Record<ColumnKey, CellValue>;
+    const values: Record<string, CellValue> = {};
     let any = false;
-    for (const c of TRANSITION_COLUMNS) {
+    for (const c of columns) {
       const v = normaliseValue(row.getCell(c.letter).value, c.type.kind === 'date');
       values[c.key] = v;
       if (v !== null) any = true;

@@ -35,6 +35,8 @@ export interface TransitionWorkbookOptions {
   sheets?: SheetInput[];
   /** Query explanations already recorded, written to the Query explanations sheet. */
   explanations?: QueryExplanation[];
+  /** The columns table to lay out; TRANSITION_COLUMNS by default. */
+  columns?: readonly TransitionColumn[];
 }
 
 export async function writeTransitionWorkbook(opts: TransitionWorkbookOptions): Promise<Uint8Array> {
@@ -44,11 +46,12 @@ export async function writeTransitionWorkbook(opts: TransitionWorkbookOptions): 
   wb.modified = new Date(0);
   const sheets = opts.sheets && opts.sheets.length > 0 ? opts.sheets : [{ name: SHEET_LAYOUT.sheetName, receivingSecondary: null, rows: [] }];
 
-  const lists = listRanges();
-  addInstructions(wb, opts.year);
-  for (const s of sheets) addTransitionSheet(wb, s, opts.year, lists);
+  const columns = opts.columns ?? TRANSITION_COLUMNS;
+  const lists = listRanges(columns);
+  addInstructions(wb, opts.year, columns);
+  for (const s of sheets) addTransitionSheet(wb, s, opts.year, lists, columns);
   addExplanations(wb, opts.explanations ?? []);
-  addLists(wb);
+  addLists(wb, columns);
   const buffer = await wb.xlsx.writeBuffer();
   return new Uint8Array(buffer as ArrayBuffer);
 }
@@ -82,9 +85,9 @@ function dataValidations(ws: ExcelJS.Worksheet): { add(address: string, v: Excel
 const clip = (s: string, n: number): string => (s.length <= n ? s : `${s.slice(0, n - 1)}…`);
 
 /** Column runs with the same filler, for the merged group row; column P breaks a run. */
-function groups(): Array<{ from: string; to: string; filledBy: FilledBy }> {
+function groups(columns: readonly TransitionColumn[]): Array<{ from: string; to: string; filledBy: FilledBy }> {
   const out: Array<{ from: string; to: string; filledBy: FilledBy }> = [];
-  for (const c of TRANSITION_COLUMNS) {
+  for (const c of columns) {
     const last = out[out.length - 1];
     if (last && last.filledBy === c.filledBy && columnNumber(c.letter) === columnNumber(last.to) + 1) last.to = c.letter;
     else out.push({ from: c.letter, to: c.letter, filledBy: c.filledBy });
@@ -98,11 +101,11 @@ const GROUP_FILL: Record<FilledBy, string> = {
   'primary-july': 'FFFFF2CC',
 };
 
-function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | null, lists: Map<string, string>): void {
+function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | null, lists: Map<string, string>, columns: readonly TransitionColumn[]): void {
   const ws = wb.addWorksheet(s.name, {
     views: [{ state: 'frozen', xSplit: 2, ySplit: SHEET_LAYOUT.headerRow, activeCell: `C${SHEET_LAYOUT.firstDataRow}` }],
   });
-  for (const c of TRANSITION_COLUMNS) {
+  for (const c of columns) {
     const col = ws.getColumn(c.letter);
     col.width = c.width;
     // A column style also stops exceljs dropping a width that equals its default (9) on write.
@@ -126,7 +129,7 @@ function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | 
     ws.getCell(cell).alignment = { horizontal: 'left', vertical: 'top', wrapText: false };
   }
 
-  for (const g of groups()) {
+  for (const g of groups(columns)) {
     const cell = ws.getCell(`${g.from}${SHEET_LAYOUT.groupRow}`);
     cell.value = `${FILLED_BY[g.filledBy].who}, ${FILLED_BY[g.filledBy].when}`;
     cell.font = { bold: true };
@@ -138,7 +141,7 @@ function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | 
   const header = ws.getRow(SHEET_LAYOUT.headerRow);
   header.height = 45;
   const lastRow = SHEET_LAYOUT.firstDataRow + TEMPLATE_INPUT_ROWS - 1;
-  for (const c of TRANSITION_COLUMNS) {
+  for (const c of columns) {
     const cell = ws.getCell(`${c.letter}${SHEET_LAYOUT.headerRow}`);
     cell.value = c.header;
     cell.font = { bold: true };
@@ -168,17 +171,18 @@ function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | 
 
   for (const r of s.rows) {
     const row = ws.getRow(r.row);
-    for (const c of TRANSITION_COLUMNS) {
-      const v = cellValue(c, r.values[c.key as keyof typeof r.values]);
+    const values: Partial<Record<string, CellValue>> = r.values;
+    for (const c of columns) {
+      const v = cellValue(c, values[c.key]);
       if (v !== null) row.getCell(c.letter).value = v;
     }
   }
 }
 
 /** The coded columns, each with its column on the Lists sheet. */
-function codedColumns(): Array<{ column: TransitionColumn; codes: readonly Code[]; letter: string }> {
+function codedColumns(columns: readonly TransitionColumn[]): Array<{ column: TransitionColumn; codes: readonly Code[]; letter: string }> {
   const out: Array<{ column: TransitionColumn; codes: readonly Code[]; letter: string }> = [];
-  for (const column of TRANSITION_COLUMNS) {
+  for (const column of columns) {
     const codes = allowedCodes(column);
     if (codes && codes.length > 0) out.push({ column, codes, letter: columnLetter(out.length + 1) });
   }
@@ -186,14 +190,14 @@ function codedColumns(): Array<{ column: TransitionColumn; codes: readonly Code[
 }
 
 /** Each coded column's key → its list range on the Lists sheet, for the dropdowns. */
-function listRanges(): Map<string, string> {
-  return new Map(codedColumns().map(({ column, codes, letter }) => [column.key, `'${SHEET_LAYOUT.listsSheet}'!$${letter}$2:$${letter}$${codes.length + 1}`]));
+function listRanges(columns: readonly TransitionColumn[]): Map<string, string> {
+  return new Map(codedColumns(columns).map(({ column, codes, letter }) => [column.key, `'${SHEET_LAYOUT.listsSheet}'!$${letter}$2:$${letter}$${codes.length + 1}`]));
 }
 
 /** One column per code list on a visible Lists sheet, headed by the column's header. */
-function addLists(wb: ExcelJS.Workbook): void {
+function addLists(wb: ExcelJS.Workbook, columns: readonly TransitionColumn[]): void {
   const ws = wb.addWorksheet(SHEET_LAYOUT.listsSheet);
-  for (const { column: c, codes, letter } of codedColumns()) {
+  for (const { column: c, codes, letter } of codedColumns(columns)) {
     ws.getColumn(letter).width = Math.max(12, Math.min(40, c.header.length + 2));
     const head = ws.getCell(`${letter}1`);
     head.value = c.header;
@@ -205,7 +209,7 @@ function addLists(wb: ExcelJS.Workbook): void {
   ws.views = [{ state: 'frozen', ySplit: 1 }];
 }
 
-function addInstructions(wb: ExcelJS.Workbook, year: number | null): void {
+function addInstructions(wb: ExcelJS.Workbook, year: number | null, columns: readonly TransitionColumn[]): void {
   const ws = wb.addWorksheet(SHEET_LAYOUT.instructionsSheet);
   ws.getColumn('A').width = 14;
   ws.getColumn('B').width = 40;
@@ -217,7 +221,7 @@ function addInstructions(wb: ExcelJS.Workbook, year: number | null): void {
     [],
     ['Who fills what, and by when'],
     ...(Object.keys(FILLED_BY) as FilledBy[]).map((k) => {
-      const letters = TRANSITION_COLUMNS.filter((c) => c.filledBy === k).map((c) => c.letter);
+      const letters = columns.filter((c) => c.filledBy === k).map((c) => c.letter);
       const extra = k === 'secondary' ? ` and cell ${SHEET_LAYOUT.receivingCell} (the receiving school)` : '';
       return [`${FILLED_BY[k].who}, ${FILLED_BY[k].when}: columns ${ranges(letters)}${extra}.`];
     }),
@@ -232,7 +236,7 @@ function addInstructions(wb: ExcelJS.Workbook, year: number | null): void {
     [`The dropdown lists come from the '${SHEET_LAYOUT.listsSheet}' sheet. Where a column allows several codes or extra text, type over the list.`],
     [],
     ['Column', 'Heading', 'Filled by', 'What to enter'],
-    ...TRANSITION_COLUMNS.map((c) => [
+    ...columns.map((c) => [
       c.letter,
       c.header,
       `${FILLED_BY[c.filledBy].who}, ${FILLED_BY[c.filledBy].when}`,

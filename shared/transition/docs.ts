@@ -31,14 +31,14 @@ function valuesOf(c: TransitionColumn): string {
   }
 }
 
-export function columnReferenceMarkdown(): string {
+export function columnReferenceMarkdown(columns: readonly TransitionColumn[] = TRANSITION_COLUMNS): string {
   const lines = [
     `The receiving secondary (name and LAESTAB) goes in ${SHEET_LAYOUT.receivingCell} and the transfer year in ${SHEET_LAYOUT.yearCell}; headers are on row ${SHEET_LAYOUT.headerRow} and pupils start on row ${SHEET_LAYOUT.firstDataRow}. Column P is unassigned and stays empty.`,
     '',
     '| col | key | header | values | required | filled by |',
     '|---|---|---|---|---|---|',
   ];
-  for (const c of TRANSITION_COLUMNS) {
+  for (const c of columns) {
     const who = FILLED_BY[c.filledBy];
     const req = c.requirement === 'conditional' ? `when: ${c.condition ?? ''}` : c.requirement === 'required' ? 'yes' : 'no';
     lines.push(`| ${c.letter} | \`${c.key}\` | ${cell(c.header)} | ${cell(valuesOf(c))} | ${cell(req)} | ${who.who}, ${who.when} |`);

@@ -161,8 +161,6 @@ export const SHEET_LAYOUT = {
   groupRow: 8,
   headerRow: 9,
   firstDataRow: 10,
-  /** The last column of the layout. */
-  lastColumn: 'AM',
   title: 'Every Child Deserves a Good Start',
   subtitle: 'Year 6 to Year 7 transition: pupil, pastoral and SEND information',
   /** Names of the non-pupil sheets the template adds. */

@@ -11,35 +11,44 @@
 import { z } from 'zod';
 import { transferYearSchema } from '../year';
 import type { Code } from '../codes';
-import { COLUMN_KEYS, type ColumnKey, type ColumnType, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMITS } from './layout';
+import { type ColumnType, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMITS } from './layout';
 
 export const cellValueSchema = z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]);
 export type CellValue = z.infer<typeof cellValueSchema>;
 
-const valuesShape = Object.fromEntries(COLUMN_KEYS.map((k) => [k, cellValueSchema.optional()])) as Record<
-  ColumnKey,
-  z.ZodOptional<typeof cellValueSchema>
->;
+/** A sheet cell as the add-in, the reader or a JSON client sends it. */
+const cellInputSchema = cellValueSchema.optional();
 
-/** One pupil's cells, keyed by the layout's column keys. Dates are ISO `YYYY-MM-DD` strings. */
-export const rowValuesSchema = z.strictObject(valuesShape);
-export type RowValues = z.infer<typeof rowValuesSchema>;
+/** One pupil's cells, keyed by a columns table's keys, each described by its column for API clients. */
+function rowValuesShape<Cs extends readonly TransitionColumn[]>(columns: Cs): { [K in Cs[number]['key']]: typeof cellInputSchema } {
+  return Object.fromEntries(columns.map((c) => [c.key, cellInputSchema.describe(`Column ${c.letter}, ${c.header}: ${c.help}`)])) as {
+    [K in Cs[number]['key']]: typeof cellInputSchema;
+  };
+}
 
-/** A pupil row with its sheet row number (1-based, as Excel shows it). */
-export const rowInputSchema = z.strictObject({
-  row: z.number().int().min(1).max(1_048_576),
-  values: rowValuesSchema,
-});
-export type RowInput = z.infer<typeof rowInputSchema>;
-
-/** One transition sheet: the pupils going to one receiving secondary (header cell A7). */
-export const sheetInputSchema = z.strictObject({
-  name: z.string().min(1).max(31),
-  /** The content of A7, e.g. "Hillcrest Academy (3304001)". */
-  receivingSecondary: z.string().max(200).nullable(),
-  rows: z.array(rowInputSchema).max(WORKBOOK_LIMITS.maxRowsPerSheet),
-});
-export type SheetInput = z.infer<typeof sheetInputSchema>;
+/** A school's transition return for a columns table: what the CLI reads from a workbook and the API accepts as JSON. */
+export function transitionReturnSchemaFor<Cs extends readonly TransitionColumn[]>(columns: Cs) {
+  /** One pupil's cells, keyed by the layout's column keys. Dates are ISO `YYYY-MM-DD` strings. */
+  const rowValues = z.strictObject(rowValuesShape(columns));
+  /** A pupil row with its sheet row number (1-based, as Excel shows it). */
+  const rowInput = z.strictObject({
+    row: z.number().int().min(1).max(1_048_576),
+    values: rowValues,
+  });
+  /** One transition sheet: the pupils going to one receiving secondary (header cell A7). */
+  const sheetInput = z.strictObject({
+    name: z.string().min(1).max(31),
+    /** The content of A7, e.g. "Hillcrest Academy (3304001)". */
+    receivingSecondary: z.string().max(200).nullable(),
+    rows: z.array(rowInput).max(WORKBOOK_LIMITS.maxRowsPerSheet),
+  });
+  return z.strictObject({
+    /** The transfer year: the September in which the pupils start Year 7. */
+    year: transferYearSchema.nullable(),
+    sheets: z.array(sheetInput).min(1).max(WORKBOOK_LIMITS.maxSheets),
+    explanations: z.array(queryExplanationSchema).max(5000).default([]),
+  });
+}
 
 /** A school's explanation of a query, kept with the return (census style). */
 export const queryExplanationSchema = z.strictObject({
@@ -51,14 +60,12 @@ export const queryExplanationSchema = z.strictObject({
 export type QueryExplanation = z.infer<typeof queryExplanationSchema>;
 
 /** A school's transition return: what the CLI reads from a workbook and the API accepts as JSON. */
-export const transitionReturnSchema = z.strictObject({
-  /** The transfer year: the September in which the pupils start Year 7. */
-  year: transferYearSchema.nullable(),
-  sheets: z.array(sheetInputSchema).min(1).max(WORKBOOK_LIMITS.maxSheets),
-  explanations: z.array(queryExplanationSchema).max(5000).default([]),
-});
+export const transitionReturnSchema = transitionReturnSchemaFor(TRANSITION_COLUMNS);
 export type TransitionReturn = z.infer<typeof transitionReturnSchema>;
 export type TransitionReturnInput = z.input<typeof transitionReturnSchema>;
+export type SheetInput = TransitionReturn['sheets'][number];
+export type RowInput = SheetInput['rows'][number];
+export type RowValues = RowInput['values'];
 
 export const severitySchema = z.enum(['error', 'query']);
 export type Severity = z.infer<typeof severitySchema>;

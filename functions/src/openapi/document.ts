@@ -13,7 +13,8 @@ import { DIMENSIONS } from '../../../shared/aggregate/rollup';
 import { resourceBaseDemandSchema, schoolSummarySchema } from '../../../shared/aggregate/summary';
 import { countTableSchema, SUPPRESSED } from '../../../shared/aggregate/table';
 import { resourceBaseDatasetSchema } from '../../../shared/resourceBases/dataset';
-import { transitionReturnSchema, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
+import { TRANSITION_COLUMNS, type TransitionColumn } from '../../../shared/transition/layout';
+import { transitionReturnSchema, transitionReturnSchemaFor, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
 import { transferYearSchema, YEAR_RULE, YEAR_TEXT_PATTERN } from '../../../shared/year';
 import { ROLES } from '../auth/principal';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
@@ -100,9 +101,14 @@ export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
 
 type JsonObject = Record<string, unknown>;
 
-export function componentSchemas(): Record<SchemaName, JsonObject> {
+/** The component schemas; the TransitionReturn's pupil cells are those of the columns table. */
+export function componentSchemas(columns: readonly TransitionColumn[] = TRANSITION_COLUMNS): Record<SchemaName, JsonObject> {
   const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(COMPONENT_SCHEMAS)) registry.add(schema, { id });
+  const components: Record<SchemaName, z.ZodType> = {
+    ...COMPONENT_SCHEMAS,
+    ...(columns === TRANSITION_COLUMNS ? {} : { TransitionReturn: transitionReturnSchemaFor(columns) }),
+  };
+  for (const [id, schema] of Object.entries(components)) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, {
     target: 'draft-2020-12',
     // Request bodies are what clients send: fields with defaults are optional to them.
@@ -366,6 +372,8 @@ function operation(route: RouteDefinition, method: string, path: string): JsonOb
 
 export interface OpenApiOptions {
   version: string;
+  /** The columns table the return schemas describe; TRANSITION_COLUMNS by default. */
+  columns?: readonly TransitionColumn[];
 }
 
 /** The OpenAPI 3.1 document for a route table. Pure: the caller passes `loadRoutes()`. */
@@ -392,7 +400,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
     security: [{ bearer: [] }],
     paths,
     components: {
-      schemas: componentSchemas(),
+      schemas: componentSchemas(options.columns),
       securitySchemes: {
         bearer: {
           type: 'http',
