@@ -233,6 +233,10 @@ function cellParser(t: ColumnType): CellParser {
 interface CompiledColumn {
   readonly column: TransitionColumn;
   readonly key: string;
+  /** Position in the table. */
+  readonly index: number;
+  /** A blankable column's bit in a row's mask of filled cells (0: checked by key instead). */
+  readonly bit: number;
   readonly required: boolean;
   /** A multi-code column reads blank as an empty list; every other column as null. */
   readonly list: boolean;
@@ -243,6 +247,9 @@ interface CompiledTable {
   readonly columns: readonly CompiledColumn[];
   /** A row with every member present: each parsed row starts as a copy, so all rows share one shape. */
   readonly blankRow: Readonly<Record<string, unknown>>;
+  readonly byKey: ReadonlyMap<string, CompiledColumn>;
+  /** Columns a blank cell means something for: required ones, and multi-code lists (blank is []). */
+  readonly blankable: readonly CompiledColumn[];
 }
 
 const compiled = new WeakMap<readonly TransitionColumn[], CompiledTable>();
@@ -255,15 +262,18 @@ function compile(columns: readonly TransitionColumn[]): CompiledTable {
     // Built by JSON.parse on purpose: an object given this many members one key at a time is
     // left in V8's slow dictionary mode, and so would every row copied from it.
     const blankRow = JSON.parse(JSON.stringify(members)) as Record<string, unknown>;
+    let bits = 0;
+    const compiledColumns = columns.map((column, index) => {
+      const required = column.requirement === 'required';
+      const list = column.type.kind === 'codes';
+      const bit = (required || list) && bits < 31 ? 1 << bits++ : 0;
+      return { column, key: column.key, index, bit, required, list, parse: cellParser(column.type) };
+    });
     table = {
-      columns: columns.map((column) => ({
-        column,
-        key: column.key,
-        required: column.requirement === 'required',
-        list: column.type.kind === 'codes',
-        parse: cellParser(column.type),
-      })),
+      columns: compiledColumns,
       blankRow,
+      byKey: new Map(compiledColumns.map((c) => [c.key, c])),
+      blankable: compiledColumns.filter((c) => c.required || c.list),
     };
     compiled.set(columns, table);
   }
@@ -309,19 +319,30 @@ export function parseRow(place: RowPlace, cells: RowValues, columns: readonly Tr
   values.row = place.row;
   values.receivingSecondary = place.receivingSecondary;
   let filled = 0;
+  let mask = 0;
   let failures: CellFailure[] | undefined;
-  let missing: TransitionColumn[] | undefined;
-  for (const c of table.columns) {
-    const v = input[c.key];
-    if (v === undefined || v === null || isBlank(v)) {
-      if (c.list) values[c.key] = [];
-      if (c.required) (missing ??= []).push(c.column);
-      continue;
-    }
+  const ordered = table.columns;
+  let next = 0;
+  // The row's own keys are walked (V8 reads them through its enumeration cache, far cheaper
+  // than looking each column's key up), expected in table order; cells the row lacks stay blank.
+  for (const key in input) {
+    let c = ordered[next];
+    if (c === undefined || c.key !== key) c = table.byKey.get(key);
+    if (c === undefined) continue;
+    next = c.index + 1;
+    const v = input[key];
+    if (v === undefined || v === null || isBlank(v)) continue;
     filled++;
+    mask |= c.bit;
     const p = c.parse(v);
     if (p instanceof CellProblem) (failures ??= []).push({ column: c.column, problem: p });
-    else values[c.key] = p;
+    else values[key] = p;
+  }
+  let missing: TransitionColumn[] | undefined;
+  for (const c of table.blankable) {
+    if (c.bit !== 0 ? (mask & c.bit) !== 0 : values[c.key] !== null || failures?.some((f) => f.column === c.column)) continue;
+    if (c.list) values[c.key] = [];
+    if (c.required) (missing ??= []).push(c.column);
   }
   return { values, filled, failures, missing };
 }
