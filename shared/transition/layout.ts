@@ -1,9 +1,11 @@
 /**
  * The "Every Child Deserves a Good Start" Y6 → Y7 transition sheet, as data.
  *
- * (design) Birmingham's A–AM column ranges are kept so the sheet stays familiar: the
- * template writer, the reader, the validator, the export and the README's column
- * reference are all produced from TRANSITION_COLUMNS. A new column is one row here.
+ * (design) Birmingham's A–AM column ranges are kept so the sheet stays familiar: the zod
+ * schemas (input and PupilRow), the cell parser and normaliser, the template and its dropdowns,
+ * the reader, the validator, the export, the OpenAPI description and the README's column
+ * reference are all functions of a columns table, TRANSITION_COLUMNS by default. A new column
+ * is one row here (test/unit/columnTable.test.ts).
  */
 import {
   type Code,

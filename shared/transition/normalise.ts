@@ -25,8 +25,6 @@ export class CellProblem {
   ) {}
 }
 
-export type Parsed = { ok: true; value: ParsedValue } | { ok: false; reason: ProblemReason; detail: string };
-
 /** True for a blank cell: nothing, or only whitespace. */
 export function isBlank(v: CellValue | undefined): boolean {
   if (v === null || v === undefined) return true;
@@ -278,13 +276,6 @@ function compile(columns: readonly TransitionColumn[]): CompiledTable {
     compiled.set(columns, table);
   }
   return table;
-}
-
-/** Parses one cell for its column. Blank cells parse to null (an empty list for a multi-code column); `required` is the caller's check. */
-export function parseCell(column: TransitionColumn, v: CellValue | undefined): Parsed {
-  if (v === undefined || isBlank(v)) return { ok: true, value: column.type.kind === 'codes' ? [] : null };
-  const p = cellParser(column.type)(v);
-  return p instanceof CellProblem ? { ok: false, reason: p.reason, detail: p.detail } : { ok: true, value: p };
 }
 
 export interface CellFailure {
