@@ -16,6 +16,7 @@
  */
 import { z } from 'zod';
 import { DomainInputError } from '../../shared/errors';
+import { publishedDemandRowSchema } from '../../shared/aggregate/demand';
 import { type ResourceBaseDataset, resourceBaseDatasetSchema } from '../../shared/resourceBases/dataset';
 import { academicYearOf, currentTransferYear, parseTransferYear } from '../../shared/year';
 import { BUNDLED_SOURCE, type DemandRow, type ResourceBaseSource } from '../../shared/functions/resourceBaseSource';
@@ -74,8 +75,7 @@ export interface ApiResourceBaseSource extends ResourceBaseSource {
 }
 
 /** `pupils` is "c" where disclosure control suppressed a count of 1–4 (roles other than la). */
-const demandRowSchema = z.object({ area: z.string(), need: z.string(), pupils: z.union([z.number().int().nonnegative(), z.literal('c')]) });
-const demandResponseSchema = z.looseObject({ demand: z.array(demandRowSchema) }).transform((r) => r.demand);
+const demandResponseSchema = z.looseObject({ demand: z.array(publishedDemandRowSchema) }).transform((r) => r.demand);
 /** The API may answer with the dataset itself or the stored document `{ id, year, publishedAt, dataset }`. */
 const datasetResponseSchema = z.union([
   resourceBaseDatasetSchema,

@@ -4,6 +4,7 @@
  */
 import { areaOfNeed, AREAS_OF_NEED, SEN_NEED, SEN_PROVISION, type AreaOfNeed } from '../codes';
 import { LOCALITY_AREAS, type SchoolDirectory } from '../schools';
+import type { DemandRow } from './demand';
 import type { CountTable } from './table';
 import { emptyProvisionCounts, NO_NEED, PROVISIONS, SUPPORT_LEVELS, type ProvisionCounts, type SchoolSummary } from './summary';
 
@@ -162,20 +163,12 @@ export function cityRollup(summaries: readonly SchoolSummary[], by: readonly Dim
   });
 }
 
-export interface AreaNeedDemand {
-  /** Locality area of the receiving secondary, or `Unknown`. */
-  area: string;
-  /** DfE SEN type code of the primary need, or `None`. */
-  need: string;
-  pupils: number;
-}
-
 /**
  * Resource-base demand for sufficiency planning (RB.SUFFICIENCY): incoming Y7 pupils whose
  * return names a resource-base placement, by the receiving secondary's locality and primary need.
  */
-export function resourceBaseDemand(summaries: readonly SchoolSummary[], opts: RollupOptions = {}): AreaNeedDemand[] {
-  const out = new Map<string, AreaNeedDemand>();
+export function resourceBaseDemand(summaries: readonly SchoolSummary[], opts: RollupOptions = {}): DemandRow[] {
+  const out = new Map<string, DemandRow>();
   for (const s of summaries) {
     for (const d of s.resourceBaseDemand) {
       const area = localityOf(d.secondary, opts.directory);

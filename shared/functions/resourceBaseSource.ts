@@ -4,11 +4,11 @@
  * swaps in the API-backed source after sign-in.
  */
 import { DomainInputError } from '../errors';
-import type { DemandRow } from '../resourceBases/costing';
+import type { DemandRow } from '../aggregate/demand';
 import { BUNDLED_RESOURCE_BASES, type ResourceBaseDataset } from '../resourceBases/dataset';
 import { academicYearOf, parseTransferYear } from '../year';
 
-export type { DemandRow } from '../resourceBases/costing';
+export type { DemandRow } from '../aggregate/demand';
 
 /** A year is read by the one year rule (shared/year.ts): 2019 or "2019-20" is academic year 2019-20. */
 export interface ResourceBaseSource {

@@ -7,6 +7,7 @@
  * city average (£20,115) and its primary and secondary averages cannot be derived from its
  * own tables, so they are not reproduced here.
  */
+import type { DemandRow } from '../aggregate/demand';
 import { DomainInputError } from '../errors';
 import type { ResourceBaseDataset, ResourceBaseRow } from './dataset';
 import { RESOURCE_BASE_PHASES } from './dataset';
@@ -19,14 +20,6 @@ export interface ResourceBaseFilter {
   readonly need?: string | null;
   /** Primary or Secondary; blank = both. Only for datasets that split by phase. */
   readonly phase?: string | null;
-}
-
-/** One line of demand: incoming Y7 pupils in an area whose return names this DfE SEN need and a resource base. */
-export interface DemandRow {
-  readonly area: string;
-  /** DfE SEN type code, e.g. ASD, MLD. */
-  readonly need: string;
-  readonly pupils: number;
 }
 
 const blank = (v: string | null | undefined): boolean => v === null || v === undefined || v.trim() === '';

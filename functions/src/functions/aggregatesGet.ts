@@ -10,9 +10,10 @@
  * Aggregates hold counts only, so no audit record is written (the audit log is for pupil-level data).
  */
 import type { HttpRequest } from '@azure/functions';
-import { SUPPRESSION_THRESHOLD, applyDisclosureForRole } from '../../../shared/aggregate/disclosure';
-import { cityRollup, DIMENSIONS, resourceBaseDemand, type AreaNeedDemand, type Dimension } from '../../../shared/aggregate/rollup';
-import { SUPPRESSED, type CountTable } from '../../../shared/aggregate/table';
+import { publishDemand, type PublishedDemandRow } from '../../../shared/aggregate/demand';
+import { applyDisclosureForRole } from '../../../shared/aggregate/disclosure';
+import { cityRollup, DIMENSIONS, resourceBaseDemand, type Dimension } from '../../../shared/aggregate/rollup';
+import type { CountTable } from '../../../shared/aggregate/table';
 import type { SchoolDirectory } from '../../../shared/schools';
 import { authenticate, requireRole, type Principal } from '../auth';
 import { withErrors } from '../http/handler';
@@ -24,12 +25,6 @@ import { includedSummaries, readSummaries } from '../store/summaries';
 
 export const INCLUDE_VALUES = ['submitted', 'drafts'] as const;
 
-export interface PublishedDemand {
-  area: string;
-  need: string;
-  pupils: number | typeof SUPPRESSED;
-}
-
 export interface AggregatesResponse {
   year: number;
   by: Dimension[];
@@ -37,7 +32,7 @@ export interface AggregatesResponse {
   /** outstanding: nothing committed; draftOnly: only a draft, left out unless include=drafts. */
   schools: { expected: number; included: number; outstanding: number; draftOnly: number; unreadable: number };
   tables: CountTable[];
-  demand: PublishedDemand[];
+  demand: PublishedDemandRow[];
   disclosureControlled: boolean;
 }
 
@@ -59,15 +54,6 @@ function expectedSchools(principal: Principal, directory: SchoolDirectory): stri
   const primaries = directory.primaries();
   const scoped = principal.role === 'trust' ? primaries.filter((s) => s.trust !== null && s.trust === principal.trust) : primaries;
   return scoped.map((s) => s.laestab);
-}
-
-/** Demand outside the LA: the list has no totals, so primary suppression of 1–4 is enough to protect it. */
-function publishDemand(demand: readonly AreaNeedDemand[], controlled: boolean): PublishedDemand[] {
-  if (!controlled) return demand.map((d) => ({ ...d }));
-  return demand.map((d) => ({
-    ...d,
-    pupils: d.pupils >= SUPPRESSION_THRESHOLD.min && d.pupils <= SUPPRESSION_THRESHOLD.max ? SUPPRESSED : d.pupils,
-  }));
 }
 
 export async function buildAggregates(request: HttpRequest, principal: Principal): Promise<AggregatesResponse> {

@@ -10,8 +10,9 @@
  */
 import { z } from 'zod';
 import { DIMENSIONS } from '../../../shared/aggregate/rollup';
-import { resourceBaseDemandSchema, schoolSummarySchema } from '../../../shared/aggregate/summary';
-import { countTableSchema, SUPPRESSED } from '../../../shared/aggregate/table';
+import { publishedDemandRowSchema } from '../../../shared/aggregate/demand';
+import { schoolSummarySchema } from '../../../shared/aggregate/summary';
+import { countTableSchema } from '../../../shared/aggregate/table';
 import { resourceBaseDatasetSchema } from '../../../shared/resourceBases/dataset';
 import { TRANSITION_COLUMNS, type TransitionColumn } from '../../../shared/transition/layout';
 import { transitionReturnSchema, transitionReturnSchemaFor, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
@@ -41,11 +42,6 @@ export const problemSchema = z.looseObject({
     .describe('Validation failures: census-style issues for a return, or body-shape issues.'),
 });
 
-const publishedDemandSchema = resourceBaseDemandSchema.omit({ secondary: true }).extend({
-  area: z.string().describe('Locality area of the receiving secondary, or Unknown.'),
-  pupils: z.union([z.number().int().nonnegative(), z.literal(SUPPRESSED)]).describe('`c` when suppressed (1–4, outside the LA).'),
-});
-
 export const aggregatesSchema = z.strictObject({
   year: z.number().int(),
   by: z.array(z.enum(DIMENSIONS)),
@@ -58,7 +54,7 @@ export const aggregatesSchema = z.strictObject({
     unreadable: z.number().int(),
   }),
   tables: z.array(countTableSchema),
-  demand: z.array(publishedDemandSchema).describe('Resource-base demand by locality and primary need (RB.SUFFICIENCY).'),
+  demand: z.array(publishedDemandRowSchema).describe('Resource-base demand by locality and primary need (RB.SUFFICIENCY).'),
   disclosureControlled: z.boolean(),
 });
 
