@@ -2,7 +2,7 @@
  * Who may touch which school's data (ARCHITECTURE.md, trust boundaries). Pure functions over a
  * verified Principal and the LA's directory; endpoints call these, never their own ad-hoc checks.
  */
-import type { SchoolDirectory } from '../../../shared/schools';
+import type { School, SchoolDirectory } from '../../../shared/schools';
 import { forbidden } from '../http/problems';
 import type { Principal, Role } from './principal';
 
@@ -11,7 +11,25 @@ export function canWriteReturn(principal: Principal, laestab: string): boolean {
   return principal.role === 'school' && principal.school !== undefined && principal.school === laestab;
 }
 
-/** school: its own; trust: the schools the directory places in its trust; la: every school. */
+/**
+ * The directory's schools whose data the principal may read: school: its own; trust: the schools
+ * the directory places in its trust; la: every school. Lists of schools (tracker, aggregates,
+ * /me) come from here; no endpoint filters by trust itself.
+ */
+export function schoolsInScope(principal: Principal, directory: SchoolDirectory): School[] {
+  switch (principal.role) {
+    case 'la':
+      return [...directory.schools];
+    case 'trust':
+      return principal.trust === undefined ? [] : directory.inTrust(principal.trust);
+    case 'school': {
+      const own = principal.school === undefined ? undefined : directory.find(principal.school);
+      return own === undefined ? [] : [own];
+    }
+  }
+}
+
+/** school: its own; trust: the schools the directory places in its trust; la: every school (as `schoolsInScope`). */
 export function canReadSchool(principal: Principal, laestab: string, directory: SchoolDirectory): boolean {
   switch (principal.role) {
     case 'la':

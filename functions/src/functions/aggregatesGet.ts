@@ -15,7 +15,7 @@ import { applyDisclosureForRole } from '../../../shared/aggregate/disclosure';
 import { cityRollup, DIMENSIONS, resourceBaseDemand, type Dimension } from '../../../shared/aggregate/rollup';
 import type { CountTable } from '../../../shared/aggregate/table';
 import type { SchoolDirectory } from '../../../shared/schools';
-import { authenticate, requireRole, type Principal } from '../auth';
+import { authenticate, requireRole, schoolsInScope, type Principal } from '../auth';
 import { withErrors } from '../http/handler';
 import { invalidParameter, oneOfParam, transferYearParam } from '../http/params';
 import { register } from '../http/registry';
@@ -48,12 +48,11 @@ export function parseDimensions(raw: string | null): Dimension[] {
   return [...new Set(asked)] as Dimension[];
 }
 
-
 /** The primaries whose returns the caller may see in aggregate. */
 function expectedSchools(principal: Principal, directory: SchoolDirectory): string[] {
-  const primaries = directory.primaries();
-  const scoped = principal.role === 'trust' ? primaries.filter((s) => s.trust !== null && s.trust === principal.trust) : primaries;
-  return scoped.map((s) => s.laestab);
+  return schoolsInScope(principal, directory)
+    .filter((s) => s.phase === 'primary')
+    .map((s) => s.laestab);
 }
 
 export async function buildAggregates(request: HttpRequest, principal: Principal): Promise<AggregatesResponse> {

@@ -1,15 +1,15 @@
 /**
  * GET /api/tracker/{year}: the LA's chase list. Every primary in the directory with its state
  * (Submitted / Draft / Outstanding), version, when, and counts of rows, errors and queries, plus
- * totals. The LA sees the city; a trust sees its own primaries (the same rows, filtered by the
- * directory). Schools get 403.
+ * totals. The LA sees the city; a trust sees its own primaries (auth/scope.ts `schoolsInScope`).
+ * Schools get 403.
  *
  * One point read per primary (the head document, which is the commit point and carries the
  * counts; the summary document beside it may briefly be ahead of or behind it after a crash),
  * with bounded concurrency, so the cost grows with schools and never with pupils. No pupil data;
  * audited as `tracker.read` in the city partition.
  */
-import { authenticate, requireRole } from '../auth';
+import { authenticate, requireRole, schoolsInScope } from '../auth';
 import { withErrors } from '../http/handler';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
@@ -25,7 +25,7 @@ export const trackerGet = withErrors(async (request, { correlationId }) => {
   const year = transferYearParam(request);
   const store = getStore();
   const directory = await store.directory.get();
-  const primaries = directory.primaries().filter((s) => principal.role === 'la' || (principal.trust !== undefined && s.trust === principal.trust));
+  const primaries = schoolsInScope(principal, directory).filter((s) => s.phase === 'primary');
   const repo = returnsRepository();
 
   const heads = await repo.heads(primaries.map((s) => s.laestab), year);
