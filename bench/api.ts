@@ -24,8 +24,8 @@ import { emptySummary, type SchoolSummary } from '../shared/aggregate/summary';
 import type { School } from '../shared/schools';
 import { LOCALITY_AREAS } from '../shared/schools';
 import type { TransitionReturn } from '../shared/transition/schema';
-import { headDocId, summaryDocId } from '../functions/src/store/summaries';
 import { mapWithConcurrency } from '../functions/src/store/reads';
+import { headDoc, summaryDoc } from '../test/factories/documents';
 import { row, sheet, TRANSFER_YEAR, upnFor } from '../test/factories/transition';
 import { startStack, type Stack } from '../test/api/harness';
 
@@ -187,21 +187,8 @@ function syntheticSummary(school: string, i: number): SchoolSummary {
 async function seedSummaries(summaries: Container, returns: Container, schools: string[], from: number): Promise<void> {
   await mapWithConcurrency(schools.slice(from), 32, async (school, j) => {
     const i = from + j;
-    await returns.items.upsert({ id: headDocId(AGG_YEAR), school, year: AGG_YEAR, type: 'head', version: 1, status: 'submitted', submittedVersion: 1, committed: [1] });
-    await summaries.items.upsert({
-      id: summaryDocId(AGG_YEAR),
-      school,
-      year: AGG_YEAR,
-      type: 'summary',
-      status: 'Submitted',
-      version: 1,
-      submittedAt: new Date().toISOString(),
-      rows: PUPILS_PER_PRIMARY,
-      errors: 0,
-      queries: 0,
-      unexplainedQueries: 0,
-      summary: syntheticSummary(school, i),
-    });
+    await returns.items.upsert(headDoc(school, AGG_YEAR, 1, 'submitted'));
+    await summaries.items.upsert(summaryDoc(syntheticSummary(school, i), 'submitted'));
   });
 }
 

@@ -10,6 +10,7 @@ import { cityRollup, type Dimension } from './aggregate/rollup';
 import { disclosureControl } from './aggregate/disclosure';
 import type { CountTable } from './aggregate/table';
 import type { SchoolDirectory } from './schools';
+import type { SchoolState } from './status';
 
 /** One input to consolidation: a return that was read and validated (its report and valid pupils), or the reason it could not be. */
 export type ReturnOutcome =
@@ -25,6 +26,8 @@ export interface TrackerEntry {
   rows: number;
   errors: number;
   queries: number;
+  /** The school's state for the year, for a stored return (the API's export); files have none. */
+  state?: SchoolState | undefined;
   status: string;
   /** Why a file could not be read, in one line. */
   reason?: string;

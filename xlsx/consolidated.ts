@@ -131,6 +131,7 @@ function addTracker(wb: Writer, tracker: TrackerEntry[]): void {
     { header: 'Pupil rows', width: 10, value: (t) => t.rows },
     { header: 'Errors', width: 8, value: (t) => t.errors },
     { header: 'Queries', width: 8, value: (t) => t.queries },
+    { header: 'State', width: 12, value: (t) => t.state ?? null },
     { header: 'Status', width: 16, value: (t) => t.status },
     { header: 'Reason', width: 80, value: (t) => t.reason ?? null },
   ];

@@ -10,7 +10,7 @@ import type { CountTable } from '../../shared/aggregate/table';
 import { SchoolDirectory } from '../../shared/schools';
 import { schoolSummary } from '../../shared/aggregate/summary';
 import { validateReturn } from '../../shared/transition/validate';
-import { headDocId, summaryDocId, versionDocId } from '../../functions/src/store/summaries';
+import { headDoc, summaryDoc, versionDoc } from '../factories/documents';
 import { aReturn } from '../factories/transition';
 import { YEAR_RULE } from '../../shared/year';
 import { startStack, type Stack, TEST_SCHOOLS } from './harness';
@@ -34,37 +34,6 @@ const acorn = summaryOf('3302001', { k: 3, e: 2, n: 10, need: 'SLCN', secondary:
 const bramble = summaryOf('3302002', { k: 6, e: 1, n: 7, need: 'MLD', secondary: '3304002', rb: 1 });
 const copper = summaryOf('3302003', { k: 2, e: 0, n: 9, need: 'SEMH', secondary: '3304001' });
 
-function summaryDoc(summary: SchoolSummary, status: 'Submitted' | 'Draft', version = 1) {
-  return {
-    id: summaryDocId(summary.year),
-    school: summary.school,
-    year: summary.year,
-    type: 'summary',
-    status,
-    version,
-    submittedAt: '2027-06-10T09:00:00.000Z',
-    rows: summary.pupils,
-    errors: 0,
-    queries: 0,
-    unexplainedQueries: 0,
-    summary,
-  };
-}
-
-/** The head: the returns repository's commit point, naming the current (and latest submitted) version. */
-function headDoc(school: string, year: number, version: number, status: 'submitted' | 'draft', submittedVersion?: number) {
-  return {
-    id: headDocId(year),
-    school,
-    year,
-    type: 'head',
-    version,
-    status,
-    ...(submittedVersion !== undefined ? { submittedVersion } : status === 'submitted' ? { submittedVersion: version } : {}),
-    committed: Array.from({ length: version }, (_, i) => i + 1),
-  };
-}
-
 let stack: Stack;
 let la: string;
 let trust: string;
@@ -72,9 +41,9 @@ let trust: string;
 beforeAll(async () => {
   stack = await startStack();
   const summaries = await stack.store.container('summaries');
-  await summaries.items.upsert(summaryDoc(acorn, 'Submitted'));
-  await summaries.items.upsert(summaryDoc(bramble, 'Submitted'));
-  await summaries.items.upsert(summaryDoc(copper, 'Draft'));
+  await summaries.items.upsert(summaryDoc(acorn, 'submitted'));
+  await summaries.items.upsert(summaryDoc(bramble, 'submitted'));
+  await summaries.items.upsert(summaryDoc(copper, 'draft'));
   const returns = await stack.store.container('returns');
   await returns.items.upsert(headDoc('3302001', YEAR, 1, 'submitted'));
   await returns.items.upsert(headDoc('3302002', YEAR, 1, 'submitted'));
@@ -134,9 +103,9 @@ describe('for the LA', () => {
   it('leaves out a school whose documents do not match their shape, and counts it as unreadable', async () => {
     const summaries = await stack.store.container('summaries');
     const returns = await stack.store.container('returns');
-    await summaries.items.upsert({ ...summaryDoc({ ...acorn, year: 2030 }, 'Submitted'), summary: { school: '3302001', pupils: 'many' } });
+    await summaries.items.upsert({ ...summaryDoc({ ...acorn, year: 2030 }, 'submitted'), summary: { school: '3302001', pupils: 'many' } });
     await returns.items.upsert(headDoc('3302001', 2030, 1, 'submitted'));
-    await summaries.items.upsert(summaryDoc({ ...bramble, year: 2030 }, 'Submitted'));
+    await summaries.items.upsert(summaryDoc({ ...bramble, year: 2030 }, 'submitted'));
     await returns.items.upsert(headDoc('3302002', 2030, 1, 'submitted'));
     const body = await (await get('/aggregates/2030?by=need', la)).json();
     expect(body.schools).toEqual({ expected: 3, included: 1, outstanding: 1, draftOnly: 0, unreadable: 1 });
@@ -147,13 +116,13 @@ describe('for the LA', () => {
     const year = 2029;
     // The factory's pupils belong to its own cohort; the stored year only names the documents.
     const ret = aReturn(6);
-    const { report, pupils } = validateReturn(ret, { directory });
-    const submitted = schoolSummary('3302001', year, pupils);
+    const validated = validateReturn(ret, { directory });
+    const submitted = schoolSummary('3302001', year, validated.pupils);
     const draft = summaryOf('3302001', { k: 9, e: 0, n: 0, need: 'SPLD', secondary: '3304002' });
     const returns = await stack.store.container('returns');
-    await returns.items.upsert({ id: versionDocId(year, 1), school: '3302001', year, type: 'version', version: 1, status: 'submitted', ret, report, pupils });
+    await returns.items.upsert(versionDoc('3302001', year, 1, 'submitted', ret, validated));
     await returns.items.upsert(headDoc('3302001', year, 2, 'draft', 1));
-    await (await stack.store.container('summaries')).items.upsert(summaryDoc({ ...draft, year }, 'Draft', 2));
+    await (await stack.store.container('summaries')).items.upsert(summaryDoc({ ...draft, year }, 'draft', 2));
 
     const body = await (await get(`/aggregates/${year}?by=need,secondary`, la)).json();
     expect(submitted.pupils).toBe(6);
@@ -166,14 +135,14 @@ describe('for the LA', () => {
   it('ignores a summary written for a version that never committed (the head is the commit point)', async () => {
     const year = 2028;
     const ret = aReturn(4);
-    const { report, pupils } = validateReturn(ret, { directory });
-    const committed = schoolSummary('3302001', year, pupils);
+    const validated = validateReturn(ret, { directory });
+    const committed = schoolSummary('3302001', year, validated.pupils);
     expect(committed.pupils).toBe(4);
     const returns = await stack.store.container('returns');
-    await returns.items.upsert({ id: versionDocId(year, 1), school: '3302001', year, type: 'version', version: 1, status: 'submitted', ret, report, pupils });
+    await returns.items.upsert(versionDoc('3302001', year, 1, 'submitted', ret, validated));
     await returns.items.upsert(headDoc('3302001', year, 1, 'submitted'));
     // A writer crashed after the summary of v2 but before committing v2's head.
-    await (await stack.store.container('summaries')).items.upsert(summaryDoc({ ...acorn, year }, 'Submitted', 2));
+    await (await stack.store.container('summaries')).items.upsert(summaryDoc({ ...acorn, year }, 'submitted', 2));
     const body = await (await get(`/aggregates/${year}?by=need`, la)).json();
     expect(body.tables).toEqual(cityRollup([committed], ['need'], { directory }));
   });

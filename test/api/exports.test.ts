@@ -9,7 +9,8 @@ import { SchoolDirectory } from '../../shared/schools';
 import type { TransitionReturn } from '../../shared/transition/schema';
 import { validateReturn } from '../../shared/transition/validate';
 import { CONSOLIDATED_SHEETS } from '../../xlsx/consolidated';
-import { headDocId, versionDocId } from '../../functions/src/store/summaries';
+import type { ReturnStatus } from '../../shared/status';
+import { headDoc, versionDoc } from '../factories/documents';
 import { aReturn, row, sheet, TRANSFER_YEAR, upnFor } from '../factories/transition';
 import { startStack, type Stack, TEST_SCHOOLS } from './harness';
 
@@ -32,36 +33,12 @@ const brambleReturn = (count: number): TransitionReturn => ({
   explanations: [],
 });
 
-async function storeVersion(school: string, version: number, status: 'submitted' | 'draft', ret: TransitionReturn) {
-  const returns = await stack.store.container('returns');
-  await returns.items.upsert({
-    id: versionDocId(YEAR, version),
-    school,
-    year: YEAR,
-    type: 'version',
-    version,
-    status,
-    submittedBy: { subject: `dev-school-${school}`, role: 'school' },
-    submittedAt: '2027-06-10T09:00:00.000Z',
-    contentHash: `hash-${school}-${version}`,
-    ret,
-    // A version document holds the report and the valid pupils the validator read.
-    ...validateReturn(ret, { directory }),
-  });
+async function storeVersion(school: string, version: number, status: ReturnStatus, ret: TransitionReturn) {
+  await (await stack.store.container('returns')).items.upsert(versionDoc(school, YEAR, version, status, ret, validateReturn(ret, { directory })));
 }
 
-async function storeHead(school: string, version: number, status: 'submitted' | 'draft', submittedVersion?: number) {
-  const returns = await stack.store.container('returns');
-  await returns.items.upsert({
-    id: headDocId(YEAR),
-    school,
-    year: YEAR,
-    type: 'head',
-    version,
-    status,
-    ...(submittedVersion !== undefined ? { submittedVersion } : {}),
-    committed: Array.from({ length: version }, (_, i) => i + 1),
-  });
+async function storeHead(school: string, version: number, status: ReturnStatus, submittedVersion?: number) {
+  await (await stack.store.container('returns')).items.upsert(headDoc(school, YEAR, version, status, submittedVersion));
 }
 
 let stack: Stack;
@@ -94,6 +71,19 @@ async function workbookOf(res: Response): Promise<ExcelJS.Workbook> {
 function cellTexts(ws: ExcelJS.Worksheet): string[] {
   const out: string[] = [];
   ws.eachRow((r) => r.eachCell((c) => out.push(typeof c.value === 'string' ? c.value : JSON.stringify(c.value))));
+  return out;
+}
+
+/** The Tracker sheet's State column, by school. */
+function trackerStates(wb: ExcelJS.Workbook): Record<string, unknown> {
+  const ws = wb.getWorksheet(CONSOLIDATED_SHEETS.tracker) as ExcelJS.Worksheet;
+  const header = (ws.getRow(1).values as unknown[]).map(String);
+  const school = header.indexOf('School (LAESTAB)');
+  const state = header.indexOf('State');
+  const out: Record<string, unknown> = {};
+  ws.eachRow((r, n) => {
+    if (n > 1) out[String(r.getCell(school).value)] = r.getCell(state).value;
+  });
   return out;
 }
 
@@ -143,6 +133,10 @@ describe('the consolidated workbook', () => {
     expect(texts.some((t) => t.startsWith('Outstanding'))).toBe(true);
   });
 
+  it("gives each school's state in the vocabulary the API uses: Bramble stays submitted while it drafts", () => {
+    expect(trackerStates(wb)).toEqual({ [ACORN]: 'submitted', [BRAMBLE]: 'submitted', '3302003': 'outstanding' });
+  });
+
   it('is audited once in the city partition, naming the versions exported and no pupil values', async () => {
     const audit = (await stack.store.audit.forSchool('city')).filter((a) => a.action === 'export.consolidated');
     expect(audit).toEqual([
@@ -160,6 +154,7 @@ it('includes the current drafts with include=drafts', async () => {
   expect(pupils.actualRowCount - 1).toBe(3 + 5);
   const tracker = cellTexts(wb.getWorksheet(CONSOLIDATED_SHEETS.tracker) as ExcelJS.Worksheet);
   expect(tracker.some((t) => t.startsWith('Draft (version 2)'))).toBe(true);
+  expect(trackerStates(wb)).toEqual({ [ACORN]: 'submitted', [BRAMBLE]: 'submitted', '3302003': 'outstanding' });
 });
 
 it('is for the LA only: 403 for a school or a trust, 401 without a token', async () => {

@@ -4,6 +4,7 @@
  * every $ref resolves; the component schemas are the ones the server validates with.
  */
 import { buildOpenApiDocument, COMPONENT_SCHEMAS, openApiPath } from '../../functions/src/openapi/document';
+import { RETURN_STATUSES, SCHOOL_STATES } from '../../shared/status';
 import { loadRoutes } from '../../functions/src/routes';
 import { YEAR_RULE } from '../../shared/year';
 import { startStack, type Stack } from './harness';
@@ -145,6 +146,17 @@ it('carries the shared zod schemas as components, and every $ref resolves', () =
   expect(schemas.ValidationReport.properties.errors.items).toEqual({ $ref: '#/components/schemas/ValidationIssue' });
   expect(schemas.ResourceBaseDataset.properties.currency).toEqual(expect.objectContaining({ const: 'GBP' }));
   expect(schemas.CountTable.required).toEqual(expect.arrayContaining(['rows', 'columnTotals', 'grandTotal', 'disclosureControlled']));
+});
+
+it('spells statuses in the one vocabulary: receipts and history by version, the tracker by school', () => {
+  const schemas = doc.components.schemas as Json;
+  expect(schemas.ReturnStatus).toEqual({ type: 'string', enum: [...RETURN_STATUSES] });
+  expect(schemas.SchoolState).toEqual({ type: 'string', enum: [...SCHOOL_STATES] });
+  expect(schemas.Receipt.properties.status).toEqual({ $ref: '#/components/schemas/ReturnStatus' });
+  expect(schemas.History.properties.versions.items.properties.status).toEqual({ $ref: '#/components/schemas/ReturnStatus' });
+  expect(schemas.Tracker.properties.schools.items.properties.status).toMatchObject({ $ref: '#/components/schemas/SchoolState' });
+  expect(doc.paths['/tracker/{year}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Tracker' });
+  expect(doc.paths['/returns/{laestab}/{year}/history'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/History' });
 });
 
 it('is plain JSON that round-trips, and equals the document built directly from the route table', () => {

@@ -8,7 +8,8 @@ import { writeTransitionWorkbook } from '../../xlsx/template';
 import type { TransitionReturn } from '../../shared/transition/schema';
 import { aReturn, PRIMARY, row, SECONDARY, sheet, TRANSFER_YEAR, upnFor } from '../factories/transition';
 import { startStack, type Stack } from './harness';
-import { cohortSliceId } from '../../functions/src/store/returns';
+import { cohortSliceDocId } from '../../functions/src/store/documents';
+import { trackerSchema } from '../../functions/src/openapi/document';
 
 const P = 'https://goodstart.birmingham.example/problems/';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -261,7 +262,7 @@ describe('GET /api/cohorts/{laestab}/{year}', () => {
     const before = await json<{ pupils: unknown[] }>(await get(`/cohorts/${SECONDARY}/${TRANSFER_YEAR}`, tokens['secondary']!));
     expect(before.pupils.length).toBeGreaterThan(0);
     const returns = await stack.store.container('returns');
-    await returns.item(cohortSliceId(TRANSFER_YEAR, PRIMARY), SECONDARY).delete();
+    await returns.item(cohortSliceDocId(TRANSFER_YEAR, PRIMARY), SECONDARY).delete();
     const after = await json<{ feeders: { primary: string }[]; pupils: unknown[] }>(await get(`/cohorts/${SECONDARY}/${TRANSFER_YEAR}`, tokens['secondary']!));
     expect(after.feeders.map((f) => f.primary)).toEqual([PRIMARY]);
     expect(after.pupils).toEqual(before.pupils);
@@ -286,17 +287,18 @@ describe('GET /api/cohorts/{laestab}/{year}', () => {
 });
 
 describe('GET /api/tracker/{year}', () => {
-  it('lists every primary as Submitted, Draft or Outstanding with counts, and totals', async () => {
+  it('lists every primary as submitted, draft or outstanding with counts, and totals', async () => {
     expect((await put(returnFrom(OTHER_PRIMARY, 1), { token: tokens['other']!, laestab: OTHER_PRIMARY, query: '?status=draft' })).status).toBe(201);
     const res = await get(`/tracker/${TRANSFER_YEAR}`, tokens['la']!);
     expect(res.status).toBe(200);
     const body = await json<{ schools: Array<{ school: string; status: string; rows: number }>; totals: Record<string, number> }>(res);
     const by = Object.fromEntries(body.schools.map((s) => [s.school, s]));
     expect(Object.keys(by).sort()).toEqual(['3302001', '3302002', '3302003']);
-    expect(by[PRIMARY]!.status).toBe('Submitted');
-    expect(by[OTHER_PRIMARY]!.status).toBe('Draft');
-    expect(by['3302003']!.status).toBe('Outstanding');
-    expect(body.totals).toMatchObject({ expected: 3, outstanding: 1 });
+    expect(by[PRIMARY]!.status).toBe('submitted');
+    expect(by[OTHER_PRIMARY]!.status).toBe('draft');
+    expect(by['3302003']!.status).toBe('outstanding');
+    expect(body.totals).toMatchObject({ expected: 3, submitted: 1, draft: 1, outstanding: 1 });
+    expect(trackerSchema.safeParse(body).success).toBe(true);
   });
 
   it('shows a trust only its own primaries and refuses schools', async () => {

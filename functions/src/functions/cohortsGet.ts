@@ -18,7 +18,8 @@ import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
-import { cohortSliceId, returnsRepository } from '../store/returns';
+import { cohortSliceDocId } from '../store/documents';
+import { returnsRepository } from '../store/returns';
 import { authoriseSchoolRead } from '../http/schoolRead';
 
 function rowValues(p: PupilRow): RowValues {
@@ -38,7 +39,7 @@ export const cohortsGet = withErrors(async (request, { correlationId }): Promise
     role: principal.role,
     school: laestab,
     action: 'cohort.read',
-    ids: feeders.map((f) => `${cohortSliceId(year, f.primary)}:v${f.version}`),
+    ids: feeders.map((f) => `${cohortSliceDocId(year, f.primary)}:v${f.version}`),
     correlationId,
   });
   const pupils = feeders.flatMap((f) => f.pupils.map((p) => ({ ...p, sourceSchool: f.primary })));

@@ -13,6 +13,7 @@
  */
 import { consolidate, trackerStatus, type ReturnOutcome, type TrackerEntry } from '../../../shared/consolidation';
 import type { SchoolDirectory } from '../../../shared/schools';
+import { schoolState, STATUS_LABELS, type ReturnStatus, type SchoolState } from '../../../shared/status';
 import { writeConsolidatedWorkbook } from '../../../xlsx/consolidated';
 import { authenticate, requireRole } from '../auth';
 import { withErrors } from '../http/handler';
@@ -21,13 +22,8 @@ import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, readByIdForSchools } from '../store/reads';
-import {
-  headDocId,
-  headDocSchema,
-  versionDocId,
-  versionDocSchema,
-  wantedVersion,
-} from '../store/summaries';
+import { headDocId, headDocSchema, versionDocId, versionDocSchema } from '../store/documents';
+import { wantedVersion } from '../store/summaries';
 import { INCLUDE_VALUES } from './aggregatesGet';
 import { oneOfParam, transferYearParam } from '../http/params';
 
@@ -36,16 +32,17 @@ export const EXPORT_AUDIT_ACTION = 'export.consolidated';
 const AUDIT_IDS_PER_ENTRY = 1000;
 
 type SchoolExport =
-  | { school: string; state: 'read'; versionId: string; version: number; status: string; outcome: Extract<ReturnOutcome, { kind: 'read' }> }
+  | { school: string; state: 'read'; schoolState: SchoolState; versionId: string; version: number; status: ReturnStatus; outcome: Extract<ReturnOutcome, { kind: 'read' }> }
   | { school: string; state: 'outstanding' | 'draft-left-out' | 'unreadable' };
 
 function trackerLine(s: Exclude<SchoolExport, { state: 'read' }>, directory: SchoolDirectory): TrackerEntry {
-  const status = {
-    outstanding: 'Outstanding: no return received',
-    'draft-left-out': 'Draft only: not included (add ?include=drafts)',
-    unreadable: 'Stored return could not be read; report this to the service team',
-  }[s.state];
-  return { school: s.school, schoolName: directory.find(s.school)?.name, rows: 0, errors: 0, queries: 0, status };
+  const lines: Record<typeof s.state, Pick<TrackerEntry, 'state' | 'status'>> = {
+    outstanding: { state: 'outstanding', status: `${STATUS_LABELS.outstanding}: no return received` },
+    'draft-left-out': { state: 'draft', status: `${STATUS_LABELS.draft} only: not included (add ?include=drafts)` },
+    unreadable: { status: 'Stored return could not be read; report this to the service team' },
+  };
+  const line = lines[s.state];
+  return { school: s.school, schoolName: directory.find(s.school)?.name, rows: 0, errors: 0, queries: 0, ...line };
 }
 
 export const exportsConsolidated = withErrors(async (request, { correlationId, log }) => {
@@ -75,6 +72,7 @@ export const exportsConsolidated = withErrors(async (request, { correlationId, l
     return {
       school,
       state: 'read',
+      schoolState: schoolState(head.data),
       versionId,
       version: parsed.data.version,
       status: wanted.status,
@@ -91,8 +89,9 @@ export const exportsConsolidated = withErrors(async (request, { correlationId, l
   const tracker: TrackerEntry[] = result.tracker.map((t, i) => {
     const e = read[i];
     if (!e) return t;
-    const stored = e.status === 'Submitted' ? `Submitted (version ${e.version})` : `Draft (version ${e.version}): ${trackerStatus(e.outcome.report)}`;
-    return { ...t, school: e.school, schoolName: directory.find(e.school)?.name, status: stored };
+    const label = `${STATUS_LABELS[e.status]} (version ${e.version})`;
+    const stored = e.status === 'submitted' ? label : `${label}: ${trackerStatus(e.outcome.report)}`;
+    return { ...t, school: e.school, schoolName: directory.find(e.school)?.name, state: e.schoolState, status: stored };
   });
   for (const e of perSchool) if (e.state !== 'read') tracker.push(trackerLine(e, directory));
   const unreadable = perSchool.filter((e) => e.state === 'unreadable').length;

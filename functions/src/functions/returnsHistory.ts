@@ -9,6 +9,7 @@ import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { returnsRepository } from '../store/returns';
 import { authoriseSchoolRead } from '../http/schoolRead';
+import type { HistoryResponse } from '../openapi/document';
 
 export const returnsHistory = withErrors(async (request, { correlationId }) => {
   const { principal, laestab, year, store } = await authoriseSchoolRead(request);
@@ -32,7 +33,7 @@ export const returnsHistory = withErrors(async (request, { correlationId }) => {
         queries: v.queries,
         unexplainedQueries: v.unexplainedQueries,
       })),
-    },
+    } satisfies HistoryResponse,
   };
 });
 

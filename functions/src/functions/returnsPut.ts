@@ -30,7 +30,8 @@ import { HttpProblem, SpecificProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
-import { PreconditionFailed, RETURN_STATUSES, type ReturnStatus, returnsRepository, WriteContention } from '../store/returns';
+import { RETURN_STATUSES, type ReturnStatus } from '../../../shared/status';
+import { PreconditionFailed, returnsRepository, WriteContention } from '../store/returns';
 
 function statusOf(request: HttpRequest): ReturnStatus {
   const raw = request.query.get('status');

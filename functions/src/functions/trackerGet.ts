@@ -1,14 +1,15 @@
 /**
  * GET /api/tracker/{year}: the LA's chase list. Every primary in the directory with its state
- * (Submitted / Draft / Outstanding), version, when, and counts of rows, errors and queries, plus
- * totals. The LA sees the city; a trust sees its own primaries (auth/scope.ts `schoolsInScope`).
- * Schools get 403.
+ * (`submitted`, `draft` or `outstanding`: shared/status.ts), version, when, and counts of rows,
+ * errors and queries, plus totals. The LA sees the city; a trust sees its own primaries
+ * (auth/scope.ts `schoolsInScope`). Schools get 403.
  *
  * One point read per primary (the head document, which is the commit point and carries the
  * counts; the summary document beside it may briefly be ahead of or behind it after a crash),
  * with bounded concurrency, so the cost grows with schools and never with pupils. No pupil data;
  * audited as `tracker.read` in the city partition.
  */
+import { schoolState, type SchoolState } from '../../../shared/status';
 import { authenticate, requireRole, schoolsInScope } from '../auth';
 import { withErrors } from '../http/handler';
 import { register } from '../http/registry';
@@ -16,8 +17,7 @@ import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { returnsRepository } from '../store/returns';
 import { transferYearParam } from '../http/params';
-
-export type TrackerState = 'Submitted' | 'Draft' | 'Outstanding';
+import type { TrackerResponse } from '../openapi/document';
 
 export const trackerGet = withErrors(async (request, { correlationId }) => {
   const principal = await authenticate(request);
@@ -31,8 +31,7 @@ export const trackerGet = withErrors(async (request, { correlationId }) => {
   const heads = await repo.heads(primaries.map((s) => s.laestab), year);
   const schools = primaries.map((s) => {
     const head = heads.get(s.laestab);
-    // Once submitted, a school is off the chase list even while it drafts a correction.
-    const status: TrackerState = !head ? 'Outstanding' : head.submittedVersion !== undefined ? 'Submitted' : 'Draft';
+    const status = schoolState(head);
     return {
       school: s.laestab,
       name: s.name,
@@ -47,7 +46,7 @@ export const trackerGet = withErrors(async (request, { correlationId }) => {
       unexplainedQueries: head?.counts.unexplainedQueries ?? 0,
     };
   });
-  const count = (st: TrackerState) => schools.filter((s) => s.status === st).length;
+  const count = (st: SchoolState) => schools.filter((s) => s.status === st).length;
   await store.audit.record({ who: principal.subject, role: principal.role, school: null, action: 'tracker.read', ids: [], correlationId });
   return {
     status: 200,
@@ -57,13 +56,13 @@ export const trackerGet = withErrors(async (request, { correlationId }) => {
       schools,
       totals: {
         expected: schools.length,
-        submitted: count('Submitted'),
-        draft: count('Draft'),
-        outstanding: count('Outstanding'),
+        submitted: count('submitted'),
+        draft: count('draft'),
+        outstanding: count('outstanding'),
         rows: schools.reduce((n, s) => n + s.rows, 0),
         unexplainedQueries: schools.reduce((n, s) => n + s.unexplainedQueries, 0),
       },
-    },
+    } satisfies TrackerResponse,
   };
 });
 

@@ -21,7 +21,8 @@ import { ROLES } from '../auth/principal';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { PROBLEM_BASE, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ProblemSlug, SPECIFIC_PROBLEM_TYPES } from '../http/problems';
 import type { RouteDefinition } from '../http/route';
-import { RETURN_STATUSES } from '../store/returns';
+import { LOCALITY_AREAS } from '../../../shared/schools';
+import { RETURN_STATUSES, returnStatusSchema, schoolStateSchema } from '../../../shared/status';
 
 export const OPENAPI_VERSION = '3.1.0';
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
@@ -72,13 +73,60 @@ export const receiptSchema = z.looseObject({
   school: z.string(),
   year: z.number().int(),
   version: z.number().int(),
-  status: z.enum(RETURN_STATUSES),
+  status: returnStatusSchema,
   contentHash: z.string(),
   submittedAt: z.string(),
   submittedBy: z.looseObject({ subject: z.string(), role: z.enum(ROLES) }),
   report: validationReportSchema,
   summary: schoolSummarySchema,
 });
+
+const issueCounts = { rows: z.number().int(), errors: z.number().int(), queries: z.number().int(), unexplainedQueries: z.number().int() };
+
+/** GET /returns/{laestab}/{year}/history. */
+export const historySchema = z.strictObject({
+  school: z.string(),
+  year: z.number().int(),
+  versions: z
+    .array(
+      z.strictObject({
+        version: z.number().int(),
+        status: returnStatusSchema,
+        submittedBy: z.strictObject({ subject: z.string(), role: z.enum(ROLES) }),
+        submittedAt: z.string(),
+        contentHash: z.string(),
+        ...issueCounts,
+      }),
+    )
+    .describe('Newest first.'),
+});
+export type HistoryResponse = z.infer<typeof historySchema>;
+
+/** GET /tracker/{year}. */
+export const trackerSchema = z.strictObject({
+  year: z.number().int(),
+  schools: z.array(
+    z.strictObject({
+      school: z.string(),
+      name: z.string(),
+      area: z.enum(LOCALITY_AREAS),
+      status: schoolStateSchema.describe('The school’s state for the year: `submitted` stays while a correction is drafted.'),
+      version: z.number().int().nullable(),
+      submittedVersion: z.number().int().nullable(),
+      submittedAt: z.string().nullable(),
+      ...issueCounts,
+    }),
+  ),
+  totals: z.strictObject({
+    expected: z.number().int(),
+    submitted: z.number().int(),
+    draft: z.number().int(),
+    outstanding: z.number().int(),
+    rows: z.number().int(),
+    unexplainedQueries: z.number().int(),
+  }),
+});
+export type TrackerResponse = z.infer<typeof trackerSchema>;
 
 export const COMPONENT_SCHEMAS = {
   TransitionReturn: transitionReturnSchema,
@@ -90,6 +138,10 @@ export const COMPONENT_SCHEMAS = {
   Problem: problemSchema,
   Aggregates: aggregatesSchema,
   Receipt: receiptSchema,
+  ReturnStatus: returnStatusSchema,
+  SchoolState: schoolStateSchema,
+  History: historySchema,
+  Tracker: trackerSchema,
   Me: meSchema,
   Health: healthSchema,
 } as const satisfies Record<string, z.ZodType>;
@@ -162,7 +214,7 @@ const etagHeader = { ETag: { schema: { type: 'string' }, description: 'Entity ta
 const includeParam: ParamSpec = {
   name: 'include',
   in: 'query',
-  description: '`drafts` also counts returns saved as Draft (queries still to explain).',
+  description: '`drafts` also counts returns whose current version is a `draft` (queries still to explain).',
   schema: { type: 'string', enum: ['submitted', 'drafts'], default: 'submitted' },
 };
 
@@ -198,7 +250,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
   },
   'PUT /returns/{}/{}': {
     summary: "Submit a primary school's transition return (JSON or the filled .xlsx)",
-    description: 'Creates a new immutable version. Errors refuse the return (422, every issue listed); unexplained queries keep it as Draft.',
+    description: 'Creates a new immutable version. Errors refuse the return (422, every issue listed); unexplained queries keep it a `draft`.',
     tags: ['returns'],
     parameters: [
       idempotencyKey,
@@ -221,7 +273,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
   'GET /returns/{}/{}/history': {
     summary: 'Every version of a return: who submitted what and when, with a content hash',
     tags: ['returns'],
-    responses: { '200': { description: 'Versions, newest first', content: json({ type: 'object' }) } },
+    responses: { '200': { description: 'Versions, newest first', content: json(ref('History')) } },
     problems: ['not-found'],
   },
   'GET /cohorts/{}/{}': {
@@ -233,7 +285,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
   'GET /tracker/{}': {
     summary: 'Every expected school: submitted, draft or outstanding, with counts of errors and queries',
     tags: ['la'],
-    responses: { '200': { description: 'The LA’s chase list', content: json({ type: 'object' }) } },
+    responses: { '200': { description: 'The LA’s chase list', content: json(ref('Tracker')) } },
   },
   'GET /aggregates/{}': {
     summary: 'City roll-up tables from per-school summaries, with resource-base demand',

@@ -3,9 +3,9 @@
  * each submitted version routes to its receiving secondaries, the school's summary, and the head
  * that says which version is current.
  *
- * Documents (container `returns`, partition /school, unless noted):
- * - version `return:{year}:v{n}`: the return as submitted, its validation report, the valid pupils
- *   the validator read from it (so no reader parses its cells again), who and when, and a content hash. Created with create(), never changed.
+ * Documents (their schemas are in store/documents.ts):
+ * - version `return:{year}:v{n}`: the return, its validation report and the valid pupils the
+ *   validator read from it (so no reader parses its cells again). Created with create(), never changed.
  * - cohort slice `cohort:{year}:{primary}`, in the RECEIVING SECONDARY's partition: the valid
  *   pupils one primary sends to that secondary, from the primary's latest submitted version.
  * - summary `summary:{year}` in the `summaries` container: counts only (no pupil rows).
@@ -24,89 +24,32 @@ import type { Container } from '@azure/cosmos';
 import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointReadWithEtag, readByIdForSchools } from './reads';
 import { schoolSummary, type SchoolSummary } from '../../../shared/aggregate/summary';
 import { laestabInText } from '../../../shared/schools';
+import type { ReturnStatus } from '../../../shared/status';
 import type { PupilRow, TransitionReturn, ValidationReport } from '../../../shared/transition/schema';
-import type { Principal, Role } from '../auth/principal';
+import type { Principal } from '../auth/principal';
+import {
+  cohortSliceDocId,
+  cohortSliceDocSchema,
+  type CohortSliceDoc,
+  type Counts,
+  headDocId,
+  headDocSchema,
+  type HeadDoc,
+  type SubmittedBy,
+  summaryDocId,
+  summaryDocSchema,
+  type SummaryDoc,
+  type VersionMeta,
+  VERSION_META_PROJECTION,
+  versionDocId,
+  versionDocSchema,
+  type VersionDoc,
+  versionMetaSchema,
+} from './documents';
 import { getStore } from './index';
-
-export const RETURN_STATUSES = ['draft', 'submitted'] as const;
-export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 
 /** (design) Attempts at taking the next version number or committing the head before giving up with 503. */
 export const MAX_WRITE_ATTEMPTS = 25;
-
-export const versionId = (year: number, version: number) => `return:${year}:v${version}`;
-export const headId = (year: number) => `head:${year}`;
-export const cohortSliceId = (year: number, primary: string) => `cohort:${year}:${primary}`;
-export const summaryId = (year: number) => `summary:${year}`;
-
-export interface SubmittedBy {
-  subject: string;
-  role: Role;
-}
-
-export interface VersionDoc {
-  id: string;
-  school: string;
-  year: number;
-  type: 'version';
-  version: number;
-  status: ReturnStatus;
-  submittedBy: SubmittedBy;
-  submittedAt: string;
-  contentHash: string;
-  ret: TransitionReturn;
-  report: ValidationReport;
-  /** The pupils of the rows without errors, as validateReturn read them. */
-  pupils: PupilRow[];
-}
-
-export interface CohortSliceDoc {
-  id: string;
-  /** The receiving secondary: the slice lives in its partition, so a cohort is a one-partition query. */
-  school: string;
-  year: number;
-  type: 'cohort';
-  primary: string;
-  version: number;
-  pupils: PupilRow[];
-}
-
-export interface Counts {
-  rows: number;
-  errors: number;
-  queries: number;
-  unexplainedQueries: number;
-}
-
-export interface SummaryDoc extends Counts {
-  id: string;
-  school: string;
-  year: number;
-  type: 'summary';
-  status: 'Submitted' | 'Draft';
-  version: number;
-  submittedAt: string;
-  summary: SchoolSummary;
-}
-
-export interface HeadDoc {
-  id: string;
-  school: string;
-  year: number;
-  type: 'head';
-  version: number;
-  status: ReturnStatus;
-  contentHash: string;
-  submittedAt: string;
-  submittedBy: SubmittedBy;
-  counts: Counts;
-  /** The latest submitted version: what secondaries see (a newer draft does not replace it). */
-  submittedVersion?: number;
-  /** The secondaries `submittedVersion` routes pupils to. */
-  secondaries: string[];
-  /** Every version number ever committed, oldest first: history lists these and no others. */
-  committed: number[];
-}
 
 export interface Receipt {
   school: string;
@@ -203,16 +146,19 @@ export class ReturnsRepository {
   ) {}
 
   async head(school: string, year: number): Promise<{ doc: HeadDoc; etag: string } | undefined> {
-    return pointReadWithEtag<HeadDoc>(await this.returns(), headId(year), school);
+    const read = await pointReadWithEtag<unknown>(await this.returns(), headDocId(year), school);
+    return read && { doc: headDocSchema.parse(read.doc), etag: read.etag };
   }
 
   /** Heads for many schools, a chunk of partitions per query (tracker). */
   async heads(schools: readonly string[], year: number): Promise<Map<string, HeadDoc>> {
-    return readByIdForSchools(await this.returns(), headId(year), schools) as Promise<Map<string, HeadDoc>>;
+    const raw = await readByIdForSchools(await this.returns(), headDocId(year), schools);
+    return new Map([...raw].map(([school, doc]) => [school, headDocSchema.parse(doc)]));
   }
 
   async version(school: string, year: number, version: number): Promise<VersionDoc | undefined> {
-    return (await pointReadWithEtag<VersionDoc>(await this.returns(), versionId(year, version), school))?.doc;
+    const read = await pointReadWithEtag<unknown>(await this.returns(), versionDocId(year, version), school);
+    return read && versionDocSchema.parse(read.doc);
   }
 
   /** The current version (via the head) and the head's etag; undefined when the school has no return. */
@@ -268,7 +214,7 @@ export class ReturnsRepository {
       let adopted = false;
       for (let k = 0; k < MAX_WRITE_ATTEMPTS && version === undefined; k++, n++) {
         const doc: VersionDoc = {
-          id: versionId(year, n),
+          id: versionDocId(year, n),
           school,
           year,
           type: 'version',
@@ -282,7 +228,7 @@ export class ReturnsRepository {
           pupils,
         };
         try {
-          await container.items.create(doc);
+          await container.items.create(versionDocSchema.parse(doc));
           version = doc;
         } catch (error) {
           if (codeOf(error) !== 409) throw error;
@@ -308,7 +254,7 @@ export class ReturnsRepository {
 
       // 4) The commit point.
       const newHead: HeadDoc = {
-        id: headId(year),
+        id: headDocId(year),
         school,
         year,
         type: 'head',
@@ -324,8 +270,8 @@ export class ReturnsRepository {
       };
       try {
         const { etag } = head
-          ? await container.item(newHead.id, school).replace(newHead, { accessCondition: { type: 'IfMatch', condition: head.etag } })
-          : await container.items.create(newHead);
+          ? await container.item(newHead.id, school).replace(headDocSchema.parse(newHead), { accessCondition: { type: 'IfMatch', condition: head.etag } })
+          : await container.items.create(headDocSchema.parse(newHead));
         return { created: true, receipt: this.receiptOf(version), etag: etag ?? '', versionDocId: version.id };
       } catch (error) {
         if (codeOf(error) !== 412 && codeOf(error) !== 409) throw error;
@@ -351,15 +297,17 @@ export class ReturnsRepository {
       const slices = slicesBySecondary(pupils);
       await Promise.all(
         [...slices].map(([secondary, list]) =>
-          container.items.upsert<CohortSliceDoc>({
-            id: cohortSliceId(year, school),
-            school: secondary,
-            year,
-            type: 'cohort',
-            primary: school,
-            version: version.version,
-            pupils: list,
-          }),
+          container.items.upsert(
+            cohortSliceDocSchema.parse({
+              id: cohortSliceDocId(year, school),
+              school: secondary,
+              year,
+              type: 'cohort',
+              primary: school,
+              version: version.version,
+              pupils: list,
+            } satisfies CohortSliceDoc),
+          ),
         ),
       );
       // A secondary the school no longer sends pupils to loses its slice.
@@ -367,7 +315,7 @@ export class ReturnsRepository {
       await Promise.all(
         gone.map((s) =>
           container
-            .item(cohortSliceId(year, school), s)
+            .item(cohortSliceDocId(year, school), s)
             .delete()
             .catch((error: unknown) => {
               if (codeOf(error) !== 404) throw error;
@@ -377,17 +325,17 @@ export class ReturnsRepository {
     }
     const summaries = await this.summaries();
     const doc: SummaryDoc = {
-      id: summaryId(year),
+      id: summaryDocId(year),
       school,
       year,
       type: 'summary',
-      status: version.status === 'submitted' ? 'Submitted' : 'Draft',
+      status: version.status,
       version: version.version,
       submittedAt: version.submittedAt,
       ...countsOf(version.report),
       summary: schoolSummary(school, year, pupils),
     };
-    await summaries.items.upsert(doc);
+    await summaries.items.upsert(summaryDocSchema.parse(doc));
   }
 
   /** Rewrites the derived documents from what the head says is current (after a lost race, or a crash). */
@@ -404,15 +352,14 @@ export class ReturnsRepository {
   }
 
   /** Committed versions, newest first, without pupil data. */
-  async history(school: string, year: number): Promise<Array<Omit<VersionDoc, 'ret' | 'report' | 'pupils'> & Counts>> {
+  async history(school: string, year: number): Promise<Array<Omit<VersionMeta, 'summary'> & Counts>> {
     const head = await this.head(school, year);
     if (!head) return [];
     const committed = new Set(head.doc.committed);
     const container = await this.returns();
     const { resources } = await container.items
-      .query<Omit<VersionDoc, 'ret' | 'report' | 'pupils'> & { summary: ValidationReport['summary'] }>({
-        query:
-          "SELECT c.id, c.school, c.year, c.type, c.version, c.status, c.submittedBy, c.submittedAt, c.contentHash, c.report.summary AS summary FROM c WHERE c.school = @school AND c.type = 'version' AND c.year = @year",
+      .query<unknown>({
+        query: `SELECT ${VERSION_META_PROJECTION} FROM c WHERE c.school = @school AND c.type = 'version' AND c.year = @year`,
         parameters: [
           { name: '@school', value: school },
           { name: '@year', value: year },
@@ -420,6 +367,7 @@ export class ReturnsRepository {
       })
       .fetchAll();
     return resources
+      .map((r) => versionMetaSchema.parse(r))
       .filter((r) => committed.has(r.version))
       .sort((a, b) => b.version - a.version)
       .map(({ summary, ...r }) => ({ ...r, rows: summary.rows, errors: summary.errors, queries: summary.queries, unexplainedQueries: summary.unexplainedQueries }));
@@ -443,7 +391,7 @@ export class ReturnsRepository {
     const [heads, { resources }] = await Promise.all([
       this.heads(primaries, year),
       container.items
-        .query<CohortSliceDoc>({
+        .query<unknown>({
           query: "SELECT * FROM c WHERE c.school = @school AND c.type = 'cohort' AND c.year = @year",
           parameters: [
             { name: '@school', value: secondary },
@@ -452,7 +400,12 @@ export class ReturnsRepository {
         })
         .fetchAll(),
     ]);
-    const slices = new Map(resources.map((slice) => [slice.primary, slice]));
+    // A slice that does not parse is treated like a stale one: the pupils come from the version.
+    const parsed = resources.flatMap((r) => {
+      const slice = cohortSliceDocSchema.safeParse(r);
+      return slice.success ? [slice.data] : [];
+    });
+    const slices = new Map(parsed.map((slice) => [slice.primary, slice]));
     const feeding = [...heads.values()].filter((h) => h.submittedVersion !== undefined && h.secondaries.includes(secondary));
     const feeders = await mapWithConcurrency(feeding, POINT_READ_CONCURRENCY, async (head) => {
       const submitted = head.submittedVersion as number;

@@ -9,76 +9,22 @@
  */
 import type { Container } from '@azure/cosmos';
 import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, readByIdForSchools } from './reads';
-import { headId, summaryId, versionId } from './returns';
-import { z } from 'zod';
-import { schoolSummary, schoolSummarySchema, type SchoolSummary } from '../../../shared/aggregate/summary';
-import { pupilRowSchema, transitionReturnSchema, validationReportSchema } from '../../../shared/transition/schema';
-
-
-
-export const SUMMARY_STATUSES = ['Submitted', 'Draft'] as const;
-export type SummaryStatus = (typeof SUMMARY_STATUSES)[number];
-
-/** Document ids are the writer's (store/returns.ts), under the names readers use. */
-export const summaryDocId = summaryId;
-export const headDocId = headId;
-export const versionDocId = versionId;
-
-/** What aggregation relies on in a summary document; other members belong to the writer. */
-export const summaryDocSchema = z.looseObject({
-  id: z.string(),
-  school: z.string(),
-  year: z.number().int(),
-  type: z.literal('summary'),
-  status: z.enum(SUMMARY_STATUSES),
-  version: z.number().int().positive(),
-  summary: schoolSummarySchema,
-});
-export type SummaryDoc = z.infer<typeof summaryDocSchema>;
-
-
-
+import { headDocId, headDocSchema, type HeadDoc, summaryDocId, summaryDocSchema, versionDocId, versionDocSchema } from './documents';
+import { schoolSummary, type SchoolSummary } from '../../../shared/aggregate/summary';
+import type { ReturnStatus } from '../../../shared/status';
 
 /**
- * What readers need of a school's head document (`head:{year}` in `returns`, written last by the
- * returns repository: the commit point). A summary document is trusted only when it is for the
- * version the head names; one written for a version that never committed (a crash mid-write)
- * or for a newer draft is not used.
+ * The version a reader should use: the latest submitted one, or with drafts the current one;
+ * undefined when there is none. A summary document is trusted only when it is for this version:
+ * one written for a version that never committed (a crash mid-write) or for a newer draft is not used.
  */
-export const headDocSchema = z.looseObject({
-  id: z.string(),
-  school: z.string(),
-  type: z.literal('head'),
-  version: z.number().int().positive(),
-  status: z.string(),
-  /** The latest submitted version (a newer draft does not replace it). */
-  submittedVersion: z.number().int().positive().optional(),
-});
-export type HeadDoc = z.infer<typeof headDocSchema>;
-
-
-/** A stored version document: the return as submitted, and the validation report and valid pupils stored with it. */
-export const versionDocSchema = z.looseObject({
-  id: z.string(),
-  school: z.string(),
-  type: z.literal('version'),
-  version: z.number().int().positive(),
-  status: z.string(),
-  ret: transitionReturnSchema,
-  report: validationReportSchema,
-  pupils: z.array(pupilRowSchema),
-});
-export type VersionDoc = z.infer<typeof versionDocSchema>;
-
-/** The version a reader should use: the latest submitted one, or with drafts the current one; undefined when there is none. */
-export function wantedVersion(head: HeadDoc, includeDrafts: boolean): { version: number; status: SummaryStatus } | undefined {
-  const currentStatus: SummaryStatus = head.status.toLowerCase() === 'submitted' ? 'Submitted' : 'Draft';
-  if (includeDrafts || currentStatus === 'Submitted') return { version: head.version, status: currentStatus };
-  return head.submittedVersion !== undefined ? { version: head.submittedVersion, status: 'Submitted' } : undefined;
+export function wantedVersion(head: HeadDoc, includeDrafts: boolean): { version: number; status: ReturnStatus } | undefined {
+  if (includeDrafts || head.status === 'submitted') return { version: head.version, status: head.status };
+  return head.submittedVersion !== undefined ? { version: head.submittedVersion, status: 'submitted' } : undefined;
 }
 
 export type SummaryRead =
-  | { school: string; state: 'found'; version: number; status: SummaryStatus; summary: SchoolSummary; source: 'summary' | 'version' }
+  | { school: string; state: 'found'; version: number; status: ReturnStatus; summary: SchoolSummary; source: 'summary' | 'version' }
   /** No committed return: the school is outstanding. */
   | { school: string; state: 'missing' }
   /** Only a draft, and drafts were not asked for. */

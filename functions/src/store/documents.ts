@@ -1,0 +1,118 @@
+/**
+ * The documents the returns repository keeps in Cosmos, one zod schema per kind. Writers build
+ * them as these types and parse them before storing; readers parse what they read, so a stored
+ * document means the same thing on both sides (store/returns.ts says how they fit together).
+ *
+ * Container `returns`, partition /school:
+ * - version `return:{year}:v{n}`: one immutable version of a school's return.
+ * - head `head:{year}`: the commit point, naming the current and the latest submitted version.
+ * - cohort slice `cohort:{year}:{primary}`, in the RECEIVING SECONDARY's partition.
+ * Container `summaries`, partition /school:
+ * - summary `summary:{year}`: counts only (no pupil rows), for the city aggregates.
+ *
+ * Parsing strips Cosmos's own members (`_rid`, `_etag`, `_ts`, …).
+ */
+import { z } from 'zod';
+import { schoolSummarySchema } from '../../../shared/aggregate/summary';
+import { returnStatusSchema, type ReturnStatus } from '../../../shared/status';
+import { pupilRowSchema, transitionReturnSchema, validationReportSchema, validationSummarySchema } from '../../../shared/transition/schema';
+import { ROLES } from '../auth/principal';
+
+export const versionDocId = (year: number, version: number) => `return:${year}:v${version}`;
+export const headDocId = (year: number) => `head:${year}`;
+export const cohortSliceDocId = (year: number, primary: string) => `cohort:${year}:${primary}`;
+export const summaryDocId = (year: number) => `summary:${year}`;
+
+/**
+ * Summary documents written before the one status vocabulary spelled it `Draft` / `Submitted`;
+ * they read as `draft` / `submitted`. Writers only ever write the vocabulary.
+ */
+const LEGACY_STATUS_SPELLINGS = { Draft: 'draft', Submitted: 'submitted' } as const satisfies Record<string, ReturnStatus>;
+const legacyStatusSchema = z.enum(Object.keys(LEGACY_STATUS_SPELLINGS) as [keyof typeof LEGACY_STATUS_SPELLINGS]);
+
+/** A stored status: the vocabulary, or a legacy spelling normalised to it. */
+export const storedStatusSchema = z.union([returnStatusSchema, legacyStatusSchema.transform((s): ReturnStatus => LEGACY_STATUS_SPELLINGS[s])]);
+
+const int = z.number().int();
+const count = int.nonnegative();
+const versionNumber = int.positive();
+
+export const submittedBySchema = z.object({ subject: z.string(), role: z.enum(ROLES) });
+export type SubmittedBy = z.infer<typeof submittedBySchema>;
+
+/** A version's issue counts, from its validation report. */
+export const countsSchema = z.object({ rows: count, errors: count, queries: count, unexplainedQueries: count });
+export type Counts = z.infer<typeof countsSchema>;
+
+/** One immutable version: the return as submitted, its validation report and valid pupils, who and when, and a content hash. */
+export const versionDocSchema = z.object({
+  id: z.string(),
+  school: z.string(),
+  year: int,
+  type: z.literal('version'),
+  version: versionNumber,
+  status: storedStatusSchema,
+  submittedBy: submittedBySchema,
+  submittedAt: z.string(),
+  contentHash: z.string(),
+  ret: transitionReturnSchema,
+  report: validationReportSchema,
+  /** The pupils of the rows without errors, as validateReturn read them. */
+  pupils: z.array(pupilRowSchema),
+});
+export type VersionDoc = z.infer<typeof versionDocSchema>;
+
+/** What history reads of a version: its metadata and the report's summary, never pupil data. */
+export const versionMetaSchema = versionDocSchema.omit({ ret: true, report: true, pupils: true }).extend({ summary: validationSummarySchema });
+export type VersionMeta = z.infer<typeof versionMetaSchema>;
+/** The members `versionMetaSchema` reads, as a Cosmos projection. */
+export const VERSION_META_PROJECTION =
+  'c.id, c.school, c.year, c.type, c.version, c.status, c.submittedBy, c.submittedAt, c.contentHash, c.report.summary AS summary';
+
+/** The commit point: readers go through it, so a version no head names is invisible. */
+export const headDocSchema = z.object({
+  id: z.string(),
+  school: z.string(),
+  year: int,
+  type: z.literal('head'),
+  /** The current version (a draft saved after a submission is current). */
+  version: versionNumber,
+  status: storedStatusSchema,
+  contentHash: z.string(),
+  submittedAt: z.string(),
+  submittedBy: submittedBySchema,
+  counts: countsSchema,
+  /** The latest submitted version: what secondaries see (a newer draft does not replace it). */
+  submittedVersion: versionNumber.optional(),
+  /** The secondaries `submittedVersion` routes pupils to. */
+  secondaries: z.array(z.string()),
+  /** Every version number ever committed, oldest first: history lists these and no others. */
+  committed: z.array(versionNumber),
+});
+export type HeadDoc = z.infer<typeof headDocSchema>;
+
+/** The valid pupils one primary sends to one secondary, from the primary's latest submitted version. */
+export const cohortSliceDocSchema = z.object({
+  id: z.string(),
+  /** The receiving secondary: the slice lives in its partition, so a cohort is a one-partition query. */
+  school: z.string(),
+  year: int,
+  type: z.literal('cohort'),
+  primary: z.string(),
+  version: versionNumber,
+  pupils: z.array(pupilRowSchema),
+});
+export type CohortSliceDoc = z.infer<typeof cohortSliceDocSchema>;
+
+/** A school's summary for one version: counts only, summed city-wide by the aggregates. */
+export const summaryDocSchema = countsSchema.extend({
+  id: z.string(),
+  school: z.string(),
+  year: int,
+  type: z.literal('summary'),
+  status: storedStatusSchema,
+  version: versionNumber,
+  submittedAt: z.string(),
+  summary: schoolSummarySchema,
+});
+export type SummaryDoc = z.infer<typeof summaryDocSchema>;
