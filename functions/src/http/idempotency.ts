@@ -23,6 +23,7 @@ import type { Container } from '@azure/cosmos';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Principal } from '../auth/principal';
 import { getStore } from '../store';
+import { idempotencyRecordSchema, type IdempotencyRecord, type StoredResponse } from '../store/documents';
 import { HttpProblem, SpecificProblem } from './problems';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -58,27 +59,7 @@ const requestInProgress = () =>
     headers: { 'retry-after': '1' },
   });
 
-interface StoredResponse {
-  status: number;
-  headers: Record<string, string>;
-  /** JSON body, when the handler answered with jsonBody. */
-  json?: unknown;
-  /** Any other body, base64. */
-  base64?: string;
-}
-
-export interface IdempotencyRecord {
-  id: string;
-  key: string;
-  /** SHA-256 of method, path and query, content type and body bytes. */
-  hash: string;
-  state: 'pending' | 'done';
-  /** A nonce per claim: lets a request whose create() answer was lost recognise its own record. */
-  owner?: string;
-  createdAt: string;
-  leaseUntil?: number;
-  response?: StoredResponse;
-}
+export type { IdempotencyRecord };
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
@@ -128,8 +109,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function readRecord(container: Container, id: string): Promise<{ record: IdempotencyRecord; etag: string } | undefined> {
   try {
-    const { resource, etag } = await container.item(id, id).read<IdempotencyRecord>();
-    return resource ? { record: resource, etag: etag ?? resource.id } : undefined;
+    const { resource, etag } = await container.item(id, id).read();
+    if (!resource) return undefined;
+    const record = idempotencyRecordSchema.parse(resource);
+    return { record, etag: etag ?? record.id };
   } catch (error) {
     if (codeOf(error) === 404) return undefined;
     throw error;
@@ -177,8 +160,8 @@ export async function withIdempotency(
       if ((record.leaseUntil ?? 0) < now()) {
         // The holder died (or its lease ran out): take the key over, exclusively, via If-Match.
         try {
-          const { etag: taken } = await container.item(id, id).replace<IdempotencyRecord>(
-            { ...record, state: 'pending', owner: randomUUID(), leaseUntil: now() + PENDING_LEASE_MS },
+          const { etag: taken } = await container.item(id, id).replace(
+            idempotencyRecordSchema.parse({ ...record, state: 'pending', owner: randomUUID(), leaseUntil: now() + PENDING_LEASE_MS } satisfies IdempotencyRecord),
             { accessCondition: { type: 'IfMatch', condition: etag } },
           );
           claimedEtag = taken ?? '';
@@ -196,7 +179,7 @@ export async function withIdempotency(
     const owner = randomUUID();
     try {
       const record: IdempotencyRecord = { id, key: id, hash, state: 'pending', owner, createdAt: new Date(now()).toISOString(), leaseUntil: now() + PENDING_LEASE_MS };
-      const { etag } = await container.items.create(record);
+      const { etag } = await container.items.create(idempotencyRecordSchema.parse(record));
       claimedEtag = etag ?? '';
       break;
     } catch (error) {
@@ -247,7 +230,7 @@ export async function withIdempotency(
   }
   try {
     const done: IdempotencyRecord = { id, key: id, hash, state: 'done', createdAt: new Date(now()).toISOString(), response: stored };
-    await container.item(id, id).replace(done, { accessCondition: { type: 'IfMatch', condition: claimedEtag ?? '' } });
+    await container.item(id, id).replace(idempotencyRecordSchema.parse(done), { accessCondition: { type: 'IfMatch', condition: claimedEtag ?? '' } });
   } catch {
     // The work is done; if its result can't be kept, free the key so a retry re-runs (safely) instead of waiting.
     await release();

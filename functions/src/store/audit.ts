@@ -11,6 +11,7 @@ import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import { ROLES } from '../auth/principal';
 import { CITY_PARTITION } from './containers';
+import { auditRecordSchema, type AuditRecord } from './documents';
 
 const UPN_SHAPE = /[A-Z]\d{11}[0-9A-Z]/i;
 const DATE_SHAPE = /\d{4}-\d{2}-\d{2}/;
@@ -37,17 +38,7 @@ export const auditEntrySchema = z.strictObject({
 });
 export type AuditEntry = z.input<typeof auditEntrySchema>;
 
-export interface AuditRecord {
-  id: string;
-  /** Partition key: the school's LAESTAB, or "city". */
-  school: string;
-  at: string;
-  who: string;
-  role: (typeof ROLES)[number];
-  action: string;
-  ids: string[];
-  correlationId: string;
-}
+export type { AuditRecord };
 
 export class AuditLog {
   constructor(
@@ -67,18 +58,18 @@ export class AuditLog {
       ids: e.ids,
       correlationId: e.correlationId,
     };
-    await (await this.container()).items.create(record);
+    await (await this.container()).items.create(auditRecordSchema.parse(record));
     return record;
   }
 
   /** A school's audit trail (or "city"), newest first: a one-partition query. */
   async forSchool(school: string): Promise<AuditRecord[]> {
     const { resources } = await (await this.container()).items
-      .query<AuditRecord>({
+      .query<unknown>({
         query: 'SELECT * FROM c WHERE c.school = @school ORDER BY c.at DESC',
         parameters: [{ name: '@school', value: school }],
       })
       .fetchAll();
-    return resources;
+    return resources.map((r) => auditRecordSchema.parse(r));
   }
 }

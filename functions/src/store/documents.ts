@@ -1,19 +1,24 @@
 /**
- * The documents the returns repository keeps in Cosmos, one zod schema per kind. Writers build
- * them as these types and parse them before storing; readers parse what they read, so a stored
- * document means the same thing on both sides (store/returns.ts says how they fit together).
+ * The documents kept in Cosmos, one zod schema per kind. Writers build them as these types and
+ * parse them before storing; readers parse what they read, so a stored document means the same
+ * thing on both sides (containers.ts lists the containers).
  *
- * Container `returns`, partition /school:
+ * Container `returns`, partition /school (store/returns.ts says how these fit together):
  * - version `return:{year}:v{n}`: one immutable version of a school's return.
  * - head `head:{year}`: the commit point, naming the current and the latest submitted version.
  * - cohort slice `cohort:{year}:{primary}`, in the RECEIVING SECONDARY's partition.
  * Container `summaries`, partition /school:
  * - summary `summary:{year}`: counts only (no pupil rows), for the city aggregates.
+ * Container `audit`, partition /school (or `city`): an audit record (store/audit.ts).
+ * Container `schools`, partition /id: the LA's directory, one document (store/schoolDirectory.ts).
+ * Container `idempotency`, partition /key: a claimed Idempotency-Key and its answer (http/idempotency.ts).
+ * (Resource-base datasets are described with their endpoints, functions/resourceBasesGet.ts.)
  *
  * Parsing strips Cosmos's own members (`_rid`, `_etag`, `_ts`, …).
  */
 import { z } from 'zod';
 import { schoolSummarySchema } from '../../../shared/aggregate/summary';
+import { schoolDirectorySchema } from '../../../shared/schools';
 import { returnStatusSchema, type ReturnStatus } from '../../../shared/status';
 import { pupilRowSchema, transitionReturnSchema, validationReportSchema, validationSummarySchema } from '../../../shared/transition/schema';
 import { ROLES } from '../auth/principal';
@@ -116,3 +121,53 @@ export const summaryDocSchema = countsSchema.extend({
   summary: schoolSummarySchema,
 });
 export type SummaryDoc = z.infer<typeof summaryDocSchema>;
+
+/** Who did what to which documents, never pupil values (store/audit.ts checks the entry first). */
+export const auditRecordSchema = z.object({
+  id: z.string(),
+  /** Partition key: the school's LAESTAB, or "city". */
+  school: z.string(),
+  at: z.string(),
+  who: z.string(),
+  role: z.enum(ROLES),
+  action: z.string(),
+  ids: z.array(z.string()),
+  correlationId: z.string(),
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+
+export const DIRECTORY_DOC_ID = 'directory';
+
+/** The LA's school directory, as one document: replacing it is the one atomic way to publish a new one. */
+export const directoryDocSchema = z.object({
+  id: z.literal(DIRECTORY_DOC_ID),
+  schools: schoolDirectorySchema,
+  updatedAt: z.string(),
+});
+export type DirectoryDoc = z.infer<typeof directoryDocSchema>;
+
+/** A response kept for replay: JSON as it was, any other body as base64. */
+export const storedResponseSchema = z.object({
+  status: int,
+  headers: z.record(z.string(), z.string()),
+  /** JSON body, when the handler answered with jsonBody. */
+  json: z.unknown().optional(),
+  /** Any other body, base64. */
+  base64: z.string().optional(),
+});
+export type StoredResponse = z.infer<typeof storedResponseSchema>;
+
+/** A claimed Idempotency-Key: pending while its request runs, then done with the response to replay. */
+export const idempotencyRecordSchema = z.object({
+  id: z.string(),
+  key: z.string(),
+  /** SHA-256 of method, path and query, content type and body bytes. */
+  hash: z.string(),
+  state: z.enum(['pending', 'done']),
+  /** A nonce per claim: lets a request whose create() answer was lost recognise its own record. */
+  owner: z.string().optional(),
+  createdAt: z.string(),
+  leaseUntil: z.number().optional(),
+  response: storedResponseSchema.optional(),
+});
+export type IdempotencyRecord = z.infer<typeof idempotencyRecordSchema>;

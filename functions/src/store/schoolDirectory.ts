@@ -3,17 +3,13 @@
  * every authenticated request reads it (scope checks), and it changes a few times a year.
  */
 import type { Container } from '@azure/cosmos';
-import { type School, SchoolDirectory, schoolDirectorySchema } from '../../../shared/schools';
+import type { z } from 'zod';
+import { type School, SchoolDirectory } from '../../../shared/schools';
+import { DIRECTORY_DOC_ID, directoryDocSchema } from './documents';
 
-export const DIRECTORY_DOC_ID = 'directory';
+export { DIRECTORY_DOC_ID };
 /** Long enough to spare Cosmos a read per request; short enough that a newly added school can sign in within a minute. */
 export const DIRECTORY_CACHE_MS = 60_000;
-
-interface DirectoryDoc {
-  id: typeof DIRECTORY_DOC_ID;
-  schools: School[];
-  updatedAt: string;
-}
 
 export class SchoolDirectoryStore {
   private cached: { directory: SchoolDirectory; at: number } | undefined;
@@ -37,10 +33,9 @@ export class SchoolDirectoryStore {
 
   /** Publishes a new directory (validated: shape and no duplicate LAESTAB/URN) in one atomic replace. */
   async replace(schools: readonly School[]): Promise<void> {
-    const valid = schoolDirectorySchema.parse(schools);
-    const doc: DirectoryDoc = { id: DIRECTORY_DOC_ID, schools: valid, updatedAt: new Date().toISOString() };
+    const doc = directoryDocSchema.parse({ id: DIRECTORY_DOC_ID, schools: [...schools], updatedAt: new Date().toISOString() } satisfies z.input<typeof directoryDocSchema>);
     await (await this.container()).items.upsert(doc);
-    this.cached = { directory: new SchoolDirectory(valid), at: this.now() };
+    this.cached = { directory: new SchoolDirectory(doc.schools), at: this.now() };
   }
 
   invalidate(): void {
@@ -48,8 +43,8 @@ export class SchoolDirectoryStore {
   }
 
   private async load(): Promise<SchoolDirectory> {
-    const { resource } = await (await this.container()).item(DIRECTORY_DOC_ID, DIRECTORY_DOC_ID).read<DirectoryDoc>();
-    const schools = resource ? schoolDirectorySchema.parse(resource.schools) : [];
+    const { resource } = await (await this.container()).item(DIRECTORY_DOC_ID, DIRECTORY_DOC_ID).read();
+    const schools = resource ? directoryDocSchema.parse(resource).schools : [];
     const directory = new SchoolDirectory(schools);
     this.cached = { directory, at: this.now() };
     return directory;

@@ -1,0 +1,40 @@
+/**
+ * The stored-document schemas (functions/src/store/documents.ts): what a writer builds parses
+ * to itself, Cosmos's own members are dropped, and a document of the wrong shape is refused.
+ */
+import { emptySummary } from '../../shared/aggregate/summary';
+import { validateReturn } from '../../shared/transition/validate';
+import {
+  auditRecordSchema,
+  directoryDocSchema,
+  headDocSchema,
+  idempotencyRecordSchema,
+  summaryDocSchema,
+  versionDocSchema,
+} from '../../functions/src/store/documents';
+import { headDoc, summaryDoc, versionDoc } from '../factories/documents';
+import { aReturn } from '../factories/transition';
+
+const COSMOS_MEMBERS = { _rid: 'AAAA', _self: 'dbs/x', _etag: '"0001"', _attachments: 'attachments/', _ts: 1_780_000_000 };
+const ret = aReturn(2);
+const school = { laestab: '3302001', urn: '990001', name: 'Acorn Lane Primary (test)', phase: 'primary', area: 'North', trust: null } as const;
+
+it('reads back what the writers build, without the Cosmos members', () => {
+  const docs = [
+    [versionDocSchema, versionDoc('3302001', 2027, 1, 'submitted', ret, validateReturn(ret))],
+    [headDocSchema, headDoc('3302001', 2027, 2, 'draft', 1)],
+    [summaryDocSchema, summaryDoc(emptySummary('3302001', 2027), 'draft')],
+    [auditRecordSchema, { id: 'a1', school: 'city', at: '2027-06-10T09:00:00.000Z', who: 'dev-la', role: 'la', action: 'tracker.read', ids: [], correlationId: 'c1' }],
+    [directoryDocSchema, { id: 'directory', schools: [school], updatedAt: '2027-06-10T09:00:00.000Z' }],
+    [idempotencyRecordSchema, { id: 'dev-la:k1', key: 'dev-la:k1', hash: 'abc', state: 'done', createdAt: '2027-06-10T09:00:00.000Z', response: { status: 201, headers: {}, json: { ok: true } } }],
+  ] as const;
+  for (const [schema, doc] of docs) expect(schema.parse({ ...doc, ...COSMOS_MEMBERS })).toEqual(doc);
+});
+
+it('refuses a document of the wrong kind or shape', () => {
+  expect(headDocSchema.safeParse(summaryDoc(emptySummary('3302001', 2027), 'draft')).success).toBe(false);
+  const { counts: _counts, ...withoutCounts } = headDoc('3302001', 2027, 1, 'submitted');
+  expect(headDocSchema.safeParse(withoutCounts).success).toBe(false);
+  expect(directoryDocSchema.safeParse({ id: 'directory', schools: [school, school], updatedAt: '2027-06-10T09:00:00.000Z' }).success).toBe(false);
+  expect(idempotencyRecordSchema.safeParse({ id: 'k', key: 'k', hash: 'h', state: 'running', createdAt: 'x' }).success).toBe(false);
+});
