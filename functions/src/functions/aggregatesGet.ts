@@ -73,7 +73,7 @@ export async function buildAggregates(request: HttpRequest, principal: Principal
     schools: {
       expected: schools.length,
       included: summaries.length,
-      outstanding: reads.filter((r) => r.state === 'missing').length,
+      outstanding: reads.filter((r) => r.state === 'outstanding').length,
       draftOnly: reads.filter((r) => r.state === 'draft-only').length,
       unreadable: reads.filter((r) => r.state === 'invalid').length,
     },

@@ -26,7 +26,7 @@ export function wantedVersion(head: HeadDoc, includeDrafts: boolean): { version:
 export type SummaryRead =
   | { school: string; state: 'found'; version: number; status: ReturnStatus; summary: SchoolSummary; source: 'summary' | 'version' }
   /** No committed return: the school is outstanding. */
-  | { school: string; state: 'missing' }
+  | { school: string; state: 'outstanding' }
   /** Only a draft, and drafts were not asked for. */
   | { school: string; state: 'draft-only' }
   /** Documents that do not match their shape; left out of the totals, never guessed at. */
@@ -58,7 +58,7 @@ export async function readSummaries(
   return mapWithConcurrency(schools, options.concurrency ?? POINT_READ_CONCURRENCY, async (school): Promise<SummaryRead> => {
     const rawHead = heads.get(school);
     const rawSummary = summaries.get(school);
-    if (rawHead === undefined) return { school, state: 'missing' };
+    if (rawHead === undefined) return { school, state: 'outstanding' };
     const head = headDocSchema.safeParse(rawHead);
     if (!head.success || head.data.school !== school) return { school, state: 'invalid' };
     const wanted = wantedVersion(head.data, includeDrafts);
