@@ -10,6 +10,7 @@ import { aReturn, PRIMARY, row, SECONDARY, sheet, TRANSFER_YEAR, upnFor } from '
 import { startStack, type Stack } from './harness';
 import { cohortSliceDocId } from '../../functions/src/store/documents';
 import { trackerSchema } from '../../functions/src/openapi/document';
+import { receiptSchema } from '../../functions/src/store/returns';
 
 const P = 'https://goodstart.birmingham.example/problems/';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -61,6 +62,7 @@ describe('PUT /api/returns/{laestab}/{year}', () => {
     expect(receipt['contentHash']).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect((receipt['report'] as { summary: { rows: number; errors: number } }).summary).toMatchObject({ rows: 3, errors: 0 });
     expect(receipt['summary']).toMatchObject({ school: PRIMARY });
+    expect(receiptSchema.safeParse(receipt).success).toBe(true);
   });
 
   it('answers 200 with the same receipt and no new version when the content is unchanged', async () => {

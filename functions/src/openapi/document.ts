@@ -21,6 +21,7 @@ import { ROLES } from '../auth/principal';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { PROBLEM_BASE, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ProblemSlug, SPECIFIC_PROBLEM_TYPES } from '../http/problems';
 import type { RouteDefinition } from '../http/route';
+import { receiptSchema } from '../store/returns';
 import { LOCALITY_AREAS } from '../../../shared/schools';
 import { RETURN_STATUSES, returnStatusSchema, schoolStateSchema } from '../../../shared/status';
 
@@ -67,19 +68,6 @@ export const meSchema = z.looseObject({
 });
 
 export const healthSchema = z.looseObject({ status: z.literal('ok'), version: z.string(), mode: z.enum(['local', 'cloud']), cosmos: z.string() });
-
-/** A return receipt (functions/src/store/returns.ts `Receipt`); loose, since the returns endpoint owns its shape. */
-export const receiptSchema = z.looseObject({
-  school: z.string(),
-  year: z.number().int(),
-  version: z.number().int(),
-  status: returnStatusSchema,
-  contentHash: z.string(),
-  submittedAt: z.string(),
-  submittedBy: z.looseObject({ subject: z.string(), role: z.enum(ROLES) }),
-  report: validationReportSchema,
-  summary: schoolSummarySchema,
-});
 
 const issueCounts = { rows: z.number().int(), errors: z.number().int(), queries: z.number().int(), unexplainedQueries: z.number().int() };
 

@@ -22,10 +22,11 @@
 import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointReadWithEtag, readByIdForSchools } from './reads';
-import { schoolSummary, type SchoolSummary } from '../../../shared/aggregate/summary';
+import { z } from 'zod';
+import { schoolSummary, schoolSummarySchema } from '../../../shared/aggregate/summary';
 import { laestabInText } from '../../../shared/schools';
-import type { ReturnStatus } from '../../../shared/status';
-import type { PupilRow, TransitionReturn, ValidationReport } from '../../../shared/transition/schema';
+import { returnStatusSchema, type ReturnStatus } from '../../../shared/status';
+import { type PupilRow, type TransitionReturn, type ValidationReport, validationReportSchema } from '../../../shared/transition/schema';
 import type { Principal } from '../auth/principal';
 import {
   cohortSliceDocId,
@@ -35,7 +36,7 @@ import {
   headDocId,
   headDocSchema,
   type HeadDoc,
-  type SubmittedBy,
+  submittedBySchema,
   summaryDocId,
   summaryDocSchema,
   type SummaryDoc,
@@ -51,17 +52,19 @@ import { getStore } from './index';
 /** (design) Attempts at taking the next version number or committing the head before giving up with 503. */
 export const MAX_WRITE_ATTEMPTS = 25;
 
-export interface Receipt {
-  school: string;
-  year: number;
-  version: number;
-  status: ReturnStatus;
-  contentHash: string;
-  submittedAt: string;
-  submittedBy: SubmittedBy;
-  report: ValidationReport;
-  summary: SchoolSummary;
-}
+/** What a school is given for a stored version (PUT's answer): the version, its report and its summary. */
+export const receiptSchema = z.strictObject({
+  school: z.string(),
+  year: z.number().int(),
+  version: z.number().int(),
+  status: returnStatusSchema,
+  contentHash: z.string(),
+  submittedAt: z.string(),
+  submittedBy: submittedBySchema,
+  report: validationReportSchema,
+  summary: schoolSummarySchema,
+});
+export type Receipt = z.infer<typeof receiptSchema>;
 
 export class PreconditionFailed extends Error {
   constructor(readonly currentEtag: string | undefined) {
