@@ -16,6 +16,14 @@ export const SCHOOL_STATES = ['outstanding', 'draft', 'submitted'] as const;
 export const schoolStateSchema = z.enum(SCHOOL_STATES);
 export type SchoolState = z.infer<typeof schoolStateSchema>;
 
+/**
+ * Which version of each school a city-wide reader (aggregates, the consolidated export) uses:
+ * the latest `submitted` one, or with `drafts` the current one, draft or not.
+ */
+export const INCLUDE_VALUES = ['submitted', 'drafts'] as const;
+export const includeSchema = z.enum(INCLUDE_VALUES);
+export type Include = z.infer<typeof includeSchema>;
+
 /** How a status or state reads in a cell or a sentence: the vocabulary, capitalised. */
 export const STATUS_LABELS = {
   outstanding: 'Outstanding',

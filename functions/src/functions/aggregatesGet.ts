@@ -10,11 +10,11 @@
  * Aggregates hold counts only, so no audit record is written (the audit log is for pupil-level data).
  */
 import type { HttpRequest } from '@azure/functions';
-import { publishDemand, type PublishedDemandRow } from '../../../shared/aggregate/demand';
+import { publishDemand } from '../../../shared/aggregate/demand';
 import { applyDisclosureForRole } from '../../../shared/aggregate/disclosure';
 import { cityRollup, DIMENSIONS, resourceBaseDemand, type Dimension } from '../../../shared/aggregate/rollup';
-import type { CountTable } from '../../../shared/aggregate/table';
 import type { SchoolDirectory } from '../../../shared/schools';
+import { INCLUDE_VALUES } from '../../../shared/status';
 import { authenticate, requireRole, schoolsInScope, type Principal } from '../auth';
 import { withErrors } from '../http/handler';
 import { invalidParameter, oneOfParam, transferYearParam } from '../http/params';
@@ -22,19 +22,9 @@ import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { includedSummaries, readSummaries } from '../store/summaries';
+import type { AggregatesResponse } from '../openapi/document';
 
-export const INCLUDE_VALUES = ['submitted', 'drafts'] as const;
-
-export interface AggregatesResponse {
-  year: number;
-  by: Dimension[];
-  include: (typeof INCLUDE_VALUES)[number];
-  /** outstanding: nothing committed; draftOnly: only a draft, left out unless include=drafts. */
-  schools: { expected: number; included: number; outstanding: number; draftOnly: number; unreadable: number };
-  tables: CountTable[];
-  demand: PublishedDemandRow[];
-  disclosureControlled: boolean;
-}
+export type { AggregatesResponse };
 
 /** `by` as a comma list of DIMENSIONS; absent or empty means all of them, in their usual order. */
 export function parseDimensions(raw: string | null): Dimension[] {

@@ -13,7 +13,7 @@
  */
 import { consolidate, trackerStatus, type ReturnOutcome, type TrackerEntry } from '../../../shared/consolidation';
 import type { SchoolDirectory } from '../../../shared/schools';
-import { schoolState, STATUS_LABELS, type ReturnStatus, type SchoolState } from '../../../shared/status';
+import { INCLUDE_VALUES, schoolState, STATUS_LABELS, type ReturnStatus, type SchoolState } from '../../../shared/status';
 import { writeConsolidatedWorkbook } from '../../../xlsx/consolidated';
 import { authenticate, requireRole } from '../auth';
 import { withErrors } from '../http/handler';
@@ -24,7 +24,6 @@ import { getStore } from '../store';
 import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, readByIdForSchools } from '../store/reads';
 import { headDocId, headDocSchema, versionDocId, versionDocSchema } from '../store/documents';
 import { wantedVersion } from '../store/summaries';
-import { INCLUDE_VALUES } from './aggregatesGet';
 import { oneOfParam, transferYearParam } from '../http/params';
 
 export const EXPORT_AUDIT_ACTION = 'export.consolidated';

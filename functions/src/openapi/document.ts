@@ -23,7 +23,7 @@ import { PROBLEM_BASE, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ProblemSlug, SP
 import type { RouteDefinition } from '../http/route';
 import { receiptSchema } from '../store/returns';
 import { LOCALITY_AREAS } from '../../../shared/schools';
-import { RETURN_STATUSES, returnStatusSchema, schoolStateSchema } from '../../../shared/status';
+import { type Include, INCLUDE_VALUES, includeSchema, RETURN_STATUSES, returnStatusSchema, schoolStateSchema } from '../../../shared/status';
 
 export const OPENAPI_VERSION = '3.1.0';
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
@@ -47,18 +47,19 @@ export const problemSchema = z.looseObject({
 export const aggregatesSchema = z.strictObject({
   year: z.number().int(),
   by: z.array(z.enum(DIMENSIONS)),
-  include: z.enum(['submitted', 'drafts']),
+  include: includeSchema,
   schools: z.strictObject({
     expected: z.number().int().describe('Primaries in scope: the whole directory for the LA, the trust’s own for a trust.'),
     included: z.number().int(),
-    outstanding: z.number().int(),
-    draftOnly: z.number().int(),
-    unreadable: z.number().int(),
+    outstanding: z.number().int().describe('Schools with nothing committed.'),
+    draftOnly: z.number().int().describe('Schools with only a `draft`: left out unless include=drafts.'),
+    unreadable: z.number().int().describe('Schools whose stored documents do not match their schema: left out, never guessed at.'),
   }),
   tables: z.array(countTableSchema),
   demand: z.array(publishedDemandRowSchema).describe('Resource-base demand by locality and primary need (RB.SUFFICIENCY).'),
   disclosureControlled: z.boolean(),
 });
+export type AggregatesResponse = z.infer<typeof aggregatesSchema>;
 
 const schoolSchemaShape = z.looseObject({ laestab: z.string(), urn: z.string(), name: z.string(), phase: z.string(), area: z.string(), trust: z.string().nullable() });
 
@@ -203,7 +204,7 @@ const includeParam: ParamSpec = {
   name: 'include',
   in: 'query',
   description: '`drafts` also counts returns whose current version is a `draft` (queries still to explain).',
-  schema: { type: 'string', enum: ['submitted', 'drafts'], default: 'submitted' },
+  schema: { type: 'string', enum: [...INCLUDE_VALUES], default: 'submitted' satisfies Include },
 };
 
 /**
