@@ -45,7 +45,7 @@ export const problemSchema = z.looseObject({
 });
 
 export const aggregatesSchema = z.strictObject({
-  year: z.number().int(),
+  year: transferYearSchema,
   by: z.array(z.enum(DIMENSIONS)),
   include: includeSchema,
   schools: z.strictObject({
@@ -75,7 +75,7 @@ const issueCounts = { rows: z.number().int(), errors: z.number().int(), queries:
 /** GET /returns/{laestab}/{year}/history. */
 export const historySchema = z.strictObject({
   school: z.string(),
-  year: z.number().int(),
+  year: transferYearSchema,
   versions: z
     .array(
       z.strictObject({
@@ -93,7 +93,7 @@ export type HistoryResponse = z.infer<typeof historySchema>;
 
 /** GET /tracker/{year}. */
 export const trackerSchema = z.strictObject({
-  year: z.number().int(),
+  year: transferYearSchema,
   schools: z.array(
     z.strictObject({
       school: z.string(),

@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { schoolSummarySchema } from '../../../shared/aggregate/summary';
 import { schoolDirectorySchema } from '../../../shared/schools';
 import { returnStatusSchema, type ReturnStatus } from '../../../shared/status';
+import { transferYearSchema } from '../../../shared/year';
 import { pupilRowSchema, transitionReturnSchema, validationReportSchema, validationSummarySchema } from '../../../shared/transition/schema';
 import { ROLES } from '../auth/principal';
 
@@ -53,7 +54,7 @@ export type Counts = z.infer<typeof countsSchema>;
 export const versionDocSchema = z.object({
   id: z.string(),
   school: z.string(),
-  year: int,
+  year: transferYearSchema,
   type: z.literal('version'),
   version: versionNumber,
   status: storedStatusSchema,
@@ -78,7 +79,7 @@ export const VERSION_META_PROJECTION =
 export const headDocSchema = z.object({
   id: z.string(),
   school: z.string(),
-  year: int,
+  year: transferYearSchema,
   type: z.literal('head'),
   /** The current version (a draft saved after a submission is current). */
   version: versionNumber,
@@ -101,7 +102,7 @@ export const cohortSliceDocSchema = z.object({
   id: z.string(),
   /** The receiving secondary: the slice lives in its partition, so a cohort is a one-partition query. */
   school: z.string(),
-  year: int,
+  year: transferYearSchema,
   type: z.literal('cohort'),
   primary: z.string(),
   version: versionNumber,
@@ -113,7 +114,7 @@ export type CohortSliceDoc = z.infer<typeof cohortSliceDocSchema>;
 export const summaryDocSchema = countsSchema.extend({
   id: z.string(),
   school: z.string(),
-  year: int,
+  year: transferYearSchema,
   type: z.literal('summary'),
   status: storedStatusSchema,
   version: versionNumber,

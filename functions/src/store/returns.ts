@@ -26,6 +26,7 @@ import { z } from 'zod';
 import { schoolSummary, schoolSummarySchema } from '../../../shared/aggregate/summary';
 import { laestabInText } from '../../../shared/schools';
 import { returnStatusSchema, type ReturnStatus } from '../../../shared/status';
+import { transferYearSchema } from '../../../shared/year';
 import { type PupilRow, type TransitionReturn, type ValidationReport, validationReportSchema } from '../../../shared/transition/schema';
 import type { Principal } from '../auth/principal';
 import {
@@ -55,7 +56,7 @@ export const MAX_WRITE_ATTEMPTS = 25;
 /** What a school is given for a stored version (PUT's answer): the version, its report and its summary. */
 export const receiptSchema = z.strictObject({
   school: z.string(),
-  year: z.number().int(),
+  year: transferYearSchema,
   version: z.number().int(),
   status: returnStatusSchema,
   contentHash: z.string(),
