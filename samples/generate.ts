@@ -6,6 +6,7 @@
  *   samples/workbooks/*.xlsx        one filled return per primary, plus one with deliberate problems
  *   samples/returns/*.json          the same returns as JSON, as the API accepts them
  *   samples/toolkit-grid.xlsx       a class toolkit grid with placeholder criteria
+ *   samples/ctf/*.ctf.xml           one Common Transfer File per primary, as its MIS would export it
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -16,6 +17,7 @@ import { writeTransitionWorkbook } from '../xlsx/template';
 import { SchoolDirectory } from '../shared/schools';
 import type { QueryExplanation, TransitionReturn } from '../shared/transition/schema';
 import { BANDS } from '../shared/toolkit/continuum';
+import { ctfSchoolName, sampleCtf } from './ctf';
 
 /** Plausible explanations a SENCo might record for each kind of query. */
 const EXPLANATIONS: Record<string, string> = {
@@ -38,6 +40,8 @@ export interface GeneratedSamples {
   year: number;
   workbooks: string[];
   errorsWorkbook: string;
+  /** One CTF per primary, in the order of `workbooks`. */
+  ctfs: string[];
 }
 
 export async function generateSamples(outDir: string, options: SyntheticCityOptions = {}): Promise<GeneratedSamples> {
@@ -49,8 +53,14 @@ export async function generateSamples(outDir: string, options: SyntheticCityOpti
   await fs.mkdir(jsonDir, { recursive: true });
   await fs.writeFile(path.join(outDir, 'schools.json'), `${JSON.stringify(city.schools, null, 2)}\n`);
 
+  const ctfDir = path.join(outDir, 'ctf');
+  await fs.mkdir(ctfDir, { recursive: true });
   const workbooks: string[] = [];
-  for (const { school, ret } of city.returns) {
+  const ctfs: string[] = [];
+  for (const [i, { school, ret }] of city.returns.entries()) {
+    const ctf = path.join(ctfDir, `${school.laestab}-${slug(school.name)}.ctf.xml`);
+    await fs.writeFile(ctf, sampleCtf({ school, year: city.year, ret, seed: (options.seed ?? 20270) + i, style: i % 2 === 0 ? 0 : 1, schoolName: ctfSchoolName(school, i) }));
+    ctfs.push(ctf);
     const explained = explainAllQueries(ret, directory);
     const file = path.join(wbDir, `${school.laestab}-${slug(school.name)}.xlsx`);
     await fs.writeFile(file, await writeTransitionWorkbook({ year: explained.year, sheets: explained.sheets, explanations: explained.explanations }));
@@ -65,7 +75,7 @@ export async function generateSamples(outDir: string, options: SyntheticCityOpti
   await fs.writeFile(errorsWorkbook, await writeTransitionWorkbook({ year: broken.year, sheets: broken.sheets }));
 
   await fs.writeFile(path.join(outDir, 'toolkit-grid.xlsx'), await toolkitGridWorkbook(options.seed ?? 20270));
-  return { year: city.year, workbooks, errorsWorkbook };
+  return { year: city.year, workbooks, errorsWorkbook, ctfs };
 }
 
 /**
@@ -110,7 +120,7 @@ if (require.main === module) {
   const outDir = path.resolve(__dirname);
   generateSamples(outDir)
     .then((g) => {
-      process.stdout.write(`Wrote ${g.workbooks.length} sample returns for ${g.year} to samples/workbooks, samples/with-errors.xlsx and samples/toolkit-grid.xlsx\n`);
+      process.stdout.write(`Wrote ${g.workbooks.length} sample returns for ${g.year} to samples/workbooks, samples/with-errors.xlsx, samples/toolkit-grid.xlsx and ${g.ctfs.length} CTFs to samples/ctf\n`);
     })
     .catch((e: unknown) => {
       process.stderr.write(`samples: ${(e as Error).message}\n`);
