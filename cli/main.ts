@@ -14,6 +14,9 @@ export const USAGE = `goodstart: Good Start transition returns, offline
 Usage:
   goodstart template --out <file.xlsx> [--year <YYYY>] [--secondary "<name> (<LAESTAB>)"] [--force]
       Write the blank "Every Child Deserves a Good Start" Y6/7 transition workbook.
+  goodstart template --from-ctf <primary.ctf.xml> --out <file.xlsx> [--year <YYYY>] [--secondary "<name> (<LAESTAB>)"] [--force]
+      Prefill it from your MIS's Common Transfer File: one row per Year 6 pupil (identity and current SEN).
+      Exit 2 for a file that is not a readable CTF.
   goodstart validate <file.xlsx> [--json] [--schools <directory.json>]
       Check a filled workbook. Exit 0: no errors; 1: errors; 2: the file cannot be read.
   goodstart consolidate <files or folders...> --out <city.xlsx> [--json] [--publish] [--year <YYYY>] [--schools <directory.json>] [--force]

@@ -30,13 +30,16 @@ const VERDICT: Record<Verdict, string> = {
   ready: 'is ready to submit',
 };
 
-/** `rule id · severity · cell · message · how to fix`, one issue a line, then a summary line. */
+/** One issue as a line: `rule id · severity · cell · message · how to fix`. */
+export function issueLine(i: ValidationIssue, showSheet = false): string {
+  const where = showSheet ? `'${i.sheet}'!${i.cell}` : i.cell;
+  const explained = i.explanation ? ` · explained: ${i.explanation}` : '';
+  return `${i.rule} · ${i.severity} · ${where} · ${i.message} · ${i.fix}${explained}\n`;
+}
+
+/** One issue a line, then a summary line. */
 export function formatReport(file: string, report: ValidationReport, showSheet: boolean): string {
-  const line = (i: ValidationIssue): string => {
-    const where = showSheet ? `'${i.sheet}'!${i.cell}` : i.cell;
-    const explained = i.explanation ? ` · explained: ${i.explanation}` : '';
-    return `${i.rule} · ${i.severity} · ${where} · ${i.message} · ${i.fix}${explained}\n`;
-  };
+  const line = (i: ValidationIssue): string => issueLine(i, showSheet);
   const s = report.summary;
   const verdict = VERDICT[submittability(s).verdict];
   return [
