@@ -76,10 +76,9 @@ function history(rand: () => number, year: number, provision: string, primary: s
   }
   const start = provision === 'E' ? y(2, '03-14') : y(3, '10-01');
   out.records.push({ start, provision });
-  if (primary) out.needs.push({ rank: 1, type: primary, start, end: null });
+  // Some needs end after the file's date (at the end of primary school): still open on it.
+  if (primary) out.needs.push({ rank: 1, type: primary, start, end: rand() < 0.25 ? `${year}-07-20` : null });
   if (secondary) out.needs.push({ rank: 2, type: secondary, start, end: null });
-  // A need that ends after the file's date is still open on it.
-  if (!secondary && primary && primary !== 'NSA' && rand() < 0.2) out.needs.push({ rank: 2, type: primary === 'SEMH' ? 'SLCN' : 'SEMH', start, end: `${year}-07-20` });
   return out;
 }
 

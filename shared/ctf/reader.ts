@@ -155,7 +155,8 @@ const PATHS: ReadonlyMap<string, Target> = new Map<string, Target>([
   ['Pupil/SENhistory/SENneeds/SENneed/EndDate', { pupil: (p, t) => void ((last(p.needs) as Mutable<CtfSenNeed>).endDate = t) }],
 ]);
 
-const megabytes = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+/** Megabytes to one decimal, rounded up, so a file just over the cap never reads as equal to it. */
+const megabytes = (n: number): string => `${(Math.ceil((n * 10) / (1024 * 1024)) / 10).toFixed(1)} MB`;
 
 /** Refuses a file by its size before a byte of it is parsed. */
 export function checkCtfSize(bytes: number, maxBytes: number = CTF_LIMITS.maxBytes): void {
