@@ -158,6 +158,12 @@ const PATHS: ReadonlyMap<string, Target> = new Map<string, Target>([
 /** Megabytes to one decimal, rounded up, so a file just over the cap never reads as equal to it. */
 const megabytes = (n: number): string => `${(Math.ceil((n * 10) / (1024 * 1024)) / 10).toFixed(1)} MB`;
 
+/** "PK\x03\x04": the start of a ZIP archive, such as an .xlsx or a zipped export. */
+function startsWithZip(chunk: Uint8Array | string): boolean {
+  const at = (i: number): number => (typeof chunk === 'string' ? chunk.charCodeAt(i) : (chunk[i] ?? -1));
+  return at(0) === 0x50 && at(1) === 0x4b && at(2) === 0x03 && at(3) === 0x04;
+}
+
 /** Refuses a file by its size before a byte of it is parsed. */
 export function checkCtfSize(bytes: number, maxBytes: number = CTF_LIMITS.maxBytes): void {
   if (bytes > maxBytes) {
@@ -211,6 +217,9 @@ export class CtfReader {
   /** A text chunk counts its UTF-16 length against the cap, bytes their byte length. */
   write(chunk: Uint8Array | string): this {
     const length = typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+    if (this.bytes === 0 && startsWithZip(chunk)) {
+      throw new CtfError('not-ctf', 'this is not a Common Transfer File: it is a ZIP archive or an Excel workbook; choose the .xml file your MIS exported (unzip it first if it came zipped)');
+    }
     this.bytes += length;
     checkCtfSize(this.bytes, this.maxBytes);
     this.parser.write(typeof chunk === 'string' ? chunk : this.decode(chunk, true));
