@@ -48,6 +48,10 @@ export async function templateCommand(args: string[], io: Io): Promise<number> {
   const issues = [...report.errors, ...report.queries].filter((i) => i.field !== undefined && PREFILLED.has(i.field));
   issues.sort((a, b) => a.row - b.row);
   for (const i of issues) io.out(issueLine(i));
+  const outsideCohort = issues.filter((i) => i.field === 'dob' && (i.rule === 'GS2020Q' || i.rule === 'GS1020')).length;
+  if (outsideCohort * 2 > rows.length) {
+    io.out(`Most dates of birth are outside the Year 6 cohort for transfer in September ${year}: if that is the wrong year, run again with --year.\n`);
+  }
   io.out(`Wrote ${values.out}: the Y6/7 transition workbook for transfer in September ${year}` +
     (issues.length === 0 ? '.\n' : `, with ${issues.length} issue${issues.length === 1 ? '' : 's'} in the prefilled columns to check.\n`));
   return 0;

@@ -93,29 +93,36 @@ export interface CtfFile {
   readonly pupils: readonly CtfPupil[];
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? Mutable<E>[] : T[K] };
-type School = Mutable<CtfSchool>;
-type Pupil = Mutable<CtfPupil>;
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+type SchoolDraft = Writable<CtfSchool>;
+interface HeaderDraft extends Writable<Omit<CtfHeader, 'source' | 'dest'>> {
+  source: SchoolDraft;
+  dest: SchoolDraft;
+}
+interface PupilDraft extends Writable<Omit<CtfPupil, 'sen' | 'needs'>> {
+  sen: Array<Writable<CtfSenRecord>>;
+  needs: Array<Writable<CtfSenNeed>>;
+}
 
-const emptySchool = (): School => ({ lea: null, estab: null, urn: null, name: null, academicYear: null });
-const emptyPupil = (): Pupil => ({ upn: null, surname: null, forename: null, dob: null, sex: null, ncYearActual: null, sen: [], needs: [] });
+const emptySchool = (): SchoolDraft => ({ lea: null, estab: null, urn: null, name: null, academicYear: null });
+const emptyPupil = (): PupilDraft => ({ upn: null, surname: null, forename: null, dob: null, sex: null, ncYearActual: null, sen: [], needs: [] });
 
-/** What an allow-listed element does: opens a record, or is a leaf whose text is kept. */
+/** What an allow-listed element does: opens a record, is a leaf whose text is kept, or only holds allow-listed children. */
 interface Target {
-  header?: HeaderField;
-  pupil?: PupilField;
-  /** A container whose children may be allow-listed. */
+  header?: (h: HeaderDraft, text: string) => void;
+  pupil?: (p: PupilDraft, text: string) => void;
   container?: 'pupil' | 'sen' | 'need';
 }
-type HeaderField = (h: Mutable<CtfHeader>, text: string) => void;
-type PupilField = (p: Pupil, text: string) => void;
 
-const last = <T>(list: T[]): T | undefined => list[list.length - 1];
-const school = (pick: (h: Mutable<CtfHeader>) => School, key: keyof School): HeaderField => (h, t) => void (pick(h)[key] = t);
+// The SEN or SENneed element that holds a leaf opened its record, so the record is there.
+const senRecord = (p: PupilDraft) => p.sen[p.sen.length - 1] as Writable<CtfSenRecord>;
+const senNeed = (p: PupilDraft) => p.needs[p.needs.length - 1] as Writable<CtfSenNeed>;
+const source = (key: keyof SchoolDraft): Target => ({ header: (h, t) => void (h.source[key] = t) });
+const dest = (key: keyof SchoolDraft): Target => ({ header: (h, t) => void (h.dest[key] = t) });
 
 /**
- * The allow-list, by path from the root. Anything not here (and not under a path here) is
- * skipped without its text being kept.
+ * The allow-list, by path from the root (inside a pupil, from "Pupil"). Anything not here, and
+ * everything under it, is skipped without its text being kept.
  */
 const PATHS: ReadonlyMap<string, Target> = new Map<string, Target>([
   ['CTfile', {}],
@@ -123,16 +130,16 @@ const PATHS: ReadonlyMap<string, Target> = new Map<string, Target>([
   ['CTfile/Header/CTFversion', { header: (h, t) => void (h.version = t) }],
   ['CTfile/Header/DateTime', { header: (h, t) => void (h.dateTime = t) }],
   ['CTfile/Header/SourceSchool', {}],
-  ['CTfile/Header/SourceSchool/LEA', { header: school((h) => h.source as School, 'lea') }],
-  ['CTfile/Header/SourceSchool/Estab', { header: school((h) => h.source as School, 'estab') }],
-  ['CTfile/Header/SourceSchool/URN', { header: school((h) => h.source as School, 'urn') }],
-  ['CTfile/Header/SourceSchool/SchoolName', { header: school((h) => h.source as School, 'name') }],
-  ['CTfile/Header/SourceSchool/AcademicYear', { header: school((h) => h.source as School, 'academicYear') }],
+  ['CTfile/Header/SourceSchool/LEA', source('lea')],
+  ['CTfile/Header/SourceSchool/Estab', source('estab')],
+  ['CTfile/Header/SourceSchool/URN', source('urn')],
+  ['CTfile/Header/SourceSchool/SchoolName', source('name')],
+  ['CTfile/Header/SourceSchool/AcademicYear', source('academicYear')],
   ['CTfile/Header/DestSchool', {}],
-  ['CTfile/Header/DestSchool/LEA', { header: school((h) => h.dest as School, 'lea') }],
-  ['CTfile/Header/DestSchool/Estab', { header: school((h) => h.dest as School, 'estab') }],
-  ['CTfile/Header/DestSchool/URN', { header: school((h) => h.dest as School, 'urn') }],
-  ['CTfile/Header/DestSchool/SchoolName', { header: school((h) => h.dest as School, 'name') }],
+  ['CTfile/Header/DestSchool/LEA', dest('lea')],
+  ['CTfile/Header/DestSchool/Estab', dest('estab')],
+  ['CTfile/Header/DestSchool/URN', dest('urn')],
+  ['CTfile/Header/DestSchool/SchoolName', dest('name')],
   ['CTfile/CTFpupilData', {}],
   ['CTfile/CTFpupilData/Pupil', { container: 'pupil' }],
   ['Pupil/UPN', { pupil: (p, t) => void (p.upn = t) }],
@@ -140,19 +147,20 @@ const PATHS: ReadonlyMap<string, Target> = new Map<string, Target>([
   ['Pupil/Forename', { pupil: (p, t) => void (p.forename = t) }],
   ['Pupil/DOB', { pupil: (p, t) => void (p.dob = t) }],
   ['Pupil/Sex', { pupil: (p, t) => void (p.sex = t) }],
+  // CTF before version 25 calls it Gender; Sex wins where a file has both.
   ['Pupil/Gender', { pupil: (p, t) => void (p.sex ??= t) }],
   ['Pupil/BasicDetails', {}],
   ['Pupil/BasicDetails/NCyearActual', { pupil: (p, t) => void (p.ncYearActual = t) }],
   ['Pupil/SENhistory', {}],
   ['Pupil/SENhistory/SEN', { container: 'sen' }],
-  ['Pupil/SENhistory/SEN/StartDate', { pupil: (p, t) => void ((last(p.sen) as Mutable<CtfSenRecord>).startDate = t) }],
-  ['Pupil/SENhistory/SEN/SENprovision', { pupil: (p, t) => void ((last(p.sen) as Mutable<CtfSenRecord>).provision = t) }],
+  ['Pupil/SENhistory/SEN/StartDate', { pupil: (p, t) => void (senRecord(p).startDate = t) }],
+  ['Pupil/SENhistory/SEN/SENprovision', { pupil: (p, t) => void (senRecord(p).provision = t) }],
   ['Pupil/SENhistory/SENneeds', {}],
   ['Pupil/SENhistory/SENneeds/SENneed', { container: 'need' }],
-  ['Pupil/SENhistory/SENneeds/SENneed/SENtypeRank', { pupil: (p, t) => void ((last(p.needs) as Mutable<CtfSenNeed>).rank = /^\d+$/.test(t) ? Number(t) : null) }],
-  ['Pupil/SENhistory/SENneeds/SENneed/SENtype', { pupil: (p, t) => void ((last(p.needs) as Mutable<CtfSenNeed>).type = t) }],
-  ['Pupil/SENhistory/SENneeds/SENneed/StartDate', { pupil: (p, t) => void ((last(p.needs) as Mutable<CtfSenNeed>).startDate = t) }],
-  ['Pupil/SENhistory/SENneeds/SENneed/EndDate', { pupil: (p, t) => void ((last(p.needs) as Mutable<CtfSenNeed>).endDate = t) }],
+  ['Pupil/SENhistory/SENneeds/SENneed/SENtypeRank', { pupil: (p, t) => void (senNeed(p).rank = /^\d+$/.test(t) ? Number(t) : null) }],
+  ['Pupil/SENhistory/SENneeds/SENneed/SENtype', { pupil: (p, t) => void (senNeed(p).type = t) }],
+  ['Pupil/SENhistory/SENneeds/SENneed/StartDate', { pupil: (p, t) => void (senNeed(p).startDate = t) }],
+  ['Pupil/SENhistory/SENneeds/SENneed/EndDate', { pupil: (p, t) => void (senNeed(p).endDate = t) }],
 ]);
 
 /** Megabytes to one decimal, rounded up, so a file just over the cap never reads as equal to it. */
@@ -184,9 +192,9 @@ export class CtfReader {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly maxBytes: number;
   private bytes = 0;
-  private readonly header: Mutable<CtfHeader> = { version: null, dateTime: null, source: emptySchool(), dest: emptySchool() };
-  private readonly pupils: Pupil[] = [];
-  private pupil: Pupil | undefined;
+  private readonly header: HeaderDraft = { version: null, dateTime: null, source: emptySchool(), dest: emptySchool() };
+  private readonly pupils: PupilDraft[] = [];
+  private pupil: PupilDraft | undefined;
   /** One entry per open element: its allow-listed path, or null inside a skipped subtree. */
   private readonly stack: Array<string | null> = [];
   /** The leaf being read, and its text so far. */
@@ -260,13 +268,13 @@ export class CtfReader {
     const parent = this.stack.length === 0 ? '' : this.stack[this.stack.length - 1];
     let path: string | null = null;
     if (parent !== null) {
-      // Inside a pupil, paths restart at "Pupil" so the table stays short.
       const full = parent === '' ? name : `${parent}/${name}`;
       const target = PATHS.get(full);
       if (target) {
         path = full;
         if (target.container === 'pupil') {
           this.pupil = emptyPupil();
+          // Inside a pupil, paths restart at "Pupil" so the table stays short.
           path = 'Pupil';
         } else if (target.container === 'sen') this.pupil?.sen.push({ startDate: null, provision: null });
         else if (target.container === 'need') this.pupil?.needs.push({ rank: null, type: null, startDate: null, endDate: null });

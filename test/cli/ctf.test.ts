@@ -121,6 +121,15 @@ describe('goodstart template --from-ctf', () => {
     expect(ret.sheets[0]?.rows).toHaveLength(2);
   });
 
+  it('says when most dates of birth are outside the cohort, as a --year for the wrong cycle would make them', async () => {
+    const io = capture();
+    expect(await main(['template', '--from-ctf', samples.ctfs[1] as string, '--out', path.join(dir, 'next-year.xlsx'), '--year', String(YEAR + 1)], io)).toBe(0);
+    expect(io.stdout()).toContain(`Most dates of birth are outside the Year 6 cohort for transfer in September ${YEAR + 1}: if that is the wrong year, run again with --year.\n`);
+    const right = capture();
+    expect(await main(['template', '--from-ctf', samples.ctfs[1] as string, '--out', path.join(dir, 'this-year.xlsx'), '--year', String(YEAR)], right)).toBe(0);
+    expect(right.stdout()).not.toContain('Most dates of birth');
+  });
+
   const hostile: Array<[string, string, RegExp]> = [
     ['a billion-laughs DOCTYPE', '<?xml version="1.0"?>\n<!DOCTYPE CTfile [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<CTfile>&b;</CTfile>', /declares a DOCTYPE/],
     ['an external entity', '<?xml version="1.0"?>\n<!DOCTYPE CTfile [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<CTfile>&x;</CTfile>', /declares a DOCTYPE/],

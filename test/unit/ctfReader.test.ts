@@ -75,6 +75,12 @@ describe('reading a Common Transfer File', () => {
     expect(file.pupils[0]?.sex).toBe('M');
   });
 
+  it('takes Sex over Gender where a file has both, in either order', () => {
+    const both = (first: string, second: string) => `<Pupil><UPN>${upnFor(1)}</UPN>${first}${second}<BasicDetails><NCyearActual>6</NCyearActual></BasicDetails></Pupil>`;
+    expect(readCtf(ctfDocument([both('<Sex>F</Sex>', '<Gender>M</Gender>')])).pupils[0]?.sex).toBe('F');
+    expect(readCtf(ctfDocument([both('<Gender>M</Gender>', '<Sex>F</Sex>')])).pupils[0]?.sex).toBe('F');
+  });
+
   it('keeps unicode names and an ampersand in the school name exactly', () => {
     const file = readCtf(bytes(ctfDocument([pupilXml(1, { surname: 'Nguyễn', forename: 'Zoë' })], ctfHeader({ name: 'St Mary &amp; St John’s C of E Primary' }))));
     expect(file.header.source.name).toBe('St Mary & St John’s C of E Primary');
