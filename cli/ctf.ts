@@ -1,7 +1,7 @@
 /** Reading a Common Transfer File from disk for the CLI: refused by size before parsing, then streamed. */
 import { createReadStream, promises as fs } from 'node:fs';
 import { CliError } from './io';
-import { CtfError, type CtfFile, checkCtfSize, readCtfStream } from '../shared/ctf/reader';
+import { CtfError, type CtfFile, checkCtfSize, readCtfStream } from '../shared/ctf';
 
 /** Reads a CTF; a file it cannot read is a CliError with the reader's one-line reason. */
 export async function readCtfFile(file: string): Promise<CtfFile> {

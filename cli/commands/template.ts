@@ -9,7 +9,7 @@ import type { RowInput } from '../../shared/transition/schema';
 import { validateReturn } from '../../shared/transition/validate';
 import { laestabInText } from '../../shared/schools';
 import { currentTransferYear } from '../../shared/year';
-import { CTF_PREFILLED_COLUMNS, prefillFromCtf, prefillSummary } from '../../shared/ctf/prefill';
+import { CTF_PREFILLED_COLUMNS, prefillFromCtf, prefillSummary } from '../../shared/ctf';
 
 const PREFILLED: ReadonlySet<string> = new Set(CTF_PREFILLED_COLUMNS);
 
