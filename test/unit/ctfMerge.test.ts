@@ -2,6 +2,7 @@
  * Merging CTF pupils into a sheet that already has rows: matched by UPN, new pupils added,
  * missing ones listed, and only the prefilled columns ever changed.
  */
+import fc from 'fast-check';
 import { applyCtfMerge, planCtfMerge } from '../../shared/ctf/merge';
 import { CTF_PREFILLED_COLUMNS, type PrefilledValues } from '../../shared/ctf/prefill';
 import type { RowInput } from '../../shared/transition/schema';
@@ -98,5 +99,47 @@ describe('applying a CTF merge', () => {
     }
     expect(merged[1]).toBe(sheet[1]);
     expect(merged[2]).toEqual({ row: 12, values: ctfRow(3) });
+  });
+});
+
+describe('merge properties', () => {
+  /** Sheet rows 1–8 (some edited by the SENCo), and CTF pupils drawn from 1–12 with unique UPNs. */
+  const sheetArb = fc.uniqueArray(fc.integer({ min: 1, max: 8 }), { maxLength: 8 }).chain((ns) =>
+    fc.tuple(...ns.map((n) => fc.record({ n: fc.constant(n), strengths: fc.constantFrom('Art.', 'Football.', null), attendance: fc.constantFrom(91, 99.5), senProvision: fc.constantFrom('K', 'N', 'E') }))),
+  );
+  const ctfArb = fc.uniqueArray(
+    fc.record({ n: fc.integer({ min: 1, max: 12 }), senProvision: fc.constantFrom('K', 'E', 'N'), surname: fc.constantFrom<string | null>(null, 'Renamed') }),
+    { maxLength: 10, selector: (c) => c.n },
+  );
+  const build = (sheet: Array<{ n: number; strengths: string | null; attendance: number; senProvision: string }>, ctf: Array<{ n: number; senProvision: string; surname: string | null }>) => ({
+    sheetRows: sheet.map((s, i) => ({ row: 10 + i, values: row(s.n, { strengths: s.strengths, attendance: s.attendance, senProvision: s.senProvision }).values })),
+    ctfRows: ctf.map((c) => ctfRow(c.n, { senProvision: c.senProvision, surname: c.surname, ...(c.senProvision === 'N' ? { primaryNeed: null } : {}) })),
+  });
+
+  it('never changes a column the CTF does not fill', () => {
+    fc.assert(
+      fc.property(sheetArb, ctfArb, (sheet, ctf) => {
+        const { sheetRows, ctfRows } = build(sheet, ctf);
+        const merged = applyCtfMerge(sheetRows, planCtfMerge(sheetRows, ctfRows));
+        const prefilled = new Set<string>(CTF_PREFILLED_COLUMNS);
+        return sheetRows.every((before, i) => {
+          const after = merged[i] as RowInput;
+          return after.row === before.row && Object.entries(before.values).every(([k, v]) => prefilled.has(k) || after.values[k as keyof typeof after.values] === v);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('leaves nothing to do when the same CTF is merged again', () => {
+    fc.assert(
+      fc.property(sheetArb, ctfArb, (sheet, ctf) => {
+        const { sheetRows, ctfRows } = build(sheet, ctf);
+        const merged = applyCtfMerge(sheetRows, planCtfMerge(sheetRows, ctfRows));
+        const again = planCtfMerge(merged, ctfRows);
+        return again.updates.length === 0 && again.additions.length === 0 && again.unchanged === ctfRows.length;
+      }),
+      { numRuns: 200 },
+    );
   });
 });
