@@ -87,7 +87,7 @@ function senXml(h: SenHistory, newestFirst: boolean): string {
   const records = newestFirst ? [...h.records].reverse() : h.records;
   const needs = newestFirst ? [...h.needs].reverse() : h.needs;
   const sen = records.map((r) => `<SEN>${el('StartDate', r.start)}${el('SENprovision', r.provision)}</SEN>`).join('');
-  const need = needs.map((n) => `<SENneed>${el('SENtypeRank', n.rank)}${el('SENtype', n.type)}${el('StartDate', n.start)}${el('EndDate', n.end)}</SENneed>`).join('');
+  const need = needs.map((n) => `<SENneed>${el('SENtypeRank', n.rank)}${el('SENtype', n.type)}${el('NeedStartDate', n.start)}${el('NeedEndDate', n.end)}</SENneed>`).join('');
   return `<SENhistory>${sen}${need === '' ? '' : `<SENneeds>${need}</SENneeds>`}</SENhistory>`;
 }
 

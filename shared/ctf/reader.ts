@@ -66,7 +66,7 @@ export interface CtfSenRecord {
   readonly provision: string | null;
 }
 
-/** One `SENneeds/SENneed` record. Start and end dates exist from CTF 17 on. */
+/** One `SENneeds/SENneed` record. Need start and end dates exist from CTF 17 on. */
 export interface CtfSenNeed {
   readonly rank: number | null;
   readonly type: string | null;
@@ -159,6 +159,9 @@ const PATHS: ReadonlyMap<string, Target> = new Map<string, Target>([
   ['Pupil/SENhistory/SENneeds/SENneed', { container: 'need' }],
   ['Pupil/SENhistory/SENneeds/SENneed/SENtypeRank', { pupil: (p, t) => void (senNeed(p).rank = /^\d+$/.test(t) ? Number(t) : null) }],
   ['Pupil/SENhistory/SENneeds/SENneed/SENtype', { pupil: (p, t) => void (senNeed(p).type = t) }],
+  // CTF 17 added need dates as NeedStartDate and NeedEndDate; some exports write StartDate and EndDate.
+  ['Pupil/SENhistory/SENneeds/SENneed/NeedStartDate', { pupil: (p, t) => void (senNeed(p).startDate = t) }],
+  ['Pupil/SENhistory/SENneeds/SENneed/NeedEndDate', { pupil: (p, t) => void (senNeed(p).endDate = t) }],
   ['Pupil/SENhistory/SENneeds/SENneed/StartDate', { pupil: (p, t) => void (senNeed(p).startDate = t) }],
   ['Pupil/SENhistory/SENneeds/SENneed/EndDate', { pupil: (p, t) => void (senNeed(p).endDate = t) }],
 ]);

@@ -48,7 +48,7 @@ describe('the sample CTFs', () => {
     const all = texts.join('\n');
     expect(texts.some((t) => t.includes('<Gender>')) && texts.some((t) => t.includes('<Sex>'))).toBe(true);
     expect(all).toContain('&amp;');
-    expect(all).toMatch(/<EndDate>\d{4}-\d{2}-\d{2}<\/EndDate>/);
+    expect(all).toMatch(/<NeedEndDate>\d{4}-\d{2}-\d{2}<\/NeedEndDate>/);
     const files = texts.map((t) => readCtf(t));
     const pupils = files.flatMap((f) => f.pupils);
     expect(pupils.some((p) => p.sen.length > 1)).toBe(true); // an earlier record the current one replaced

@@ -56,7 +56,7 @@ export const CONTACT_MARKERS = ['Contactperson', 'Carer', 'Privacy Lane', 'B99 9
 
 export const sen = (start: string, provision: string): string => `<SEN><StartDate>${start}</StartDate><SENprovision>${provision}</SENprovision></SEN>`;
 export const need = (rank: number, type: string, start?: string, end?: string): string =>
-  `<SENneed><SENtypeRank>${rank}</SENtypeRank><SENtype>${type}</SENtype>${start ? `<StartDate>${start}</StartDate>` : ''}${end ? `<EndDate>${end}</EndDate>` : ''}</SENneed>`;
+  `<SENneed><SENtypeRank>${rank}</SENtypeRank><SENtype>${type}</SENtype>${start ? `<NeedStartDate>${start}</NeedStartDate>` : ''}${end ? `<NeedEndDate>${end}</NeedEndDate>` : ''}</SENneed>`;
 export const needs = (...list: string[]): string => `<SENneeds>${list.join('')}</SENneeds>`;
 
 /** A CtfPupil with only SEN history, for the SEN rule. */

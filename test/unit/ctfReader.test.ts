@@ -70,6 +70,14 @@ describe('reading a Common Transfer File', () => {
     expect(a[0]?.needs).toEqual([{ rank: 1, type: 'ASD', startDate: null, endDate: null }]);
   });
 
+  it('reads need dates written as NeedStartDate/NeedEndDate or as StartDate/EndDate alike', () => {
+    const plain = `<SENneeds><SENneed><SENtypeRank>1</SENtypeRank><SENtype>HI</SENtype><StartDate>2024-01-08</StartDate><EndDate>2026-07-18</EndDate></SENneed></SENneeds>`;
+    const a = readCtf(ctfDocument([pupilXml(1, { sen: plain })])).pupils[0]?.needs;
+    const b = readCtf(ctfDocument([pupilXml(1, { sen: needs(need(1, 'HI', '2024-01-08', '2026-07-18')) })])).pupils[0]?.needs;
+    expect(a).toEqual([{ rank: 1, type: 'HI', startDate: '2024-01-08', endDate: '2026-07-18' }]);
+    expect(b).toEqual(a);
+  });
+
   it('reads Gender, as CTF versions before 25 call it, as the pupil’s sex', () => {
     const file = readCtf(ctfDocument([pupilXml(1, { gender: true, sex: 'M' })], ctfHeader({ version: '16.0' })));
     expect(file.pupils[0]?.sex).toBe('M');
