@@ -17,13 +17,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { HttpRequest, HttpResponse, type HttpResponseInit, InvocationContext } from '@azure/functions';
+import { CORRELATION_HEADER, correlationIdFrom } from '../functions/src/http/correlation';
 import { problem, type ProblemSlug, type ProblemOptions } from '../functions/src/http/problems';
 import type { LogLevel, LogSink } from '../functions/src/http/logger';
 import type { RouteDefinition } from '../functions/src/http/route';
 
 export const DEFAULT_CORS_ORIGINS = ['https://localhost:3000'];
 const ALLOWED_HEADERS = 'authorization, content-type, accept, x-correlation-id, idempotency-key, if-match, if-none-match';
-const EXPOSED_HEADERS = 'x-correlation-id, etag, location, content-disposition, retry-after, www-authenticate';
+const EXPOSED_HEADERS = 'x-correlation-id, etag, location, content-location, content-disposition, retry-after, www-authenticate, idempotent-replayed, allow';
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are the connection's business, not the handler's. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 
@@ -122,11 +123,24 @@ export function compileRoute(def: RouteDefinition): CompiledRoute {
 
 // ---- the server ----
 
+/** A problem answered by the host itself (no route, wrong method, body over the cap): with a correlation id like every other. */
 function sendProblem(res: http.ServerResponse, slug: ProblemSlug, options: ProblemOptions = {}): void {
-  const init = problem(slug, options);
+  const header = res.req.headers[CORRELATION_HEADER];
+  const correlationId = correlationIdFrom(Array.isArray(header) ? header[0] : header);
+  const init = problem(slug, { ...options, extensions: { ...options.extensions, correlationId } });
   const body = Buffer.from(JSON.stringify(init.jsonBody));
-  res.writeHead(init.status ?? 500, { ...(init.headers as Record<string, string>), 'content-length': String(body.length) });
+  res.writeHead(init.status ?? 500, { ...(init.headers as Record<string, string>), [CORRELATION_HEADER]: correlationId, 'content-length': String(body.length) });
   res.end(body);
+}
+
+/** A request node's parser refuses (e.g. `Content-Length: abc`) is still answered as problem+json, then the connection closes. */
+function sendParserProblem(socket: import('node:stream').Duplex): void {
+  if (!socket.writable) return;
+  const correlationId = correlationIdFrom(undefined);
+  const init = problem('malformed-body', { detail: 'The request could not be parsed: a header or the framing is malformed.', extensions: { correlationId } });
+  const body = JSON.stringify(init.jsonBody);
+  const head = [`HTTP/1.1 ${init.status ?? 400} Bad Request`, ...Object.entries(init.headers as Record<string, string>).map(([k, v]) => `${k}: ${v}`), `${CORRELATION_HEADER}: ${correlationId}`, `content-length: ${Buffer.byteLength(body)}`, 'connection: close'];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
 
 /** A body past this much beyond the cap is cut off by closing the connection rather than drained. */
@@ -215,6 +229,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       if (!res.headersSent) sendProblem(res, 'internal-error');
       else res.destroy();
     });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET') return socket.destroy();
+    sendParserProblem(socket);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -175,6 +175,11 @@ function valueSchema(t: ColumnType): z.ZodType {
 
 /** The zod schema of a validated pupil row for a columns table. */
 export function pupilRowSchemaFor<Cs extends readonly TransitionColumn[]>(columns: Cs): z.ZodType<PupilRowOf<Cs>> {
+  return pupilRowObjectFor(columns) as unknown as z.ZodType<PupilRowOf<Cs>>;
+}
+
+/** The same row as a plain strict zod object, for schemas that extend it (a cohort pupil names its source school). */
+export function pupilRowObjectFor(columns: readonly TransitionColumn[]) {
   const shape: Record<string, z.ZodType> = {
     sheet: z.string(),
     row: z.number().int(),
@@ -184,7 +189,7 @@ export function pupilRowSchemaFor<Cs extends readonly TransitionColumn[]>(column
     const value = valueSchema(c.type);
     shape[c.key] = c.requirement === 'required' || c.type.kind === 'codes' ? value : value.nullable();
   }
-  return z.strictObject(shape) as unknown as z.ZodType<PupilRowOf<Cs>>;
+  return z.strictObject(shape);
 }
 
 /** A pupil row after validation: the typed record that summaries, cohorts and exports use. */

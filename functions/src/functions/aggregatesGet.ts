@@ -60,6 +60,7 @@ export async function buildAggregates(request: HttpRequest, principal: Principal
     year,
     by,
     include,
+    noReturnsYet: reads.every((r) => r.state === 'outstanding'),
     schools: {
       expected: schools.length,
       included: summaries.length,
@@ -89,7 +90,7 @@ export const aggregatesGet = withErrors(async (request, { log }) => {
 export const route = defineRoute({
   name: 'aggregatesGet',
   methods: ['GET'],
-  route: 'aggregates/{year:int}',
+  route: 'aggregates/{year}',
   authLevel: 'anonymous',
   handler: aggregatesGet,
 });

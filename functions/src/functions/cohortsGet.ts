@@ -14,24 +14,23 @@ import { cellText } from '../../../shared/transition/normalise';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS } from '../../../shared/transition/layout';
 import { writeTransitionWorkbook } from '../../../xlsx/template';
 import { withErrors } from '../http/handler';
-import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
+import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { cohortSliceDocId } from '../store/documents';
 import { returnsRepository } from '../store/returns';
 import { authoriseSchoolRead } from '../http/schoolRead';
+import type { CohortResponse } from '../openapi/document';
 
 function rowValues(p: PupilRow): RowValues {
   return Object.fromEntries(TRANSITION_COLUMNS.map((c) => [c.key, cellText(p, c)])) as RowValues;
 }
 
-export const cohortsGet = withErrors(async (request, { correlationId }): Promise<HttpResponseInit> => {
+export const cohortsGet = withErrors(async (request, { correlationId, mediaType: type }): Promise<HttpResponseInit> => {
   const { principal, laestab, year, store, directory } = await authoriseSchoolRead(request);
   const school = directory.find(laestab);
   if (school?.phase !== 'secondary') throw new HttpProblem('not-found', { detail: `School ${laestab} is not a secondary school in the LA directory.` });
-  const type = negotiate(request, [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE]);
-  if (type === undefined) throw new HttpProblem('not-acceptable', { extensions: { available: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] } });
 
   const feeders = await returnsRepository().cohort(laestab, year, directory.primaries().map((p) => p.laestab));
   await store.audit.record({
@@ -64,10 +63,16 @@ export const cohortsGet = withErrors(async (request, { correlationId }): Promise
   return {
     status: 200,
     headers: { 'cache-control': 'no-store', vary: 'Accept' },
-    jsonBody: { school: laestab, year, feeders: feeders.map((f) => ({ primary: f.primary, version: f.version, pupils: f.pupils.length })), pupils },
+    jsonBody: {
+      school: laestab,
+      year,
+      noReturnsYet: feeders.length === 0,
+      feeders: feeders.map((f) => ({ primary: f.primary, version: f.version, pupils: f.pupils.length })),
+      pupils,
+    } satisfies CohortResponse,
   };
-});
+}, { produces: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] });
 
-export const route = defineRoute({ name: 'cohortsGet', methods: ['GET'], route: 'cohorts/{laestab}/{year:int}', authLevel: 'anonymous', handler: cohortsGet });
+export const route = defineRoute({ name: 'cohortsGet', methods: ['GET'], route: 'cohorts/{laestab}/{year}', authLevel: 'anonymous', handler: cohortsGet });
 
 register(route);

@@ -10,15 +10,17 @@ import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 
+export const JWK_SET_MEDIA_TYPE = 'application/jwk-set+json';
+
 export const devJwks = withErrors(async () => {
   const { auth } = getConfig();
   if (auth.mode !== 'local') throw new HttpProblem('not-found', { detail: 'There is no dev JWKS outside local mode.' });
   return {
     status: 200,
-    headers: { 'content-type': 'application/jwk-set+json', 'cache-control': 'no-store' },
+    headers: { 'content-type': JWK_SET_MEDIA_TYPE, 'cache-control': 'no-store' },
     body: JSON.stringify(readLocalPublicJwks(auth.localKeyDir)),
   };
-});
+}, { produces: [JWK_SET_MEDIA_TYPE] });
 
 export const route = defineRoute({ name: 'devJwks', methods: ['GET'], route: '.well-known/jwks.json', authLevel: 'anonymous', handler: devJwks });
 

@@ -128,12 +128,12 @@ export const exportsConsolidated = withErrors(async (request, { correlationId, l
     },
     body: bytes,
   };
-});
+}, { produces: [XLSX_MEDIA_TYPE] });
 
 export const route = defineRoute({
   name: 'exportsConsolidated',
   methods: ['GET'],
-  route: 'exports/{year:int}/consolidated.xlsx',
+  route: 'exports/{year}/consolidated.xlsx',
   authLevel: 'anonymous',
   handler: exportsConsolidated,
 });

@@ -22,6 +22,7 @@ import { authenticate } from '../auth';
 import { withErrors } from '../http/handler';
 import { isDomainInputError } from '../../../shared/errors';
 import { type AcademicYear, academicYearOf, isAcademicYear, parseTransferYear } from '../../../shared/year';
+import { httpEtag, ifNoneMatchMatches } from '../http/etag';
 import { invalidParameter } from '../http/params';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
@@ -64,19 +65,6 @@ export function parseResourceBaseYear(raw: string | undefined): typeof LATEST | 
     if (!isDomainInputError(e)) throw e;
     throw invalidParameter('year', `Name the dataset as "latest" or a year: ${e.message}.`);
   }
-}
-
-/** Cosmos etags are already quoted strings; an HTTP entity tag must be. */
-export function httpEtag(etag: string | undefined): string | undefined {
-  if (etag === undefined || etag === '') return undefined;
-  return etag.startsWith('"') || etag.startsWith('W/"') ? etag : `"${etag}"`;
-}
-
-/** Does an If-Match / If-None-Match header list match this entity tag? (`*` matches any existing entity.) */
-export function etagMatches(header: string, etag: string | undefined): boolean {
-  if (etag === undefined) return false;
-  const strip = (t: string) => t.trim().replace(/^W\//, '');
-  return header.split(',').some((t) => t.trim() === '*' || strip(t) === strip(etag));
 }
 
 export async function latestFromQuery(container: Container): Promise<string | undefined> {
@@ -136,7 +124,7 @@ export async function getResourceBases(request: HttpRequest) {
     ...(etag ? { etag } : {}),
   };
   const ifNoneMatch = request.headers.get('if-none-match');
-  if (ifNoneMatch !== null && etagMatches(ifNoneMatch, etag)) return { status: 304, headers };
+  if (ifNoneMatch !== null && ifNoneMatchMatches(ifNoneMatch, etag)) return { status: 304, headers };
   return { status: 200, headers, jsonBody: servedDataset(doc) };
 }
 

@@ -19,6 +19,7 @@ import { authenticate, requireRole, type Principal } from '../auth';
 import { getConfig } from '../config';
 import { parseJsonBytes, readBytesBody, requireContentType } from '../http/body';
 import { withErrors, type RequestScope } from '../http/handler';
+import { httpEtag, ifMatchHolds, ifNoneMatchMatches } from '../http/etag';
 import { withIdempotency } from '../http/idempotency';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
@@ -26,8 +27,6 @@ import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { pointRead } from '../store/reads';
 import {
-  etagMatches,
-  httpEtag,
   LATEST,
   latestFromQuery,
   LATEST_POINTER_ID,
@@ -86,10 +85,10 @@ async function publish(request: HttpRequest, principal: Principal, academicYear:
   const currentEtag = httpEtag(current?._etag);
   const ifMatch = request.headers.get('if-match');
   const ifNoneMatch = request.headers.get('if-none-match');
-  if (ifMatch !== null && !etagMatches(ifMatch, currentEtag)) {
+  if (ifMatch !== null && !ifMatchHolds(ifMatch, currentEtag)) {
     throw stale(current ? 'The dataset has changed since you read it; GET it again and reapply your change.' : `There is no dataset for ${academicYear} to update.`);
   }
-  if (ifNoneMatch !== null && current !== undefined && etagMatches(ifNoneMatch, currentEtag)) {
+  if (ifNoneMatch !== null && ifNoneMatchMatches(ifNoneMatch, currentEtag)) {
     throw stale(`A dataset for ${academicYear} already exists.`);
   }
 

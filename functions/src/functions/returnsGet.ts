@@ -10,24 +10,24 @@
  */
 import { writeTransitionWorkbook } from '../../../xlsx/template';
 import { withErrors } from '../http/handler';
-import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
+import { httpEtag } from '../http/etag';
+import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { returnsRepository } from '../store/returns';
 import { authoriseSchoolRead } from '../http/schoolRead';
+import type { ReturnDocument } from '../openapi/document';
 
-export const returnsGet = withErrors(async (request, { correlationId }) => {
+export const returnsGet = withErrors(async (request, { correlationId, mediaType: type }) => {
   const { principal, laestab, year, store } = await authoriseSchoolRead(request);
-  const type = negotiate(request, [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE]);
-  if (type === undefined) throw new HttpProblem('not-acceptable', { extensions: { available: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] } });
 
   const current = await returnsRepository().current(laestab, year);
   if (!current) throw new HttpProblem('not-found', { detail: `School ${laestab} has no return for ${year}.` });
   const { head, etag, version } = current;
   await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.read', ids: [version.id], correlationId });
 
-  const headers = { etag, 'cache-control': 'no-store', vary: 'Accept' };
+  const headers = { etag: httpEtag(etag) ?? '', 'cache-control': 'no-store', vary: 'Accept' };
   if (type === XLSX_MEDIA_TYPE) {
     const bytes = await writeTransitionWorkbook({ year, sheets: version.ret.sheets, explanations: version.ret.explanations });
     return {
@@ -50,10 +50,10 @@ export const returnsGet = withErrors(async (request, { correlationId }) => {
       ...(head.submittedVersion !== undefined ? { submittedVersion: head.submittedVersion } : {}),
       return: version.ret,
       report: version.report,
-    },
+    } satisfies ReturnDocument,
   };
-});
+}, { produces: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] });
 
-export const route = defineRoute({ name: 'returnsGet', methods: ['GET'], route: 'returns/{laestab}/{year:int}', authLevel: 'anonymous', handler: returnsGet });
+export const route = defineRoute({ name: 'returnsGet', methods: ['GET'], route: 'returns/{laestab}/{year}', authLevel: 'anonymous', handler: returnsGet });
 
 register(route);

@@ -5,6 +5,7 @@
  * Scope as for the return itself; audited (`return.history`), since it says who worked on it.
  */
 import { withErrors } from '../http/handler';
+import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { returnsRepository } from '../store/returns';
@@ -15,6 +16,8 @@ export const returnsHistory = withErrors(async (request, { correlationId }) => {
   const { principal, laestab, year, store } = await authoriseSchoolRead(request);
 
   const versions = await returnsRepository().history(laestab, year);
+  // The one "nothing stored" rule: a school's own view with nothing stored is 404.
+  if (versions.length === 0) throw new HttpProblem('not-found', { detail: `School ${laestab} has no return for ${year}.` });
   await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.history', ids: versions.map((v) => v.id), correlationId });
   return {
     status: 200,
@@ -37,6 +40,6 @@ export const returnsHistory = withErrors(async (request, { correlationId }) => {
   };
 });
 
-export const route = defineRoute({ name: 'returnsHistory', methods: ['GET'], route: 'returns/{laestab}/{year:int}/history', authLevel: 'anonymous', handler: returnsHistory });
+export const route = defineRoute({ name: 'returnsHistory', methods: ['GET'], route: 'returns/{laestab}/{year}/history', authLevel: 'anonymous', handler: returnsHistory });
 
 register(route);

@@ -9,7 +9,9 @@
  * - Idempotency-Key is required (withIdempotency); If-Match, when sent, must be the head's ETag.
  * - What may be stored is shared/transition/submittability.ts's decision: a return with errors is
  *   refused (422 `return-has-errors`), whatever the status; (design) a draft may be stored with
- *   unexplained queries, `submitted` needs every query explained or fixed (422 `unexplained-queries`). Both 422s list every issue in `errors`/`queries`/`summary`.
+ *   unexplained queries, `submitted` needs every query explained or fixed (422 `unexplained-queries`). Both 422s carry the whole validation report as `report`.
+ * - A body that is not an xlsx, sent as one, is 422 `workbook-unreadable` (code `not-xlsx`), like
+ *   every other workbook that cannot be read; 415 is only for a content type the endpoint does not take.
  * - 201 for a new version; 200 with the existing receipt when the content and status equal the
  *   current version's (a resubmission stores nothing).
  */
@@ -22,6 +24,7 @@ import { readTransitionWorkbook } from '../../../xlsx/reader';
 import { authenticate, requireWriteReturn } from '../auth';
 import { getConfig } from '../config';
 import { checkBodyShape, parseJsonBytes, readBytesBody, requireContentType } from '../http/body';
+import { httpEtag, ifMatchHolds, parseEtagList } from '../http/etag';
 import { withErrors } from '../http/handler';
 import { invalidParameter, returnTarget } from '../http/params';
 import { withIdempotency } from '../http/idempotency';
@@ -40,9 +43,8 @@ function statusOf(request: HttpRequest): ReturnStatus {
   throw invalidParameter('status', 'status must be draft or submitted.');
 }
 
-const WORKBOOK_STATUS: Partial<Record<WorkbookError['code'], 'payload-too-large' | 'unsupported-media-type'>> = {
+const WORKBOOK_STATUS: Partial<Record<WorkbookError['code'], 'payload-too-large'>> = {
   'too-large': 'payload-too-large',
-  'not-xlsx': 'unsupported-media-type',
 };
 
 async function parseBody(bytes: Uint8Array, type: string): Promise<TransitionReturn> {
@@ -62,6 +64,22 @@ async function parseBody(bytes: Uint8Array, type: string): Promise<TransitionRet
   return parseJsonBytes(bytes, transitionReturnSchema, 'the transition return shape');
 }
 
+/**
+ * If-Match by RFC 9110 (strong comparison, `*` for "any current version"), as the store etag the
+ * write is then conditional on, so a change between this read and the commit is still caught.
+ */
+async function storeIfMatch(header: string, laestab: string, year: number): Promise<string> {
+  if (parseEtagList(header) === '*') return '*';
+  const head = await returnsRepository().head(laestab, year);
+  if (!head || !ifMatchHolds(header, httpEtag(head.etag))) {
+    throw new HttpProblem('precondition-failed', {
+      detail: head ? 'The return has changed since you read it; fetch it again and resubmit.' : `School ${laestab} has no return for ${year} to replace.`,
+      ...(head ? { headers: { etag: httpEtag(head.etag) ?? '' } } : {}),
+    });
+  }
+  return head.etag;
+}
+
 export const returnsPut = withErrors(async (request, { correlationId }) => {
   const principal = await authenticate(request);
   const { laestab, year } = returnTarget(request);
@@ -71,7 +89,7 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
   const { limits } = getConfig();
   const bytes = await readBytesBody(request, type === XLSX_MEDIA_TYPE ? limits.maxXlsxBytes : limits.maxJsonBytes);
-  const ifMatch = request.headers.get('if-match')?.trim() || undefined;
+  const ifMatchHeader = request.headers.get('if-match');
 
   return withIdempotency(request, principal, bytes, async (): Promise<HttpResponseInit> => {
     const ret = await parseBody(bytes, type);
@@ -79,17 +97,17 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
     const directory = await store.directory.get();
     const { report, pupils } = validateReturn(ret, { directory, year, school: laestab });
     const verdict = submittability(report.summary, status);
-    const issues = { errors: report.errors, queries: report.queries, summary: report.summary };
     if (verdict.verdict === 'has-errors') {
-      throw new SpecificProblem('return-has-errors', { detail: `${verdict.errors} error(s) must be fixed before the return can be stored.`, extensions: issues });
+      throw new SpecificProblem('return-has-errors', { detail: `${verdict.errors} error(s) must be fixed before the return can be stored.`, extensions: { report } });
     }
     if (verdict.verdict === 'unexplained-queries') {
       throw new SpecificProblem('unexplained-queries', {
         detail: `${verdict.unexplainedQueries} query(ies) need a fix or an explanation; save as a draft (?status=draft) meanwhile.`,
-        extensions: issues,
+        extensions: { report },
       });
     }
 
+    const ifMatch = ifMatchHeader === null ? undefined : await storeIfMatch(ifMatchHeader, laestab, year);
     let result;
     try {
       result = await returnsRepository().write({ school: laestab, year, status, ret, report, pupils, principal, ...(ifMatch !== undefined ? { ifMatch } : {}) });
@@ -97,7 +115,7 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
       if (error instanceof PreconditionFailed) {
         throw new HttpProblem('precondition-failed', {
           detail: 'The return has changed since you read it; fetch it again and resubmit.',
-          ...(error.currentEtag ? { headers: { etag: error.currentEtag } } : {}),
+          ...(error.currentEtag ? { headers: { etag: httpEtag(error.currentEtag) ?? '' } } : {}),
         });
       }
       if (error instanceof WriteContention) {
@@ -109,7 +127,7 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
     return {
       status: result.created ? 201 : 200,
       headers: {
-        etag: result.etag,
+        etag: httpEtag(result.etag) ?? '',
         location: `/api/returns/${laestab}/${year}`,
         'cache-control': 'no-store',
       },
@@ -118,6 +136,6 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
   });
 });
 
-export const route = defineRoute({ name: 'returnsPut', methods: ['PUT'], route: 'returns/{laestab}/{year:int}', authLevel: 'anonymous', handler: returnsPut });
+export const route = defineRoute({ name: 'returnsPut', methods: ['PUT'], route: 'returns/{laestab}/{year}', authLevel: 'anonymous', handler: returnsPut });
 
 register(route);

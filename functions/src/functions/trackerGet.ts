@@ -53,6 +53,7 @@ export const trackerGet = withErrors(async (request, { correlationId }) => {
     headers: { 'cache-control': 'no-store' },
     jsonBody: {
       year,
+      noReturnsYet: schools.every((s) => s.status === 'outstanding'),
       schools,
       totals: {
         expected: schools.length,
@@ -66,6 +67,6 @@ export const trackerGet = withErrors(async (request, { correlationId }) => {
   };
 });
 
-export const route = defineRoute({ name: 'trackerGet', methods: ['GET'], route: 'tracker/{year:int}', authLevel: 'anonymous', handler: trackerGet });
+export const route = defineRoute({ name: 'trackerGet', methods: ['GET'], route: 'tracker/{year}', authLevel: 'anonymous', handler: trackerGet });
 
 register(route);

@@ -6,14 +6,9 @@
 import type { HttpRequest } from '@azure/functions';
 import type { z } from 'zod';
 import { redactText } from './logger';
-import { HttpProblem } from './problems';
+import { type bodyIssueSchema, HttpProblem } from './problems';
 
-export interface BodyIssue {
-  /** Where in the body, e.g. "sheets.0.rows.3.values". */
-  path: string;
-  code: string;
-  message: string;
-}
+export type BodyIssue = z.infer<typeof bodyIssueSchema>;
 
 /** The largest body `readJsonBody`/`readBytesBody` will read, rejecting on the header alone when it declares more. */
 function tooLarge(maxBytes: number): HttpProblem {

@@ -8,6 +8,11 @@ export const CORRELATION_HEADER = 'x-correlation-id';
  * into logs), otherwise a fresh UUID. The add-in sends one per user action.
  */
 export function correlationIdOf(request: HttpRequest): string {
-  const given = request.headers.get(CORRELATION_HEADER)?.trim();
+  return correlationIdFrom(request.headers.get(CORRELATION_HEADER) ?? undefined);
+}
+
+/** The same rule for a raw header value (the local host answers some requests before a handler runs). */
+export function correlationIdFrom(header: string | undefined): string {
+  const given = header?.trim();
   return given && /^[A-Za-z0-9._:-]{8,128}$/.test(given) ? given : randomUUID();
 }

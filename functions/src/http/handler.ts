@@ -7,12 +7,24 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { CORRELATION_HEADER, correlationIdOf } from './correlation';
 import { contextLogger, type SafeLogger } from './logger';
-import { HttpProblem, problem } from './problems';
+import { JSON_MEDIA_TYPE, negotiate } from './negotiate';
+import { HttpProblem, problem, PROBLEM_CONTENT_TYPE } from './problems';
 
 export interface RequestScope {
   correlationId: string;
   log: SafeLogger;
   context: InvocationContext;
+  /** The representation negotiated from Accept: one of the endpoint's `produces`. */
+  mediaType: string;
+}
+
+export interface EndpointOptions {
+  /**
+   * The media types a success can be answered in, the default first. The one content-negotiation
+   * rule (negotiate.ts) picks among them before the handler runs; none acceptable is 406.
+   * Problems are always application/problem+json, whatever Accept says.
+   */
+  produces?: readonly string[];
 }
 
 /** What a function file writes: the request plus its scope. */
@@ -45,14 +57,25 @@ export function isTransientFailure(error: unknown): boolean {
   return TRANSIENT_CODES.has(code) || (cause !== undefined && cause !== error && isTransientFailure(cause));
 }
 
-export function withErrors(handler: ScopedHandler): FunctionHandler {
+/** Every problem body carries the request's own correlation id (a replayed one included). */
+function withCorrelation(response: HttpResponseInit, correlationId: string): HttpResponseInit {
+  const type = new Headers(response.headers as ConstructorParameters<typeof Headers>[0]).get('content-type');
+  const body = response.jsonBody as Record<string, unknown> | undefined;
+  if (type !== PROBLEM_CONTENT_TYPE || body === null || typeof body !== 'object') return response;
+  return { ...response, jsonBody: { ...body, correlationId } };
+}
+
+export function withErrors(handler: ScopedHandler, options: EndpointOptions = {}): FunctionHandler {
+  const produces = options.produces ?? [JSON_MEDIA_TYPE];
   return async (request, context) => {
     const started = Date.now();
     const correlationId = correlationIdOf(request);
     const log = contextLogger(context, { correlationId, function: context.functionName });
     let response: HttpResponseInit;
     try {
-      response = await handler(request, { correlationId, log, context });
+      const mediaType = negotiate(request, produces);
+      if (mediaType === undefined) throw new HttpProblem('not-acceptable', { detail: `Ask for ${produces.join(' or ')}.`, extensions: { available: [...produces] } });
+      response = await handler(request, { correlationId, log, context, mediaType });
     } catch (error) {
       if (error instanceof HttpProblem) {
         response = error.toResponse(correlationId);
@@ -74,6 +97,6 @@ export function withErrors(handler: ScopedHandler): FunctionHandler {
     }
     const status = response.status ?? 200;
     log.info('request.completed', { method: request.method, path: pathOf(request.url), status, ms: Date.now() - started });
-    return withHeader(response, CORRELATION_HEADER, correlationId);
+    return withHeader(withCorrelation(response, correlationId), CORRELATION_HEADER, correlationId);
   };
 }

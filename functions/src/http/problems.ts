@@ -4,6 +4,9 @@
  * on English text. The base is a documentation namespace, not a live site.
  */
 import type { HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import { validationReportSchema } from '../../../shared/transition/schema';
+import { WORKBOOK_ERROR_CODES } from '../../../shared/workbook/errors';
 
 export const PROBLEM_BASE = 'https://goodstart.birmingham.example/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -44,6 +47,64 @@ export const SPECIFIC_PROBLEM_TYPES = {
 } as const satisfies Record<string, { parent: ProblemSlug; title: string }>;
 
 export type SpecificProblemSlug = keyof typeof SPECIFIC_PROBLEM_TYPES;
+export type AnyProblemSlug = ProblemSlug | SpecificProblemSlug;
+
+/** A body-shape issue: where in the body, zod's code and a message that never echoes the value. */
+export const bodyIssueSchema = z.strictObject({
+  path: z.string().describe('Where in the body, e.g. "sheets.0.rows.3.values".'),
+  code: z.string(),
+  message: z.string(),
+});
+
+/**
+ * The extension members (RFC 9457 §3.2) each problem type carries, and nothing else: the
+ * OpenAPI document declares exactly these, and the conformance suite holds every body to them.
+ * A type not listed carries only the standard members and `correlationId`.
+ */
+export const PROBLEM_EXTENSIONS = {
+  'invalid-parameter': {
+    parameter: z.string().describe('The path or query parameter that is not valid.'),
+    valid: z.array(z.string()).optional().describe('The values it takes, when there is a short list.'),
+  },
+  'not-acceptable': { available: z.array(z.string()).describe('The media types this operation can produce.') },
+  'unsupported-media-type': { accepted: z.array(z.string()).describe('The request content types this operation reads.') },
+  'payload-too-large': {
+    maxBytes: z.number().int().optional().describe('The largest body accepted.'),
+    code: z.literal('too-large').optional().describe('Set when the workbook itself, not the request, is over its limits.'),
+  },
+  'validation-failed': { issues: z.array(bodyIssueSchema).describe('Every way the body does not match its schema (at most 200).') },
+  // The whole validation report: every error and query, and the summary.
+  'return-has-errors': { report: validationReportSchema },
+  'unexplained-queries': { report: validationReportSchema },
+  'workbook-unreadable': { code: z.enum(WORKBOOK_ERROR_CODES).describe('Why the workbook could not be read (the CLI\'s exit-2 reasons).') },
+  'service-unavailable': {
+    version: z.string().optional(),
+    mode: z.enum(['local', 'cloud']).optional(),
+    cosmos: z.literal('unreachable').optional().describe('Health only: Cosmos DB did not answer.'),
+  },
+} as const satisfies Partial<Record<AnyProblemSlug, z.ZodRawShape>>;
+
+/** The status a problem type is answered with (a narrower type has its parent's). */
+export function problemStatus(slug: AnyProblemSlug): number {
+  return slug in SPECIFIC_PROBLEM_TYPES ? PROBLEM_TYPES[SPECIFIC_PROBLEM_TYPES[slug as SpecificProblemSlug].parent].status : PROBLEM_TYPES[slug as ProblemSlug].status;
+}
+
+export function problemTitle(slug: AnyProblemSlug): string {
+  return slug in SPECIFIC_PROBLEM_TYPES ? SPECIFIC_PROBLEM_TYPES[slug as SpecificProblemSlug].title : PROBLEM_TYPES[slug as ProblemSlug].title;
+}
+
+/** The exact body schema of one problem type: the standard members, `correlationId`, and its extensions. */
+export function problemBodySchema(slug: AnyProblemSlug) {
+  return z.strictObject({
+    type: z.literal(`${PROBLEM_BASE}${slug}`),
+    title: z.literal(problemTitle(slug)),
+    status: z.literal(problemStatus(slug)),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    correlationId: z.string().describe('Quote this when reporting a problem; it is also the X-Correlation-Id header.'),
+    ...((PROBLEM_EXTENSIONS as Partial<Record<AnyProblemSlug, z.ZodRawShape>>)[slug] ?? {}),
+  });
+}
 
 export interface ProblemDetails {
   type: string;
@@ -64,7 +125,7 @@ export interface ProblemOptions {
   extensions?: Record<string, unknown>;
 }
 
-export function problemType(slug: ProblemSlug): string {
+export function problemType(slug: AnyProblemSlug): string {
   return `${PROBLEM_BASE}${slug}`;
 }
 

@@ -15,39 +15,64 @@ import { schoolSummarySchema } from '../../../shared/aggregate/summary';
 import { countTableSchema } from '../../../shared/aggregate/table';
 import { resourceBaseDatasetSchema } from '../../../shared/resourceBases/dataset';
 import { TRANSITION_COLUMNS, type TransitionColumn } from '../../../shared/transition/layout';
-import { transitionReturnSchema, transitionReturnSchemaFor, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
+import { pupilRowObjectFor, transitionReturnSchema, transitionReturnSchemaFor, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
+import { schoolSchema } from '../../../shared/schools';
 import { transferYearSchema, YEAR_RULE, YEAR_TEXT_PATTERN } from '../../../shared/year';
 import { ROLES } from '../auth/principal';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
-import { PROBLEM_BASE, PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, type ProblemSlug, SPECIFIC_PROBLEM_TYPES } from '../http/problems';
+import { CORRELATION_HEADER } from '../http/correlation';
+import { IDEMPOTENCY_KEY_PATTERN } from '../http/idempotency';
+import {
+  type AnyProblemSlug,
+  PROBLEM_BASE,
+  PROBLEM_CONTENT_TYPE,
+  PROBLEM_TYPES,
+  problemBodySchema,
+  problemStatus,
+  problemTitle,
+  SPECIFIC_PROBLEM_TYPES,
+} from '../http/problems';
+import { JWK_SET_MEDIA_TYPE } from '../functions/devJwks';
 import type { RouteDefinition } from '../http/route';
+import { submittedBySchema } from '../store/documents';
 import { receiptSchema } from '../store/returns';
 import { LOCALITY_AREAS } from '../../../shared/schools';
 import { type Include, INCLUDE_VALUES, includeSchema, RETURN_STATUSES, returnStatusSchema, schoolStateSchema } from '../../../shared/status';
 
 export const OPENAPI_VERSION = '3.1.0';
-const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
+const ref = (name: SchemaName | `${string}Problem`) => ({ $ref: `#/components/schemas/${name}` });
 
 // ---------------------------------------------------------------------------------------------
 // Component schemas (zod → JSON Schema)
 
+/** Any problem (RFC 9457): the base every problem type below narrows. */
 export const problemSchema = z.looseObject({
   type: z.url().describe(`A stable URI under ${PROBLEM_BASE}; branch on this, not on title.`),
   title: z.string(),
   status: z.number().int().min(400).max(599),
   detail: z.string().optional(),
   instance: z.string().optional(),
-  correlationId: z.string().optional().describe('Quote this when reporting a problem.'),
-  issues: z
-    .array(z.union([validationIssueSchema, z.strictObject({ path: z.string(), code: z.string(), message: z.string() })]))
-    .optional()
-    .describe('Validation failures: census-style issues for a return, or body-shape issues.'),
+  correlationId: z.string().describe('Quote this when reporting a problem; it is also the X-Correlation-Id header.'),
 });
+
+/**
+ * The "nothing stored" rule, stated once: a view of one school's return (the return, its
+ * history) with nothing stored for the year is 404; a view over many schools (the cohort, the
+ * tracker, the aggregates, the export) is never 404 for lack of returns: it answers with its
+ * usual shape and says so.
+ */
+export const NEGOTIATION_RULE =
+  'each operation lists the media types it answers in, the first being the default (for no Accept or `*/*`); Accept picks among them by q-value; an Accept that names none of them is 406 `not-acceptable` listing `available`. Problems are always application/problem+json.';
+export const BAD_PARAMETER_RULE = 'a malformed year or LAESTAB in the path, or a bad query value, is 400 `invalid-parameter` naming the `parameter`, on every route.';
+export const NOTHING_STORED_RULE =
+  'A school with nothing stored for the year is 404 on its return and its history. Views over many schools (cohort, tracker, aggregates, export) are never 404 for lack of returns: they answer 200 with their usual shape and `noReturnsYet: true` (the export says so on its About sheet).';
+const noReturnsYet = z.boolean().describe('True when none of the schools this view covers has a return stored for the year (see the "nothing stored" rule).');
 
 export const aggregatesSchema = z.strictObject({
   year: transferYearSchema,
   by: z.array(z.enum(DIMENSIONS)),
   include: includeSchema,
+  noReturnsYet,
   schools: z.strictObject({
     expected: z.number().int().describe('Primaries in scope: the whole directory for the LA, the trust’s own for a trust.'),
     included: z.number().int(),
@@ -61,14 +86,40 @@ export const aggregatesSchema = z.strictObject({
 });
 export type AggregatesResponse = z.infer<typeof aggregatesSchema>;
 
-const schoolSchemaShape = z.looseObject({ laestab: z.string(), urn: z.string(), name: z.string(), phase: z.string(), area: z.string(), trust: z.string().nullable() });
-
-export const meSchema = z.looseObject({
-  principal: z.looseObject({ subject: z.string(), role: z.enum(ROLES), school: z.string().optional(), trust: z.string().optional(), name: z.string().optional() }),
-  schools: z.array(schoolSchemaShape),
+export const meSchema = z.strictObject({
+  principal: z.strictObject({ subject: z.string(), role: z.enum(ROLES), school: z.string().optional(), trust: z.string().optional(), name: z.string().optional() }),
+  schools: z.array(schoolSchema).describe('The caller’s own schools: its school, or its trust’s; empty for the LA (its scope is the city).'),
 });
 
-export const healthSchema = z.looseObject({ status: z.literal('ok'), version: z.string(), mode: z.enum(['local', 'cloud']), cosmos: z.string() });
+export const healthSchema = z.strictObject({ status: z.literal('ok'), version: z.string(), mode: z.enum(['local', 'cloud']), cosmos: z.literal('reachable') });
+
+/** GET /returns/{laestab}/{year} as JSON: the current version with its validation report. */
+export const returnDocumentSchema = z.strictObject({
+  school: z.string(),
+  year: transferYearSchema,
+  version: z.number().int(),
+  status: returnStatusSchema,
+  submittedAt: z.string(),
+  submittedBy: submittedBySchema,
+  contentHash: z.string(),
+  submittedVersion: z.number().int().optional().describe('The latest `submitted` version, when the current one is a later draft.'),
+  return: transitionReturnSchema,
+  report: validationReportSchema,
+});
+export type ReturnDocument = z.infer<typeof returnDocumentSchema>;
+
+/** GET /cohorts/{laestab}/{year} as JSON. */
+export const cohortSchema = z.strictObject({
+  school: z.string(),
+  year: transferYearSchema,
+  noReturnsYet: noReturnsYet,
+  feeders: z.array(z.strictObject({ primary: z.string(), version: z.number().int(), pupils: z.number().int() })).describe('Each feeder primary’s latest submitted version and how many of its pupils come here.'),
+  pupils: z.array(pupilRowObjectFor(TRANSITION_COLUMNS).extend({ sourceSchool: z.string().regex(/^\d{7}$/) })),
+});
+export type CohortResponse = z.infer<typeof cohortSchema>;
+
+/** GET /.well-known/jwks.json (local mode). */
+export const jwksSchema = z.strictObject({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional(), use: z.string().optional() })) });
 
 const issueCounts = { rows: z.number().int(), errors: z.number().int(), queries: z.number().int(), unexplainedQueries: z.number().int() };
 
@@ -94,6 +145,7 @@ export type HistoryResponse = z.infer<typeof historySchema>;
 /** GET /tracker/{year}. */
 export const trackerSchema = z.strictObject({
   year: transferYearSchema,
+  noReturnsYet,
   schools: z.array(
     z.strictObject({
       school: z.string(),
@@ -133,8 +185,24 @@ export const COMPONENT_SCHEMAS = {
   Tracker: trackerSchema,
   Me: meSchema,
   Health: healthSchema,
+  ReturnDocument: returnDocumentSchema,
+  Cohort: cohortSchema,
+  School: schoolSchema,
+  Jwks: jwksSchema,
+  ...problemComponents(),
 } as const satisfies Record<string, z.ZodType>;
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
+
+/** `return-has-errors` → `ReturnHasErrorsProblem`. */
+export function problemComponentName(slug: AnyProblemSlug): `${string}Problem` {
+  return `${slug.replace(/(^|-)([a-z])/g, (_m, _dash: string, c: string) => c.toUpperCase())}Problem`;
+}
+
+/** One component per problem type, with exactly the members it carries. */
+function problemComponents(): Record<`${string}Problem`, z.ZodType> {
+  const slugs = [...Object.keys(PROBLEM_TYPES), ...Object.keys(SPECIFIC_PROBLEM_TYPES)] as AnyProblemSlug[];
+  return Object.fromEntries(slugs.map((slug) => [problemComponentName(slug), problemBodySchema(slug).describe(`${problemTitle(slug)} (${problemStatus(slug)}).`)]));
+}
 
 type JsonObject = Record<string, unknown>;
 
@@ -173,6 +241,29 @@ interface ParamSpec {
   schema: JsonObject;
 }
 
+/** The response headers a client relies on, each described once here and declared on every response that carries it. */
+export const RESPONSE_HEADERS = {
+  'X-Correlation-Id': { description: 'The request’s correlation id: the caller’s own when it sent a plausible one, else a new one. Every response has it.', schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{8,128}$' } },
+  ETag: { description: 'The entity tag (RFC 9110: a quoted string), for If-Match on the next write or If-None-Match on the next read.', schema: { type: 'string', pattern: '^(W/)?"[^"]*"$' } },
+  Location: { description: 'Where the resource just written is read.', schema: { type: 'string', format: 'uri-reference' } },
+  'Content-Location': { description: 'The dataset’s own address (`latest` resolves to an academic year).', schema: { type: 'string', format: 'uri-reference' } },
+  'Idempotent-Replayed': { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key.', schema: { type: 'string', enum: ['true'] } },
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'string', pattern: '^\\d+$' } },
+  Allow: { description: 'The methods this path does serve.', schema: { type: 'string' } },
+  'WWW-Authenticate': { description: 'The bearer challenge (RFC 6750).', schema: { type: 'string', pattern: '^Bearer\\b' } },
+  'Content-Disposition': { description: 'The workbook as an attachment, with its file name.', schema: { type: 'string', pattern: '^attachment;' } },
+} as const satisfies Record<string, { description: string; schema: JsonObject }>;
+export type ResponseHeader = keyof typeof RESPONSE_HEADERS;
+
+/** Declared headers: name → required. */
+type HeaderSpec = Partial<Record<ResponseHeader, boolean>>;
+
+interface ResponseSpec {
+  description: string;
+  content?: Record<string, { schema: JsonObject }>;
+  headers?: HeaderSpec;
+}
+
 interface OperationSpec {
   summary: string;
   description?: string;
@@ -180,13 +271,28 @@ interface OperationSpec {
   anonymous?: boolean;
   parameters?: ParamSpec[];
   requestBody?: { required: boolean; content: Record<string, { schema: JsonObject }> };
-  /** Success responses: status → description and content. */
-  responses: Record<string, { description: string; content?: Record<string, { schema: JsonObject }>; headers?: Record<string, JsonObject> }>;
-  /** Problem statuses this operation can answer with, besides the common ones. */
-  problems?: ProblemSlug[];
+  /** Success responses: status → description, content and headers. */
+  responses: Record<string, ResponseSpec>;
+  /** Problem types this operation can answer with, besides the ones every operation can (COMMON_PROBLEMS). */
+  problems?: AnyProblemSlug[];
+  /** Takes an Idempotency-Key: any answer may be a replay. */
+  idempotent?: boolean;
 }
 
-const LAESTAB = { type: 'string', pattern: '^\\d{7}$', description: 'LAESTAB (7 digits), or URN (6 digits) where the directory knows it.' };
+/** Problems any operation can answer: content negotiation, our failures, and (signed-in operations) the token checks. */
+const COMMON_PROBLEMS: readonly AnyProblemSlug[] = ['not-acceptable', 'internal-error', 'service-unavailable'];
+const SIGNED_IN_PROBLEMS: readonly AnyProblemSlug[] = ['invalid-token', 'forbidden'];
+
+/** Headers that come with a problem type. */
+const PROBLEM_HEADERS: Partial<Record<AnyProblemSlug, HeaderSpec>> = {
+  'invalid-token': { 'WWW-Authenticate': true },
+  'method-not-allowed': { Allow: true },
+  'request-in-progress': { 'Retry-After': true },
+  'service-unavailable': { 'Retry-After': false },
+  'precondition-failed': { ETag: false },
+};
+
+const LAESTAB = { type: 'string', pattern: '^\\d{7}$', description: 'The school’s LAESTAB: 7 digits, e.g. 3302001.' };
 const { $schema: _transferYearDialect, ...transferYearJson } = z.toJSONSchema(transferYearSchema);
 const TRANSFER_YEAR = { ...transferYearJson, description: `The transfer year: ${YEAR_RULE}.` };
 const idempotencyKey: ParamSpec = {
@@ -194,18 +300,34 @@ const idempotencyKey: ParamSpec = {
   in: 'header',
   required: true,
   description: 'A new UUID per user action, reused on every retry of it: a repeat replays the first answer.',
-  schema: { type: 'string', pattern: '^[A-Za-z0-9._~:-]{8,128}$' },
+  schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
 };
-const ifMatch: ParamSpec = { name: 'If-Match', in: 'header', description: 'The ETag last read; a stale one is 412.', schema: { type: 'string' } };
+const ifMatch: ParamSpec = {
+  name: 'If-Match',
+  in: 'header',
+  description: 'The ETag last read, quoted as sent (`"…"`), or `*`; compared strongly (RFC 9110): a weak or stale one is 412.',
+  schema: { type: 'string' },
+};
 const json = (schema: JsonObject) => ({ [JSON_MEDIA_TYPE]: { schema } });
 const xlsx = { [XLSX_MEDIA_TYPE]: { schema: { type: 'string', contentMediaType: XLSX_MEDIA_TYPE } } };
-const etagHeader = { ETag: { schema: { type: 'string' }, description: 'Entity tag for If-None-Match / If-Match.' } };
 const includeParam: ParamSpec = {
   name: 'include',
   in: 'query',
   description: '`drafts` also counts returns whose current version is a `draft` (queries still to explain).',
   schema: { type: 'string', enum: [...INCLUDE_VALUES], default: 'submitted' satisfies Include },
 };
+const WRITE_PROBLEMS: AnyProblemSlug[] = [
+  'invalid-parameter',
+  'malformed-body',
+  'idempotency-key-missing',
+  'idempotency-key-invalid',
+  'request-in-progress',
+  'precondition-failed',
+  'payload-too-large',
+  'unsupported-media-type',
+  'validation-failed',
+  'idempotency-key-reused',
+];
 
 /**
  * Known operations, keyed by `METHOD /path` with parameter names blanked (`/returns/{}/{}`),
@@ -217,19 +339,18 @@ const OPERATIONS: Record<string, OperationSpec> = {
     tags: ['service'],
     anonymous: true,
     responses: { '200': { description: 'Healthy', content: json(ref('Health')) } },
-    problems: ['service-unavailable'],
   },
   'GET /openapi.json': {
     summary: 'This OpenAPI 3.1 description, generated from the zod schemas',
     tags: ['service'],
     anonymous: true,
-    responses: { '200': { description: 'The OpenAPI document', content: json({ type: 'object' }) } },
+    responses: { '200': { description: 'The OpenAPI document', content: json({ type: 'object', required: ['openapi', 'info', 'paths'] }) } },
   },
   'GET /.well-known/jwks.json': {
     summary: 'Local mode only: the dev signing key’s public JWKS',
     tags: ['service'],
     anonymous: true,
-    responses: { '200': { description: 'JWK set', content: { 'application/jwk-set+json': { schema: { type: 'object' } } } } },
+    responses: { '200': { description: 'JWK set', content: { [JWK_SET_MEDIA_TYPE]: { schema: ref('Jwks') } } } },
     problems: ['not-found'],
   },
   'GET /me': {
@@ -239,8 +360,11 @@ const OPERATIONS: Record<string, OperationSpec> = {
   },
   'PUT /returns/{}/{}': {
     summary: "Submit a primary school's transition return (JSON or the filled .xlsx)",
-    description: 'Creates a new immutable version. Errors refuse the return (422, every issue listed); unexplained queries keep it a `draft`.',
+    description:
+      'Creates a new immutable version. Errors refuse the return (422 `return-has-errors`, the whole report in `report`); unexplained queries refuse `submitted` (422 `unexplained-queries`) but may be saved as a `draft`. ' +
+      'A body sent as .xlsx that is not a readable workbook (not an xlsx at all, encrypted, hidden sheets, formulas in data, an unknown layout) is 422 `workbook-unreadable` with its `code`; 415 is only for a content type other than JSON or .xlsx.',
     tags: ['returns'],
+    idempotent: true,
     parameters: [
       idempotencyKey,
       ifMatch,
@@ -248,33 +372,34 @@ const OPERATIONS: Record<string, OperationSpec> = {
     ],
     requestBody: { required: true, content: { ...json(ref('TransitionReturn')), ...xlsx } },
     responses: {
-      '200': { description: 'Receipt (same content as the current version, or a replay)', content: json(ref('Receipt')), headers: etagHeader },
-      '201': { description: 'Receipt for a new version', content: json(ref('Receipt')), headers: etagHeader },
+      '200': { description: 'Receipt: the content and status equal the current version’s, so nothing new was stored', content: json(ref('Receipt')), headers: { ETag: true, Location: true } },
+      '201': { description: 'Receipt for a new version', content: json(ref('Receipt')), headers: { ETag: true, Location: true } },
     },
-    problems: ['malformed-body', 'precondition-failed', 'payload-too-large', 'unsupported-media-type', 'validation-failed', 'conflict'],
+    problems: [...WRITE_PROBLEMS, 'return-has-errors', 'unexplained-queries', 'workbook-unreadable'],
   },
   'GET /returns/{}/{}': {
     summary: "A school's current return and its validation report (JSON, or the workbook via Accept)",
     tags: ['returns'],
-    responses: { '200': { description: 'The current version', content: { ...json({ type: 'object' }), ...xlsx }, headers: etagHeader } },
-    problems: ['not-acceptable', 'not-found'],
+    responses: { '200': { description: 'The current version', content: { ...json(ref('ReturnDocument')), ...xlsx }, headers: { ETag: true } } },
+    problems: ['invalid-parameter', 'not-found'],
   },
   'GET /returns/{}/{}/history': {
     summary: 'Every version of a return: who submitted what and when, with a content hash',
     tags: ['returns'],
     responses: { '200': { description: 'Versions, newest first', content: json(ref('History')) } },
-    problems: ['not-found'],
+    problems: ['invalid-parameter', 'not-found'],
   },
   'GET /cohorts/{}/{}': {
     summary: "A secondary's incoming Year 7 cohort from every feeder primary",
     tags: ['returns'],
-    responses: { '200': { description: 'Incoming pupils', content: { ...json({ type: 'object' }), ...xlsx } } },
-    problems: ['not-acceptable', 'not-found'],
+    responses: { '200': { description: 'Incoming pupils (JSON, or one transition sheet via Accept)', content: { ...json(ref('Cohort')), ...xlsx } } },
+    problems: ['invalid-parameter', 'not-found'],
   },
   'GET /tracker/{}': {
     summary: 'Every expected school: submitted, draft or outstanding, with counts of errors and queries',
     tags: ['la'],
     responses: { '200': { description: 'The LA’s chase list', content: json(ref('Tracker')) } },
+    problems: ['invalid-parameter'],
   },
   'GET /aggregates/{}': {
     summary: 'City roll-up tables from per-school summaries, with resource-base demand',
@@ -290,43 +415,38 @@ const OPERATIONS: Record<string, OperationSpec> = {
       includeParam,
     ],
     responses: { '200': { description: 'Tables and demand', content: json(ref('Aggregates')) } },
-    problems: ['malformed-body', 'not-found'],
+    problems: ['invalid-parameter'],
   },
   'GET /exports/{}/consolidated.xlsx': {
     summary: 'The consolidated city return as a workbook (same as `goodstart consolidate`)',
-    description: 'LA only. Audited as export.consolidated. No hidden sheets; text escaped against formula injection.',
+    description: 'LA only. Audited as export.consolidated. No hidden sheets; text escaped against formula injection. A year with no returns is still a workbook: its About sheet says no returns have been received yet.',
     tags: ['la'],
     parameters: [includeParam],
-    responses: {
-      '200': {
-        description: 'The workbook, as an attachment',
-        content: xlsx,
-        headers: { 'Content-Disposition': { schema: { type: 'string' } } },
-      },
-    },
-    problems: ['malformed-body', 'not-found'],
+    responses: { '200': { description: 'The workbook, as an attachment', content: xlsx, headers: { 'Content-Disposition': true } } },
+    problems: ['invalid-parameter'],
   },
   'GET /resource-bases/{}': {
     summary: 'The resource-base dataset behind RB.COSTPERPLACE',
     description: '`latest`, or the dataset\'s year by the one year rule: `2019` or `2019-20` is academic year 2019-20; a year with no dataset is 404 `not-found`. Any signed-in role.',
     tags: ['resource bases'],
-    parameters: [{ name: 'If-None-Match', in: 'header', schema: { type: 'string' } }],
+    parameters: [{ name: 'If-None-Match', in: 'header', description: 'ETags held (weak comparison), or `*`: a match is 304.', schema: { type: 'string' } }],
     responses: {
-      '200': { description: 'The dataset', content: json(ref('ResourceBaseDataset')), headers: etagHeader },
-      '304': { description: 'Not modified since the ETag given' },
+      '200': { description: 'The dataset', content: json(ref('ResourceBaseDataset')), headers: { ETag: true, 'Content-Location': true } },
+      '304': { description: 'Not modified since the ETag given', headers: { ETag: true, 'Content-Location': true } },
     },
-    problems: ['malformed-body', 'not-found'],
+    problems: ['invalid-parameter', 'not-found'],
   },
   'PUT /resource-bases/{}': {
     summary: 'Publish the resource-base dataset for an academic year (LA only)',
     tags: ['resource bases'],
+    idempotent: true,
     parameters: [idempotencyKey, ifMatch, { name: 'If-None-Match', in: 'header', description: '`*`: only when none exists yet.', schema: { type: 'string' } }],
     requestBody: { required: true, content: json(ref('ResourceBaseDataset')) },
     responses: {
-      '200': { description: 'Replaced', content: json(ref('ResourceBaseDataset')), headers: etagHeader },
-      '201': { description: 'Created', content: json(ref('ResourceBaseDataset')), headers: etagHeader },
+      '200': { description: 'Replaced', content: json(ref('ResourceBaseDataset')), headers: { ETag: true, 'Content-Location': true } },
+      '201': { description: 'Created', content: json(ref('ResourceBaseDataset')), headers: { ETag: true, Location: true, 'Content-Location': true } },
     },
-    problems: ['malformed-body', 'method-not-allowed', 'precondition-failed', 'payload-too-large', 'unsupported-media-type', 'validation-failed', 'conflict'],
+    problems: [...WRITE_PROBLEMS, 'method-not-allowed'],
   },
 };
 
@@ -359,21 +479,32 @@ function pathParamSchema(p: TemplateParam, path: string): JsonObject {
   if (p.name === 'year' && path.startsWith('/resource-bases/')) {
     return { type: 'string', pattern: `^(?:latest|${YEAR_TEXT_PATTERN})$`, description: `\`latest\`, or a year: ${YEAR_RULE}. \`2019\` and \`2019-20\` both name the 2019-20 dataset.` };
   }
-  if (/^year$/i.test(p.name) && p.constraint === 'int') return TRANSFER_YEAR;
+  if (/^year$/i.test(p.name)) return TRANSFER_YEAR;
   if (/^(laestab|school)$/i.test(p.name)) return LAESTAB;
   if (p.constraint === 'int' || p.constraint === 'long') return { type: 'integer' };
   return { type: 'string' };
 }
 
-/** Narrower problem types under each general one, from the table in http/problems.ts. */
-const SPECIFIC_TYPES: Partial<Record<ProblemSlug, string[]>> = {};
-for (const [specific, { parent }] of Object.entries(SPECIFIC_PROBLEM_TYPES)) (SPECIFIC_TYPES[parent] ??= []).push(specific);
+const headerRefs = (spec: HeaderSpec = {}): Record<string, JsonObject> =>
+  Object.fromEntries(
+    (['X-Correlation-Id', ...Object.keys(spec)] as ResponseHeader[]).map((name) => [
+      name,
+      { ...RESPONSE_HEADERS[name], required: name === 'X-Correlation-Id' || spec[name] === true },
+    ]),
+  );
 
-function problemResponse(slug: ProblemSlug): { description: string; content: JsonObject } {
-  const specific = SPECIFIC_TYPES[slug];
+/** The problem response for one status: every type the operation can answer with there, each with its exact schema. */
+function problemResponse(slugs: readonly AnyProblemSlug[], idempotent: boolean): JsonObject {
+  const refs = slugs.map((slug) => ref(problemComponentName(slug)));
+  const headers: HeaderSpec = idempotent ? { 'Idempotent-Replayed': false } : {};
+  for (const [name, required] of slugs.flatMap((slug) => Object.entries(PROBLEM_HEADERS[slug] ?? {})) as [ResponseHeader, boolean][]) {
+    // Required only when every type at this status carries it.
+    headers[name] = required && slugs.every((slug) => PROBLEM_HEADERS[slug]?.[name] === true);
+  }
   return {
-    description: `${PROBLEM_TYPES[slug].title} (type ${PROBLEM_BASE}${slug}${specific ? `, or one of: ${specific.join(', ')}` : ''})`,
-    content: { [PROBLEM_CONTENT_TYPE]: { schema: ref('Problem') } },
+    description: slugs.map((slug) => `${problemTitle(slug)} (type ${PROBLEM_BASE}${slug})`).join('; or '),
+    headers: headerRefs(headers),
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: refs.length === 1 ? refs[0] : { oneOf: refs } } },
   };
 }
 
@@ -382,16 +513,16 @@ function operation(route: RouteDefinition, method: string, path: string): JsonOb
     summary: `${method.toUpperCase()} ${path}`,
     responses: { '200': { description: 'Success', content: json({}) } },
   };
-  const slugs = new Set<ProblemSlug>(spec.problems ?? []);
-  if (!spec.anonymous) {
-    slugs.add('invalid-token');
-    slugs.add('forbidden');
+  const slugs = new Set<AnyProblemSlug>([...(spec.problems ?? []), ...(spec.anonymous ? [] : SIGNED_IN_PROBLEMS), ...COMMON_PROBLEMS]);
+  const byStatus = new Map<number, AnyProblemSlug[]>();
+  for (const slug of slugs) byStatus.set(problemStatus(slug), [...(byStatus.get(problemStatus(slug)) ?? []), slug]);
+
+  const responses: Record<string, unknown> = {};
+  for (const [status, r] of Object.entries(spec.responses)) {
+    const headers: HeaderSpec = { ...(spec.idempotent ? { 'Idempotent-Replayed': false } : {}), ...r.headers };
+    responses[status] = { description: r.description, headers: headerRefs(headers), ...(r.content ? { content: r.content } : {}) };
   }
-  slugs.add('internal-error');
-  slugs.add('service-unavailable');
-  const responses: Record<string, unknown> = { ...spec.responses };
-  for (const slug of slugs) responses[String(PROBLEM_TYPES[slug].status)] = problemResponse(slug);
-  responses['default'] = problemResponse('internal-error');
+  for (const status of [...byStatus.keys()].sort()) responses[String(status)] = problemResponse(byStatus.get(status) ?? [], spec.idempotent === true);
 
   const pathParams: ParamSpec[] = templateParams(route.route).map((p) => ({ name: p.name, in: 'path', required: true, schema: pathParamSchema(p, path) }));
   const methods = route.methods.length;
@@ -430,7 +561,8 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], options
       summary: "Birmingham's SEND Year 6 to Year 7 transition returns",
       description:
         'Collects every primary school’s transition return, routes pupils to their secondary and gives the LA its city-wide picture. ' +
-        'Errors are RFC 9457 problem+json with a stable `type`. Writes need an Idempotency-Key.',
+        'Errors are RFC 9457 problem+json with a stable `type` and the request’s `correlationId`. Writes need an Idempotency-Key. ' +
+        `Content negotiation: ${NEGOTIATION_RULE} Bad path parameters: ${BAD_PARAMETER_RULE} Nothing stored: ${NOTHING_STORED_RULE}`,
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/api' }],
