@@ -70,6 +70,7 @@ describe('for the LA', () => {
       year: YEAR,
       by: [...DIMENSIONS],
       include: 'submitted',
+      noReturnsYet: false,
       schools: { expected: 3, included: 2, outstanding: 0, draftOnly: 1, unreadable: 0 },
       tables: cityRollup([acorn, bramble], DIMENSIONS, { directory }),
       demand: resourceBaseDemand([acorn, bramble], { directory }),

@@ -43,8 +43,12 @@ interface HistoryEntry {
   version: number;
   contentHash: string;
 }
-const history = async (): Promise<HistoryEntry[]> =>
-  ((await (await stack.fetch(`${url}/history`, { headers: { authorization: `Bearer ${school}` } })).json()) as { versions: HistoryEntry[] }).versions;
+/** The versions stored so far; a history with nothing stored is 404, so none. */
+const history = async (): Promise<HistoryEntry[]> => {
+  const res = await stack.fetch(`${url}/history`, { headers: { authorization: `Bearer ${school}` } });
+  if (res.status === 404) return [];
+  return ((await res.json()) as { versions: HistoryEntry[] }).versions;
+};
 
 const returnsWrite = (info: CosmosRequestInfo) => info.isWrite && info.container === 'returns';
 const headWrite = (info: CosmosRequestInfo) => returnsWrite(info) && (decodeURIComponent(info.path).includes('head:') || info.method === 'PUT');

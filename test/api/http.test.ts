@@ -9,8 +9,8 @@ import { getConfig } from '../../functions/src/config';
 import { readBytesBody, readJsonBody } from '../../functions/src/http/body';
 import { withErrors } from '../../functions/src/http/handler';
 import { formatLogLine, redact } from '../../functions/src/http/logger';
-import { negotiate, wants, XLSX_MEDIA_TYPE } from '../../functions/src/http/negotiate';
-import { PROBLEM_TYPES } from '../../functions/src/http/problems';
+import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../../functions/src/http/negotiate';
+import { PROBLEM_BASE, PROBLEM_TYPES } from '../../functions/src/http/problems';
 import { defineRoute } from '../../functions/src/http/route';
 import { startStack, type Stack } from './harness';
 
@@ -58,10 +58,12 @@ const testRoutes = [
     methods: ['GET'],
     route: 'test/workbook/{year:int}',
     authLevel: 'anonymous',
-    handler: withErrors(async (request) =>
-      wants(request, XLSX_MEDIA_TYPE)
-        ? { status: 200, headers: { 'content-type': XLSX_MEDIA_TYPE }, body: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0xff, 0x00]) }
-        : { status: 200, jsonBody: { year: Number(request.params['year']) } },
+    handler: withErrors(
+      async (request, { mediaType }) =>
+        mediaType === XLSX_MEDIA_TYPE
+          ? { status: 200, headers: { 'content-type': XLSX_MEDIA_TYPE }, body: new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0xff, 0x00]) }
+          : { status: 200, jsonBody: { year: Number(request.params['year']) } },
+      { produces: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] },
     ),
   }),
 ];
@@ -250,13 +252,14 @@ describe('errors and logs never leak pupil data', () => {
 describe('content negotiation', () => {
   const req = (accept?: string) => new HttpRequest({ method: 'GET', url: 'http://localhost/api/x', headers: accept ? { accept } : {} });
 
-  it('wants() picks the workbook only when asked for by name and not outranked', () => {
-    expect(wants(req(XLSX_MEDIA_TYPE), XLSX_MEDIA_TYPE)).toBe(true);
-    expect(wants(req(`application/json;q=0.5, ${XLSX_MEDIA_TYPE}`), XLSX_MEDIA_TYPE)).toBe(true);
-    expect(wants(req(`${XLSX_MEDIA_TYPE};q=0.5, application/json`), XLSX_MEDIA_TYPE)).toBe(false);
-    expect(wants(req('*/*'), XLSX_MEDIA_TYPE)).toBe(false);
-    expect(wants(req(), XLSX_MEDIA_TYPE)).toBe(false);
-    expect(wants(req(`${XLSX_MEDIA_TYPE};q=0`), XLSX_MEDIA_TYPE)).toBe(false);
+  it('negotiate() picks the workbook only when asked for by name and not outranked', () => {
+    const offered = [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE];
+    expect(negotiate(req(XLSX_MEDIA_TYPE), offered)).toBe(XLSX_MEDIA_TYPE);
+    expect(negotiate(req(`application/json;q=0.5, ${XLSX_MEDIA_TYPE}`), offered)).toBe(XLSX_MEDIA_TYPE);
+    expect(negotiate(req(`${XLSX_MEDIA_TYPE};q=0.5, application/json`), offered)).toBe(JSON_MEDIA_TYPE);
+    expect(negotiate(req('*/*'), offered)).toBe(JSON_MEDIA_TYPE);
+    expect(negotiate(req(), offered)).toBe(JSON_MEDIA_TYPE);
+    expect(negotiate(req(`${XLSX_MEDIA_TYPE};q=0`), offered)).toBeUndefined();
   });
 
   it('negotiate() defaults to the first offer and returns undefined for 406', () => {
@@ -270,6 +273,9 @@ describe('content negotiation', () => {
     expect([...new Uint8Array(await xlsx.arrayBuffer())]).toEqual([0x50, 0x4b, 0x03, 0x04, 0xff, 0x00]);
     expect(await (await stack.fetch('/test/workbook/2026')).json()).toEqual({ year: 2026 });
     expect((await stack.fetch('/test/workbook/twenty')).status).toBe(404);
+    const refused = await stack.fetch('/test/workbook/2026', { headers: { accept: 'text/csv' } });
+    expect(refused.status).toBe(406);
+    expect(await refused.json()).toMatchObject({ type: `${PROBLEM_BASE}not-acceptable`, available: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE], correlationId: refused.headers.get('x-correlation-id') });
   });
 });
 

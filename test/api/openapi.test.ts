@@ -86,10 +86,16 @@ it('answers errors as problem+json, and secures everything but the anonymous end
   expect(doc.security).toEqual([{ bearer: [] }]);
   for (const { path, op } of operations(doc)) {
     for (const [status, response] of Object.entries(op.responses as Json)) {
-      if (status === 'default' || Number(status) >= 400) {
+      expect(status).toMatch(/^[1-5]\d\d$/); // every status spelled out: no `default` to fall through to
+      if (Number(status) >= 400) {
         expect(Object.keys(response.content)).toEqual(['application/problem+json']);
-        expect(response.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
+        const schema = response.content['application/problem+json'].schema as Json;
+        const refsHere = (schema.oneOf ?? [schema]).map((s: Json) => s.$ref as string);
+        for (const r of refsHere) expect(r).toMatch(/^#\/components\/schemas\/[A-Za-z]+Problem$/);
+        // Each problem type's status is the one it is declared under.
+        for (const r of refsHere) expect(doc.components.schemas[r.split('/').pop() as string].properties.status.const).toBe(Number(status));
       }
+      expect(response.headers['X-Correlation-Id']).toMatchObject({ required: true });
     }
     const anonymous = ['/health', '/openapi.json', '/.well-known/jwks.json'].includes(path);
     if (anonymous) expect(op.security).toEqual([]);

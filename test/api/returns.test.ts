@@ -93,10 +93,10 @@ describe('PUT /api/returns/{laestab}/{year}', () => {
     const res = await put(bad);
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    const body = await json<{ type: string; errors: Array<{ rule: string; cell: string }>; summary: { errors: number } }>(res);
+    const body = await json<{ type: string; report: { errors: Array<{ rule: string; cell: string }>; summary: { errors: number } } }>(res);
     expect(body.type).toBe(`${P}return-has-errors`);
-    expect(body.summary.errors).toBe(body.errors.length);
-    expect(body.errors.map((e) => e.cell)).toEqual(expect.arrayContaining(['D10', 'Q11']));
+    expect(body.report.summary.errors).toBe(body.report.errors.length);
+    expect(body.report.errors.map((e) => e.cell)).toEqual(expect.arrayContaining(['D10', 'Q11']));
   });
 
   it('needs every query explained before submission, but stores a draft with queries', async () => {
@@ -104,9 +104,9 @@ describe('PUT /api/returns/{laestab}/{year}', () => {
     r.sheets[0]!.rows[0]!.values.attendance = 80;
     const refused = await put(r);
     expect(refused.status).toBe(422);
-    const body = await json<{ type: string; queries: Array<{ rule: string; cell: string }>; summary: { unexplainedQueries: number } }>(refused);
+    const body = await json<{ type: string; report: { queries: Array<{ rule: string; cell: string }>; summary: { unexplainedQueries: number } } }>(refused);
     expect(body.type).toBe(`${P}unexplained-queries`);
-    expect(body.queries[0]).toMatchObject({ rule: 'GS2010Q', cell: 'Z10' });
+    expect(body.report.queries[0]).toMatchObject({ rule: 'GS2010Q', cell: 'Z10' });
 
     const draft = await put(r, { query: '?status=draft' });
     expect(draft.status).toBe(201);
@@ -183,7 +183,7 @@ describe('PUT /api/returns/{laestab}/{year}', () => {
     });
     // The factory's feeder column names PRIMARY, so OTHER_PRIMARY's return is refused row by row (GS1072).
     expect(res.status).toBe(422);
-    expect((await json<{ errors: { rule: string }[] }>(res)).errors.map((e) => e.rule)).toContain('GS1072');
+    expect((await json<{ report: { errors: { rule: string }[] } }>(res)).report.errors.map((e) => e.rule)).toContain('GS1072');
 
     const ours = await stack.fetch(`${url()}?status=submitted`, {
       method: 'PUT',

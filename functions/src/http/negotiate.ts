@@ -1,7 +1,8 @@
 /**
- * Content negotiation on the Accept header (RFC 9110 §12.5.1), for endpoints that can answer
- * with JSON or a workbook. JSON is the default representation, so `*\/*` alone never selects
- * a workbook: a client has to ask for it by name.
+ * The one content-negotiation rule (RFC 9110 §12.5.1), applied by every endpoint through
+ * withErrors' `produces`: the first type offered is the default (no Accept, or `*\/*`), so `*\/*`
+ * alone never selects a workbook from an endpoint that defaults to JSON; Accept picks among the
+ * offers by q-value; an Accept naming none of them is 406.
  */
 import type { HttpRequest } from '@azure/functions';
 
@@ -33,17 +34,6 @@ function qualityFor(entries: AcceptEntry[], mediaType: string): number | undefin
   if (exact) return exact.q;
   const partial = entries.find((e) => e.type === `${major}/*`);
   return partial?.q;
-}
-
-/**
- * True when the client names `mediaType` (exactly or as `type/*`) with q > 0 and names nothing
- * else with a higher q. `wants(request, XLSX_MEDIA_TYPE)` picks the workbook over JSON.
- */
-export function wants(request: HttpRequest, mediaType: string): boolean {
-  const entries = parseAccept(request.headers.get('accept'));
-  const q = qualityFor(entries, mediaType.toLowerCase());
-  if (q === undefined || q <= 0) return false;
-  return entries.every((e) => e.type === '*/*' || e.q <= q);
 }
 
 /**
