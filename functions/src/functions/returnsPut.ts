@@ -92,6 +92,8 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
   const ifMatchHeader = request.headers.get('if-match');
 
   return withIdempotency(request, principal, bytes, async (): Promise<HttpResponseInit> => {
+    // Preconditions before the content is processed (RFC 9110 §13.2.2): a stale If-Match is 412 whatever the body.
+    const ifMatch = ifMatchHeader === null ? undefined : await storeIfMatch(ifMatchHeader, laestab, year);
     const ret = await parseBody(bytes, type);
     const store = getStore();
     const directory = await store.directory.get();
@@ -107,7 +109,6 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
       });
     }
 
-    const ifMatch = ifMatchHeader === null ? undefined : await storeIfMatch(ifMatchHeader, laestab, year);
     let result;
     try {
       result = await returnsRepository().write({ school: laestab, year, status, ret, report, pupils, principal, ...(ifMatch !== undefined ? { ifMatch } : {}) });

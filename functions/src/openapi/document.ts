@@ -344,7 +344,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
     summary: 'This OpenAPI 3.1 description, generated from the zod schemas',
     tags: ['service'],
     anonymous: true,
-    responses: { '200': { description: 'The OpenAPI document', content: json({ type: 'object', required: ['openapi', 'info', 'paths'] }) } },
+    responses: { '200': { description: 'The OpenAPI document', content: json({ type: 'object', properties: { openapi: { type: 'string' }, info: { type: 'object' }, paths: { type: 'object' } }, required: ['openapi', 'info', 'paths'] }) } },
   },
   'GET /.well-known/jwks.json': {
     summary: 'Local mode only: the dev signing key’s public JWKS',
@@ -380,7 +380,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
   'GET /returns/{}/{}': {
     summary: "A school's current return and its validation report (JSON, or the workbook via Accept)",
     tags: ['returns'],
-    responses: { '200': { description: 'The current version', content: { ...json(ref('ReturnDocument')), ...xlsx }, headers: { ETag: true } } },
+    responses: { '200': { description: 'The current version', content: { ...json(ref('ReturnDocument')), ...xlsx }, headers: { ETag: true, 'Content-Disposition': false } } },
     problems: ['invalid-parameter', 'not-found'],
   },
   'GET /returns/{}/{}/history': {
@@ -392,7 +392,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
   'GET /cohorts/{}/{}': {
     summary: "A secondary's incoming Year 7 cohort from every feeder primary",
     tags: ['returns'],
-    responses: { '200': { description: 'Incoming pupils (JSON, or one transition sheet via Accept)', content: { ...json(ref('Cohort')), ...xlsx } } },
+    responses: { '200': { description: 'Incoming pupils (JSON, or one transition sheet via Accept)', content: { ...json(ref('Cohort')), ...xlsx }, headers: { 'Content-Disposition': false } } },
     problems: ['invalid-parameter', 'not-found'],
   },
   'GET /tracker/{}': {
