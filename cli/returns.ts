@@ -4,6 +4,7 @@ import { CliError } from './io';
 import { readTransitionWorkbook } from '../xlsx/reader';
 import { WorkbookError } from '../shared/workbook/errors';
 import { SchoolDirectory, schoolDirectorySchema } from '../shared/schools';
+import bundledSchools from '../samples/schools.json';
 import type { TransitionReturn } from '../shared/transition/schema';
 
 /** Reads a workbook into a return; a file it cannot read is a CliError with the reader's one-line reason. */
@@ -26,4 +27,13 @@ export async function loadDirectory(file: string): Promise<SchoolDirectory> {
   const parsed = schoolDirectorySchema.safeParse(raw);
   if (!parsed.success) throw new CliError(`${file}: not a school directory: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   return new SchoolDirectory(parsed.data);
+}
+
+/** Where the CLI's school directory came from, to say so: the file given with --schools, or the bundled one. */
+export const BUNDLED_DIRECTORY_NAME = 'the bundled directory (samples/schools.json)';
+
+/** The directory given with --schools, or else the bundled one; `source` names which, for the user. */
+export async function directoryFor(file: string | undefined): Promise<{ directory: SchoolDirectory; source: string }> {
+  if (file !== undefined) return { directory: await loadDirectory(file), source: file };
+  return { directory: new SchoolDirectory(schoolDirectorySchema.parse(bundledSchools)), source: BUNDLED_DIRECTORY_NAME };
 }

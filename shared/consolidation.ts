@@ -45,6 +45,43 @@ export interface Consolidation {
 
 export const CONSOLIDATED_DIMENSIONS: readonly Dimension[] = ['need', 'area', 'secondary', 'support'];
 
+/**
+ * Each summary table's sheet name: short and whole (Excel cuts names at 31 characters, which
+ * would end mid-phrase); the sheet itself carries the full title.
+ */
+export const SUMMARY_SHEET_NAMES: Readonly<Record<string, string>> = {
+  'need-by-provision': 'By need',
+  'area-by-provision': 'By area of need',
+  'secondary-by-provision': 'By receiving secondary',
+  'support-by-provision': 'By support level',
+  'locality-by-provision': 'By locality',
+};
+
+/** What the consolidation was built from, as the About sheet reports it. */
+export interface ReceivedCounts {
+  /** Returns read and included (a file, or a school's stored version). */
+  returns: number;
+  /** Schools in the directory with nothing received. */
+  outstanding: number;
+  /** Files or stored returns that could not be read. */
+  unreadable: number;
+  /** Schools with only a draft, left out (the API's export without include=drafts). */
+  draftsLeftOut?: number;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The About sheet's line on what was received; with nothing received it says so (the "nothing stored" rule). */
+export function receivedLine(pupils: number, c: ReceivedCounts): string {
+  const parts = [
+    c.returns === 0 ? 'No returns received yet' : `${plural(pupils, 'pupil')} from ${plural(c.returns, 'return')} received`,
+    ...(c.outstanding > 0 ? [`${plural(c.outstanding, 'school')} outstanding (nothing received)`] : []),
+    ...((c.draftsLeftOut ?? 0) > 0 ? [`${plural(c.draftsLeftOut ?? 0, 'school')} with only a draft, left out`] : []),
+    ...(c.unreadable > 0 ? [`${plural(c.unreadable, 'return')} that could not be read`] : []),
+  ];
+  return `${parts.join('; ')}. The Tracker sheet lists each school or file: its state, errors and queries.`;
+}
+
 /** The submitting primary of a return: the feeder primary most of its rows name. */
 export function returnSchool(ret: TransitionReturn, directory?: SchoolDirectory): string | undefined {
   const counts = new Map<string, number>();

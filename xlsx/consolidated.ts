@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 type Writer = ExcelJS.stream.xlsx.WorkbookWriter;
 import { TRANSITION_COLUMNS, type TransitionColumn } from '../shared/transition/layout';
 import { cellText } from '../shared/transition/normalise';
-import type { ConsolidatedPupil, TrackerEntry } from '../shared/consolidation';
+import { type ConsolidatedPupil, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
 import type { CountTable, PublishedCell } from '../shared/aggregate/table';
 import { escapeCell } from '../shared/workbook/escape';
 import { DATE_FORMAT } from './template';
@@ -21,6 +21,11 @@ export interface ConsolidatedWorkbookOptions {
   generatedAt: string;
   pupils: ConsolidatedPupil[];
   tracker: TrackerEntry[];
+  /**
+   * What was received, for the About sheet: the tracker alone cannot tell a file read from a
+   * school with nothing stored. Without it, every tracker line is taken as a file (read, or not).
+   */
+  received?: ReceivedCounts;
   tables: CountTable[];
   /** The columns table of the Pupils sheet; TRANSITION_COLUMNS by default. */
   columns?: readonly TransitionColumn[];
@@ -44,7 +49,7 @@ export async function writeConsolidatedWorkbook(opts: ConsolidatedWorkbookOption
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
   wb.creator = 'Good Start';
   const used = new Set<string>(Object.values(CONSOLIDATED_SHEETS).map((n) => n.toLowerCase()));
-  const tableSheets = opts.tables.map((t) => ({ table: t, name: uniqueSheetName(t.title, used) }));
+  const tableSheets = opts.tables.map((t) => ({ table: t, name: uniqueSheetName(SUMMARY_SHEET_NAMES[t.id] ?? t.title, used) }));
 
   addAbout(wb, opts, tableSheets);
   addPupils(wb, opts.pupils, opts.columns ?? TRANSITION_COLUMNS);
@@ -67,6 +72,11 @@ export function uniqueSheetName(title: string, used: Set<string>): string {
   return name;
 }
 
+function filesReceived(tracker: readonly TrackerEntry[]): ReceivedCounts {
+  const unreadable = tracker.filter((t) => t.status === 'Unreadable').length;
+  return { returns: tracker.length - unreadable, outstanding: 0, unreadable };
+}
+
 function addAbout(wb: Writer, opts: ConsolidatedWorkbookOptions, tables: Array<{ table: CountTable; name: string }>): void {
   const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.about);
   ws.getColumn('A').width = 120;
@@ -76,7 +86,7 @@ function addAbout(wb: Writer, opts: ConsolidatedWorkbookOptions, tables: Array<{
     'Good Start: city-wide Year 6 to Year 7 transition returns (consolidated)',
     `Transfer year: September ${opts.year}.`,
     `Generated: ${opts.generatedAt}.`,
-    `${opts.pupils.length} pupils from ${opts.tracker.length} files. The Tracker sheet lists every file read, its errors and queries, and any file that could not be read.`,
+    receivedLine(opts.pupils.length, opts.received ?? filesReceived(opts.tracker)),
     'Pupil rows with errors are left out of the Pupils sheet and the tables until the school fixes them.',
     '',
     "This workbook contains special-category personal data about children (SEND, health, safeguarding flags). Handle it under the council's data protection policy:",

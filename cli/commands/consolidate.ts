@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parse, parseYear } from '../args';
 import { CliError, expandInputs, progressReporter, readCapped, writeAtomically } from '../io';
 import type { Io } from '../main';
-import { loadDirectory, readReturn } from '../returns';
+import { directoryFor, readReturn } from '../returns';
 import { validateReturn } from '../../shared/transition/validate';
 import { consolidate, type ReturnOutcome } from '../../shared/consolidation';
 import { writeConsolidatedWorkbook } from '../../xlsx/consolidated';
@@ -24,7 +24,8 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   const files = await expandInputs(positionals);
   if (files.length === 0) throw new CliError('no .xlsx workbooks found in the folders given');
   const outPath = path.resolve(values.out);
-  const directory = values.schools ? await loadDirectory(values.schools) : undefined;
+  const { directory, source } = await directoryFor(values.schools);
+  io.err(`consolidate: school directory: ${source}${values.schools ? '' : '; pass --schools <file> to use the LA\'s own'}\n`);
 
   const outcomes = readAll(files.filter((f) => path.resolve(f) !== outPath), directory, progressReporter(files.length, 'consolidate: reading'));
   const collected: ReturnOutcome[] = [];
@@ -32,13 +33,22 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   const years = collected.flatMap((o) => (o.kind === 'read' && o.ret.year !== null ? [o.ret.year] : []));
   const year = parseYear(values.year, mostCommon(years) ?? currentTransferYear());
   const result = consolidate(collected, { year, directory, publish: values.publish });
-  const bytes = await writeConsolidatedWorkbook({ year, generatedAt: new Date().toISOString(), pupils: result.pupils, tracker: result.tracker, tables: result.tables });
+  const unreadable = result.tracker.filter((t) => t.status === 'Unreadable').length;
+  const received = new Set(result.tracker.map((t) => t.school));
+  const outstanding = directory.primaries().filter((s) => !received.has(s.laestab)).length;
+  const bytes = await writeConsolidatedWorkbook({
+    year,
+    generatedAt: new Date().toISOString(),
+    pupils: result.pupils,
+    tracker: result.tracker,
+    received: { returns: result.tracker.length - unreadable, outstanding, unreadable },
+    tables: result.tables,
+  });
   await writeAtomically(values.out, bytes, { force: values.force });
 
-  const unreadable = result.tracker.filter((t) => t.status === 'Unreadable').length;
   const withErrors = result.tracker.filter((t) => t.errors > 0).length;
   if (values.json) {
-    io.out(`${JSON.stringify({ out: values.out, year, files: result.tracker.length, pupils: result.pupils.length, unreadable, withErrors, tracker: result.tracker }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ out: values.out, year, directory: source, files: result.tracker.length, pupils: result.pupils.length, unreadable, outstanding, withErrors, tracker: result.tracker }, null, 2)}\n`);
   } else {
     for (const t of result.tracker) {
       if (t.status === 'Unreadable') io.err(`skipped ${t.file}: ${t.reason}\n`);
@@ -51,7 +61,7 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
 }
 
 /** Reads and validates one file at a time, so memory holds one workbook at once, whatever the count. */
-async function* readAll(files: string[], directory: SchoolDirectory | undefined, progress: ReturnType<typeof progressReporter>): AsyncGenerator<ReturnOutcome> {
+async function* readAll(files: string[], directory: SchoolDirectory, progress: ReturnType<typeof progressReporter>): AsyncGenerator<ReturnOutcome> {
   let done = 0;
   for (const file of files) {
     progress.tick(done, path.basename(file));

@@ -112,6 +112,21 @@ describe('the consolidated workbook', () => {
     }
   });
 
+  it('counts on its About sheet the returns received and the schools outstanding, not tracker lines', () => {
+    const about = wb.getWorksheet(CONSOLIDATED_SHEETS.about) as ExcelJS.Worksheet;
+    expect(cellTexts(about)).toContain('5 pupils from 2 returns received; 1 school outstanding (nothing received). The Tracker sheet lists each school or file: its state, errors and queries.');
+  });
+
+  it('names the summary sheets short and whole, with the full title in each sheet', () => {
+    expect(wb.worksheets.map((ws) => ws.name).slice(3)).toEqual(['By need', 'By area of need', 'By receiving secondary', 'By support level']);
+    expect(wb.worksheets.slice(3).map((ws) => ws.getCell('A1').value)).toEqual([
+      'Pupils by primary need and SEN provision',
+      'Pupils by broad area of need and SEN provision',
+      'Pupils by receiving secondary and SEN provision',
+      'Pupils by level of support and SEN provision',
+    ]);
+  });
+
   it("holds each school's latest submitted version: Acorn's 3 pupils and Bramble's 2, not Bramble's draft", () => {
     const pupils = wb.getWorksheet(CONSOLIDATED_SHEETS.pupils);
     if (!pupils) throw new Error('no Pupils sheet');
@@ -169,9 +184,13 @@ it('answers an unknown include value with a 400 problem', async () => {
   expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
 });
 
-it('writes a workbook with only the tracker for a year nobody has returned', async () => {
+it('writes a workbook with only the tracker for a year nobody has returned, and says no returns have been received', async () => {
   const wb = await workbookOf(await stack.fetch('/exports/2031/consolidated.xlsx', { headers: { authorization: `Bearer ${la}` } }));
   expect((wb.getWorksheet(CONSOLIDATED_SHEETS.pupils) as ExcelJS.Worksheet).actualRowCount).toBe(1);
   const tracker = cellTexts(wb.getWorksheet(CONSOLIDATED_SHEETS.tracker) as ExcelJS.Worksheet);
   expect(tracker.filter((t) => t.startsWith('Outstanding'))).toHaveLength(3);
+  // The "nothing stored" rule for a view over many schools: the usual shape, saying so.
+  expect(cellTexts(wb.getWorksheet(CONSOLIDATED_SHEETS.about) as ExcelJS.Worksheet)).toContain(
+    'No returns received yet; 3 schools outstanding (nothing received). The Tracker sheet lists each school or file: its state, errors and queries.',
+  );
 });

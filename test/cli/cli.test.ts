@@ -151,6 +151,33 @@ describe('goodstart consolidate', () => {
     expect(wb.getWorksheet('Pupils')?.actualRowCount).toBe(summary.pupils + 1);
     expect(wb.worksheets.every((w) => w.state === 'visible')).toBe(true);
   });
+
+  it('uses the bundled school directory without --schools, says so, and names every school on the Tracker', async () => {
+    const folder = path.join(dir, 'named');
+    await fs.mkdir(folder, { recursive: true });
+    for (const f of samples.workbooks) await fs.copyFile(f, path.join(folder, path.basename(f)));
+    const out = path.join(dir, 'named.xlsx');
+    const io = capture();
+    expect(await main(['consolidate', folder, '--out', out, '--json'], io)).toBe(0);
+    expect(io.stderr()).toContain("consolidate: school directory: the bundled directory (samples/schools.json); pass --schools <file> to use the LA's own\n");
+    const summary = JSON.parse(io.stdout()) as { directory: string; files: number; outstanding: number };
+    expect(summary.directory).toBe('the bundled directory (samples/schools.json)');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await fs.readFile(out)) as unknown as ArrayBuffer);
+    const tracker = wb.getWorksheet('Tracker') as ExcelJS.Worksheet;
+    const names: unknown[] = [];
+    tracker.eachRow((r, n) => {
+      if (n > 1) names.push(r.getCell(2).value);
+    });
+    expect(names).toHaveLength(samples.workbooks.length);
+    expect(names.every((n) => typeof n === 'string' && n.length > 0)).toBe(true);
+    const about = wb.getWorksheet('About') as ExcelJS.Worksheet;
+    expect(String(about.getCell('A4').value)).toMatch(new RegExp(`^\\d+ pupils from ${samples.workbooks.length} returns received; ${summary.outstanding} schools outstanding \\(nothing received\\)\\.`));
+
+    const given = capture();
+    expect(await main(['consolidate', folder, '--out', path.join(dir, 'given.xlsx'), '--schools', path.join(dir, 'samples', 'schools.json'), '--json'], given)).toBe(0);
+    expect(given.stderr()).toContain(`consolidate: school directory: ${path.join(dir, 'samples', 'schools.json')}\n`);
+  });
 });
 
 describe('goodstart fn', () => {

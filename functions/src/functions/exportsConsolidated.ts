@@ -101,6 +101,12 @@ export const exportsConsolidated = withErrors(async (request, { correlationId, l
     generatedAt: new Date().toISOString(),
     pupils: result.pupils,
     tracker,
+    received: {
+      returns: read.length,
+      outstanding: perSchool.filter((e) => e.state === 'outstanding').length,
+      unreadable,
+      draftsLeftOut: perSchool.filter((e) => e.state === 'draft-left-out').length,
+    },
     tables: result.tables,
   });
 
