@@ -3,7 +3,9 @@
  * zod schemas. Every registered route and method is described; errors are problem+json;
  * every $ref resolves; the component schemas are the ones the server validates with.
  */
-import { buildOpenApiDocument, COMPONENT_SCHEMAS, openApiPath } from '../../functions/src/openapi/document';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BAD_PARAMETER_RULE, buildOpenApiDocument, COMPONENT_SCHEMAS, NEGOTIATION_RULE, NOTHING_STORED_RULE, openApiPath } from '../../functions/src/openapi/document';
 import { RETURN_STATUSES, SCHOOL_STATES } from '../../shared/status';
 import { loadRoutes } from '../../functions/src/routes';
 import { YEAR_RULE } from '../../shared/year';
@@ -168,4 +170,20 @@ it('spells statuses in the one vocabulary: receipts and history by version, the 
 it('is plain JSON that round-trips, and equals the document built directly from the route table', () => {
   expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
   expect(doc).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument(loadRoutes(), { version: '0.0.0-test' }))));
+});
+
+it('agrees with the README: every operation is in its API table, and the rules are stated in the same words', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const api = readme.slice(readme.indexOf('## API'), readme.indexOf('### Deploying to Azure'));
+  for (const { path: p, method } of operations(doc)) expect({ operation: `${method.toUpperCase()} ${p}`, inReadme: api.includes(`\`${method.toUpperCase()} ${p}`) }).toEqual({ operation: `${method.toUpperCase()} ${p}`, inReadme: true });
+  for (const rule of [NEGOTIATION_RULE, BAD_PARAMETER_RULE, NOTHING_STORED_RULE]) {
+    expect(api).toContain(rule);
+    expect(doc.info.description).toContain(rule);
+  }
+  expect(doc.paths['/returns/{laestab}/{year}'].put.description).toContain('422 `workbook-unreadable`');
+  expect(api).toContain('`422` `workbook-unreadable`');
+  // The LAESTAB parameter claims nothing the server does not do (no URNs).
+  const laestabParams = operations(doc).flatMap(({ op }) => (op.parameters as Json[]).filter((p) => p.name === 'laestab'));
+  expect(laestabParams.length).toBe(4);
+  for (const p of laestabParams) expect(p.schema).toEqual({ type: 'string', pattern: '^\\d{7}$', description: 'The school’s LAESTAB: 7 digits, e.g. 3302001.' });
 });
