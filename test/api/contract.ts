@@ -118,6 +118,12 @@ export class ContractChecker {
       if (type === PROBLEM_JSON && (body as Json).correlationId !== res.headers.get('x-correlation-id')) {
         throw new Error(`${where}: the problem's correlationId is not the X-Correlation-Id header`);
       }
+      // The negotiation rule: a 406 offers exactly the media types the document declares for success.
+      if (type === PROBLEM_JSON && res.status === 406) {
+        const declaredTypes = [...new Set(Object.entries(op.responses as Json).filter(([s]) => /^2/.test(s)).flatMap(([, r]) => Object.keys((r as Json).content ?? {})))];
+        const available = (body as Json).available as string[];
+        if (JSON.stringify(available) !== JSON.stringify(declaredTypes)) throw new Error(`${where}: 406 offers ${available.join(', ')} but the document declares ${declaredTypes.join(', ')}`);
+      }
     } else {
       // Binary (the workbooks): an xlsx is a zip, which starts with PK\x03\x04.
       if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) throw new Error(`${where}: ${type} body is not a zip package`);

@@ -285,6 +285,11 @@ describe('CORS for the add-in dev server', () => {
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://localhost:3000');
     expect(ok.headers.get('access-control-allow-headers')).toContain('authorization');
+    // A browser client can read every header the OpenAPI document declares.
+    const read = await stack.fetch('/health', { headers: { origin: 'https://localhost:3000' } });
+    expect(read.headers.get('access-control-expose-headers')?.split(', ').sort()).toEqual(
+      ['allow', 'content-disposition', 'content-location', 'etag', 'idempotent-replayed', 'location', 'retry-after', 'www-authenticate', 'x-correlation-id'],
+    );
     const other = await stack.fetch('/health', { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
