@@ -288,7 +288,7 @@ const PROBLEM_HEADERS: Partial<Record<AnyProblemSlug, HeaderSpec>> = {
   'invalid-token': { 'WWW-Authenticate': true },
   'method-not-allowed': { Allow: true },
   'request-in-progress': { 'Retry-After': true },
-  'service-unavailable': { 'Retry-After': false },
+  'service-unavailable': { 'Retry-After': true },
   'precondition-failed': { ETag: false },
 };
 
