@@ -6,7 +6,11 @@
  * - paths come from the live route table (`loadRoutes()`), so every registered route and method
  *   appears, including ones added after this file was written. Routes described in OPERATIONS
  *   below get their parameters, bodies and responses spelled out; any other route still gets an
- *   entry with its path parameters, bearer security and the problem+json error responses.
+ *   entry with its path parameters, bearer security and the problem+json error responses;
+ * - every status an operation can answer is spelled out (no `default`), each problem status with
+ *   the exact schema of every problem type it carries (http/problems.ts PROBLEM_EXTENSIONS), and
+ *   every response with the headers it sends (RESPONSE_HEADERS). test/api/conformance.test.ts
+ *   holds real responses to this document.
  */
 import { z } from 'zod';
 import { DIMENSIONS } from '../../../shared/aggregate/rollup';
