@@ -1,0 +1,227 @@
+/**
+ * The task pane's Excel adapters against the in-memory Excel host: what they write and read,
+ * and how many `context.sync()` round trips each action costs for 10 and for 500 pupils.
+ */
+import { FakeExcelHost, createFakeExcel } from '../excelHost/fakeExcel';
+import { checkWorkbook, createTransitionSheet, inspectWorkbook, recheckRows, saveExplanation, selectCell, HIGHLIGHT } from '../../addin/excel/transitionSheet';
+import { SHEET_LAYOUT, TRANSITION_COLUMNS, allowedCodes, columnNumber } from '../../shared/transition/layout';
+import { codedColumns } from '../../shared/transition/sheetPlan';
+import { validateReturn } from '../../shared/transition/validate';
+import type { RowValues, TransitionReturn } from '../../shared/transition/schema';
+import { TRANSFER_YEAR, SECONDARY, validValues } from '../factories/transition';
+import { chunkRows } from '../../addin/excel/run';
+
+let host: FakeExcelHost;
+
+beforeEach(() => {
+  host = createFakeExcel();
+  (globalThis as unknown as { Excel: unknown }).Excel = host.excel();
+});
+
+const A7 = `Testbrook Academy (${SECONDARY})`;
+const validate = (ret: TransitionReturn) => validateReturn(ret, { year: TRANSFER_YEAR });
+
+/** Types pupils into the sheet as a SENCo would, one row per pupil from row 10. */
+function typePupils(count: number, override: (n: number) => Partial<RowValues> = () => ({}), sheet: string = SHEET_LAYOUT.sheetName): void {
+  const rows = Array.from({ length: count }, (_, i) => {
+    const v = { ...validValues(i + 1), ...override(i + 1) } as Record<string, unknown>;
+    const line: (string | number)[] = Array.from({ length: columnNumber(SHEET_LAYOUT.lastColumn) }, () => '');
+    for (const c of TRANSITION_COLUMNS) {
+      const x = v[c.key];
+      // Dates go in as Excel serials, as a date cell holds them.
+      line[columnNumber(c.letter) - 1] = x === null || x === undefined ? '' : c.type.kind === 'date' ? (Date.parse(`${String(x)}T00:00:00Z`) - Date.UTC(1899, 11, 30)) / 86_400_000 : (x as string | number);
+    }
+    return line;
+  });
+  host.edit(sheet, `A${SHEET_LAYOUT.firstDataRow}:${SHEET_LAYOUT.lastColumn}${SHEET_LAYOUT.firstDataRow + count - 1}`, rows);
+}
+
+async function created(): Promise<void> {
+  await createTransitionSheet({ year: TRANSFER_YEAR, receivingSecondary: A7, whenExists: 'refresh' });
+  host.syncCount = 0;
+}
+
+describe('createTransitionSheet', () => {
+  it('writes the layout table: headers in row 9, A4 and A7, bands in row 8, frozen panes, in three syncs', async () => {
+    const result = await createTransitionSheet({ year: TRANSFER_YEAR, receivingSecondary: A7, whenExists: 'refresh' });
+    expect(result).toEqual({ sheet: 'Transition', refreshed: false, keptRows: 0 });
+    expect(host.syncCount).toBe(3);
+    for (const c of TRANSITION_COLUMNS) expect(host.value('Transition', `${c.letter}${SHEET_LAYOUT.headerRow}`)).toBe(c.header);
+    expect(host.value('Transition', 'A4')).toBe(TRANSFER_YEAR);
+    expect(host.value('Transition', 'A7')).toBe(A7);
+    expect(host.value('Transition', 'A8')).toBe('Receiving secondary school, before May half-term');
+    expect(host.value('Transition', 'P9')).toBeUndefined();
+    const t = host.sheet('Transition');
+    expect([t.frozenRows, t.frozenColumns]).toEqual([SHEET_LAYOUT.headerRow, 2]);
+    expect(host.sheets.map((s) => s.name)).toEqual(['Sheet1', 'Instructions', 'Transition', 'Query explanations', 'Lists']);
+    expect(host.activeSheet).toBe('Transition');
+    expect(host.selection).toEqual({ sheet: 'Transition', address: 'C10' });
+  });
+
+  it('puts a dropdown on every coded column, backed by the visible Lists sheet, with an input prompt', async () => {
+    await createTransitionSheet({ year: TRANSFER_YEAR, receivingSecondary: null, whenExists: 'refresh' });
+    const t = host.sheet('Transition');
+    const coded = TRANSITION_COLUMNS.filter((c) => (allowedCodes(c)?.length ?? 0) > 0);
+    expect(coded.length).toBeGreaterThan(20);
+    for (const c of coded) {
+      const v = t.validations.find((x) => x.cols[0] === columnNumber(c.letter) && x.rows[0] === SHEET_LAYOUT.firstDataRow);
+      expect(v?.list?.source).toMatch(/^='Lists'!\$[A-Z]+\$2:\$[A-Z]+\$\d+$/);
+      expect(v?.rows[1]).toBe(SHEET_LAYOUT.firstDataRow + 499);
+      expect(v?.prompt?.title).toBe(c.header.length <= 32 ? c.header : `${c.header.slice(0, 31)}…`);
+      const list = codedColumns().find((l) => l.column.key === c.key);
+      // The list's cells hold exactly the column's codes.
+      const codes = allowedCodes(c)?.map((x) => x.code) ?? [];
+      expect(host.grid('Lists', `${list?.listLetter}2:${list?.listLetter}${codes.length + 1}`).flat()).toEqual(codes);
+    }
+    expect(host.sheet('Lists').visibility).toBe('Visible');
+    // Free-text columns get a prompt but no list.
+    const v = t.validations.find((x) => x.cols[0] === columnNumber('V'));
+    expect(v?.list).toBeUndefined();
+    expect(v?.prompt?.message).toContain('500 characters');
+  });
+
+  it('asks nothing of pupil rows: a refresh keeps every pupil cell, A4 and A7, and reports the rows kept', async () => {
+    await created();
+    typePupils(12);
+    host.edit('Transition', 'A4', 2026);
+    const before = host.grid('Transition', `A10:AM21`);
+    const result = await createTransitionSheet({ year: TRANSFER_YEAR, receivingSecondary: 'Another School (3304002)', whenExists: 'refresh' });
+    expect(result).toEqual({ sheet: 'Transition', refreshed: true, keptRows: 12 });
+    expect(host.grid('Transition', `A10:AM21`)).toEqual(before);
+    expect(host.value('Transition', 'A4')).toBe(2026);
+    expect(host.value('Transition', 'A7')).toBe(A7);
+    expect(host.sheets.filter((s) => s.name.startsWith('Transition'))).toHaveLength(1);
+  });
+
+  it('adds "Transition 2" beside an existing sheet when asked for a new one', async () => {
+    await created();
+    typePupils(3);
+    const result = await createTransitionSheet({ year: TRANSFER_YEAR, receivingSecondary: 'Another School (3304002)', whenExists: 'new' });
+    expect(result.sheet).toBe('Transition 2');
+    expect(host.value('Transition 2', 'A7')).toBe('Another School (3304002)');
+    expect(host.grid('Transition', 'A10:B12').map((r) => r[0])).toEqual(['Testsurname1', 'Testsurname2', 'Testsurname3']);
+  });
+
+  it('never overwrites a user sheet that happens to be called Transition', async () => {
+    host.addSheet('Transition');
+    host.edit('Transition', 'A1', 'my own notes');
+    const result = await createTransitionSheet({ year: TRANSFER_YEAR, receivingSecondary: null, whenExists: 'refresh' });
+    expect(result.sheet).toBe('Transition 2');
+    expect(host.value('Transition', 'A1')).toBe('my own notes');
+  });
+});
+
+describe('inspectWorkbook', () => {
+  it('finds transition sheets by their headers and counts pupil rows, in two syncs', async () => {
+    await created();
+    typePupils(7);
+    const info = await inspectWorkbook();
+    expect(host.syncCount).toBe(2);
+    expect(info.transitionSheets).toEqual([{ name: 'Transition', year: TRANSFER_YEAR, receivingSecondary: A7, pupilRows: 7 }]);
+  });
+});
+
+describe('checkWorkbook', () => {
+  it.each([10, 500])('reads %i pupils and validates them in three syncs, with the shared validator’s answer', async (n) => {
+    await created();
+    typePupils(n, (i) => (i % 10 === 3 ? { upn: 'A123' } : i % 10 === 5 ? { attendance: 80 } : {}));
+    const checked = await checkWorkbook(validate);
+    expect(host.syncCount).toBe(3);
+    expect(checked.ret.sheets[0]?.rows).toHaveLength(n);
+    expect(checked.ret.sheets[0]?.rows[0]?.values.dob).toBe('2016-01-15');
+    expect(checked.report).toEqual(validate(checked.ret));
+    expect(checked.report.errors.filter((e) => e.rule === 'GS1010')).toHaveLength(n / 10);
+    expect(checked.report.queries.filter((e) => e.rule === 'GS2010Q')).toHaveLength(n / 10);
+  });
+
+  it('highlights errors red and queries amber without touching the user’s own fill, and clears them once fixed', async () => {
+    await created();
+    typePupils(4, (i) => (i === 2 ? { upn: 'A123' } : i === 3 ? { attendance: 80 } : {}));
+    host.userFill('Transition', 'F11', '#00FF00');
+    await checkWorkbook(validate);
+    expect(host.displayedFill('Transition', 'F11')).toBe(HIGHLIGHT.error);
+    expect(host.displayedFill('Transition', 'Z12')).toBe(HIGHLIGHT.query);
+    expect(host.displayedFill('Transition', 'F10')).toBeUndefined();
+    expect(host.fill('Transition', 'F11')).toBe('#00FF00');
+
+    host.edit('Transition', 'F11', validValues(2).upn as string);
+    const again = await checkWorkbook(validate);
+    expect(again.report.errors).toEqual([]);
+    expect(host.displayedFill('Transition', 'F11')).toBe('#00FF00');
+    expect(host.displayedFill('Transition', 'Z12')).toBe(HIGHLIGHT.query);
+    // Only our formats were replaced: one per severity present.
+    expect(host.sheet('Transition').conditionalFormats).toHaveLength(1);
+  });
+
+  it('says what to do when there is no transition sheet', async () => {
+    await expect(checkWorkbook(validate)).rejects.toThrow('no transition sheet yet');
+  });
+});
+
+describe('explanations', () => {
+  it('are written to the Query explanations sheet, replaced in place, and make the query explained', async () => {
+    await created();
+    typePupils(2, (i) => (i === 1 ? { attendance: 80 } : {}));
+    const first = await checkWorkbook(validate);
+    const q = first.report.queries[0];
+    expect(q?.cell).toBe('Z10');
+    host.syncCount = 0;
+    await saveExplanation({ rule: 'GS2010Q', sheet: 'Transition', cell: 'Z10', text: 'Long hospital stay in the spring term.' });
+    expect(host.syncCount).toBe(2);
+    await saveExplanation({ rule: 'GS2010Q', sheet: 'Transition', cell: 'Z10', text: 'Hospital stay, spring term; now back full time.' });
+    expect(host.grid('Query explanations', 'A1:D3')).toEqual([
+      ['Rule', 'Sheet', 'Cell', 'Explanation'],
+      ['GS2010Q', 'Transition', 'Z10', 'Hospital stay, spring term; now back full time.'],
+      ['', '', '', ''],
+    ]);
+    const after = await checkWorkbook(validate);
+    expect(after.report.summary).toMatchObject({ queries: 1, unexplainedQueries: 0, canSubmit: true });
+    expect(host.displayedFill('Transition', 'Z10')).toBeUndefined();
+  });
+
+  it('are removed when the text is emptied', async () => {
+    await created();
+    await saveExplanation({ rule: 'GS2010Q', sheet: 'Transition', cell: 'Z10', text: 'Long hospital stay in the spring term.' });
+    await saveExplanation({ rule: 'GS2010Q', sheet: 'Transition', cell: 'Z10', text: '' });
+    expect(host.grid('Query explanations', 'A2:D2')).toEqual([['', '', '', '']]);
+  });
+});
+
+describe('selectCell and recheckRows', () => {
+  it('activates the sheet, then selects the cell, in one sync', async () => {
+    await created();
+    host.activeSheet = 'Lists';
+    await selectCell('Transition', 'R14');
+    expect(host.syncCount).toBe(1);
+    expect(host.activeSheet).toBe('Transition');
+    expect(host.selection).toEqual({ sheet: 'Transition', address: 'R14' });
+  });
+
+  it.each([10, 500])('re-reads only the changed rows of %i and re-highlights, in two syncs', async (n) => {
+    await created();
+    typePupils(n);
+    const checked = await checkWorkbook(validate);
+    host.syncCount = 0;
+    host.edit('Transition', 'Z12', 70);
+    let seen: { from: number; to: number; rows: number } | undefined;
+    const report = await recheckRows('Transition', 12, 12, ['Transition'], (read) => {
+      seen = { from: read.from, to: read.to, rows: read.rows.length };
+      const sheets = checked.ret.sheets.map((s) => (s.name === read.sheet ? { ...s, rows: s.rows.map((r) => read.rows.find((x) => x.row === r.row) ?? r) } : s));
+      return validate({ ...checked.ret, sheets });
+    });
+    expect(seen).toEqual({ from: 12, to: 12, rows: 1 });
+    expect(host.syncCount).toBe(2);
+    expect(report.queries.map((q) => q.cell)).toEqual(['Z12']);
+    expect(host.displayedFill('Transition', 'Z12')).toBe(HIGHLIGHT.query);
+  });
+});
+
+describe('chunkRows', () => {
+  it('cuts rows into chunks under the request budget, keeping order', () => {
+    const rows = Array.from({ length: 100 }, (_, i) => ['x'.repeat(1000), i]);
+    const chunks = chunkRows(rows, 10_500);
+    expect(chunks.every((c) => JSON.stringify(c).length <= 10_600)).toBe(true);
+    expect(chunks.flat()).toEqual(rows);
+    expect(chunks.length).toBe(10);
+  });
+});
