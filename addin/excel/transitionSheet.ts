@@ -290,13 +290,15 @@ export class NoTransitionSheet extends Error {
 
 /**
  * Reads every transition sheet and the explanations in one go, validates, and replaces the
- * problem highlights. Three syncs, whatever the number of rows or problems.
+ * problem highlights. Three syncs, whatever the number of rows or problems. With
+ * `highlight: false` (a submission) nothing in the workbook changes, not even formats.
  */
-export async function checkWorkbook(validate: (ret: TransitionReturn) => ValidationReport): Promise<CheckedWorkbook> {
+export async function checkWorkbook(validate: (ret: TransitionReturn) => ValidationReport, options: { highlight?: boolean } = {}): Promise<CheckedWorkbook> {
+  const highlight = options.highlight ?? true;
   return excel(async (context) => {
     let formats: Map<string, Excel.ConditionalFormatCollection> = new Map();
     const reads = await readSheets(context, (rs) => {
-      formats = new Map(rs.map((r) => [r.name, loadOurFormats(r.sheet)]));
+      if (highlight) formats = new Map(rs.map((r) => [r.name, loadOurFormats(r.sheet)]));
     });
     const transition = reads.filter((r) => hasTransitionHeaders(headerGrid(r.header)));
     if (transition.length === 0) throw new NoTransitionSheet();
@@ -310,8 +312,10 @@ export async function checkWorkbook(validate: (ret: TransitionReturn) => Validat
       explanations: explanationsRead ? explanationsOfGrid(gridOf(explanationsRead.used)) : [],
     };
     const report = validate(ret);
-    replaceHighlights(transition.map((r) => ({ name: r.name, sheet: r.sheet, formats: formats.get(r.name) })), report);
-    await context.sync();
+    if (highlight) {
+      replaceHighlights(transition.map((r) => ({ name: r.name, sheet: r.sheet, formats: formats.get(r.name) })), report);
+      await context.sync();
+    }
     return { ret, report, sheets: transition.map((r) => infoOf(r.name, grids.get(r.name) as Grid)) };
   });
 }

@@ -8,7 +8,9 @@ import { SHEET_LAYOUT, TRANSITION_COLUMNS, allowedCodes, columnNumber } from '..
 import { codedColumns } from '../../shared/transition/sheetPlan';
 import { validateReturn } from '../../shared/transition/validate';
 import type { RowValues, TransitionReturn } from '../../shared/transition/schema';
-import { TRANSFER_YEAR, SECONDARY, validValues } from '../factories/transition';
+import { TRANSFER_YEAR, SECONDARY, pupilRow, validValues } from '../factories/transition';
+import { pullCohortSheet } from '../../addin/excel/cohortSheet';
+import type { CohortPupil } from '../../shared/transition/cohortPlan';
 import { chunkRows } from '../../addin/excel/run';
 
 let host: FakeExcelHost;
@@ -223,5 +225,50 @@ describe('chunkRows', () => {
     expect(chunks.every((c) => JSON.stringify(c).length <= 10_600)).toBe(true);
     expect(chunks.flat()).toEqual(rows);
     expect(chunks.length).toBe(10);
+  });
+});
+
+describe('pullCohortSheet (secondary)', () => {
+  const primaries = new Map([
+    ['3302001', 'Acorn Lane Primary'],
+    ['3302002', 'Bramble Hill Primary'],
+  ]);
+  const pupil = (n: number, over: Partial<CohortPupil> = {}): CohortPupil => ({ ...pupilRow(n), sourceSchool: n % 2 === 0 ? '3302002' : '3302001', ...over });
+  const input = (pupils: CohortPupil[]) => ({ year: 2027, academicYear: '2027-28', school: { laestab: SECONDARY, name: 'Testbrook Academy' }, pupils, primaryNames: primaries, pulledAt: new Date('2027-06-20T10:00:00Z') });
+  const upnAt = (row: number) => host.value('Year 7 2027-28', `F${row}`);
+
+  it('writes the cohort sorted by support level then surname, with the source primary and a summary, in two syncs on a new sheet', async () => {
+    const pupils = [pupil(1, { supportLevel: 'Universal', surname: 'Adams' }), pupil(2, { supportLevel: 'Specialist', surname: 'Young' }), pupil(3, { supportLevel: 'Specialist', surname: 'Baker' })];
+    const result = await pullCohortSheet(input(pupils));
+    expect(host.syncCount).toBe(2);
+    expect(result).toMatchObject({ sheet: 'Year 7 2027-28', created: true, added: 0, left: [] });
+    expect(host.grid('Year 7 2027-28', 'A10:A12').flat()).toEqual(['Baker', 'Young', 'Adams']);
+    expect(host.grid('Year 7 2027-28', 'P10:P12').flat()).toEqual(['Acorn Lane Primary', 'Bramble Hill Primary', 'Acorn Lane Primary']);
+    expect(host.value('Year 7 2027-28', 'P9')).toBe('Source primary');
+    expect(host.grid('Year 7 2027-28', 'A3:G3')).toEqual([['Support level', 'Specialist', 2, 'Targeted', 0, 'Universal', 1]]);
+    expect(host.value('Year 7 2027-28', 'A7')).toBe(`Testbrook Academy (${SECONDARY})`);
+    // Dates are real dates: a serial with the UK format.
+    expect(typeof host.value('Year 7 2027-28', 'C10')).toBe('number');
+  });
+
+  it('keeps the secondary’s own columns with their pupil on refresh, and lists pupils who left', async () => {
+    await pullCohortSheet(input([pupil(1), pupil(2), pupil(3)]));
+    host.edit('Year 7 2027-28', 'AN9', 'Tutor group');
+    const rowOf = (upn: string) => [10, 11, 12].find((r) => upnAt(r) === upn) as number;
+    host.edit('Year 7 2027-28', `AN${rowOf(pupil(2).upn)}`, '7B');
+    host.edit('Year 7 2027-28', `AN${rowOf(pupil(3).upn)}`, '7C');
+    host.syncCount = 0;
+    const result = await pullCohortSheet(input([pupil(2), pupil(3, { surname: 'Aaronson' }), pupil(4)]));
+    expect(host.syncCount).toBe(3);
+    expect(result.added).toBe(1);
+    expect(result.left.map((l) => l.upn)).toEqual([pupil(1).upn]);
+    const now = (upn: string) => [10, 11, 12].find((r) => upnAt(r) === upn) as number;
+    expect(host.value('Year 7 2027-28', `AN${now(pupil(2).upn)}`)).toBe('7B');
+    expect(host.value('Year 7 2027-28', `AN${now(pupil(3).upn)}`)).toBe('7C');
+    expect(host.value('Year 7 2027-28', `AN${now(pupil(4).upn)}`)).toBeUndefined();
+    expect(host.value('Year 7 2027-28', 'AN9')).toBe('Tutor group');
+    expect(host.value('Year 7 2027-28', 'A14')).toContain('No longer in the incoming cohort');
+    expect(upnAt(15)).toBe(pupil(1).upn);
+    expect(host.value('Year 7 2027-28', 'F16')).toBeUndefined();
   });
 });

@@ -1,0 +1,107 @@
+/**
+ * What the task pane's views need from the other rooms, as narrow interfaces: who is signed in
+ * (addin/auth) and the API calls (addin/api). The views are written against these, so a test
+ * or a bench can run them with any implementation.
+ */
+import type { TransitionReturn, ValidationIssue, ValidationReport } from '../../shared/transition/schema';
+
+export type Role = 'school' | 'trust' | 'la';
+
+export interface SchoolEntry {
+  laestab: string;
+  name: string;
+  phase: 'primary' | 'secondary' | string;
+  area?: string;
+}
+
+export interface Identity {
+  role: Role;
+  /** Display name from the token, when it has one. */
+  name?: string;
+  /** For a school user: their school, from the directory. */
+  school?: SchoolEntry;
+  /** For a trust user: the trust id and its schools. */
+  trust?: string;
+  schools: SchoolEntry[];
+}
+
+export interface RemoteReturn {
+  version: number;
+  status: string;
+  submittedAt: string;
+  contentHash: string;
+  etag: string | undefined;
+}
+
+export interface HistoryEntry {
+  version: number;
+  status: string;
+  submittedAt: string;
+  contentHash: string;
+  rows?: number;
+  errors?: number;
+  queries?: number;
+  submittedBy?: { subject?: string; name?: string; role?: string } | string;
+}
+
+export interface Receipt {
+  version: number;
+  status: string;
+  contentHash: string;
+  submittedAt: string;
+  report?: ValidationReport;
+  summary?: { pupils?: number } & Record<string, unknown>;
+}
+
+export interface SubmitResult {
+  receipt: Receipt;
+  etag: string | undefined;
+  /** True when the API answered from an earlier request with the same key (a retry). */
+  replayed: boolean;
+  /** True when a new version was stored (201); false when the same content was already current. */
+  created: boolean;
+}
+
+export interface CohortPupil extends Record<string, unknown> {
+  upn: string;
+  surname: string;
+  forename: string;
+  sourceSchool: string;
+}
+
+export interface Cohort {
+  school: string;
+  year: number;
+  feeders: Array<{ primary: string; version: number; pupils: number }>;
+  pupils: CohortPupil[];
+}
+
+export interface SubmitOptions {
+  status: 'draft' | 'submitted';
+  idempotencyKey: string;
+  ifMatch?: string;
+  /** Called before each retry of a 429, 503 or lost connection. */
+  onRetry?: (attempt: number, of: number) => void;
+}
+
+export interface PaneApi {
+  /** The school's current return, or null when it has none for the year. */
+  currentReturn(laestab: string, year: number): Promise<RemoteReturn | null>;
+  history(laestab: string, year: number): Promise<HistoryEntry[]>;
+  submitReturn(laestab: string, year: number, ret: TransitionReturn, options: SubmitOptions): Promise<SubmitResult>;
+  cohort(laestab: string, year: number): Promise<Cohort>;
+  newIdempotencyKey(): string;
+}
+
+/** An error as the pane shows it: what happened and what to do next, never a bare status code. */
+export interface PaneError {
+  kind: 'stale' | 'offline' | 'validation' | 'signin' | 'forbidden' | 'other';
+  title: string;
+  detail: string;
+  next?: string;
+  /** Issues the API found (return-has-errors, unexplained-queries). */
+  issues?: ValidationIssue[];
+  correlationId?: string;
+}
+
+export type DescribeError = (error: unknown) => PaneError;
