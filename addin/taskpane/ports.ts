@@ -105,3 +105,26 @@ export interface PaneError {
 }
 
 export type DescribeError = (error: unknown) => PaneError;
+
+/** A developer identity to sign in as, in local mode. */
+export interface DevChoice {
+  role: Role;
+  school?: string;
+  trust?: string;
+}
+
+export interface DevDirectory {
+  schools: SchoolEntry[];
+  trusts: Array<{ id: string; name?: string }>;
+}
+
+/** Sign-in as the pane sees it: production (Microsoft Entra via nested app auth) and, in local builds, the developer picker. */
+export interface PaneSession {
+  /** Present only in a build with the developer sign-in, when the API says it runs locally. */
+  dev: { identities(): Promise<DevDirectory>; signIn(choice: DevChoice): Promise<void> } | undefined;
+  /** Microsoft sign-in (nested app authentication, or the Office dialog where NAA is missing). */
+  signIn(): Promise<void>;
+  signOut(): Promise<void>;
+  /** Who is signed in, from the API's /me; undefined when nobody is. */
+  identity(): Promise<Identity | undefined>;
+}
