@@ -6,12 +6,12 @@
 import { useState } from 'react';
 import { Body1, Button, Caption1, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
 import { ArrowDownloadRegular } from '@fluentui/react-icons';
-import { currentTransferYear } from '../../../shared/transition/year';
+import { currentTransferYear } from '../../../shared/year';
 import type { CohortPupil } from '../../../shared/transition/cohortPlan';
 import { type CohortResult, pullCohortSheet } from '../../excel/cohortSheet';
 import { ErrorBar, Progress, Section, plural, useCommonStyles } from '../common';
 import type { DescribeError, PaneApi, PaneError, SchoolEntry } from '../ports';
-import { academicYearLabel } from '../senco/years';
+import { academicYearOf as academicYearLabel } from '../../../shared/year';
 
 export function CohortView({ school, api, describe }: { school: SchoolEntry; api: PaneApi; describe: DescribeError }): JSX.Element {
   const common = useCommonStyles();

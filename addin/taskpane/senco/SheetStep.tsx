@@ -22,7 +22,7 @@ import {
   Subtitle2,
 } from '@fluentui/react-components';
 import { DocumentTableRegular, ArrowSyncRegular, AddRegular } from '@fluentui/react-icons';
-import { academicYearLabel } from './years';
+import { academicYearOf as academicYearLabel } from '../../../shared/year';
 import type { CreateResult } from '../../excel/transitionSheet';
 import { ErrorBar, Section, plural, useCommonStyles } from '../common';
 import type { TransitionModel } from './useTransition';

@@ -27,7 +27,7 @@ import {
 } from '@fluentui/react-components';
 import { ReceiptRegular, SendRegular, SaveRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { ErrorBar, Progress, Section, plural, useCommonStyles, when } from '../common';
-import { academicYearLabel } from './years';
+import { academicYearOf as academicYearLabel } from '../../../shared/year';
 import { type TransitionModel, isExplained } from './useTransition';
 
 const useStyles = makeStyles({

@@ -4,7 +4,7 @@
  * through addin/excel and HTTP through the PaneApi, never from a component.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { currentTransferYear } from '../../../shared/transition/year';
+import { currentTransferYear } from '../../../shared/year';
 import type { QueryExplanation, TransitionReturn, ValidationIssue, ValidationReport } from '../../../shared/transition/schema';
 import { validateReturn } from '../../../shared/transition/validate';
 import { checkWorkbook, createTransitionSheet, type CreateOptions, type CreateResult, inspectWorkbook, recheckRows, type RowsRead, saveExplanation, selectCell, watchTransitionSheets, type WorkbookInfo } from '../../excel/transitionSheet';
