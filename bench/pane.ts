@@ -8,10 +8,9 @@
 import { performance } from 'node:perf_hooks';
 import { createFakeExcel } from '../test/excelHost/fakeExcel';
 import { checkWorkbook, createTransitionSheet, recheckRows } from '../addin/excel/transitionSheet';
-import { SHEET_LAYOUT, TRANSITION_COLUMNS, columnNumber } from '../shared/transition/layout';
 import { validateReturn } from '../shared/transition/validate';
 import type { TransitionReturn } from '../shared/transition/schema';
-import { validValues } from '../test/factories/transition';
+import { pupilGrid, pupilRange } from '../test/excelHost/pupilGrid';
 
 const RUNS = 15;
 
@@ -30,18 +29,6 @@ async function timed(fn: () => Promise<unknown> | unknown): Promise<number> {
   return median(times);
 }
 
-function pupilGrid(n: number): (string | number)[][] {
-  return Array.from({ length: n }, (_, i) => {
-    const v = validValues(i + 1, i % 7 === 3 ? { attendance: 82 } : {}) as Record<string, unknown>;
-    const line: (string | number)[] = Array.from({ length: columnNumber(SHEET_LAYOUT.lastColumn) }, () => '');
-    for (const c of TRANSITION_COLUMNS) {
-      const x = v[c.key];
-      line[columnNumber(c.letter) - 1] = x === null || x === undefined ? '' : c.type.kind === 'date' ? (Date.parse(`${String(x)}T00:00:00Z`) - Date.UTC(1899, 11, 30)) / 86_400_000 : (x as string | number);
-    }
-    return line;
-  });
-}
-
 async function main(): Promise<void> {
   const year = 2027;
   const validate = (ret: TransitionReturn) => validateReturn(ret, { year });
@@ -55,7 +42,7 @@ async function main(): Promise<void> {
       await createTransitionSheet({ year, receivingSecondary: 'Testbrook Academy (3304001)', whenExists: 'refresh' });
     });
     const createSyncs = host.syncCount / RUNS;
-    host.edit('Transition', `A${SHEET_LAYOUT.firstDataRow}:${SHEET_LAYOUT.lastColumn}${SHEET_LAYOUT.firstDataRow + n - 1}`, pupilGrid(n));
+    host.edit('Transition', pupilRange(n), pupilGrid(n, (i) => (i % 7 === 3 ? { attendance: 82 } : {})));
 
     host.syncCount = 0;
     let last: TransitionReturn | undefined;

@@ -12,6 +12,7 @@ import { TRANSFER_YEAR, SECONDARY, pupilRow, validValues } from '../factories/tr
 import { pullCohortSheet } from '../../addin/excel/cohortSheet';
 import type { CohortPupil } from '../../shared/transition/cohortPlan';
 import { chunkRows } from '../../addin/excel/run';
+import { pupilGrid, pupilRange } from '../excelHost/pupilGrid';
 
 let host: FakeExcelHost;
 
@@ -25,17 +26,7 @@ const validate = (ret: TransitionReturn) => validateReturn(ret, { year: TRANSFER
 
 /** Types pupils into the sheet as a SENCo would, one row per pupil from row 10. */
 function typePupils(count: number, override: (n: number) => Partial<RowValues> = () => ({}), sheet: string = SHEET_LAYOUT.sheetName): void {
-  const rows = Array.from({ length: count }, (_, i) => {
-    const v = { ...validValues(i + 1), ...override(i + 1) } as Record<string, unknown>;
-    const line: (string | number)[] = Array.from({ length: columnNumber(SHEET_LAYOUT.lastColumn) }, () => '');
-    for (const c of TRANSITION_COLUMNS) {
-      const x = v[c.key];
-      // Dates go in as Excel serials, as a date cell holds them.
-      line[columnNumber(c.letter) - 1] = x === null || x === undefined ? '' : c.type.kind === 'date' ? (Date.parse(`${String(x)}T00:00:00Z`) - Date.UTC(1899, 11, 30)) / 86_400_000 : (x as string | number);
-    }
-    return line;
-  });
-  host.edit(sheet, `A${SHEET_LAYOUT.firstDataRow}:${SHEET_LAYOUT.lastColumn}${SHEET_LAYOUT.firstDataRow + count - 1}`, rows);
+  host.edit(sheet, pupilRange(count), pupilGrid(count, override));
 }
 
 async function created(): Promise<void> {
