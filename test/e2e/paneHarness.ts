@@ -163,3 +163,18 @@ export async function capture(page: Page, view: string): Promise<AxeEntry['viola
   const entry = await axe(page, view);
   return entry.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** Polls `read` until it equals `expected` (deep), or fails with the last value after `timeoutMs`. */
+export async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await read();
+    if (JSON.stringify(last) === JSON.stringify(expected)) return;
+    if (Date.now() > deadline) {
+      expect(last).toEqual(expected);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

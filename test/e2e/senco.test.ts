@@ -8,7 +8,7 @@ import { SHEET_LAYOUT } from '../../shared/transition/layout';
 import { TEST_SCHOOLS } from '../api/harness';
 import { upnFor, validValues } from '../factories/transition';
 import { pupilGrid, pupilRange, typedRow } from '../excelHost/pupilGrid';
-import { type Pane, capture, inHost, startPane } from './paneHarness';
+import { type Pane, capture, eventually, inHost, startPane } from './paneHarness';
 
 jest.setTimeout(180_000);
 
@@ -83,7 +83,7 @@ describe('primary SENCo', () => {
 
     await inHost(page, 'edit', 'Lists', 'A1', 'elsewhere');
     await page.getByRole('button', { name: /^Go to 'Transition'!F12/ }).click();
-    await expect.poll(async () => (await inHost<{ activeSheet: string; selection: unknown }>(page, 'snapshot')).selection).toEqual({ sheet: 'Transition', address: 'F12' });
+    await eventually(async () => (await inHost<{ selection: unknown }>(page, 'snapshot')).selection, { sheet: 'Transition', address: 'F12' });
 
     // The SENCo fixes the UPN; the live re-check picks up the edited row.
     await inHost(page, 'edit', 'Transition', 'F12', upnFor(3, PRIMARY.laestab));
@@ -208,7 +208,7 @@ describe('keyboard only', () => {
     await p.getByText('Errors (1)').waitFor();
     await focusOn(/^Go to 'Transition'!F10/);
     await p.keyboard.press('Enter');
-    await expect.poll(async () => (await inHost<{ selection: unknown }>(p, 'snapshot')).selection).toEqual({ sheet: 'Transition', address: 'F10' });
+    await eventually(async () => (await inHost<{ selection: unknown }>(p, 'snapshot')).selection, { sheet: 'Transition', address: 'F10' });
     await p.close();
   });
 });
