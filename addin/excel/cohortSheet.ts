@@ -3,7 +3,7 @@
  * (shared/transition/cohortPlan.ts) and refreshed in place. Three syncs: find the sheet, read
  * what it holds, write; a block too large for one request is cut into more writes.
  */
-import { SHEET_LAYOUT, TRANSITION_COLUMNS, columnLetter, columnNumber } from '../../shared/transition/layout';
+import { SHEET_LAYOUT, TRANSITION_COLUMNS, columnLetter, columnNumber, LAST_COLUMN } from '../../shared/transition/layout';
 import { type CohortPupil, type CohortSummary, LAST_LAYOUT_COLUMN, SOURCE_COLUMN, SOURCE_HEADER, cohortSummary, planCohortSheet, readCohortSheet } from '../../shared/transition/cohortPlan';
 import type { Grid, GridCell } from '../../shared/transition/grid';
 import { DATE_FORMAT, GROUP_FILL, columnGroups } from '../../shared/transition/sheetPlan';
@@ -98,7 +98,7 @@ function writeFrame(sheet: Excel.Worksheet, input: CohortInput, summary: CohortS
   title.format.font.size = 16;
   sheet.getRange('A2').values = [
     [
-      `Pulled from Good Start on ${input.pulledAt.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}: ${summary.pupils} pupils from ${summary.feeders} feeder primaries. Refresh from the Good Start pane; your own columns right of ${SHEET_LAYOUT.lastColumn} stay with their pupil.`,
+      `Pulled from Good Start on ${input.pulledAt.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}: ${summary.pupils} pupils from ${summary.feeders} feeder primaries. Refresh from the Good Start pane; your own columns right of ${LAST_COLUMN} stay with their pupil.`,
     ],
   ];
   const support = summary.bySupport.flatMap((s) => [s.level, s.pupils]);
@@ -118,11 +118,11 @@ function writeFrame(sheet: Excel.Worksheet, input: CohortInput, summary: CohortS
     const letter = columnLetter(i + 1);
     return letter === SOURCE_COLUMN ? SOURCE_HEADER : (TRANSITION_COLUMNS.find((c) => c.letter === letter)?.header ?? '');
   });
-  const headerRange = sheet.getRange(`A${SHEET_LAYOUT.headerRow}:${SHEET_LAYOUT.lastColumn}${SHEET_LAYOUT.headerRow}`);
+  const headerRange = sheet.getRange(`A${SHEET_LAYOUT.headerRow}:${LAST_COLUMN}${SHEET_LAYOUT.headerRow}`);
   headerRange.values = [header];
   headerRange.format.font.bold = true;
   headerRange.format.wrapText = true;
-  sheet.getRange(`A${SHEET_LAYOUT.groupRow}:${SHEET_LAYOUT.lastColumn}${SHEET_LAYOUT.groupRow}`).values = [
+  sheet.getRange(`A${SHEET_LAYOUT.groupRow}:${LAST_COLUMN}${SHEET_LAYOUT.groupRow}`).values = [
     Array.from({ length: LAST_LAYOUT_COLUMN }, (_, i) => columnGroups().find((g) => g.from === columnLetter(i + 1))?.label ?? ''),
   ];
   for (const g of columnGroups()) {

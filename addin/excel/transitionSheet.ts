@@ -7,7 +7,7 @@
  * Problem highlights are conditional formats tagged with a marker in their formula, never
  * fills: deleting our formats gives back exactly the formatting the user had.
  */
-import { SHEET_LAYOUT, TRANSITION_COLUMNS, UNASSIGNED_COLUMNS, columnLetter, columnNumber } from '../../shared/transition/layout';
+import { SHEET_LAYOUT, TRANSITION_COLUMNS, UNASSIGNED_COLUMNS, columnLetter, columnNumber, LAST_COLUMN } from '../../shared/transition/layout';
 import { explanationsOfGrid, type Grid, gridCell, hasTransitionHeaders, pupilRowsOfGrid, yearOfCell } from '../../shared/transition/grid';
 import type { QueryExplanation, RowInput, SheetInput, TransitionReturn, ValidationReport } from '../../shared/transition/schema';
 import {
@@ -41,7 +41,6 @@ const markerFormula = (severity: 'error' | 'query'): string => `=N("${MARKER} ${
 /** Areas per conditional format: keeps each address list short. */
 const AREAS_PER_FORMAT = 40;
 
-const LAST_COLUMN = SHEET_LAYOUT.lastColumn;
 const LAST_COLUMN_NUMBER = columnNumber(LAST_COLUMN);
 
 export interface TransitionSheetInfo {

@@ -5,7 +5,7 @@
  * with their pupil by UPN on refresh, and pupils who have left the cohort listed below.
  */
 import { AREAS_OF_NEED, type AreaOfNeed, SUPPORT_LEVEL, areaOfNeed } from '../codes';
-import { SHEET_LAYOUT, TRANSITION_COLUMNS, columnNumber } from './layout';
+import { SHEET_LAYOUT, TRANSITION_COLUMNS, columnNumber, LAST_COLUMN } from './layout';
 import { cellText } from './normalise';
 import type { PupilRow } from './schema';
 import { type Grid, type GridCell, gridCell } from './grid';
@@ -13,7 +13,7 @@ import { type Grid, type GridCell, gridCell } from './grid';
 /** Column P holds the source primary on the cohort sheet. */
 export const SOURCE_COLUMN = 'P';
 export const SOURCE_HEADER = 'Source primary';
-export const LAST_LAYOUT_COLUMN = columnNumber(SHEET_LAYOUT.lastColumn);
+export const LAST_LAYOUT_COLUMN = columnNumber(LAST_COLUMN);
 /** The heading of the block that lists pupils no longer in the cohort. */
 export const LEFT_HEADING = 'No longer in the incoming cohort (kept for your records; delete when no longer needed)';
 
@@ -112,7 +112,7 @@ export function planCohortSheet(pupils: readonly CohortPupil[], existing: Existi
   let kept = 0;
   const rows: GridCell[][] = sorted.map((p) => {
     const line: GridCell[] = Array.from({ length: width }, () => '');
-    for (const c of TRANSITION_COLUMNS) line[columnNumber(c.letter) - 1] = cellText(p, c.key) ?? '';
+    for (const c of TRANSITION_COLUMNS) line[columnNumber(c.letter) - 1] = cellText(p, c) ?? '';
     line[sourceColumn - 1] = sourceName(p.sourceSchool);
     const extras = existing?.extrasByUpn.get(p.upn.toUpperCase());
     for (const [c, v] of extras ?? []) {

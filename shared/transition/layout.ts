@@ -144,6 +144,14 @@ export const TRANSITION_COLUMNS = [
 export type ColumnKey = (typeof TRANSITION_COLUMNS)[number]['key'];
 export const COLUMN_KEYS: readonly ColumnKey[] = TRANSITION_COLUMNS.map((c) => c.key);
 
+/** The last column a table of columns fills (AM for the layout): its last row's letter. */
+export function lastColumnOf(columns: readonly TransitionColumn[]): string {
+  return columns[columns.length - 1]?.letter ?? 'A';
+}
+
+/** The layout's last column, AM. */
+export const LAST_COLUMN = lastColumnOf(TRANSITION_COLUMNS);
+
 /** Column P is unassigned in Birmingham's sheet and stays empty. */
 export const UNASSIGNED_COLUMNS = ['P'] as const;
 

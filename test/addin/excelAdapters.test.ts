@@ -22,7 +22,7 @@ beforeEach(() => {
 });
 
 const A7 = `Testbrook Academy (${SECONDARY})`;
-const validate = (ret: TransitionReturn) => validateReturn(ret, { year: TRANSFER_YEAR });
+const validate = (ret: TransitionReturn) => validateReturn(ret, { year: TRANSFER_YEAR }).report;
 
 /** Types pupils into the sheet as a SENCo would, one row per pupil from row 10. */
 function typePupils(count: number, override: (n: number) => Partial<RowValues> = () => ({}), sheet: string = SHEET_LAYOUT.sheetName): void {

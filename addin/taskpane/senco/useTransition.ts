@@ -85,7 +85,7 @@ export function useTransition(options: { laestab: string; api: PaneApi; describe
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const year = check?.ret.year ?? workbook?.transitionSheets[0]?.year ?? currentTransferYear();
-  const validate = useCallback((ret: TransitionReturn) => validateReturn(ret, { year: ret.year ?? year, school: laestab }), [laestab, year]);
+  const validate = useCallback((ret: TransitionReturn) => validateReturn(ret, { year: ret.year ?? year, school: laestab }).report, [laestab, year]);
 
   const inspect = useCallback(async () => {
     setBusy('inspect');
