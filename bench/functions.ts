@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const stubApi: FetchLike = async () => {
     requests++;
     await new Promise((r) => setTimeout(r, 20));
-    return { ok: true, status: 200, json: async () => BUNDLED_RESOURCE_BASES };
+    return new Response(JSON.stringify(BUNDLED_RESOURCE_BASES), { status: 200, headers: { 'content-type': 'application/json' } });
   };
   const source = createApiSource({ baseUrl: 'http://bench.invalid/api', getToken: () => 'bench', fetch: stubApi });
   setResourceBaseSource(source);

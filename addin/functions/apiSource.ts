@@ -7,37 +7,26 @@
  * ONE request; the answer is then cached for the life of the runtime (a few minutes), so the
  * next burst makes no request at all.
  *
+ * This module batches and caches; it does not speak HTTP. Requests go through the add-in's API
+ * client (addin/api), the same one the task pane uses, sent ONCE each: a cell must not wait out
+ * a backoff, so an outage falls back at once and the next burst after `offlineRetryMs` is the retry.
+ *
  * Every promise settles: a request that fails rejects (or, for the dataset, falls back for)
  * every waiting cell, and a request that hangs is aborted after `timeoutMs`, so no cell stays on
  * #BUSY!. Rejections are `DomainInputError('notAvailable')`, which the functions show as #N/A.
- *
- *   GET {baseUrl}/resource-bases/{year | latest}  → the dataset, or `{ dataset }` as stored
- *   GET {baseUrl}/aggregates/{transferYear}?by=area → `{ demand: [{ area, need, pupils }], ... }`
  */
-import { z } from 'zod';
 import { DomainInputError } from '../../shared/errors';
-import { publishedDemandRowSchema } from '../../shared/aggregate/demand';
-import { type ResourceBaseDataset, resourceBaseDatasetSchema } from '../../shared/resourceBases/dataset';
+import type { ResourceBaseDataset } from '../../shared/resourceBases/dataset';
 import { academicYearOf, currentTransferYear, parseTransferYear } from '../../shared/year';
+import { type ApiClient, ApiError, type ApiFetch, ApiProblem, createApiClient, sharedApiClient, sharedToken, type TokenProvider } from '../api';
 import { BUNDLED_SOURCE, type DemandRow, type ResourceBaseSource } from '../../shared/functions/resourceBaseSource';
 
-/** Where the API lives; set at build time by webpack's DefinePlugin (GOODSTART_API_URL). */
-declare const GOODSTART_API_URL: string | undefined;
+// The task pane imported these from here before the API client had a room of its own.
+export { DEFAULT_API_BASE_URL, defaultApiBaseUrl, type TokenProvider } from '../api';
+export { sessionToken, TOKEN_STORAGE_KEY } from '../auth/tokenStore';
 
-export const DEFAULT_API_BASE_URL = 'http://localhost:7071/api';
-
-export function defaultApiBaseUrl(): string {
-  return typeof GOODSTART_API_URL === 'string' && GOODSTART_API_URL !== '' ? GOODSTART_API_URL : DEFAULT_API_BASE_URL;
-}
-
-/** A bearer token, or undefined when nobody is signed in. */
-export type TokenProvider = () => string | undefined | Promise<string | undefined>;
-
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; signal?: AbortSignal }) => Promise<{
-  ok: boolean;
-  status: number;
-  json(): Promise<unknown>;
-}>;
+/** `fetch`, or a test's stand-in for it. */
+export type FetchLike = ApiFetch;
 
 /** What the task pane shows about the connection. */
 export type ConnectionState =
@@ -47,6 +36,8 @@ export type ConnectionState =
   | { kind: 'refused'; status: number; reason: string };
 
 export interface ApiSourceOptions {
+  /** The API client to send through; without one, a client is made from baseUrl, getToken and fetch. */
+  client?: ApiClient;
   baseUrl?: string;
   getToken?: TokenProvider;
   fetch?: FetchLike;
@@ -74,25 +65,6 @@ export interface ApiResourceBaseSource extends ResourceBaseSource {
   health(): Promise<boolean>;
 }
 
-/** `pupils` is "c" where disclosure control suppressed a count of 1–4 (roles other than la). */
-const demandResponseSchema = z.looseObject({ demand: z.array(publishedDemandRowSchema) }).transform((r) => r.demand);
-/** The API may answer with the dataset itself or the stored document `{ id, year, publishedAt, dataset }`. */
-const datasetResponseSchema = z.union([
-  resourceBaseDatasetSchema,
-  z.looseObject({ dataset: resourceBaseDatasetSchema }).transform((d) => d.dataset),
-]);
-
-/** Why a request did not produce data: `offline` means the service could not be reached at all. */
-class RequestFailure extends Error {
-  constructor(
-    readonly offline: boolean,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface CacheEntry<T> {
   promise: Promise<T>;
   expiresAt: number;
@@ -109,15 +81,23 @@ export function transferYearOf(year: string | number | undefined, today: Date = 
 }
 
 export function createApiSource(options: ApiSourceOptions = {}): ApiResourceBaseSource {
-  const baseUrl = (options.baseUrl ?? defaultApiBaseUrl()).replace(/\/+$/, '');
   const getToken: TokenProvider = options.getToken ?? (() => undefined);
-  const doFetch: FetchLike = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
   const windowMs = options.batchWindowMs ?? 100;
   const ttlMs = options.cacheTtlMs ?? 5 * 60_000;
   const offlineRetryMs = options.offlineRetryMs ?? 30_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const fallback = options.fallback ?? BUNDLED_SOURCE;
   const now = options.now ?? (() => Date.now());
+  const client =
+    options.client ??
+    createApiClient({
+      ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      getToken,
+      timeoutMs,
+    });
+  /** Sent once: the batcher's own cadence (offlineRetryMs, the next burst) is the retry. */
+  const once = { retry: { attempts: 1 } };
 
   let requests = 0;
   let state: ConnectionState = { kind: 'signed-out' };
@@ -130,39 +110,12 @@ export function createApiSource(options: ApiSourceOptions = {}): ApiResourceBase
   const pending = new Map<string, { pending: Pending<unknown>; load: () => Promise<{ value: unknown; ttl: number }> }>();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  async function getJson(path: string, token: string): Promise<unknown> {
-    const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-    const timeout = setTimeout(() => controller?.abort(), timeoutMs);
-    requests++;
-    try {
-      let res: Awaited<ReturnType<FetchLike>>;
-      try {
-        res = await doFetch(`${baseUrl}${path}`, {
-          method: 'GET',
-          headers: { accept: 'application/json', authorization: `Bearer ${token}` },
-          ...(controller ? { signal: controller.signal } : {}),
-        });
-      } catch (e) {
-        const aborted = controller?.signal.aborted === true;
-        throw new RequestFailure(true, 0, aborted ? `no answer within ${timeoutMs / 1000} s` : `cannot reach ${baseUrl} (${e instanceof Error ? e.message : String(e)})`);
-      }
-      if (!res.ok) {
-        const why =
-          res.status === 401 ? 'your sign-in has expired: sign in again from the task pane'
-          : res.status === 403 ? 'your account may not read this data'
-          : res.status === 404 ? 'not published'
-          : `the service answered ${res.status}`;
-        throw new RequestFailure(res.status >= 500 || res.status === 429, res.status, why);
-      }
-      try {
-        return await res.json();
-      } catch {
-        throw new RequestFailure(false, res.status, 'the service answered with something that is not JSON');
-      }
-    } finally {
-      clearTimeout(timeout);
-    }
-  }
+  /** Why a request gave no data, for a cell: a refusal's message for the user and what to do, else what failed. */
+  const why = (e: ApiError): string => (e instanceof ApiProblem ? `${e.userMessage} ${e.nextStep}` : e.message);
+  /** Unreachable, throttled or down: the bundled dataset may answer meanwhile. */
+  const isOffline = (e: ApiError): boolean => e.kind === 'offline' || (e instanceof ApiProblem && (e.status >= 500 || e.status === 429));
+  const stateFor = (e: ApiError): ConnectionState =>
+    isOffline(e) ? { kind: 'offline', reason: why(e) } : { kind: 'refused', status: e instanceof ApiProblem ? e.status : 200, reason: why(e) };
 
   function flush(): void {
     timer = undefined;
@@ -221,25 +174,24 @@ export function createApiSource(options: ApiSourceOptions = {}): ApiResourceBase
       return Promise.reject(e);
     }
     return batched(`dataset:${wanted}`, async () => {
-      const bearer = await token();
       const useFallback = async (next: ConnectionState) => {
         setState(next);
         return { value: await fallback.dataset(wanted === '' ? undefined : wanted), ttl: offlineRetryMs };
       };
       // Not signed in: the bundled dataset answers, without a request the API would refuse.
-      if (bearer === undefined) return useFallback({ kind: 'signed-out' });
+      if ((await token()) === undefined) return useFallback({ kind: 'signed-out' });
       try {
-        const parsed = datasetResponseSchema.safeParse(await getJson(`/resource-bases/${encodeURIComponent(wanted || 'latest')}`, bearer));
-        if (!parsed.success) throw new RequestFailure(false, 200, 'the resource base dataset from the service is not in the expected shape');
-        setState({ kind: 'connected', datasetYear: parsed.data.academicYear });
-        return { value: parsed.data, ttl: ttlMs };
+        requests++;
+        const { value } = await client.resourceBases(wanted || 'latest', once);
+        setState({ kind: 'connected', datasetYear: value.academicYear });
+        return { value, ttl: ttlMs };
       } catch (e) {
-        if (!(e instanceof RequestFailure)) throw e;
-        if (e.offline) return useFallback({ kind: 'offline', reason: e.message });
+        if (!(e instanceof ApiError)) throw e;
+        if (isOffline(e)) return useFallback(stateFor(e));
         // Nothing newer than the bundled dataset has been published.
-        if (e.status === 404 && wanted === '') return useFallback({ kind: 'connected', datasetYear: undefined });
-        setState({ kind: 'refused', status: e.status, reason: e.message });
-        throw notAvailable(`the resource base dataset${wanted ? ` for ${wanted}` : ''} is not available: ${e.message}`);
+        if (e instanceof ApiProblem && e.status === 404 && wanted === '') return useFallback({ kind: 'connected', datasetYear: undefined });
+        setState(stateFor(e));
+        throw notAvailable(`the resource base dataset${wanted ? ` for ${wanted}` : ''} is not available: ${why(e)}`);
       }
     });
   };
@@ -252,26 +204,28 @@ export function createApiSource(options: ApiSourceOptions = {}): ApiResourceBase
       return Promise.reject(e);
     }
     return batched(`demand:${transferYear}`, async () => {
-      const bearer = await token();
-      if (bearer === undefined) {
+      if ((await token()) === undefined) {
         setState({ kind: 'signed-out' });
         throw notAvailable('sufficiency needs the Good Start API: sign in from the task pane');
       }
+      let rows;
       try {
+        requests++;
         // by=area: the smallest set of tables; the demand list comes with every answer.
-        const parsed = demandResponseSchema.safeParse(await getJson(`/aggregates/${transferYear}?by=area`, bearer));
-        if (!parsed.success) throw new RequestFailure(false, 200, 'the demand figures from the service are not in the expected shape');
-        // A suppressed count cannot be subtracted; an exact answer needs the LA's view, never a guess.
-        if (parsed.data.some((d) => d.pupils === 'c')) {
-          throw new RequestFailure(false, 200, 'some counts are suppressed (1 to 4 pupils) for your role; the LA view has the exact figures');
-        }
-        const rows: DemandRow[] = parsed.data.map((d) => ({ area: d.area, need: d.need, pupils: d.pupils === 'c' ? 0 : d.pupils }));
-        return { value: rows, ttl: ttlMs };
+        rows = (await client.aggregates(transferYear, ['area'], once)).demand;
       } catch (e) {
-        if (!(e instanceof RequestFailure)) throw e;
-        setState(e.offline ? { kind: 'offline', reason: e.message } : { kind: 'refused', status: e.status, reason: e.message });
-        throw notAvailable(`demand for ${transferYear} is not available: ${e.message}`);
+        if (!(e instanceof ApiError)) throw e;
+        setState(stateFor(e));
+        throw notAvailable(`demand for ${transferYear} is not available: ${why(e)}`);
       }
+      // A suppressed count cannot be subtracted; an exact answer needs the LA's view, never a guess.
+      if (rows.some((d) => d.pupils === 'c')) {
+        const reason = 'some counts are suppressed (1 to 4 pupils) for your role; the LA view has the exact figures';
+        setState({ kind: 'refused', status: 200, reason });
+        throw notAvailable(`demand for ${transferYear} is not available: ${reason}`);
+      }
+      const value: DemandRow[] = rows.map((d) => ({ area: d.area, need: d.need, pupils: d.pupils === 'c' ? 0 : d.pupils }));
+      return { value, ttl: ttlMs };
     });
   };
 
@@ -289,8 +243,8 @@ export function createApiSource(options: ApiSourceOptions = {}): ApiResourceBase
     },
     async health() {
       try {
-        const res = await doFetch(`${baseUrl}/health`, { method: 'GET', headers: { accept: 'application/json' } });
-        return res.ok;
+        await client.health(once);
+        return true;
       } catch {
         return false;
       }
@@ -298,24 +252,12 @@ export function createApiSource(options: ApiSourceOptions = {}): ApiResourceBase
   };
 }
 
-/** Where the dev sign-in keeps its token in the shared runtime (MSAL's default cache location too). */
-export const TOKEN_STORAGE_KEY = 'goodstart.accessToken';
-
-/** The bearer token the task pane stored for this session, if any. */
-export function sessionToken(): string | undefined {
-  try {
-    return globalThis.sessionStorage?.getItem(TOKEN_STORAGE_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const stateListeners = new Set<(s: ConnectionState) => void>();
 let shared: ApiResourceBaseSource | undefined;
 
 /** The one API source of this runtime: the custom functions and the task pane share it. */
 export function sharedApiSource(): ApiResourceBaseSource {
-  shared ??= createApiSource({ getToken: sessionToken, onState: (s) => stateListeners.forEach((l) => l(s)) });
+  shared ??= createApiSource({ client: sharedApiClient(), getToken: sharedToken, onState: (s) => stateListeners.forEach((l) => l(s)) });
   return shared;
 }
 

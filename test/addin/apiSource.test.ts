@@ -19,6 +19,19 @@ interface Call {
   headers: Record<string, string>;
 }
 
+/** The aggregates endpoint's answer for the LA, with this demand list (the client checks the whole shape). */
+function aggregatesBody(demand: { area: string; need: string; pupils: number | 'c' }[]) {
+  return {
+    year: 2025,
+    by: ['area'],
+    include: 'submitted',
+    schools: { expected: 3, included: 3, outstanding: 0, draftOnly: 0, unreadable: 0 },
+    tables: [],
+    demand,
+    disclosureControlled: false,
+  };
+}
+
 /** A fetch that records calls and answers from `respond` after `delayMs`. */
 function fakeFetch(respond: (url: string) => { status: number; body?: unknown } | Error, delayMs = 5): { fetch: FetchLike; calls: Call[] } {
   const calls: Call[] = [];
@@ -27,7 +40,7 @@ function fakeFetch(respond: (url: string) => { status: number; body?: unknown } 
     await new Promise((r) => setTimeout(r, delayMs));
     const answer = respond(url);
     if (answer instanceof Error) throw answer;
-    return { ok: answer.status >= 200 && answer.status < 300, status: answer.status, json: async () => answer.body };
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
   };
   return { fetch, calls };
 }
@@ -123,7 +136,7 @@ describe('failure: every waiting cell settles', () => {
 
   test('suppressed demand counts give #N/A, never a sufficiency computed without them', async () => {
     const { fetch } = fakeFetch((url) =>
-      url.includes('/aggregates/') ? { status: 200, body: { demand: [{ area: 'East', need: 'ASD', pupils: 'c' }] } } : { status: 200, body: BUNDLED_RESOURCE_BASES },
+      url.includes('/aggregates/') ? { status: 200, body: aggregatesBody([{ area: 'East', need: 'ASD', pupils: 'c' }]) } : { status: 200, body: BUNDLED_RESOURCE_BASES },
     );
     const source = createApiSource({ ...options, fetch });
     await expect(source.demand('2025-26')).rejects.toMatchObject({ kind: 'notAvailable', message: expect.stringMatching(/suppressed/) });
@@ -140,7 +153,7 @@ describe('failure: every waiting cell settles', () => {
 
   test('demand from the API is summed into sufficiency', async () => {
     const { fetch } = fakeFetch((url) =>
-      url.includes('/aggregates/') ? { status: 200, body: { year: 2025, tables: [], demand: [{ area: 'East', need: 'ASD', pupils: 7 }] } } : { status: 200, body: BUNDLED_RESOURCE_BASES },
+      url.includes('/aggregates/') ? { status: 200, body: aggregatesBody([{ area: 'East', need: 'ASD', pupils: 7 }]) } : { status: 200, body: BUNDLED_RESOURCE_BASES },
     );
     setResourceBaseSource(createApiSource({ ...options, fetch }));
     const [[spare]] = (await rbSufficiency([['East']], [['ASD']])) as [[number]];
