@@ -18,6 +18,7 @@ import type { LogSink } from '../functions/src/http/logger';
 import type { RouteDefinition } from '../functions/src/http/route';
 import { loadRoutes } from '../functions/src/routes';
 import { ensureDevKeys } from './devKeys';
+import { devSignInRoutes } from './devSignIn';
 import { startEmbeddedCosmos } from './embeddedCosmos';
 import { DEFAULT_CORS_ORIGINS, startLocalHost } from './localHost';
 
@@ -47,6 +48,8 @@ export interface ApiServiceOptions {
   /** Seed the database: the samples by default; tests pass their own. */
   seed?: (ctx: StackContext) => Promise<void>;
   routes?: () => readonly RouteDefinition[];
+  /** Serve the dev sign-in (scripts/devSignIn.ts) beside the routes; only ever with AUTH_MODE=local. Default true. */
+  devSignIn?: boolean;
   log?: LogSink;
   corsOrigins?: readonly string[];
 }
@@ -86,7 +89,8 @@ export function apiService(options: ApiServiceOptions = {}): Service {
       else if (config.mode === 'local') await seedFromSamples(store, config.samplesDir);
 
       const host = await startLocalHost({
-        routes: (options.routes ?? loadRoutes)(),
+        // The dev sign-in is this host's, never the Functions app's: devSignInRoutes is empty unless auth is local.
+        routes: [...(options.routes ?? loadRoutes)(), ...(options.devSignIn === false ? [] : devSignInRoutes(config))],
         port: options.port ?? 7071,
         ...(options.host ? { host: options.host } : {}),
         // The host-wide ceiling; each endpoint applies its own, smaller cap before parsing.
@@ -173,6 +177,7 @@ async function main(): Promise<void> {
   console.log(`
   health   ${api}/health
   sign in  npm run token -- --role la            (or --role school --school <LAESTAB>, --role trust --trust <id>)
+           or the task pane's dev picker (POST ${api}/dev/token, local auth only)
   try it   curl -H "Authorization: Bearer $(npm run -s token -- --role la)" ${api}/me
 
   Ctrl-C to stop.`);
