@@ -2,6 +2,8 @@
  * The add-in build: `npm run build` (production) writes dist/ with
  *   taskpane.html + taskpane.js   the shared-runtime page: task pane UI, and the custom functions
  *   functions.js                  the custom functions alone (manifest <Script>; the browser test)
+ *   signin.html + signin.js       the Office dialog sign-in page, for hosts without nested app auth
+ *   signin-redirect.html (+ .js)  MSAL v5's redirect bridge: the redirect URI signin.html's flow uses
  *   functions.json                generated from the JSDoc by custom-functions-metadata-plugin;
  *                                 help URLs rewritten to ADDIN_BASE_URL like the manifest's
  *   help.html                     README.md as a page: each function's @helpurl opens its section
@@ -13,7 +15,16 @@
  *   GOODSTART_API_URL  the API base, e.g. https://goodstart-api.azurewebsites.net/api (default http://localhost:7071/api)
  *   CF_NAMESPACE       optional custom functions namespace, e.g. GS → GS.TOOLKIT.BAND; unset, Excel shows
  *                      the ids as they are (TOOLKIT.BAND), which is what the README documents
- * `--env outDir=/some/dir` builds elsewhere (the browser test does).
+ *   GOODSTART_AAD_CLIENT_ID   the add-in's Entra app (client) id, for MSAL nested app auth (default: none,
+ *                             and signing in says so). Register the SPA redirect URIs
+ *                             brk-multihub://<add-in domain> (NAA) and <ADDIN_BASE_URL>signin-redirect.html (dialog)
+ *   GOODSTART_AAD_AUTHORITY   default https://login.microsoftonline.com/common; a tenant's own is better
+ *   GOODSTART_API_SCOPE       the API's delegated scope, e.g. api://<api client id>/access_as_user
+ *   GOODSTART_DEV_SIGNIN      1 or 0: bundle the dev sign-in picker (local mode only). Default: on for the
+ *                             dev server (development mode), off for `npm run build`; a production bundle
+ *                             without it holds none of its code
+ * `--env outDir=/some/dir` builds elsewhere (the browser test does); `--env devSignIn` turns the dev
+ * sign-in on for that build.
  */
 const path = require('node:path');
 const webpack = require('webpack');
@@ -23,6 +34,8 @@ const CustomFunctionsMetadataPlugin = require('custom-functions-metadata-plugin'
 
 const DEV_BASE_URL = 'https://localhost:3000/';
 const FUNCTIONS_SOURCE = path.resolve(__dirname, 'addin/functions/functions.ts');
+
+const SIGN_IN_REDIRECT_HTML = '<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Good Start: signing in</title></head><body><p>Signing in to Good Start…</p></body></html>';
 
 const withSlash = (url) => (url.endsWith('/') ? url : `${url}/`);
 
@@ -126,6 +139,8 @@ module.exports = (env = {}, argv = {}) => {
   const baseUrl = withSlash(process.env.ADDIN_BASE_URL || DEV_BASE_URL);
   const apiUrl = process.env.GOODSTART_API_URL || 'http://localhost:7071/api';
   const namespace = (process.env.CF_NAMESPACE || '').trim();
+  const flag = (v) => v === '1' || v === 'true';
+  const devSignIn = env.devSignIn !== undefined ? env.devSignIn === true || flag(String(env.devSignIn)) : process.env.GOODSTART_DEV_SIGNIN !== undefined ? flag(process.env.GOODSTART_DEV_SIGNIN) : dev;
   const outDir = env.outDir ? path.resolve(env.outDir) : path.resolve(__dirname, 'dist');
 
   return {
@@ -135,6 +150,8 @@ module.exports = (env = {}, argv = {}) => {
     entry: {
       taskpane: './addin/taskpane/index.tsx',
       functions: './addin/functions/entry.ts',
+      signin: './addin/auth/signinPage.ts',
+      'signin-redirect': './addin/auth/signinRedirect.ts',
     },
     output: {
       path: outDir,
@@ -166,8 +183,18 @@ module.exports = (env = {}, argv = {}) => {
       new CustomFunctionsMetadataPlugin({ output: 'functions.json', input: FUNCTIONS_SOURCE }),
       new RewriteFunctionsJson(baseUrl),
       new HelpPage(),
-      new webpack.DefinePlugin({ GOODSTART_API_URL: JSON.stringify(apiUrl) }),
+      new webpack.DefinePlugin({
+        GOODSTART_API_URL: JSON.stringify(apiUrl),
+        GOODSTART_AAD_CLIENT_ID: JSON.stringify(process.env.GOODSTART_AAD_CLIENT_ID || ''),
+        GOODSTART_AAD_AUTHORITY: JSON.stringify(process.env.GOODSTART_AAD_AUTHORITY || 'https://login.microsoftonline.com/common'),
+        GOODSTART_API_SCOPE: JSON.stringify(process.env.GOODSTART_API_SCOPE || ''),
+        // A literal true/false, so `if (GOODSTART_DEV_SIGNIN)` is decided at build time and the dev picker's import dropped.
+        GOODSTART_DEV_SIGNIN: JSON.stringify(devSignIn),
+      }),
       new HtmlWebpackPlugin({ filename: 'taskpane.html', template: './addin/taskpane.html', chunks: ['taskpane'] }),
+      new HtmlWebpackPlugin({ filename: 'signin.html', template: './addin/signin.html', chunks: ['signin'] }),
+      // The redirect bridge runs before Office.js matters: no office.js, nothing but the bridge.
+      new HtmlWebpackPlugin({ filename: 'signin-redirect.html', templateContent: SIGN_IN_REDIRECT_HTML, chunks: ['signin-redirect'] }),
       new CopyWebpackPlugin({
         patterns: [
           { from: 'addin/assets/*.png', to: 'assets/[name][ext]' },

@@ -1,0 +1,62 @@
+/**
+ * The dev sign-in picker is in a bundle only when GOODSTART_DEV_SIGNIN asks for it: a production
+ * build (`npm run build`'s defaults) holds none of its code, not even as an unloaded chunk.
+ *
+ * Checked twice: on the add-in's own production build (test/addin/builtAddin.ts), and on the
+ * auth room alone built with the same webpack settings, with and without the setting, so the
+ * check still means something while no page calls startAuth.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import webpack from 'webpack';
+import { builtAddin, REPO } from './builtAddin';
+
+/** Strings only the dev picker's module (addin/auth/devSignIn.ts) contains. */
+const DEV_PICKER_STRINGS = ['/dev/token', '/dev/identities', 'the dev sign-in needs a choice'];
+
+function bundledJs(dir: string): string {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
+}
+
+type ConfigFactory = (env: Record<string, unknown>, argv: { mode: string }) => webpack.Configuration;
+
+/** addin/auth/index.ts as a library, with webpack.config.js's loader, resolution and build constants. */
+async function buildAuthRoom(devSignIn: boolean): Promise<string> {
+  const out = path.join(REPO, `.local/auth-room-build-${devSignIn ? 'dev' : 'prod'}`);
+  const factory = require(path.join(REPO, 'webpack.config.js')) as ConfigFactory;
+  const base = factory({ outDir: out, devSignIn: devSignIn ? '1' : '0' }, { mode: 'production' });
+  const config: webpack.Configuration = {
+    ...base,
+    devtool: false,
+    entry: { auth: './addin/auth/index.ts' },
+    output: { ...base.output, library: { type: 'commonjs2' } },
+    plugins: (base.plugins ?? []).filter((p) => p instanceof webpack.DefinePlugin),
+  };
+  await new Promise<void>((resolve, reject) =>
+    webpack(config, (error, stats) => {
+      if (error) return reject(error);
+      if (stats?.hasErrors()) return reject(new Error(stats.toString('errors-only')));
+      resolve();
+    }),
+  );
+  return out;
+}
+
+describe('the dev sign-in in the build', () => {
+  test("the add-in's production build has no dev picker code, and has the sign-in dialog pages", async () => {
+    const dist = await builtAddin();
+    expect(DEV_PICKER_STRINGS.filter((s) => bundledJs(dist).includes(s))).toEqual([]);
+    expect(['signin.html', 'signin.js', 'signin-redirect.html', 'signin-redirect.js'].filter((f) => !fs.existsSync(path.join(dist, f)))).toEqual([]);
+  });
+
+  test('built without the setting, the auth room has no dev picker code; with it, it has', async () => {
+    const without = bundledJs(await buildAuthRoom(false));
+    const withPicker = bundledJs(await buildAuthRoom(true));
+    expect(DEV_PICKER_STRINGS.filter((s) => without.includes(s))).toEqual([]);
+    expect(DEV_PICKER_STRINGS.filter((s) => withPicker.includes(s))).toEqual(DEV_PICKER_STRINGS);
+  });
+});
