@@ -29,6 +29,8 @@ export interface OfficeLike {
     requirements: { isSetSupported(name: string, version?: string): boolean };
     ui: Pick<Office.UI, 'displayDialogAsync'>;
   };
+  AsyncResultStatus: Pick<typeof Office.AsyncResultStatus, 'Failed'>;
+  EventType: Pick<typeof Office.EventType, 'DialogMessageReceived' | 'DialogEventReceived'>;
 }
 
 export interface MsalTokenSourceOptions {
@@ -118,12 +120,12 @@ function dialogSource(options: MsalTokenSourceOptions): TokenSource {
     const url = options.signInPageUrl ?? new URL(SIGN_IN_PAGE, globalThis.location.href).href;
     return new Promise((resolve, reject) => {
       office.context.ui.displayDialogAsync(url, { height: 60, width: 30, promptBeforeOpen: false }, (opened) => {
-        if (opened.status === Office.AsyncResultStatus.Failed) {
+        if (opened.status === office.AsyncResultStatus.Failed) {
           reject(new SignInFailed(`the sign-in window could not open (${opened.error.code})`));
           return;
         }
         const dialog = opened.value;
-        dialog.addEventHandler(Office.EventType.DialogMessageReceived, (arg) => {
+        dialog.addEventHandler(office.EventType.DialogMessageReceived, (arg) => {
           dialog.close();
           if (!('message' in arg)) return reject(new SignInFailed(`the sign-in window failed (${arg.error})`));
           // Only our own page may answer: the dialog can have navigated elsewhere.
@@ -133,7 +135,7 @@ function dialogSource(options: MsalTokenSourceOptions): TokenSource {
           held = { token: message.accessToken, expiresAt: Date.parse(message.expiresOn) };
           resolve(message.accessToken);
         });
-        dialog.addEventHandler(Office.EventType.DialogEventReceived, (arg) => {
+        dialog.addEventHandler(office.EventType.DialogEventReceived, (arg) => {
           const code = 'error' in arg ? arg.error : 0;
           reject(new SignInFailed(code === DIALOG_CLOSED ? 'the sign-in window was closed' : `the sign-in window failed (${code})`, code === DIALOG_CLOSED));
         });
