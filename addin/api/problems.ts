@@ -23,7 +23,7 @@ export interface UserMessage {
 const REPORT_IT = 'If it keeps happening, tell the Good Start team and quote the reference shown.';
 
 /** The one table: problem slug (and the client's own failures) → message and next step. */
-export const API_MESSAGES: Record<ApiProblemSlug | 'offline' | 'offline-write' | 'unexpected-response', UserMessage> = {
+export const API_MESSAGES: Record<ApiProblemSlug | 'service-unavailable-read' | 'offline' | 'offline-write' | 'unexpected-response', UserMessage> = {
   'malformed-body': { userMessage: "Good Start couldn't read what the add-in sent.", nextStep: `Try again. ${REPORT_IT}` },
   'invalid-token': { userMessage: 'Your sign-in has expired or is not valid for Good Start.', nextStep: 'Sign in again from the task pane, then try again.' },
   forbidden: {
@@ -50,6 +50,8 @@ export const API_MESSAGES: Record<ApiProblemSlug | 'offline' | 'offline-write' |
     userMessage: "The Good Start service can't be reached right now.",
     nextStep: 'Nothing was sent twice: try again and the same submission will be used.',
   },
+  /** A read that met an outage: nothing to say about submissions. */
+  'service-unavailable-read': { userMessage: "The Good Start service can't be reached right now.", nextStep: 'Try again in a minute.' },
   'invalid-parameter': { userMessage: 'The school or year in the request is not valid.', nextStep: 'Check the LAESTAB (7 digits) and the year, then try again.' },
   'idempotency-key-missing': {
     userMessage: 'The add-in did not label this submission so that it could be retried safely.',
@@ -110,7 +112,8 @@ export const STATUS_SLUGS: Readonly<Record<number, ProblemSlug>> = {
   504: 'service-unavailable',
 };
 
-const isKnownSlug = (slug: string): slug is ApiProblemSlug => Object.hasOwn(API_MESSAGES, slug) && slug !== 'offline' && slug !== 'offline-write' && slug !== 'unexpected-response';
+const CLIENT_ROWS = new Set(['service-unavailable-read', 'offline', 'offline-write', 'unexpected-response']);
+const isKnownSlug = (slug: string): slug is ApiProblemSlug => Object.hasOwn(API_MESSAGES, slug) && !CLIENT_ROWS.has(slug);
 
 /** The slug a status falls back to: its own row, else its class (4xx, 5xx). */
 export function slugForStatus(status: number): ProblemSlug {
@@ -160,9 +163,12 @@ export class ApiProblem extends ApiError {
     readonly extensions: Readonly<Record<string, unknown>> = {},
     /** Seconds the API asked the client to wait (Retry-After), when it said. */
     readonly retryAfterSeconds?: number,
+    /** False for a read (GET): an outage then says nothing about submissions. */
+    write = true,
   ) {
     super(`${title}${detail ? `: ${detail}` : ''} (HTTP ${status}, ${slug})`);
-    const row = isKnownSlug(slug) ? API_MESSAGES[slug] : API_MESSAGES[slugForStatus(status)];
+    const general = isKnownSlug(slug) ? slug : slugForStatus(status);
+    const row = API_MESSAGES[general === 'service-unavailable' && !write ? 'service-unavailable-read' : general];
     this.userMessage = row.userMessage;
     this.nextStep = row.nextStep;
     const validation = problemValidationSchema.safeParse(extensions);
@@ -230,7 +236,7 @@ export function retryAfterSeconds(header: string | null, now: number = Date.now(
 }
 
 /** The problem a non-2xx answer describes; a body that is not problem+json falls back to the status. */
-export function problemFromResponse(status: number, headers: { get(name: string): string | null }, body: unknown): ApiProblem {
+export function problemFromResponse(status: number, headers: { get(name: string): string | null }, body: unknown, write = true): ApiProblem {
   const parsed = problemBodySchema.safeParse(body);
   const p = parsed.success ? parsed.data : {};
   const slug = p.type !== undefined && p.type !== '' ? (p.type.split('/').filter(Boolean).at(-1) ?? slugForStatus(status)) : slugForStatus(status);
@@ -243,5 +249,6 @@ export function problemFromResponse(status: number, headers: { get(name: string)
     p.correlationId ?? headers.get('x-correlation-id') ?? undefined,
     extensions,
     retryAfterSeconds(headers.get('retry-after')),
+    write,
   );
 }

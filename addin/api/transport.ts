@@ -151,7 +151,7 @@ export function createTransport(options: TransportOptions): Transport {
         signal: controller.signal,
       });
       if (res.ok || res.status === 304) return { kind: 'answer', res };
-      return { kind: 'problem', problem: problemFromResponse(res.status, res.headers, await readBody(res)) };
+      return { kind: 'problem', problem: problemFromResponse(res.status, res.headers, await readBody(res), request.method === 'PUT') };
     } catch (error) {
       // The caller cancelling is not an outage: let their AbortError through untouched.
       if (request.signal?.aborted) throw request.signal.reason ?? error;

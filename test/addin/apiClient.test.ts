@@ -312,7 +312,7 @@ describe('outages, with a scripted fetch', () => {
   test('a body that is not problem+json still maps by status, never to a bare code', async () => {
     const { fetch } = scriptedFetch([new Response('<html>Bad gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } })]);
     const problem = (await fakeClient(fetch).client.me().catch((e: unknown) => e)) as ApiProblem;
-    expect(problem).toMatchObject({ status: 502, slug: 'service-unavailable', userMessage: "The Good Start service can't be reached right now." });
+    expect(problem).toMatchObject({ status: 502, slug: 'service-unavailable', userMessage: "The Good Start service can't be reached right now.", nextStep: 'Try again in a minute.' });
   });
 
   test('a 2xx in the wrong shape is ApiUnexpectedResponse, never data', async () => {

@@ -6,6 +6,7 @@ import { rbCostPerPlace, rbSufficiency } from '../../addin/functions/functions';
 import { BUNDLED_SOURCE, resetResourceBaseSource, setResourceBaseSource } from '../../shared/functions/resourceBaseSource';
 import { YEAR_RULE } from '../../shared/year';
 import { ExcelError } from '../../addin/functions/excelError';
+import { createApiClient } from '../../addin/api';
 
 /** The LA's dataset as a later year might publish it: every cost doubled. */
 const PUBLISHED: ResourceBaseDataset = {
@@ -196,6 +197,20 @@ describe('offline fallback', () => {
   });
 });
 
+describe('the transport seam: requests go through the add-in API client', () => {
+  test("a burst goes through the client it is given, sent once: the cells never wait out the client's retries", async () => {
+    const { fetch, calls } = fakeFetch(() => ({ status: 503 }));
+    const retries: unknown[] = [];
+    const client = createApiClient({ baseUrl: 'https://api.test/api', getToken: signedIn, fetch, onRetry: (n) => retries.push(n) });
+    const source = createApiSource({ client, getToken: signedIn, batchWindowMs: 20 });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => source.dataset()));
+    expect(answers.every((a) => a === BUNDLED_RESOURCE_BASES)).toBe(true);
+    expect(calls).toHaveLength(1);
+    expect(retries).toEqual([]);
+    expect(source.state).toEqual({ kind: 'offline', reason: "The Good Start service can't be reached right now. Try again in a minute." });
+  });
+});
+
 describe('years, by the one year rule (2027 is September 2027, academic year 2027-28)', () => {
   test('an academic year names its transfer year; blank is the current one', () => {
     expect(transferYearOf('2025-26')).toBe(2025);
@@ -206,7 +221,7 @@ describe('years, by the one year rule (2027 is September 2027, academic year 202
   });
 
   test('RB.SUFFICIENCY(…, 2027) reads the demand of the cohort that starts Year 7 in September 2027', async () => {
-    const { fetch, calls } = fakeFetch((url) => (url.includes('/aggregates/') ? { status: 200, body: { demand: [] } } : { status: 200, body: PUBLISHED }));
+    const { fetch, calls } = fakeFetch((url) => (url.includes('/aggregates/') ? { status: 200, body: aggregatesBody([]) } : { status: 200, body: PUBLISHED }));
     setResourceBaseSource(createApiSource({ ...options, fetch }));
     await rbSufficiency([['East']], [['ASD']], '2027');
     await rbSufficiency([['East']], [['ASD']], '2027-28');
