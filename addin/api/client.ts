@@ -29,7 +29,7 @@ import {
   type Tracker,
   trackerSchema,
 } from './schemas';
-import { type ApiRequest, type ApiResponseLike, createTransport, type RetryPolicy, type TransportOptions } from './transport';
+import { type ApiRequest, type ApiResponseLike, createTransport, type RetryNotice, type RetryPolicy, type TransportOptions } from './transport';
 
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -44,6 +44,8 @@ export interface ApiClientOptions extends Partial<TransportOptions> {}
 export interface CallOptions {
   signal?: AbortSignal;
   retry?: Partial<RetryPolicy>;
+  /** Told before each retry of this call, e.g. to show "Retrying (2 of 4)…". */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 /** A value with the ETag it was read at (send it back as If-Match). */
@@ -121,9 +123,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     return { value: parsed.data, res };
   }
 
-  const callFields = (call: CallOptions = {}): Pick<ApiRequest, 'signal' | 'retry'> => ({
+  const callFields = (call: CallOptions = {}): Pick<ApiRequest, 'signal' | 'retry' | 'onRetry'> => ({
     ...(call.signal ? { signal: call.signal } : {}),
     ...(call.retry ? { retry: call.retry } : {}),
+    ...(call.onRetry ? { onRetry: call.onRetry } : {}),
   });
   const get = <S extends z.ZodType>(path: string, schema: S, expected: string, call?: CallOptions, auth = true) =>
     json({ method: 'GET', path, auth, ...callFields(call) }, schema, expected);

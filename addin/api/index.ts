@@ -8,3 +8,4 @@ export { API_MESSAGES, ApiError, ApiOffline, ApiProblem, type ApiProblemSlug, Ap
 export * from './schemas';
 export { type ApiFetch, type ApiRequestInit, type ApiResponseLike, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type RetryNotice, type RetryPolicy, type RetryReason, type TokenProvider } from './transport';
 export { onSharedRetry, setSharedTokenProvider, sharedApiClient, sharedToken } from './shared';
+export { describeError, paneApi } from './pane';

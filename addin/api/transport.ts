@@ -90,6 +90,8 @@ export interface ApiRequest {
   retry?: Partial<RetryPolicy>;
   /** False for anonymous endpoints (health): no token is asked for. */
   auth?: boolean;
+  /** Told before each retry of this request (besides the transport's own onRetry). */
+  onRetry?: (notice: RetryNotice) => void;
 }
 
 export interface Transport {
@@ -192,7 +194,9 @@ export function createTransport(options: TransportOptions): Transport {
           if (outcome.kind === 'problem') throw outcome.problem;
           throw new ApiOffline(outcome.reason, n, request.idempotencyKey !== undefined, outcome.message);
         }
-        options.onRetry?.({ attempt: n + 1, of: attempts, delayMs, reason: reason as RetryReason, method: request.method, path: request.path.split('?')[0] ?? request.path });
+        const notice: RetryNotice = { attempt: n + 1, of: attempts, delayMs, reason: reason as RetryReason, method: request.method, path: request.path.split('?')[0] ?? request.path };
+        options.onRetry?.(notice);
+        request.onRetry?.(notice);
         await sleep(delayMs, request.signal);
       }
     },

@@ -12,6 +12,7 @@ import { entraSettings } from './settings';
 export { type AuthSession, type DevIdentityChoice, type SignedInUser, signedInUser, type TokenSource, createAuthSession } from './session';
 export type { DevIdentities } from './devSignIn';
 export { SignInFailed } from './msal';
+export { paneSession } from './pane';
 export { DEFAULT_AUTHORITY, type EntraSettings, entraSettings } from './settings';
 export { sessionToken, storeSessionToken, TOKEN_STORAGE_KEY } from './tokenStore';
 

@@ -12,11 +12,14 @@ import {
   type ApiRequestInit,
   ApiUnexpectedResponse,
   createApiClient,
+  describeError,
   newIdempotencyKey,
+  paneApi,
   type RetryNotice,
   roleSchema,
 } from '../../addin/api';
-import { STATUS_SLUGS } from '../../addin/api/problems';
+import { problemFromResponse, STATUS_SLUGS } from '../../addin/api/problems';
+import { SignInFailed } from '../../addin/auth';
 import { BUNDLED_RESOURCE_BASES } from '../../shared/resourceBases/dataset';
 import { aReturn, PRIMARY, TRANSFER_YEAR } from '../factories/transition';
 import { startStack, type Stack } from '../api/harness';
@@ -320,6 +323,67 @@ describe('outages, with a scripted fetch', () => {
     const error = await fakeClient(fetch).client.me().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiUnexpectedResponse);
     expect(error).toMatchObject({ status: 200, userMessage: API_MESSAGES['unexpected-response'].userMessage });
+  });
+});
+
+describe("the task pane's port (PaneApi) and what it shows for a failure (describeError)", () => {
+  test('no return yet is null and an empty history, not a failure', async () => {
+    const api = paneApi(stackClient(laToken).client);
+    await expect(api.currentReturn('3302003', TRANSFER_YEAR)).resolves.toBeNull();
+    await expect(api.history('3302003', TRANSFER_YEAR)).resolves.toEqual([]);
+  });
+
+  test('a submission reports its retries as "attempt of attempts", and its receipt, ETag and replay', async () => {
+    const { fetch } = recordingFetch(async (n, real) => {
+      const res = await real();
+      if (n === 1) throw new TypeError('fetch failed');
+      return res;
+    });
+    const current = await paneApi(stackClient(schoolToken).client).currentReturn(PRIMARY, TRANSFER_YEAR);
+    // This client loses the answer to its first request: the PUT.
+    const api = paneApi(stackClient(schoolToken, fetch).client);
+    const retries: string[] = [];
+    const result = await api.submitReturn(PRIMARY, TRANSFER_YEAR, aReturn(6), {
+      status: 'draft',
+      idempotencyKey: api.newIdempotencyKey(),
+      ...(current?.etag ? { ifMatch: current.etag } : {}),
+      onRetry: (attempt, of) => retries.push(`${attempt} of ${of}`),
+    });
+    expect(retries).toEqual(['2 of 4']);
+    expect(result).toMatchObject({ created: true, replayed: true, receipt: { status: 'draft', version: (current?.version ?? 0) + 1 } });
+    expect(result.etag).toMatch(/\S/);
+  });
+
+  test('each failure becomes the kind the pane branches on, with the message, next step and reference', () => {
+    const stale = problemFromResponse(412, new Headers(), { type: 'https://goodstart.birmingham.example/problems/precondition-failed', title: 't', correlationId: 'c-1' });
+    expect(describeError(stale)).toEqual({
+      kind: 'stale',
+      title: 'Someone else submitted this return since you last loaded it.',
+      detail: '',
+      next: 'Reload the status, then check and submit again.',
+      correlationId: 'c-1',
+    });
+    const issue = { rule: 'GS1010', severity: 'error', sheet: 'Transition', cell: 'D10', row: 10, column: 'D', message: 'm', fix: 'f' };
+    const invalid = problemFromResponse(422, new Headers(), {
+      type: 'https://goodstart.birmingham.example/problems/return-has-errors',
+      title: 't',
+      errors: [issue],
+      queries: [],
+      summary: { sheets: 1, rows: 1, errors: 1, queries: 0, unexplainedQueries: 0, canSubmit: false },
+    });
+    const described = describeError(invalid);
+    expect(invalid.validation?.errors).toEqual([issue]);
+    expect(described).toMatchObject({ kind: 'validation', title: 'The return has errors, so it was not saved.', issues: [issue] });
+    expect(describeError(new ApiOffline('network', 4, true, 'x'))).toMatchObject({ kind: 'offline', next: 'Nothing was sent twice: try again and the same submission will be used.' });
+    expect(describeError(problemFromResponse(401, new Headers(), undefined))).toMatchObject({ kind: 'signin', title: API_MESSAGES['invalid-token'].userMessage });
+    expect(describeError(problemFromResponse(403, new Headers(), undefined))).toMatchObject({ kind: 'forbidden' });
+    expect(describeError(new SignInFailed('the sign-in window was closed', true))).toEqual({
+      kind: 'signin',
+      title: 'Signing in to Good Start did not finish.',
+      detail: 'the sign-in window was closed',
+      next: 'Sign in again when you are ready.',
+    });
+    expect(describeError(new Error('boom'))).toMatchObject({ kind: 'other', detail: 'boom' });
   });
 });
 

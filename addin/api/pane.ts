@@ -1,0 +1,77 @@
+/**
+ * The API client behind the task pane's PaneApi port (addin/taskpane/ports.ts) and the one
+ * translation of a failure into what the pane shows (PaneError): problem slug → kind, the
+ * client's user message and next step, the issues, and the reference to quote.
+ */
+import type { DescribeError, PaneApi, PaneError } from '../taskpane/ports';
+import { type ApiClient, newIdempotencyKey } from './client';
+import { ApiError, ApiProblem } from './problems';
+
+/** PaneApi over the typed client. */
+export function paneApi(client: ApiClient): PaneApi {
+  return {
+    async currentReturn(laestab, year) {
+      try {
+        const { value, etag } = await client.getReturn(laestab, year);
+        return { version: value.version, status: value.status, submittedAt: value.submittedAt, contentHash: value.contentHash, etag };
+      } catch (error) {
+        // No return yet is an answer, not a failure.
+        if (error instanceof ApiProblem && error.status === 404) return null;
+        throw error;
+      }
+    },
+    async history(laestab, year) {
+      try {
+        return (await client.history(laestab, year)).versions;
+      } catch (error) {
+        if (error instanceof ApiProblem && error.status === 404) return [];
+        throw error;
+      }
+    },
+    async submitReturn(laestab, year, ret, options) {
+      const result = await client.putReturn(laestab, year, ret, {
+        status: options.status,
+        idempotencyKey: options.idempotencyKey,
+        ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}),
+        ...(options.onRetry ? { onRetry: (n) => options.onRetry?.(n.attempt, n.of) } : {}),
+      });
+      return { receipt: result.value, etag: result.etag, replayed: result.replayed, created: result.created };
+    },
+    cohort: (laestab, year) => client.cohort(laestab, year),
+    newIdempotencyKey,
+  };
+}
+
+const VALIDATION_SLUGS = new Set(['return-has-errors', 'unexplained-queries', 'validation-failed', 'workbook-unreadable', 'payload-too-large']);
+
+function kindOf(error: ApiError): PaneError['kind'] {
+  if (error.kind === 'offline') return 'offline';
+  if (!(error instanceof ApiProblem)) return 'other';
+  if (error.slug === 'precondition-failed') return 'stale';
+  if (error.slug === 'invalid-token') return 'signin';
+  if (error.slug === 'forbidden') return 'forbidden';
+  if (error.status === 503 || error.status === 429 || error.slug === 'request-in-progress') return 'offline';
+  return VALIDATION_SLUGS.has(error.slug) ? 'validation' : 'other';
+}
+
+/** Any error with a message for the user (ApiError, SignInFailed), structurally. */
+const hasUserMessage = (e: unknown): e is Error & { userMessage: string; nextStep: string } =>
+  e instanceof Error && typeof (e as { userMessage?: unknown }).userMessage === 'string' && typeof (e as { nextStep?: unknown }).nextStep === 'string';
+
+/** What the pane shows for a failure: never a bare status code. */
+export const describeError: DescribeError = (error) => {
+  if (error instanceof ApiError) {
+    const problem = error instanceof ApiProblem ? error : undefined;
+    const issues = problem?.validation ? [...problem.validation.errors, ...problem.validation.queries] : undefined;
+    return {
+      kind: kindOf(error),
+      title: error.userMessage,
+      detail: problem?.detail ?? '',
+      next: error.nextStep,
+      ...(issues && issues.length > 0 ? { issues } : {}),
+      ...(problem?.correlationId ? { correlationId: problem.correlationId } : {}),
+    };
+  }
+  if (hasUserMessage(error)) return { kind: error.name === 'SignInFailed' ? 'signin' : 'other', title: error.userMessage, detail: error.message, next: error.nextStep };
+  return { kind: 'other', title: 'Something went wrong in the add-in.', detail: error instanceof Error ? error.message : String(error), next: 'Try again. If it keeps happening, reload the add-in.' };
+};
