@@ -8,6 +8,7 @@ import type { RetryNotice, TokenProvider } from './transport';
 
 let tokenProvider: TokenProvider = sessionToken;
 const retryListeners = new Set<(notice: RetryNotice) => void>();
+const identityListeners = new Set<() => void>();
 let shared: ApiClient | undefined;
 
 /** The runtime's client; its token comes from the provider set by the auth session (the dev token until then). */
@@ -33,4 +34,15 @@ export function setSharedTokenProvider(provider: TokenProvider): void {
 export function onSharedRetry(listener: (notice: RetryNotice) => void): () => void {
   retryListeners.add(listener);
   return () => retryListeners.delete(listener);
+}
+
+/** Tells everyone holding answers for the last user (the RB.* cache) that the user changed. */
+export function sharedIdentityChanged(): void {
+  identityListeners.forEach((l) => l());
+}
+
+/** Hears sign-in and sign-out in this runtime; returns the unsubscribe. */
+export function onSharedIdentityChange(listener: () => void): () => void {
+  identityListeners.add(listener);
+  return () => identityListeners.delete(listener);
 }

@@ -3,7 +3,7 @@
  * The task pane calls `startAuth` once, with the API's mode from /health, and then uses the
  * `AuthSession` it returns; the shared API client takes its tokens from that session.
  */
-import { type ApiClient, setSharedTokenProvider, sharedApiClient } from '../api';
+import { type ApiClient, setSharedTokenProvider, sharedApiClient, sharedIdentityChanged } from '../api';
 import type { DevIdentities, DevTokenSource } from './devSignIn';
 import { createMsalTokenSource, type OfficeLike, SignInFailed } from './msal';
 import { type AuthSession, createAuthSession, type TokenSource } from './session';
@@ -52,7 +52,7 @@ const unconfigured: TokenSource = {
   signOut: async () => undefined,
 };
 
-/** Chooses where tokens come from, makes the session, and points the shared API client at it. */
+/** Chooses where tokens come from, makes the session, and points the shared API client (and its listeners) at it. */
 export async function startAuth(options: StartAuthOptions): Promise<PaneAuth> {
   const api = options.api ?? sharedApiClient();
   const devModule = options.mode === 'local' ? await loadDevSignIn() : undefined;
@@ -67,5 +67,7 @@ export async function startAuth(options: StartAuthOptions): Promise<PaneAuth> {
   }
   const session = createAuthSession(source, { me: () => api.me() });
   setSharedTokenProvider(() => session.getToken());
+  // Answers cached for the last user (the RB.* functions' dataset and demand) are theirs, not the next user's.
+  session.onChange(() => sharedIdentityChanged());
   return dev ? { session, devIdentities: () => (dev as DevTokenSource).identities() } : { session };
 }

@@ -18,7 +18,7 @@
 import { DomainInputError } from '../../shared/errors';
 import type { ResourceBaseDataset } from '../../shared/resourceBases/dataset';
 import { academicYearOf, currentTransferYear, parseTransferYear } from '../../shared/year';
-import { type ApiClient, ApiError, type ApiFetch, ApiProblem, createApiClient, sharedApiClient, sharedToken, type TokenProvider } from '../api';
+import { type ApiClient, ApiError, type ApiFetch, ApiProblem, createApiClient, onSharedIdentityChange, sharedApiClient, sharedToken, type TokenProvider } from '../api';
 import { BUNDLED_SOURCE, type DemandRow, type ResourceBaseSource } from '../../shared/functions/resourceBaseSource';
 
 // The task pane imported these from here before the API client had a room of its own.
@@ -257,7 +257,12 @@ let shared: ApiResourceBaseSource | undefined;
 
 /** The one API source of this runtime: the custom functions and the task pane share it. */
 export function sharedApiSource(): ApiResourceBaseSource {
-  shared ??= createApiSource({ client: sharedApiClient(), getToken: sharedToken, onState: (s) => stateListeners.forEach((l) => l(s)) });
+  if (!shared) {
+    const source = createApiSource({ client: sharedApiClient(), getToken: sharedToken, onState: (s) => stateListeners.forEach((l) => l(s)) });
+    // A sign-in or sign-out makes every cached answer (or offline fallback) stale at once.
+    onSharedIdentityChange(() => source.invalidate());
+    shared = source;
+  }
   return shared;
 }
 

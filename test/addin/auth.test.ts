@@ -3,7 +3,7 @@
  * tokens from the real local stack, and the Entra paths (nested app auth, Office dialog) with
  * MSAL and Office stood in for.
  */
-import { ApiProblem, createApiClient, sharedToken } from '../../addin/api';
+import { ApiProblem, createApiClient, onSharedIdentityChange, sharedToken } from '../../addin/api';
 import { createAuthSession, SignInFailed, startAuth, type SignedInUser, TOKEN_STORAGE_KEY } from '../../addin/auth';
 import { createDevTokenSource } from '../../addin/auth/devSignIn';
 import { encodeDialogMessage } from '../../addin/auth/dialogMessage';
@@ -130,8 +130,13 @@ describe('startAuth', () => {
     expect(session.kind).toBe('entra');
     await expect(session.signIn()).rejects.toThrow(SignInFailed);
     await expect(session.signIn()).rejects.toThrow(/GOODSTART_AAD_CLIENT_ID/);
-    // The shared client now asks this session for its token.
+    // The shared client now asks this session for its token, and hears when the user changes.
     await expect(sharedToken()).resolves.toBeUndefined();
+    const changes: number[] = [];
+    const stop = onSharedIdentityChange(() => changes.push(1));
+    await session.signOut();
+    stop();
+    expect(changes).toEqual([1]);
   });
 });
 
