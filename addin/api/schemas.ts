@@ -4,26 +4,19 @@
  * later is ignored rather than refused.
  */
 import { z } from 'zod';
-import { publishedCellSchema, countTableSchema } from '../../shared/aggregate/table';
+import { publishedDemandRowSchema } from '../../shared/aggregate/demand';
+import { countTableSchema } from '../../shared/aggregate/table';
 import { schoolSummarySchema } from '../../shared/aggregate/summary';
 import { resourceBaseDatasetSchema } from '../../shared/resourceBases/dataset';
 import { schoolSchema } from '../../shared/schools';
+import { includeSchema, returnStatusSchema, schoolStateSchema } from '../../shared/status';
 import { pupilRowSchema, transitionReturnSchema, validationReportSchema } from '../../shared/transition/schema';
+
+export { returnStatusSchema, schoolStateSchema, type ReturnStatus, type SchoolState } from '../../shared/status';
 
 /** Roles as the API's tokens carry them (functions/src/auth/principal.ts). */
 export const roleSchema = z.enum(['school', 'trust', 'la']);
 export type Role = z.infer<typeof roleSchema>;
-
-/** A return version's status. */
-export const returnStatusSchema = z.enum(['draft', 'submitted']);
-export type ReturnStatus = z.infer<typeof returnStatusSchema>;
-
-/** A school's state for a year, in the one lower-case vocabulary (the API's "Submitted" reads as "submitted"). */
-export const schoolStateSchema = z
-  .string()
-  .transform((s) => s.toLowerCase())
-  .pipe(z.enum(['outstanding', 'draft', 'submitted']));
-export type SchoolState = z.infer<typeof schoolStateSchema>;
 
 export const healthSchema = z.looseObject({
   status: z.literal('ok'),
@@ -95,12 +88,22 @@ export const receiptSchema = z.looseObject({
 });
 export type Receipt = z.infer<typeof receiptSchema>;
 
+/** A validated pupil row (shared/) plus `sourceSchool`, the LAESTAB of the primary that sent them. */
+export const cohortPupilSchema = z.looseObject({ sourceSchool: z.string() }).transform(({ sourceSchool, ...row }, ctx) => {
+  const pupil = pupilRowSchema.safeParse(row);
+  if (!pupil.success) {
+    ctx.addIssue({ code: 'custom', message: 'not a validated pupil row' });
+    return z.NEVER;
+  }
+  return { ...pupil.data, sourceSchool };
+});
+
 export const cohortSchema = z.looseObject({
   school: z.string(),
   year: z.number().int(),
   feeders: z.array(z.looseObject({ primary: z.string(), version: z.number().int(), pupils: z.number().int() })),
   /** Every incoming pupil, with the LAESTAB of the primary that sent them. */
-  pupils: z.array(pupilRowSchema.extend({ sourceSchool: z.string() })),
+  pupils: z.array(cohortPupilSchema),
 });
 export type Cohort = z.infer<typeof cohortSchema>;
 
@@ -132,16 +135,13 @@ export const trackerSchema = z.looseObject({
 });
 export type Tracker = z.infer<typeof trackerSchema>;
 
-/** Places asked for, by locality and need; `pupils` is "c" where disclosure control suppressed 1–4. */
-export const demandRowSchema = z.looseObject({ area: z.string(), need: z.string(), pupils: publishedCellSchema });
-
 export const AGGREGATE_DIMENSIONS = ['need', 'area', 'secondary', 'support', 'locality'] as const;
 export type AggregateDimension = (typeof AGGREGATE_DIMENSIONS)[number];
 
 export const aggregatesSchema = z.looseObject({
   year: z.number().int(),
   by: z.array(z.enum(AGGREGATE_DIMENSIONS)),
-  include: z.enum(['submitted', 'drafts']),
+  include: includeSchema,
   schools: z.looseObject({
     expected: z.number().int(),
     included: z.number().int(),
@@ -150,7 +150,7 @@ export const aggregatesSchema = z.looseObject({
     unreadable: z.number().int(),
   }),
   tables: z.array(countTableSchema),
-  demand: z.array(demandRowSchema),
+  demand: z.array(publishedDemandRowSchema),
   disclosureControlled: z.boolean(),
 });
 export type Aggregates = z.infer<typeof aggregatesSchema>;

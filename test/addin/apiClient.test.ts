@@ -165,8 +165,11 @@ describe('against the local API', () => {
     expect(await outcome(la.tracker(1066))).toMatchObject({ status: 400, slug: 'invalid-parameter', userMessage: 'The school or year in the request is not valid.' });
   });
 
-  test('the LA reads the tracker in the one lower-case state vocabulary, aggregates, the dataset it publishes, and the export', async () => {
+  test('the LA reads the tracker in the one lower-case state vocabulary, the cohort, aggregates, the dataset it publishes, and the export', async () => {
     const { client } = stackClient(laToken);
+    const cohort = await client.cohort('3304001', TRANSFER_YEAR);
+    expect(cohort.feeders).toEqual([{ primary: PRIMARY, version: 2, pupils: 4 }]);
+    expect(cohort.pupils.map((p) => p.sourceSchool)).toEqual([PRIMARY, PRIMARY, PRIMARY, PRIMARY]);
     const tracker = await client.tracker(TRANSFER_YEAR);
     expect(tracker.schools.find((s) => s.school === PRIMARY)?.status).toBe('submitted');
     expect(tracker.schools.find((s) => s.school === '3302002')?.status).toBe('outstanding');
