@@ -33,6 +33,8 @@ export interface StackOptions {
   /** Settings on top of the harness defaults. */
   env?: Record<string, string>;
   schools?: readonly School[];
+  /** Browser origins the API answers with CORS headers (the pane's test server). */
+  corsOrigins?: readonly string[];
 }
 
 export interface LogLine {
@@ -71,6 +73,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           await getStore().directory.replace(schools);
         },
         log: (level, line) => logs.push({ level, line }),
+        ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
       }),
     ],
     env,

@@ -28,7 +28,7 @@ let hostBundle: string | undefined;
 /** The in-memory Excel host, bundled for the browser. */
 async function fakeHostScript(): Promise<string> {
   if (hostBundle) return hostBundle;
-  const esbuild = await import('esbuild');
+  const esbuild = require('esbuild') as typeof import('esbuild');
   const out = await esbuild.build({ entryPoints: [path.join(REPO, 'test/excelHost/browserEntry.ts')], bundle: true, format: 'iife', write: false, target: 'es2020', logLevel: 'silent' });
   hostBundle = out.outputFiles[0]?.text ?? '';
   return hostBundle;
@@ -63,12 +63,16 @@ export interface Pane {
 }
 
 export async function startPane(): Promise<Pane> {
-  const [dist, script, stack] = await Promise.all([builtAddin({ devSignIn: true }), fakeHostScript(), startStack()]);
+  const [dist, script] = await Promise.all([builtAddin({ devSignIn: true }), fakeHostScript()]);
   const server = await serve(dist);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The API answers the pane's origin with CORS headers, as it answers the add-in's host in production.
+  const stack = await startStack({ corsOrigins: [origin] });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
   const context = await browser.newContext({ viewport: PANE_VIEWPORT, locale: 'en-GB', timezoneId: 'Europe/London' });
   let apiUp = true;
+  // Nothing else leaves the machine. Registered first: Playwright tries the newest route first.
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort('blockedbyclient'));
   await context.route(`${OFFICE_JS}*`, (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: script }));
   await context.route(`${BUILT_API}/**`, async (route) => {
     if (!apiUp) {
@@ -83,8 +87,6 @@ export async function startPane(): Promise<Pane> {
       await route.abort('connectionrefused');
     }
   });
-  // Nothing else leaves the machine.
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort('blockedbyclient'));
   const open = async (): Promise<Page> => {
     const p = await context.newPage();
     await p.goto(`${origin}/taskpane.html`);
@@ -131,7 +133,9 @@ export async function axe(page: Page, view: string): Promise<AxeEntry> {
   await page.addScriptTag({ content: source });
   const result = await page.evaluate(async () => {
     const w = window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }> } };
-    return w.axe.run(document, { resultTypes: ['violations'] });
+    // Tabster's focus sentinels (Fluent UI's <i data-tabster-dummy tabindex=0 aria-hidden>) move focus
+    // on; axe reads them as focusable hidden content, so they are left out, and nothing else is.
+    return w.axe.run({ include: [['body']], exclude: [['[data-tabster-dummy]']] }, { resultTypes: ['violations'] });
   });
   const entry: AxeEntry = {
     view,

@@ -82,7 +82,7 @@ describe('primary SENCo', () => {
     expect(await inHost(page, 'displayedFill', 'Transition', 'Z13')).toBe('#FFF4CE');
 
     await inHost(page, 'edit', 'Lists', 'A1', 'elsewhere');
-    await page.getByRole('button', { name: /^Go to 'Transition'!F12/ }).click();
+    await page.getByRole('button', { name: /^F12 .*Go to 'Transition'!F12\.$/ }).click();
     await eventually(async () => (await inHost<{ selection: unknown }>(page, 'snapshot')).selection, { sheet: 'Transition', address: 'F12' });
 
     // The SENCo fixes the UPN; the live re-check picks up the edited row.
@@ -206,7 +206,7 @@ describe('keyboard only', () => {
     await focusOn('Check sheet');
     await p.keyboard.press('Enter');
     await p.getByText('Errors (1)').waitFor();
-    await focusOn(/^Go to 'Transition'!F10/);
+    await focusOn(/Go to 'Transition'!F10\.$/);
     await p.keyboard.press('Enter');
     await eventually(async () => (await inHost<{ selection: unknown }>(p, 'snapshot')).selection, { sheet: 'Transition', address: 'F10' });
     await p.close();

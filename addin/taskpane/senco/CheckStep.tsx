@@ -44,6 +44,8 @@ const useStyles = makeStyles({
   cellButton: { justifyContent: 'flex-start', textAlign: 'left', minWidth: 0, paddingLeft: 0, fontWeight: tokens.fontWeightRegular },
   cell: { fontFamily: tokens.fontFamilyMonospace, fontWeight: tokens.fontWeightSemibold, marginRight: tokens.spacingHorizontalXS },
   fix: { color: tokens.colorNeutralForeground2 },
+  /** Read by screen readers, not shown. */
+  hidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clip: 'rect(0 0 0 0)', whiteSpace: 'nowrap' },
   counts: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
 });
 
@@ -164,9 +166,9 @@ function ProblemItem({ issue, model }: { issue: ValidationIssue; model: Transiti
   const kind = issue.severity === 'error' ? styles.error : explained ? styles.explained : styles.query;
   return (
     <li className={`${styles.item} ${kind}`}>
-      <Button appearance="transparent" className={styles.cellButton} onClick={() => void model.select(issue)} aria-label={`Go to ${place}: ${issue.message}`}>
-        <span className={styles.cell}>{issue.cell}</span>
-        <span>{issue.message}</span>
+      <Button appearance="transparent" className={styles.cellButton} onClick={() => void model.select(issue)} title={`Go to ${place}`}>
+        <span className={styles.cell}>{issue.cell}</span> <span>{issue.message}</span>
+        <span className={styles.hidden}>{` Go to ${place}.`}</span>
       </Button>
       <Caption1 className={styles.fix}>{issue.fix}</Caption1>
       {issue.severity === 'query' ? (

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { currentTransferYear } from '../../../shared/year';
-import type { QueryExplanation, TransitionReturn, ValidationIssue, ValidationReport } from '../../../shared/transition/schema';
+import type { TransitionReturn, ValidationIssue, ValidationReport } from '../../../shared/transition/schema';
 import { validateReturn } from '../../../shared/transition/validate';
 import { checkWorkbook, createTransitionSheet, type CreateOptions, type CreateResult, inspectWorkbook, recheckRows, type RowsRead, saveExplanation, selectCell, watchTransitionSheets, type WorkbookInfo } from '../../excel/transitionSheet';
 import { isOwnChange } from '../../excel/run';
@@ -217,12 +217,10 @@ export function useTransition(options: { laestab: string; api: PaneApi; describe
     async (issue: ValidationIssue, text: string): Promise<boolean> => {
       setBusy('explain');
       try {
-        const explanations = await saveExplanation({ rule: issue.rule, sheet: issue.sheet, cell: issue.cell, text });
-        const base = checkRef.current;
-        if (base) {
-          const ret = { ...base.ret, explanations: explanations as QueryExplanation[] };
-          setCheck({ ...base, ret, report: validate(ret), at: Date.now() });
-        }
+        await saveExplanation({ rule: issue.rule, sheet: issue.sheet, cell: issue.cell, text });
+        // Re-check from the workbook: the explained query loses its highlight, and the list agrees with the sheet.
+        const checked = await checkWorkbook(validate);
+        setCheck({ ret: checked.ret, report: checked.report, at: Date.now(), sheets: checked.sheets.map((s) => s.name) });
         return true;
       } catch (e) {
         setCheckError(describe(e));
