@@ -85,7 +85,7 @@ function DevPicker({ dev, describe, onSignedIn }: { dev: NonNullable<PaneSession
       <CardHeader image={<WrenchRegular aria-hidden />} header={<Subtitle2>Developer sign-in (local mode)</Subtitle2>} />
       <MessageBar intent="warning">
         <MessageBarBody>
-          <MessageBarTitle>Local test identities only.</MessageBarTitle>
+          <MessageBarTitle>Local test identities only.</MessageBarTitle>{" "}
           The API is running on this computer with synthetic data. This picker is never part of a production build.
         </MessageBarBody>
       </MessageBar>

@@ -205,7 +205,8 @@ describe('keyboard only', () => {
     await p.keyboard.press('Enter');
     await focusOn('Check sheet');
     await p.keyboard.press('Enter');
-    await p.getByText('Errors (1)').waitFor();
+    // A7 was left blank and the UPN is short: two errors.
+    await p.getByText('Errors (2)').waitFor();
     await focusOn(/Go to 'Transition'!F10\.$/);
     await p.keyboard.press('Enter');
     await eventually(async () => (await inHost<{ selection: unknown }>(p, 'snapshot')).selection, { sheet: 'Transition', address: 'F10' });

@@ -28,7 +28,7 @@ export function CohortView({ school, api, describe }: { school: SchoolEntry; api
     try {
       const cohort = await api.cohort(school.laestab, y);
       setPhase('writing');
-      const names = new Map(cohort.feeders.map((f) => [f.primary, (f as { name?: string }).name ?? f.primary]));
+      const names = new Map(cohort.feeders.map((f) => [f.primary, (f as { name?: string | null }).name ?? f.primary]));
       setResult(
         await pullCohortSheet({
           year: y,
@@ -71,7 +71,7 @@ function CohortSummaryView({ result }: { result: CohortResult }): JSX.Element {
     <>
       <MessageBar intent="success" layout="multiline">
         <MessageBarBody>
-          <MessageBarTitle>{`'${result.sheet}' ${result.created ? 'created' : 'refreshed'}`}</MessageBarTitle>
+          <MessageBarTitle>{`'${result.sheet}' ${result.created ? 'created' : 'refreshed'}`}</MessageBarTitle>{' '}
           {`${plural(summary.pupils, 'pupil')} from ${plural(summary.feeders, 'feeder primary', 'feeder primaries')}.`}
           {result.created ? '' : ` ${plural(result.added, 'new pupil')}; your own columns stayed with their pupils.`}
         </MessageBarBody>
@@ -112,7 +112,7 @@ function CohortSummaryView({ result }: { result: CohortResult }): JSX.Element {
       {result.left.length > 0 ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>{`${plural(result.left.length, 'pupil')} left the cohort`}</MessageBarTitle>
+            <MessageBarTitle>{`${plural(result.left.length, 'pupil')} left the cohort`}</MessageBarTitle>{" "}
             Their rows are kept below the cohort on the sheet, with your notes:{' '}
             {result.left.map((l) => `${l.forename} ${l.surname}`.trim()).join(', ')}.
           </MessageBarBody>

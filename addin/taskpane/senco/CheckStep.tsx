@@ -89,7 +89,7 @@ export function CheckStep({ model, onNext }: { model: TransitionModel; onNext: (
           {summary.errors === 0 && unexplained === 0 ? (
             <MessageBar intent="success">
               <MessageBarBody>
-                <MessageBarTitle>Ready to submit</MessageBarTitle>No errors, and every query is fixed or explained.
+                <MessageBarTitle>Ready to submit</MessageBarTitle> No errors, and every query is fixed or explained.
               </MessageBarBody>
               <MessageBarActions>
                 <Button onClick={onNext}>Go to Submit</Button>
@@ -98,7 +98,7 @@ export function CheckStep({ model, onNext }: { model: TransitionModel; onNext: (
           ) : (
             <MessageBar intent="info" layout="multiline">
               <MessageBarBody>
-                <MessageBarTitle>What to do next</MessageBarTitle>
+                <MessageBarTitle>What to do next</MessageBarTitle>{" "}
                 {[summary.errors > 0 ? `fix ${plural(summary.errors, 'error')}` : '', unexplained > 0 ? `fix or explain ${plural(unexplained, 'query', 'queries')}` : ''].filter(Boolean).join(', then ')}
                 . Choose a problem to go to its cell.{summary.errors === 0 ? ' You can save a draft meanwhile.' : ''}
               </MessageBarBody>

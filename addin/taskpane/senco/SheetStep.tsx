@@ -51,7 +51,7 @@ export function SheetStep({ model, onNext }: { model: TransitionModel; onNext: (
       {done ? (
         <MessageBar intent="success" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>{done.refreshed ? `Refreshed the layout of '${done.sheet}'` : `Created '${done.sheet}'`}</MessageBarTitle>
+            <MessageBarTitle>{done.refreshed ? `Refreshed the layout of '${done.sheet}'` : `Created '${done.sheet}'`}</MessageBarTitle>{" "}
             {done.refreshed ? `${plural(done.keptRows, 'pupil row')} kept exactly as they were. ` : ''}
             Next: fill one row per pupil from row 10, then check the sheet.
           </MessageBarBody>

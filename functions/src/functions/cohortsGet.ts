@@ -67,7 +67,7 @@ export const cohortsGet = withErrors(async (request, { correlationId, mediaType:
       school: laestab,
       year,
       noReturnsYet: feeders.length === 0,
-      feeders: feeders.map((f) => ({ primary: f.primary, version: f.version, pupils: f.pupils.length })),
+      feeders: feeders.map((f) => ({ primary: f.primary, name: directory.find(f.primary)?.name ?? null, version: f.version, pupils: f.pupils.length })),
       pupils,
     } satisfies CohortResponse,
   };

@@ -117,7 +117,7 @@ export const cohortSchema = z.strictObject({
   school: z.string(),
   year: transferYearSchema,
   noReturnsYet: noReturnsYet,
-  feeders: z.array(z.strictObject({ primary: z.string(), version: z.number().int(), pupils: z.number().int() })).describe('Each feeder primary’s latest submitted version and how many of its pupils come here.'),
+  feeders: z.array(z.strictObject({ primary: z.string(), name: z.string().nullable().describe('The primary’s name in the LA directory, or null when it is not listed.'), version: z.number().int(), pupils: z.number().int() })).describe('Each feeder primary’s latest submitted version and how many of its pupils come here.'),
   pupils: z.array(pupilRowObjectFor(TRANSITION_COLUMNS).extend({ sourceSchool: z.string().regex(/^\d{7}$/) })),
 });
 export type CohortResponse = z.infer<typeof cohortSchema>;
