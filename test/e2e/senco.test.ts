@@ -186,9 +186,9 @@ describe('keyboard only', () => {
         await p.keyboard.press('Tab');
         const label = await p.evaluate(() => {
           const el = document.activeElement as HTMLElement | null;
-          return `${el?.getAttribute('aria-label') ?? ''}\n${el?.innerText?.trim() ?? ''}`;
+          return `${el?.getAttribute('aria-label') ?? ''}\u0000${(el?.textContent ?? '').trim()}`;
         });
-        const [aria, text] = label.split('\n');
+        const [aria, text] = label.split('\u0000');
         if (typeof name === 'string' ? text === name || aria === name : name.test(aria ?? '') || name.test(text ?? '')) return;
       }
       throw new Error(`Tab never reached "${String(name)}"`);
