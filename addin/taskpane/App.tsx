@@ -4,7 +4,7 @@
  * incoming cohort; everyone gets the custom functions. The API still enforces scope.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { Badge, Body1, Button, Caption1, Spinner, Tab, TabList, Title3, makeStyles, tokens } from '@fluentui/react-components';
+import { Badge, Body1, Button, Caption1, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Subtitle2, Tab, TabList, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { SignOutRegular } from '@fluentui/react-icons';
 import { ErrorBar } from './common';
 import { FunctionList } from './FunctionList';
@@ -32,7 +32,20 @@ export function viewsFor(identity: Identity): View[] {
 
 const VIEW_LABEL: Record<View, string> = { return: 'Transition return', cohort: 'Incoming cohort', functions: 'Functions' };
 
-export function App({ session, api, describe, functionsLoaded }: { session: PaneSession; api: PaneApi; describe: DescribeError; functionsLoaded: Promise<boolean> }): JSX.Element {
+export function App({
+  session,
+  api,
+  describe,
+  functionsLoaded,
+  apiUnreachable,
+}: {
+  session: PaneSession;
+  api: PaneApi;
+  describe: DescribeError;
+  functionsLoaded: Promise<boolean>;
+  /** Set when /health did not answer at start-up: the API's address, to say which service is down. */
+  apiUnreachable?: string;
+}): JSX.Element {
   const styles = useStyles();
   const [identity, setIdentity] = useState<Identity | undefined | null>(null);
   const [error, setError] = useState<PaneError | undefined>();
@@ -97,10 +110,24 @@ export function App({ session, api, describe, functionsLoaded }: { session: Pane
         ) : null}
       </div>
       {inExcel === false ? <Caption1>Open this pane from Excel&apos;s Home tab to work on a workbook.</Caption1> : null}
+      {apiUnreachable ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Service unreachable</MessageBarTitle> Good Start&apos;s API at {apiUnreachable} did not answer. The custom functions still work with the
+            bundled 2019-20 resource-base data; signing in and sending returns need the service. Check your connection, then reload the pane.
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
       {error ? <ErrorBar error={error} /> : null}
 
       {identity === null ? <Spinner size="small" label="Starting…" /> : null}
-      {identity === undefined ? <SignInView session={session} describe={describe} onSignedIn={() => void refresh()} /> : null}
+      {identity === undefined ? (
+        <>
+          <SignInView session={session} describe={describe} onSignedIn={() => void refresh()} />
+          <Subtitle2 as="h2">Custom functions (no sign-in needed)</Subtitle2>
+          <FunctionList />
+        </>
+      ) : null}
       {identity ? (
         <>
           {viewsFor(identity).length > 1 ? (

@@ -168,7 +168,7 @@ describe('against the local API', () => {
   test('the LA reads the tracker in the one lower-case state vocabulary, the cohort, aggregates, the dataset it publishes, and the export', async () => {
     const { client } = stackClient(laToken);
     const cohort = await client.cohort('3304001', TRANSFER_YEAR);
-    expect(cohort.feeders).toEqual([{ primary: PRIMARY, version: 2, pupils: 4 }]);
+    expect(cohort.feeders).toEqual([{ primary: PRIMARY, name: 'Acorn Lane Primary (test)', version: 2, pupils: 4 }]);
     expect(cohort.pupils.map((p) => p.sourceSchool)).toEqual([PRIMARY, PRIMARY, PRIMARY, PRIMARY]);
     const tracker = await client.tracker(TRANSFER_YEAR);
     expect(tracker.schools.find((s) => s.school === PRIMARY)?.status).toBe('submitted');

@@ -214,7 +214,7 @@ describe('the built custom functions in Chromium', () => {
     await pane.getByRole('heading', { name: 'Good Start' }).waitFor({ timeout: 15_000 });
     await pane.locator('[data-function-id="SEND.NEEDAREA"]').waitFor({ timeout: 15_000 });
     expect(await pane.locator('[data-function-id]').count()).toBe(11);
-    await expect(pane.getByText('API unreachable').waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
+    await expect(pane.getByText('Service unreachable').waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
     await pane.close();
   });
 

@@ -238,7 +238,7 @@ describe('GET /api/cohorts/{laestab}/{year}', () => {
     expect(res.status).toBe(200);
     const body = await json<{ feeders: { primary: string; version: number }[]; pupils: Array<{ sourceSchool: string; receivingSecondary: string }> }>(res);
     const current = await json<{ version: number; report: { summary: { rows: number } } }>(await get(url()));
-    expect(body.feeders).toEqual([{ primary: PRIMARY, version: current.version, pupils: current.report.summary.rows }]);
+    expect(body.feeders).toEqual([{ primary: PRIMARY, name: TEST_SCHOOLS.find((s) => s.laestab === PRIMARY)?.name, version: current.version, pupils: current.report.summary.rows }]);
     expect(body.pupils.every((p) => p.sourceSchool === PRIMARY && p.receivingSecondary === SECONDARY)).toBe(true);
   });
 

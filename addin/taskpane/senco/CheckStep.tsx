@@ -49,6 +49,9 @@ const useStyles = makeStyles({
   counts: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap', alignItems: 'center' },
 });
 
+/** First letter up: "fix 1 error" → "Fix 1 error". */
+const sentence = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** (design) Items shown per rule before "Show all": keeps a 500-row sheet's list usable. */
 const PER_RULE = 25;
 
@@ -99,7 +102,7 @@ export function CheckStep({ model, onNext }: { model: TransitionModel; onNext: (
             <MessageBar intent="info" layout="multiline">
               <MessageBarBody>
                 <MessageBarTitle>What to do next</MessageBarTitle>{" "}
-                {[summary.errors > 0 ? `fix ${plural(summary.errors, 'error')}` : '', unexplained > 0 ? `fix or explain ${plural(unexplained, 'query', 'queries')}` : ''].filter(Boolean).join(', then ')}
+                {sentence([summary.errors > 0 ? `fix ${plural(summary.errors, 'error')}` : '', unexplained > 0 ? `fix or explain ${plural(unexplained, 'query', 'queries')}` : ''].filter(Boolean).join(', then '))}
                 . Choose a problem to go to its cell.{summary.errors === 0 ? ' You can save a draft meanwhile.' : ''}
               </MessageBarBody>
             </MessageBar>
