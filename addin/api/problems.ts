@@ -171,7 +171,8 @@ export class ApiProblem extends ApiError {
     const row = API_MESSAGES[general === 'service-unavailable' && !write ? 'service-unavailable-read' : general];
     this.userMessage = row.userMessage;
     this.nextStep = row.nextStep;
-    const validation = problemValidationSchema.safeParse(extensions);
+    // The API nests the validation report under `report` (the OpenAPI ValidationProblem).
+    const validation = problemValidationSchema.safeParse(extensions["report"]);
     this.validation = validation.success ? validation.data : undefined;
   }
 

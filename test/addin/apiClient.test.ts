@@ -370,9 +370,7 @@ describe("the task pane's port (PaneApi) and what it shows for a failure (descri
     const invalid = problemFromResponse(422, new Headers(), {
       type: 'https://goodstart.birmingham.example/problems/return-has-errors',
       title: 't',
-      errors: [issue],
-      queries: [],
-      summary: { sheets: 1, rows: 1, errors: 1, queries: 0, unexplainedQueries: 0, canSubmit: false },
+      report: { errors: [issue], queries: [], summary: { sheets: 1, rows: 1, errors: 1, queries: 0, unexplainedQueries: 0, canSubmit: false } },
     });
     const described = describeError(invalid);
     expect(invalid.validation?.errors).toEqual([issue]);

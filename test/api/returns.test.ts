@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { writeTransitionWorkbook } from '../../xlsx/template';
 import type { TransitionReturn } from '../../shared/transition/schema';
 import { aReturn, PRIMARY, row, SECONDARY, sheet, TRANSFER_YEAR, upnFor } from '../factories/transition';
-import { startStack, type Stack } from './harness';
+import { startStack, type Stack, TEST_SCHOOLS } from './harness';
 import { cohortSliceDocId } from '../../functions/src/store/documents';
 import { trackerSchema } from '../../functions/src/openapi/document';
 import { receiptSchema } from '../../functions/src/store/returns';
