@@ -9,7 +9,7 @@ import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../functions/src/st
 import type { TransitionReturn } from '../../shared/transition/schema';
 import { aReturn, PRIMARY, SECONDARY, TRANSFER_YEAR } from '../factories/transition';
 import { type CosmosRequestInfo, type FaultKind, type FaultProxy, startFaultProxy } from './faultProxy';
-import { startStack, type Stack } from './harness';
+import { startStack, type Stack, TEST_SCHOOLS } from './harness';
 
 let cosmos: EmbeddedCosmos;
 let proxy: FaultProxy;
@@ -152,7 +152,7 @@ describe('through a faulty Cosmos', () => {
       feeders: { primary: string; version: number }[];
       pupils: unknown[];
     };
-    expect(cohort.feeders).toEqual([{ primary: PRIMARY, version: current.version, pupils: current.report.summary.rows }]);
+    expect(cohort.feeders).toEqual([{ primary: PRIMARY, name: TEST_SCHOOLS.find((s) => s.laestab === PRIMARY)?.name ?? null, version: current.version, pupils: current.report.summary.rows }]);
     expect(cohort.pupils).toHaveLength(current.report.summary.rows);
   }, 60_000);
 });
