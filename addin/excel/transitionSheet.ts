@@ -27,7 +27,7 @@ import {
   lastInputRow,
 } from '../../shared/transition/sheetPlan';
 import { escapeCell } from '../../shared/workbook/escape';
-import { excel } from './run';
+import { chunkRows, excel } from './run';
 
 /** Excel column widths are in points; the layout's are in characters of the default font. */
 export const POINTS_PER_CHARACTER = 5.6;
@@ -495,4 +495,50 @@ export function rowsOfAddress(address: string): [number, number] | undefined {
   const r2 = row(parts[1] ?? parts[0]);
   if (r1 === undefined || r2 === undefined) return [SHEET_LAYOUT.firstDataRow, lastInputRow()];
   return [Math.min(r1, r2), Math.max(r1, r2)];
+}
+
+/** The pupil rows of one transition sheet, as the validator reads them. One sync. */
+export async function readPupilRows(sheetName: string): Promise<RowInput[]> {
+  return excel(async (context) => {
+    const used = context.workbook.worksheets.getItem(sheetName).getUsedRangeOrNullObject(true).load(['values', 'rowIndex', 'columnIndex']);
+    await context.sync();
+    return pupilRowsOfGrid(sheetName, gridOf(used));
+  });
+}
+
+/** One cell to write: a prefilled value, null to clear it. */
+export interface CellWrite {
+  row: number;
+  key: string;
+  value: string | null;
+}
+
+const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
+
+/**
+ * Writes prefilled cells (CTF prefill) into a transition sheet: only the cells named, nothing
+ * else on the row. Dates go in as Excel dates (serials), text escaped. One sync per request-sized
+ * chunk: one for any real class.
+ */
+export async function writeCells(sheetName: string, cells: readonly CellWrite[]): Promise<number> {
+  const byKey = new Map(TRANSITION_COLUMNS.map((c) => [c.key as string, c]));
+  return excel(
+    async (context) => {
+      const sheet = context.workbook.worksheets.getItem(sheetName);
+      const chunks = chunkRows(cells);
+      for (const [i, chunk] of chunks.entries()) {
+        for (const cell of chunk) {
+          const column = byKey.get(cell.key);
+          if (!column) continue;
+          const v = cell.value;
+          const iso = v !== null && column.type.kind === 'date' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? (Date.parse(`${v}T00:00:00Z`) - EXCEL_EPOCH_MS) / 86_400_000 : undefined;
+          sheet.getRange(`${column.letter}${cell.row}`).values = [[iso ?? (v === null ? '' : escapeCell(v))]];
+        }
+        if (i < chunks.length - 1) await context.sync();
+      }
+      await context.sync();
+      return cells.length;
+    },
+    { writes: true },
+  );
 }

@@ -25,7 +25,7 @@ export function SencoView({ laestab, api, describe, initialStep = 'sheet' }: { l
         <Tab value="submit">3 Submit</Tab>
       </TabList>
       <div role="tabpanel" aria-label={step === 'sheet' ? 'Sheet' : step === 'check' ? 'Check' : 'Submit'}>
-        {step === 'sheet' ? <SheetStep model={model} onNext={() => setStep('check')} /> : null}
+        {step === 'sheet' ? <SheetStep model={model} onNext={() => setStep('check')} describe={describe} /> : null}
         {step === 'check' ? <CheckStep model={model} onNext={() => setStep('submit')} /> : null}
         {step === 'submit' ? <SubmitStep model={model} onCheck={() => setStep('check')} /> : null}
       </div>

@@ -26,8 +26,10 @@ import { academicYearOf as academicYearLabel } from '../../../shared/year';
 import type { CreateResult } from '../../excel/transitionSheet';
 import { ErrorBar, Section, plural, useCommonStyles } from '../common';
 import type { TransitionModel } from './useTransition';
+import type { DescribeError } from '../ports';
+import { PrefillCtf } from './PrefillCtf';
 
-export function SheetStep({ model, onNext }: { model: TransitionModel; onNext: () => void }): JSX.Element {
+export function SheetStep({ model, onNext, describe }: { model: TransitionModel; onNext: () => void; describe: DescribeError }): JSX.Element {
   const styles = useCommonStyles();
   const [year, setYear] = useState(String(model.year));
   const [receiving, setReceiving] = useState('');
@@ -77,6 +79,7 @@ export function SheetStep({ model, onNext }: { model: TransitionModel; onNext: (
               Add a sheet for another secondary…
             </Button>
           </div>
+          <PrefillCtf sheet={first.name} describe={describe} onWritten={() => void model.inspect()} />
         </Card>
       ) : (
         <>
@@ -91,6 +94,7 @@ export function SheetStep({ model, onNext }: { model: TransitionModel; onNext: (
             </Button>
             {model.busy === 'create' ? <Spinner size="tiny" label="Writing the sheet…" /> : null}
           </div>
+          <Caption1>Then you can prefill pupils from your MIS&apos;s Common Transfer File (CTF).</Caption1>
         </>
       )}
 
