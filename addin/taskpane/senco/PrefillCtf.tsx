@@ -111,7 +111,7 @@ export function PrefillCtf({ sheet, describe, onWritten }: { sheet: string; desc
             <DialogContent id="prefill-text">
               {phase.kind === 'confirm' ? (
                 <>
-                  <Body1 block>{phase.summary}.</Body1>
+                  <Body1 block>{`${phase.summary.replace(/^Prefilled/, 'Found')}.`}</Body1>
                   <ul>
                     <li>{`${plural(phase.plan.additions.length, 'new pupil')} added below your rows.`}</li>
                     <li>{`${plural(phase.plan.updates.length, 'pupil')} matched by UPN with cells that differ: only ${PREFILLED_HEADERS} change.`}</li>
