@@ -3,7 +3,7 @@
  * and how many `context.sync()` round trips each action costs for 10 and for 500 pupils.
  */
 import { FakeExcelHost, createFakeExcel } from '../excelHost/fakeExcel';
-import { checkWorkbook, createTransitionSheet, inspectWorkbook, recheckRows, saveExplanation, selectCell, HIGHLIGHT } from '../../addin/excel/transitionSheet';
+import { checkWorkbook, createTransitionSheet, inspectWorkbook, recheckRows, saveExplanation, selectCell, watchTransitionSheets, HIGHLIGHT } from '../../addin/excel/transitionSheet';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS, allowedCodes, columnNumber } from '../../shared/transition/layout';
 import { codedColumns } from '../../shared/transition/sheetPlan';
 import { validateReturn } from '../../shared/transition/validate';
@@ -11,7 +11,7 @@ import type { RowValues, TransitionReturn } from '../../shared/transition/schema
 import { TRANSFER_YEAR, SECONDARY, pupilRow, validValues } from '../factories/transition';
 import { pullCohortSheet } from '../../addin/excel/cohortSheet';
 import type { CohortPupil } from '../../shared/transition/cohortPlan';
-import { chunkRows } from '../../addin/excel/run';
+import { chunkRows, isOwnChange } from '../../addin/excel/run';
 import { pupilGrid, pupilRange } from '../excelHost/pupilGrid';
 
 let host: FakeExcelHost;
@@ -261,5 +261,22 @@ describe('pullCohortSheet (secondary)', () => {
     expect(host.value('Year 7 2027-28', 'A14')).toContain('No longer in the incoming cohort');
     expect(upnAt(15)).toBe(pupil(1).upn);
     expect(host.value('Year 7 2027-28', 'F16')).toBeUndefined();
+  });
+});
+
+describe('change events', () => {
+  it('reports the user’s edits to the watcher and marks the add-in’s own writes, which the pane ignores', async () => {
+    await created();
+    const seen: Array<{ from: number; to: number; own: boolean }> = [];
+    const stop = await watchTransitionSheets(['Transition'], (_sheet, from, to, event) => seen.push({ from, to, own: isOwnChange(event) }));
+    host.edit('Transition', 'Z12:Z14', [[80], [81], [82]]);
+    await createTransitionSheet({ year: TRANSFER_YEAR, receivingSecondary: A7, whenExists: 'refresh' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen.filter((e) => !e.own)).toEqual([{ from: 12, to: 14, own: false }]);
+    expect(seen.some((e) => e.own)).toBe(true);
+    await stop();
+    host.edit('Transition', 'Z15', 70);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen.filter((e) => !e.own)).toHaveLength(1);
   });
 });

@@ -178,7 +178,7 @@ describe('secondary SENCo', () => {
 });
 
 describe('keyboard only', () => {
-  it('reaches sign-in, create and check with Tab and Enter', async () => {
+  it('reaches every action with Tab and Enter: sign in, create, check, go to a cell, explain, submit', async () => {
     const p = await pane.open();
     /** Presses Tab until the focused element's text or accessible label matches. */
     const focusOn = async (name: string | RegExp): Promise<void> => {
@@ -200,7 +200,7 @@ describe('keyboard only', () => {
     await focusOn('Create transition sheet');
     await p.keyboard.press('Enter');
     await p.getByText("Created 'Transition'").waitFor();
-    await inHost(p, 'edit', 'Transition', pupilRange(1), [typedRow({ ...validValues(1), feederPrimary: PRIMARY.laestab, upn: 'X1' })]);
+    await inHost(p, 'edit', 'Transition', pupilRange(1), [typedRow({ ...validValues(1), feederPrimary: PRIMARY.laestab, upn: 'X1', attendance: 85 })]);
     await focusOn('Go to Check');
     await p.keyboard.press('Enter');
     await focusOn('Check sheet');
@@ -210,6 +210,25 @@ describe('keyboard only', () => {
     await focusOn(/Go to 'Transition'!F10\.$/);
     await p.keyboard.press('Enter');
     await eventually(async () => (await inHost<{ selection: unknown }>(p, 'snapshot')).selection, { sheet: 'Transition', address: 'F10' });
+
+    // Fix both errors in the sheet, then explain the query and submit, all from the keyboard.
+    await inHost(p, 'edit', 'Transition', 'A7', A7);
+    await inHost(p, 'edit', 'Transition', 'F10', upnFor(1, PRIMARY.laestab));
+    await focusOn('Check again');
+    await p.keyboard.press('Enter');
+    await p.getByText('0 errors').waitFor();
+    await focusOn('Explain GS2010Q at Z10');
+    await p.keyboard.press('Enter');
+    await p.keyboard.press('Tab');
+    await p.keyboard.type('Family bereavement in the spring; attendance is back to normal.');
+    await focusOn('Save explanation');
+    await p.keyboard.press('Enter');
+    await p.getByText('Ready to submit').waitFor();
+    await focusOn('Go to Submit');
+    await p.keyboard.press('Enter');
+    await focusOn('Submit to the LA');
+    await p.keyboard.press('Enter');
+    await p.getByRole('region', { name: 'Receipt' }).waitFor();
     await p.close();
   });
 });
