@@ -11,8 +11,10 @@ import path from 'node:path';
 import webpack from 'webpack';
 import { builtAddin, REPO } from './builtAddin';
 
-/** Strings only the dev picker's module (addin/auth/devSignIn.ts) contains. */
+/** Strings only the dev picker's token source (addin/auth/devSignIn.ts) contains. */
 const DEV_PICKER_STRINGS = ['/dev/token', '/dev/identities', 'the dev sign-in needs a choice'];
+/** Strings only the dev picker's view (addin/taskpane/DevPicker.tsx) contains. */
+const DEV_PICKER_VIEW_STRINGS = ['Developer sign-in (local mode)', 'Local test identities only.'];
 
 function bundledJs(dir: string): string {
   return fs
@@ -49,8 +51,13 @@ async function buildAuthRoom(devSignIn: boolean): Promise<string> {
 describe('the dev sign-in in the build', () => {
   test("the add-in's production build has no dev picker code, and has the sign-in dialog pages", async () => {
     const dist = await builtAddin();
-    expect(DEV_PICKER_STRINGS.filter((s) => bundledJs(dist).includes(s))).toEqual([]);
+    expect([...DEV_PICKER_STRINGS, ...DEV_PICKER_VIEW_STRINGS].filter((s) => bundledJs(dist).includes(s))).toEqual([]);
     expect(['signin.html', 'signin.js', 'signin-redirect.html', 'signin-redirect.js'].filter((f) => !fs.existsSync(path.join(dist, f)))).toEqual([]);
+  });
+
+  test('the dev sign-in build (npm start, the browser tests) has the picker and its view', async () => {
+    const js = bundledJs(await builtAddin({ devSignIn: true }));
+    expect([...DEV_PICKER_STRINGS, ...DEV_PICKER_VIEW_STRINGS].filter((s) => !js.includes(s))).toEqual([]);
   });
 
   test('built without the setting, the auth room has no dev picker code; with it, it has', async () => {
