@@ -14,7 +14,7 @@ import path from 'node:path';
 import { syntheticCity } from '../samples/synthetic';
 import { validateReturn } from '../shared/transition/validate';
 import { writeTransitionWorkbook } from '../xlsx/template';
-import { readTransitionWorkbook } from '../xlsx/reader';
+import { readTransitionWorkbook } from '../shared/workbook/reader';
 import { consolidate, type ReturnOutcome } from '../shared/consolidation';
 import { writeConsolidatedWorkbook } from '../xlsx/consolidated';
 import { SchoolDirectory } from '../shared/schools';

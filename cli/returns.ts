@@ -1,7 +1,7 @@
 /** Reading returns and the school directory from disk for the CLI. */
 import { promises as fs } from 'node:fs';
 import { CliError } from './io';
-import { readTransitionWorkbook } from '../xlsx/reader';
+import { readTransitionWorkbook } from '../shared/workbook/reader';
 import { WorkbookError } from '../shared/workbook/errors';
 import { SchoolDirectory, schoolDirectorySchema } from '../shared/schools';
 import bundledSchools from '../samples/schools.json';

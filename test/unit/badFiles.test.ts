@@ -5,8 +5,8 @@
 import { PassThrough } from 'node:stream';
 import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { readTransitionWorkbook } from '../../xlsx/reader';
-import { inspectXlsx } from '../../xlsx/zipGuard';
+import { readTransitionWorkbook } from '../../shared/workbook/reader';
+import { inspectXlsx } from '../../shared/workbook/zip';
 import { WorkbookError, type WorkbookErrorCode } from '../../shared/workbook/errors';
 import { writeTransitionWorkbook } from '../../xlsx/template';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS, WORKBOOK_LIMITS } from '../../shared/transition/layout';

@@ -13,7 +13,7 @@ import { pupilRowSchema, pupilRowSchemaFor, type RowValues, type TransitionRetur
 import { columnReferenceMarkdown } from '../../shared/transition/docs';
 import { validateReturn } from '../../shared/transition/validate';
 import { writeTransitionWorkbook } from '../../xlsx/template';
-import { readTransitionWorkbook } from '../../xlsx/reader';
+import { readTransitionWorkbook } from '../../shared/workbook/reader';
 import { CONSOLIDATED_SHEETS, writeConsolidatedWorkbook } from '../../xlsx/consolidated';
 import { buildOpenApiDocument } from '../../functions/src/openapi/document';
 import { row, sheet, SECONDARY, TRANSFER_YEAR } from '../factories/transition';

@@ -5,7 +5,7 @@
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { writeTransitionWorkbook } from '../../xlsx/template';
-import { readTransitionWorkbook } from '../../xlsx/reader';
+import { readTransitionWorkbook } from '../../shared/workbook/reader';
 import { writeConsolidatedWorkbook } from '../../xlsx/consolidated';
 import type { TrackerEntry } from '../../shared/consolidation';
 import { escapeCell, unescapeCell } from '../../shared/workbook/escape';

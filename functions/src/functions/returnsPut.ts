@@ -20,7 +20,7 @@ import { transitionReturnSchema, type TransitionReturn } from '../../../shared/t
 import { submittability } from '../../../shared/transition/submittability';
 import { validateReturn } from '../../../shared/transition/validate';
 import { WorkbookError } from '../../../shared/workbook/errors';
-import { readTransitionWorkbook } from '../../../xlsx/reader';
+import { readTransitionWorkbook } from '../../../shared/workbook/reader';
 import { authenticate, requireWriteReturn } from '../auth';
 import { getConfig } from '../config';
 import { checkBodyShape, parseJsonBytes, readBytesBody, requireContentType } from '../http/body';

@@ -1,7 +1,7 @@
 /**
- * Reads a school's transition workbook into a TransitionReturn: values only, keyed by the
- * layout's column keys. The ZIP is checked by hand first (zipGuard), so exceljs only ever
- * sees a file of bounded size. Anything wrong is a WorkbookError with one plain-English line.
+ * The reader as it was before issue 10, kept only as the bench's yardstick (`npm run bench`):
+ * the ZIP directory checked by hand, then exceljs's whole workbook model. The product reads
+ * with shared/workbook/reader.ts.
  */
 import ExcelJS from 'exceljs';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMITS } from '../shared/transition/layout';
@@ -9,7 +9,8 @@ import type { CellValue, QueryExplanation, RowInput, RowValues, SheetInput, Tran
 import { parseDate } from '../shared/transition/normalise';
 import { WorkbookError } from '../shared/workbook/errors';
 import { unescapeCell } from '../shared/workbook/escape';
-import { countValueRows, inspectXlsx, MAX_VALUE_ROWS } from './zipGuard';
+import { inspectXlsx, isWorksheetPart, MAX_VALUE_ROWS, type XlsxInspection } from '../shared/workbook/zip';
+import { inflateRawSync } from 'node:zlib';
 
 export interface ReadOptions {
   /** The file's name, for the caller's messages; the reader's own messages never need it. */
@@ -26,7 +27,7 @@ const MAX_EXPLANATIONS = 5000;
 const normalise = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export async function readTransitionWorkbook(bytes: Uint8Array, opts: ReadOptions = {}): Promise<TransitionReturn> {
+export async function readWithExceljs(bytes: Uint8Array, opts: ReadOptions = {}): Promise<TransitionReturn> {
   const columns = opts.columns ?? TRANSITION_COLUMNS;
   const inspection = inspectXlsx(bytes);
   for (const [, rows] of countValueRows(bytes, inspection)) {
@@ -174,3 +175,31 @@ function readExplanations(wb: ExcelJS.Workbook): QueryExplanation[] {
   });
   return out;
 }
+
+/** Rows holding values in each worksheet part, from the raw XML (node:zlib), before exceljs builds them. */
+function countValueRows(bytes: Uint8Array, inspection: XlsxInspection): Map<string, number> {
+  const counts = new Map<string, number>();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (const e of inspection.entries) {
+    if (!isWorksheetPart(e.name)) continue;
+    const o = e.localHeaderOffset;
+    if (view.getUint32(o, true) !== 0x04034b50) continue; // exceljs will report a broken part as corrupt
+    const start = o + 30 + view.getUint16(o + 26, true) + view.getUint16(o + 28, true);
+    const raw = bytes.subarray(start, start + e.compressedSize);
+    let xml: string;
+    try {
+      const data = e.method === 0 ? raw : inflateRawSync(raw, { maxOutputLength: Math.max(e.uncompressedSize, 1) });
+      xml = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('latin1');
+    } catch {
+      continue;
+    }
+    let rows = 0;
+    const rowRe = /<(?:\w+:)?row\b[^>]*?(?:\/>|>[\s\S]*?<\/(?:\w+:)?row>)/g;
+    for (let m = rowRe.exec(xml); m; m = rowRe.exec(xml)) {
+      if (/<(?:\w+:)?(?:v|is|f)[\s>]/.test(m[0])) rows++;
+    }
+    counts.set(e.name, rows);
+  }
+  return counts;
+}
+

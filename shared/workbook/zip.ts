@@ -1,0 +1,229 @@
+/**
+ * The workbook's ZIP, read without trusting any header. The central directory is checked
+ * first (sizes, counts, encryption, ZIP64), so a file that declares itself a bomb is refused
+ * before a byte is inflated; then each part the reader needs is inflated in small steps
+ * (fflate's streaming Inflate) while its real size is counted, and the inflate stops the
+ * moment that count overruns what the headers declared, the ratio cap or the workbook's
+ * budget. Whatever the headers said, an overrun is a zip bomb.
+ *
+ * Runtime-neutral: plain Uint8Array and DataView, so the browser, the Functions app and the
+ * CLI share it.
+ */
+import { Inflate, DecodeUTF8, strFromU8 } from 'fflate';
+import { WORKBOOK_LIMITS, SHEET_LAYOUT } from '../transition/layout';
+import { WorkbookError } from './errors';
+
+/** (design) A part that inflates more than this many times over is treated as a zip bomb. */
+export const MAX_COMPRESSION_RATIO = 200;
+/** (design) The ratio test applies only to parts at least this large: tiny parts of repeated XML compress well legitimately. */
+export const RATIO_CHECK_MIN_BYTES = 256 * 1024;
+/** (design) A workbook never needs this many parts; more is a resource-exhaustion attempt. */
+export const MAX_ZIP_ENTRIES = 5000;
+/**
+ * (design) Compressed bytes handed to the inflater at a time. Deflate expands at most about
+ * 1,032 times, so one step never produces more than about 4 MB before the count is checked.
+ */
+const INFLATE_STEP = 4 * 1024;
+/** Non-pupil sheets the template adds (Instructions, Lists, Query explanations). */
+const TEMPLATE_EXTRA_SHEETS = 3;
+
+export interface ZipEntry {
+  name: string;
+  compressedSize: number;
+  uncompressedSize: number;
+  /** 0 = stored, 8 = deflate. */
+  method: number;
+  /** Offset of the entry's local file header. */
+  localHeaderOffset: number;
+}
+
+export interface XlsxInspection {
+  entries: ZipEntry[];
+}
+
+const SIG_LOCAL = 0x04034b50;
+const SIG_CENTRAL = 0x02014b50;
+const SIG_EOCD = 0x06054b50;
+const EOCD_MIN = 22;
+const MAX_COMMENT = 0xffff;
+const ZIP64_MARK = 0xffffffff;
+
+const mb = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+
+const encrypted = (): WorkbookError => new WorkbookError('encrypted', 'the file is password-protected or a legacy .xls; save as an unprotected .xlsx');
+const corrupt = (what: string): WorkbookError =>
+  new WorkbookError('corrupt', `the workbook is damaged or incomplete (${what}); open it in Excel, save it again as .xlsx and send the new copy`);
+const zip64 = (): WorkbookError => new WorkbookError('zip-bomb', 'the workbook declares parts far larger than any return could need; save the sheet again as a fresh .xlsx');
+const overBudget = (): WorkbookError =>
+  new WorkbookError('zip-bomb', `the workbook unpacks to more than ${mb(WORKBOOK_LIMITS.maxUncompressedBytes)}, far more than a return needs; copy the sheet into a fresh workbook, paste values only and save again`);
+const overRatio = (name: string): WorkbookError =>
+  new WorkbookError('zip-bomb', `part ${name} unpacks to more than ${MAX_COMPRESSION_RATIO} times its stored size, which real workbooks never do; copy the sheet into a fresh workbook and save again`);
+const overDeclared = (name: string): WorkbookError =>
+  new WorkbookError('zip-bomb', `part ${name} unpacks to more than its header declares, which only a doctored file does; copy the sheet into a fresh workbook and save again`);
+
+export function isWorksheetPart(name: string): boolean {
+  return /^xl\/worksheets\/[^/]+\.xml$/i.test(name);
+}
+
+/** Reads the ZIP directory and refuses anything that is not a safe, plausible .xlsx, without inflating anything. */
+export function inspectXlsx(bytes: Uint8Array): XlsxInspection {
+  if (bytes.length > WORKBOOK_LIMITS.maxFileBytes) {
+    throw new WorkbookError('too-large', `the file is ${mb(bytes.length)}, over the ${mb(WORKBOOK_LIMITS.maxFileBytes)} limit; remove anything that is not part of the return (pictures, extra sheets) and save again`);
+  }
+  // OLE compound file: Excel wraps password-protected .xlsx files in one, and it is also the old .xls format.
+  if (bytes.length >= 4 && bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) throw encrypted();
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) {
+    throw new WorkbookError('not-xlsx', 'the file is not an Excel workbook; open it in Excel and save it as an Excel Workbook (.xlsx)');
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  // The end-of-central-directory record is the last 22 bytes, plus an optional comment of up to 64 KB.
+  let eocd = -1;
+  const stop = Math.max(0, bytes.length - EOCD_MIN - MAX_COMMENT);
+  for (let i = bytes.length - EOCD_MIN; i >= stop; i--) {
+    if (view.getUint32(i, true) === SIG_EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw corrupt('its end is missing, as if the copy was cut short');
+  const totalEntries = view.getUint16(eocd + 10, true);
+  const cdSize = view.getUint32(eocd + 12, true);
+  const cdOffset = view.getUint32(eocd + 16, true);
+  // ZIP64 is only needed for parts over 4 GB or 65,535 parts, far beyond any return.
+  if (totalEntries === 0xffff || cdOffset === ZIP64_MARK || cdSize === ZIP64_MARK) throw zip64();
+  if (totalEntries > MAX_ZIP_ENTRIES) {
+    throw new WorkbookError('zip-bomb', `the workbook holds ${totalEntries} internal parts, far more than a return needs; copy the sheet into a fresh workbook and save again`);
+  }
+  if (cdOffset + cdSize > eocd) throw corrupt('its table of contents points past the end of the file');
+
+  const entries: ZipEntry[] = [];
+  let totalUncompressed = 0;
+  let p = cdOffset;
+  for (let n = 0; n < totalEntries; n++) {
+    if (p + 46 > eocd || view.getUint32(p, true) !== SIG_CENTRAL) throw corrupt('its table of contents is broken');
+    const flags = view.getUint16(p + 8, true);
+    const method = view.getUint16(p + 10, true);
+    const compressedSize = view.getUint32(p + 20, true);
+    const uncompressedSize = view.getUint32(p + 24, true);
+    const nameLen = view.getUint16(p + 28, true);
+    const extraLen = view.getUint16(p + 30, true);
+    const commentLen = view.getUint16(p + 32, true);
+    const localHeaderOffset = view.getUint32(p + 42, true);
+    if (p + 46 + nameLen > eocd) throw corrupt('its table of contents is broken');
+    const name = strFromU8(bytes.subarray(p + 46, p + 46 + nameLen));
+    p += 46 + nameLen + extraLen + commentLen;
+
+    if (flags & 0x1) throw encrypted();
+    if (compressedSize === ZIP64_MARK || uncompressedSize === ZIP64_MARK || localHeaderOffset === ZIP64_MARK) throw zip64();
+    if (localHeaderOffset + 30 > cdOffset || localHeaderOffset + compressedSize > cdOffset) throw corrupt(`part ${name} lies outside the file`);
+    totalUncompressed += uncompressedSize;
+    if (totalUncompressed > WORKBOOK_LIMITS.maxUncompressedBytes) throw overBudget();
+    if (uncompressedSize >= RATIO_CHECK_MIN_BYTES && uncompressedSize > MAX_COMPRESSION_RATIO * Math.max(compressedSize, 1)) throw overRatio(name);
+    entries.push({ name, compressedSize, uncompressedSize, method, localHeaderOffset });
+  }
+
+  const names = new Set(entries.map((e) => e.name));
+  if (!names.has('[Content_Types].xml') || !names.has('xl/workbook.xml')) {
+    throw new WorkbookError('not-xlsx', 'the file is a ZIP archive but not an Excel workbook (is it a .docx, .ods or a folder of files?); save the sheet as an Excel Workbook (.xlsx)');
+  }
+  const sheets = entries.filter((e) => isWorksheetPart(e.name)).length;
+  const maxSheets = WORKBOOK_LIMITS.maxSheets + TEMPLATE_EXTRA_SHEETS;
+  if (sheets > maxSheets) {
+    throw new WorkbookError('too-many-sheets', `the workbook has ${sheets} sheets, over the limit of ${maxSheets}; send one transition sheet per receiving secondary and delete any others`);
+  }
+  return { entries };
+}
+
+/** Thrown by a consumer to stop reading a part early (it has seen what it needs). */
+export class StopReading extends Error {
+  constructor() {
+    super('stop reading');
+    this.name = 'StopReading';
+  }
+}
+
+/**
+ * An opened workbook ZIP: its checked directory, and each part inflated on demand under
+ * one shared budget of real, counted bytes.
+ */
+export class WorkbookZip {
+  private readonly byName = new Map<string, ZipEntry>();
+  private readonly byLowerName = new Map<string, ZipEntry>();
+  /** Real bytes inflated so far, across every part. */
+  private inflated = 0;
+
+  constructor(private readonly bytes: Uint8Array) {
+    for (const e of inspectXlsx(bytes).entries) {
+      this.byName.set(e.name, e);
+      this.byLowerName.set(e.name.toLowerCase(), e);
+    }
+  }
+
+  /** The entry at a path inside the ZIP, matched exactly and then without case (some writers differ in case from their own relationships). */
+  entry(name: string): ZipEntry | undefined {
+    return this.byName.get(name) ?? this.byLowerName.get(name.toLowerCase());
+  }
+
+  /**
+   * Streams one part's text to `onText` in pieces, counting the real inflated bytes as they
+   * come. A consumer may throw StopReading to stop early; that is not an error.
+   */
+  readText(entry: ZipEntry, onText: (text: string) => void): void {
+    const decoder = new DecodeUTF8((text) => {
+      if (text.length > 0) onText(text);
+    });
+    const sink = (chunk: Uint8Array, final: boolean): void => {
+      this.count(entry, chunk.length);
+      decoder.push(chunk, final);
+    };
+    const data = this.compressedData(entry);
+    try {
+      if (entry.method === 0) {
+        for (let i = 0; i < data.length || i === 0; i += INFLATE_STEP * 16) {
+          const end = Math.min(data.length, i + INFLATE_STEP * 16);
+          sink(data.subarray(i, end), end >= data.length);
+        }
+        return;
+      }
+      if (entry.method !== 8) throw corrupt(`part ${entry.name} is packed in a way Excel does not use`);
+      let finished = false;
+      const inflate = new Inflate((chunk, final) => {
+        finished = final;
+        sink(chunk, final);
+      });
+      for (let i = 0; i < data.length; i += INFLATE_STEP) inflate.push(data.subarray(i, Math.min(data.length, i + INFLATE_STEP)), i + INFLATE_STEP >= data.length);
+      if (data.length === 0) inflate.push(data, true);
+      if (!finished) throw corrupt(`part ${entry.name} is cut short`);
+    } catch (e) {
+      if (e instanceof StopReading || e instanceof WorkbookError) throw e;
+      throw corrupt(`part ${entry.name} cannot be unpacked`);
+    }
+  }
+
+  /** Counts real bytes of `entry` and stops at the first cap they overrun, whatever the headers said. */
+  private count(entry: ZipEntry, n: number): void {
+    const seen = (this.partSeen.get(entry) ?? 0) + n;
+    this.partSeen.set(entry, seen);
+    this.inflated += n;
+    if (seen > entry.uncompressedSize) throw overDeclared(entry.name);
+    if (this.inflated > WORKBOOK_LIMITS.maxUncompressedBytes) throw overBudget();
+    if (seen >= RATIO_CHECK_MIN_BYTES && seen > MAX_COMPRESSION_RATIO * Math.max(entry.compressedSize, 1)) throw overRatio(entry.name);
+  }
+
+  private readonly partSeen = new Map<ZipEntry, number>();
+
+  /** The stored bytes of a part, located through its local header (whose own sizes are ignored). */
+  private compressedData(entry: ZipEntry): Uint8Array {
+    const view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    const o = entry.localHeaderOffset;
+    if (view.getUint32(o, true) !== SIG_LOCAL) throw corrupt(`part ${entry.name} is missing`);
+    if (view.getUint16(o + 6, true) & 0x1) throw encrypted();
+    const start = o + 30 + view.getUint16(o + 26, true) + view.getUint16(o + 28, true);
+    if (start + entry.compressedSize > this.bytes.length) throw corrupt(`part ${entry.name} lies outside the file`);
+    return this.bytes.subarray(start, start + entry.compressedSize);
+  }
+}
+
+/** The most rows with values a sheet may hold: the pupil rows plus the header block above them. */
+export const MAX_VALUE_ROWS = WORKBOOK_LIMITS.maxRowsPerSheet + SHEET_LAYOUT.firstDataRow - 1;
