@@ -3,8 +3,8 @@
  * first (sizes, counts, encryption, ZIP64), so a file that declares itself a bomb is refused
  * before a byte is inflated; then each part the reader needs is inflated in small steps
  * (fflate's streaming Inflate) while its real size is counted, and the inflate stops the
- * moment that count overruns what the headers declared, the ratio cap or the workbook's
- * budget. Whatever the headers said, an overrun is a zip bomb.
+ * moment that count overruns what the directory declared or the workbook's budget. Whatever
+ * the headers said, an overrun is a zip bomb.
  *
  * Runtime-neutral: plain Uint8Array and DataView, so the browser, the Functions app and the
  * CLI share it.
@@ -23,7 +23,9 @@ export const MAX_ZIP_ENTRIES = 5000;
  * (design) Compressed bytes handed to the inflater at a time. Deflate expands at most about
  * 1,032 times, so one step never produces more than about 4 MB before the count is checked.
  */
-const INFLATE_STEP = 4 * 1024;
+export const INFLATE_STEP = 4 * 1024;
+/** The most one inflate step can produce: deflate's best ratio is 258 bytes per 2 bits, about 1,032 to 1. */
+export const MAX_STEP_OUTPUT = INFLATE_STEP * 1032;
 /** Non-pupil sheets the template adds (Instructions, Lists, Query explanations). */
 const TEMPLATE_EXTRA_SHEETS = 3;
 
@@ -160,6 +162,11 @@ export class WorkbookZip {
     }
   }
 
+  /** Real bytes inflated so far, across every part read: what the guard has let into memory, chunk by chunk. */
+  get inflatedBytes(): number {
+    return this.inflated;
+  }
+
   /** The entry at a path inside the ZIP, matched exactly and then without case (some writers differ in case from their own relationships). */
   entry(name: string): ZipEntry | undefined {
     return this.byName.get(name) ?? this.byLowerName.get(name.toLowerCase());
@@ -173,17 +180,16 @@ export class WorkbookZip {
     const decoder = new DecodeUTF8((text) => {
       if (text.length > 0) onText(text);
     });
+    let seen = 0;
     const sink = (chunk: Uint8Array, final: boolean): void => {
-      this.count(entry, chunk.length);
+      seen += chunk.length;
+      this.count(entry, seen, chunk.length);
       decoder.push(chunk, final);
     };
     const data = this.compressedData(entry);
     try {
       if (entry.method === 0) {
-        for (let i = 0; i < data.length || i === 0; i += INFLATE_STEP * 16) {
-          const end = Math.min(data.length, i + INFLATE_STEP * 16);
-          sink(data.subarray(i, end), end >= data.length);
-        }
+        sink(data, true);
         return;
       }
       if (entry.method !== 8) throw corrupt(`part ${entry.name} is packed in a way Excel does not use`);
@@ -201,17 +207,17 @@ export class WorkbookZip {
     }
   }
 
-  /** Counts real bytes of `entry` and stops at the first cap they overrun, whatever the headers said. */
-  private count(entry: ZipEntry, n: number): void {
-    const seen = (this.partSeen.get(entry) ?? 0) + n;
-    this.partSeen.set(entry, seen);
+  /**
+   * Counts real bytes of `entry` and stops at the first cap they overrun, whatever the headers
+   * said. Real bytes never exceed the declared size, and the directory already held declared
+   * sizes to the ratio cap and the budget; the budget is counted again for a part read twice
+   * (two sheets naming one part).
+   */
+  private count(entry: ZipEntry, seen: number, n: number): void {
     this.inflated += n;
     if (seen > entry.uncompressedSize) throw overDeclared(entry.name);
     if (this.inflated > WORKBOOK_LIMITS.maxUncompressedBytes) throw overBudget();
-    if (seen >= RATIO_CHECK_MIN_BYTES && seen > MAX_COMPRESSION_RATIO * Math.max(entry.compressedSize, 1)) throw overRatio(entry.name);
   }
-
-  private readonly partSeen = new Map<ZipEntry, number>();
 
   /** The stored bytes of a part, located through its local header (whose own sizes are ignored). */
   private compressedData(entry: ZipEntry): Uint8Array {

@@ -3,7 +3,6 @@
  * WorkbookError of the right code and one plain-English line, before exceljs parses it.
  */
 import { PassThrough } from 'node:stream';
-import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { readTransitionWorkbook } from '../../shared/workbook/reader';
 import { inspectXlsx } from '../../shared/workbook/zip';
@@ -11,6 +10,7 @@ import { WorkbookError, type WorkbookErrorCode } from '../../shared/workbook/err
 import { writeTransitionWorkbook } from '../../xlsx/template';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS, WORKBOOK_LIMITS } from '../../shared/transition/layout';
 import { aReturn, TRANSFER_YEAR } from '../factories/transition';
+import { handZip, xml } from '../factories/zip';
 
 async function rejection(bytes: Uint8Array): Promise<WorkbookError> {
   try {
@@ -30,52 +30,6 @@ async function expectRefused(bytes: Uint8Array, code: WorkbookErrorCode): Promis
   expect(e.message).toMatch(/;/); // what is wrong; what to do
   return e;
 }
-
-interface HandEntry {
-  name: string;
-  data: Uint8Array;
-  deflate?: boolean;
-}
-
-/** A ZIP built by hand (local headers, central directory, end record); CRCs are left 0 as the guard never checks them. */
-function handZip(entries: HandEntry[]): Uint8Array {
-  const chunks: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const name = Buffer.from(e.name, 'utf8');
-    const body = e.deflate ? deflateRawSync(e.data) : Buffer.from(e.data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(e.deflate ? 8 : 0, 8);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(e.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const cd = Buffer.alloc(46);
-    cd.writeUInt32LE(0x02014b50, 0);
-    cd.writeUInt16LE(20, 4);
-    cd.writeUInt16LE(20, 6);
-    cd.writeUInt16LE(e.deflate ? 8 : 0, 10);
-    cd.writeUInt32LE(body.length, 20);
-    cd.writeUInt32LE(e.data.length, 24);
-    cd.writeUInt16LE(name.length, 28);
-    cd.writeUInt32LE(offset, 42);
-    chunks.push(local, name, body);
-    central.push(cd, name);
-    offset += local.length + name.length + body.length;
-  }
-  const cdBytes = Buffer.concat(central);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(entries.length, 8);
-  eocd.writeUInt16LE(entries.length, 10);
-  eocd.writeUInt32LE(cdBytes.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return new Uint8Array(Buffer.concat([...chunks, cdBytes, eocd]));
-}
-
-const xml = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 
 /** Deterministic noise that starts with neither the ZIP nor the OLE signature. */
 function noise(n: number): Uint8Array {

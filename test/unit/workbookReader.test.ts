@@ -1,0 +1,177 @@
+/**
+ * The streaming reader beyond exceljs's own files: workbooks in other writers' conventions
+ * read exactly as the template's, and zip bombs whose headers lie refused as zip-bomb after
+ * inflating no more than the headers declared plus one inflate step.
+ */
+import { readTransitionWorkbook } from '../../shared/workbook/reader';
+import { inspectXlsx, MAX_STEP_OUTPUT, WorkbookZip } from '../../shared/workbook/zip';
+import { WorkbookError } from '../../shared/workbook/errors';
+import { writeTransitionWorkbook } from '../../xlsx/template';
+import { SHEET_LAYOUT, TRANSITION_COLUMNS } from '../../shared/transition/layout';
+import type { TransitionReturn } from '../../shared/transition/schema';
+import { aReturn, row, sheet, TRANSFER_YEAR } from '../factories/transition';
+import { otherWriterWorkbook, type Conventions } from '../factories/otherWriters';
+import { deflatedPadding, handZip, xml, type HandEntry } from '../factories/zip';
+
+async function rejection(bytes: Uint8Array): Promise<WorkbookError> {
+  try {
+    await readTransitionWorkbook(bytes);
+  } catch (e) {
+    if (e instanceof WorkbookError) return e;
+    throw e;
+  }
+  throw new Error('the workbook was accepted');
+}
+
+/** A return using every kind of value a cell holds: text, numbers, dates, codes, explanations. */
+function mixedReturn(): TransitionReturn {
+  const ret = aReturn(3);
+  ret.sheets[0]!.rows[1] = row(2, { attendance: 84.5, semhNotes: 'quiet at lunch & needs a <buddy>', dob: '2015-09-01', resourceBase: 'Y: Oak ASD Base' });
+  ret.sheets[0]!.rows.push(row(12, { dob: '2016-08-31', eal: 'Y-B', readingScore: null }));
+  ret.sheets.push({ ...sheet([row(7, { dob: '2016-02-29' })], 'Second Academy (3304002)'), name: 'Second' });
+  ret.explanations = [{ rule: 'GS2010Q', sheet: SHEET_LAYOUT.sheetName, cell: 'Z11', text: 'Long hospital stay in the autumn term.' }];
+  return ret;
+}
+
+describe('workbooks from other writers', () => {
+  const conventions: Array<[string, Conventions]> = [
+    ['inline strings and no shared-strings part (openpyxl, LibreOffice)', { strings: 'inline' }],
+    ['shared strings and dates under the built-in format 14', { strings: 'shared' }],
+    ['the 1904 date system', { strings: 'inline', date1904: true }],
+    ['a namespace prefix on every element (x:row, x:c)', { strings: 'shared', prefix: 'x' }],
+    ['rows and cells without r references', { strings: 'inline', noReferences: true }],
+  ];
+
+  it.each(conventions)('reads %s exactly as the template is read', async (_, c) => {
+    const ret = mixedReturn();
+    const fromTemplate = await readTransitionWorkbook(await writeTransitionWorkbook({ year: TRANSFER_YEAR, sheets: ret.sheets, explanations: ret.explanations }));
+    const fromOther = await readTransitionWorkbook(otherWriterWorkbook(ret, c));
+    expect(fromTemplate).toEqual(ret);
+    expect(fromOther).toEqual(ret);
+  });
+
+  it('reads a date serial in the 1904 system as the same day as in the 1900 system', async () => {
+    const ret = aReturn(1);
+    const a = await readTransitionWorkbook(otherWriterWorkbook(ret, { strings: 'inline', date1904: true }));
+    const b = await readTransitionWorkbook(otherWriterWorkbook(ret, { strings: 'inline' }));
+    expect(a.sheets[0]!.rows[0]!.values.dob).toBe('2016-01-15');
+    expect(b.sheets[0]!.rows[0]!.values.dob).toBe('2016-01-15');
+  });
+
+  it('never opens the styles part: a workbook whose styles.xml cannot even be unpacked reads in full', async () => {
+    const ret = aReturn(2);
+    const good = otherWriterWorkbook(ret, { strings: 'shared' });
+    const parts = inspectXlsx(good).entries.map((e) => e.name);
+    expect(parts).toContain('xl/styles.xml');
+    const zip = new WorkbookZip(good);
+    const entries: HandEntry[] = parts.map((name) => {
+      const text: string[] = [];
+      zip.readText(zip.entry(name)!, (t) => text.push(t));
+      return name === 'xl/styles.xml'
+        ? { name, data: new Uint8Array(4096), deflated: new Uint8Array([0xff, 0xff, 0xff, 0xff]), declaredSize: 4096 }
+        : { name, data: xml(text.join('')), deflate: true };
+    });
+    expect(await readTransitionWorkbook(handZip(entries))).toEqual(ret);
+  });
+});
+
+/** The parts of a minimal transition workbook, with `bomb` standing in for one of them. */
+function workbookWith(bomb: HandEntry, extra: HandEntry[] = []): Uint8Array {
+  const wb = '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Transition" sheetId="1" r:id="rId1"/></sheets></workbook>';
+  const rels =
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>' +
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>';
+  const header = TRANSITION_COLUMNS.map((c) => `<c r="${c.letter}9" t="inlineStr"><is><t>${c.header}</t></is></c>`).join('');
+  const parts: HandEntry[] = [
+    { name: '[Content_Types].xml', data: xml('<Types/>') },
+    { name: 'xl/workbook.xml', data: xml(wb), deflate: true },
+    { name: 'xl/_rels/workbook.xml.rels', data: xml(rels), deflate: true },
+    { name: 'xl/sharedStrings.xml', data: xml('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'), deflate: true },
+    { name: 'xl/worksheets/sheet1.xml', data: xml(`<worksheet><sheetData><row r="9">${header}</row></sheetData></worksheet>`), deflate: true },
+    ...extra,
+  ];
+  return handZip(parts.map((p) => (p.name === bomb.name ? bomb : p)));
+}
+
+/** Refused as zip-bomb, and the guard let in no more than the headers declared plus one inflate step. */
+async function expectBombRefused(bytes: Uint8Array, declared: number): Promise<WorkbookError> {
+  const e = await rejection(bytes);
+  expect(e.code).toBe('zip-bomb');
+  expect(e.message).toMatch(/; copy the sheet into a fresh workbook/);
+  const zip = new WorkbookZip(bytes);
+  let thrown: unknown;
+  try {
+    for (const name of ['xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStrings.xml', 'xl/worksheets/sheet1.xml']) {
+      const entry = zip.entry(name);
+      if (entry) zip.readText(entry, () => undefined);
+    }
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown).toMatchObject({ code: 'zip-bomb' });
+  expect(zip.inflatedBytes).toBeLessThanOrEqual(declared + MAX_STEP_OUTPUT);
+  return e;
+}
+
+describe('zip bombs whose headers lie', () => {
+  const SHEET = 'xl/worksheets/sheet1.xml';
+  const head = '<worksheet><sheetData><row r="9">';
+  const tail = '</row></sheetData></worksheet>';
+
+  it('refuses a sheet that understates its size in the local header and the central directory (a 400 MB part in a file of about 400 KB)', async () => {
+    const deflated = deflatedPadding(400, head, tail);
+    const bytes = workbookWith({ name: SHEET, data: new Uint8Array(0), deflated, declaredSize: 120 * 1024 });
+    expect(bytes.length).toBeLessThan(500 * 1024);
+    const e = await expectBombRefused(bytes, 120 * 1024);
+    expect(e.message).toBe(`part ${SHEET} unpacks to more than its header declares, which only a doctored file does; copy the sheet into a fresh workbook and save again`);
+  });
+
+  it('refuses any part that lies, not only worksheets: an understated shared-strings part', async () => {
+    const deflated = deflatedPadding(200, '<sst><si><t>', '</t></si></sst>');
+    await expectBombRefused(workbookWith({ name: 'xl/sharedStrings.xml', data: new Uint8Array(0), deflated, declaredSize: 2048 }), 2048);
+  });
+
+  it('counts a part read twice against the budget again: two sheets naming one 40 MB part', async () => {
+    const big = deflatedPadding(40, head, tail, { letterEvery: 50 });
+    const wb = '<workbook xmlns:r="r"><sheets><sheet name="Transition" sheetId="1" r:id="rId1"/><sheet name="Again" sheetId="2" r:id="rId1"/></sheets></workbook>';
+    const bytes = workbookWith({ name: 'xl/workbook.xml', data: xml(wb), deflate: true }, []);
+    const twice = handZip(
+      inspectXlsx(bytes).entries.map((e) => {
+        const zip = new WorkbookZip(bytes);
+        const text: string[] = [];
+        zip.readText(e, (t) => text.push(t));
+        return e.name === SHEET ? { name: SHEET, data: new Uint8Array(0), deflated: big, declaredSize: 40 * 1024 * 1024 + head.length + tail.length } : { name: e.name, data: xml(text.join('')), deflate: true };
+      }),
+    );
+    const e = await rejection(twice);
+    expect(e.code).toBe('zip-bomb');
+    expect(e.message).toMatch(/unpacks to more than 60\.0 MB/);
+  });
+
+  it('refuses a ZIP64 part (sizes as markers, the real ones in an extra field) without inflating it', async () => {
+    const deflated = deflatedPadding(64, head, tail);
+    const bytes = workbookWith({ name: SHEET, data: new Uint8Array(0), deflated, declaredSize: 64 * 1024, zip64: true });
+    expect(() => inspectXlsx(bytes)).toThrow(expect.objectContaining({ code: 'zip-bomb' }));
+    expect((await rejection(bytes)).code).toBe('zip-bomb');
+  });
+
+  it('refuses a ZIP64 archive (its end record in ZIP64 form) without inflating anything', async () => {
+    const bytes = handZip(
+      [
+        { name: '[Content_Types].xml', data: xml('<Types/>') },
+        { name: 'xl/workbook.xml', data: xml('<workbook/>') },
+      ],
+      { zip64End: true },
+    );
+    expect(() => inspectXlsx(bytes)).toThrow(expect.objectContaining({ code: 'zip-bomb' }));
+  });
+
+  it('refuses thousands of small parts that each understate their size, having inflated only the parts it reads', async () => {
+    const small = deflatedPadding(1, '<x>', '</x>');
+    const noise: HandEntry[] = Array.from({ length: 4000 }, (_, i) => ({ name: `xl/media/image${i}.bin`, data: new Uint8Array(0), deflated: small, declaredSize: 100 }));
+    const sheetBomb: HandEntry = { name: SHEET, data: new Uint8Array(0), deflated: small, declaredSize: 100 };
+    const bytes = workbookWith(sheetBomb, noise);
+    expect(inspectXlsx(bytes).entries).toHaveLength(4005);
+    await expectBombRefused(bytes, 100 + 4096);
+  });
+});
