@@ -4,10 +4,6 @@
  * never a stack trace.
  */
 import { CliError } from './io';
-import { templateCommand } from './commands/template';
-import { validateCommand } from './commands/validate';
-import { consolidateCommand } from './commands/consolidate';
-import { fnCommand } from './commands/fn';
 
 export const USAGE = `goodstart: Good Start transition returns, offline
 
@@ -29,6 +25,19 @@ Usage:
   goodstart help
 `;
 
+type Command = (args: string[], io: Io) => Promise<number>;
+
+/**
+ * Each command's module is loaded when it runs (a plain require in the compiled CommonJS), so
+ * `goodstart fn` starts without loading exceljs or the workbook reader.
+ */
+const COMMANDS: Record<'template' | 'validate' | 'consolidate' | 'fn', () => Command> = {
+  template: () => (require('./commands/template') as typeof import('./commands/template')).templateCommand,
+  validate: () => (require('./commands/validate') as typeof import('./commands/validate')).validateCommand,
+  consolidate: () => (require('./commands/consolidate') as typeof import('./commands/consolidate')).consolidateCommand,
+  fn: () => (require('./commands/fn') as typeof import('./commands/fn')).fnCommand,
+};
+
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
@@ -44,13 +53,13 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   try {
     switch (command) {
       case 'template':
-        return await templateCommand(rest, io);
+        return await COMMANDS.template()(rest, io);
       case 'validate':
-        return await validateCommand(rest, io);
+        return await COMMANDS.validate()(rest, io);
       case 'consolidate':
-        return await consolidateCommand(rest, io);
+        return await COMMANDS.consolidate()(rest, io);
       case 'fn':
-        return await fnCommand(rest, io);
+        return await COMMANDS.fn()(rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -9,6 +9,7 @@ import { generateSamples, type GeneratedSamples } from '../../samples/generate';
 import { TRANSITION_COLUMNS, SHEET_LAYOUT } from '../../shared/transition/layout';
 import { validationReportSchema } from '../../shared/transition/schema';
 import { YEAR_RULE } from '../../shared/year';
+import { deflatedPadding, handZip, xml } from '../factories/zip';
 
 const run = promisify(execFile);
 const BIN = path.resolve(__dirname, '../../bin/goodstart.js');
@@ -213,5 +214,35 @@ describe('the installed goodstart binary', () => {
     expect(ok.stdout.trim()).toBe('Communication and Interaction');
     await expect(run(process.execPath, [BIN, 'validate', samples.errorsWorkbook])).rejects.toMatchObject({ code: 1 });
     await expect(run(process.execPath, [BIN, 'validate', path.join(dir, 'missing.xlsx')])).rejects.toMatchObject({ code: 2 });
+  });
+});
+
+describe('the compiled goodstart binary', () => {
+  it('runs the JavaScript built into dist/cli, not TypeScript transpiled at start', async () => {
+    const bin = await fs.readFile(BIN, 'utf8');
+    expect(bin).toContain("require('../dist/cli/cli/main.js')");
+    expect(bin).not.toMatch(/tsx/);
+    await expect(fs.access(path.resolve(__dirname, '../../dist/cli/cli/main.js'))).resolves.toBeUndefined();
+    const { stdout } = await run(process.execPath, [BIN, 'fn', 'SEND.UPNLETTER', '801200005001']);
+    expect(stdout.trim()).toBe('B');
+  });
+
+  it('refuses a workbook whose headers understate a 300 MB sheet as a zip bomb, exit 2, in one line', async () => {
+    const header = TRANSITION_COLUMNS.map((c) => `<c r="${c.letter}9" t="inlineStr"><is><t>${c.header}</t></is></c>`).join('');
+    const wb = '<workbook xmlns:r="r"><sheets><sheet name="Transition" sheetId="1" r:id="rId1"/></sheets></workbook>';
+    const rels = '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>';
+    const bomb = handZip([
+      { name: '[Content_Types].xml', data: xml('<Types/>') },
+      { name: 'xl/workbook.xml', data: xml(wb) },
+      { name: 'xl/_rels/workbook.xml.rels', data: xml(rels) },
+      { name: 'xl/worksheets/sheet1.xml', data: new Uint8Array(0), deflated: deflatedPadding(300, `<worksheet><sheetData><row r="9">${header}</row>`, '</sheetData></worksheet>'), declaredSize: 100 * 1024 },
+    ]);
+    const file = path.join(dir, 'bomb.xlsx');
+    await fs.writeFile(file, bomb);
+    const refused = await run(process.execPath, [BIN, 'validate', file]).catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 2 });
+    const stderr = (refused as { stderr: string }).stderr;
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toContain('part xl/worksheets/sheet1.xml unpacks to more than its header declares');
   });
 });
