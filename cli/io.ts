@@ -26,17 +26,25 @@ export async function readCapped(file: string, maxBytes: number = WORKBOOK_LIMIT
   return new Uint8Array(await fs.readFile(file));
 }
 
-/** Writes via a temporary file and a rename, so an interrupted run never leaves a partial workbook. */
-export async function writeAtomically(file: string, bytes: Uint8Array, { force = false } = {}): Promise<void> {
+/** Refuses to replace an existing file without --force; checked before any work, and again when writing. */
+export async function refuseExisting(file: string, { force = false } = {}): Promise<void> {
+  if (force) return;
+  const exists = await fs.stat(path.resolve(file)).then(() => true, () => false);
+  if (exists) throw new CliError(`${file} already exists: choose another --out or add --force to replace it`);
+}
+
+/**
+ * Writes via a temporary file and a rename, so an interrupted run never leaves a partial
+ * workbook: the bytes, or whatever `write` streams into the temporary file it is given.
+ */
+export async function writeAtomically(file: string, content: Uint8Array | ((tmp: string) => Promise<void>), { force = false } = {}): Promise<void> {
   const target = path.resolve(file);
-  if (!force) {
-    const exists = await fs.stat(target).then(() => true, () => false);
-    if (exists) throw new CliError(`${file} already exists: choose another --out or add --force to replace it`);
-  }
+  await refuseExisting(file, { force });
   await fs.mkdir(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
   try {
-    await fs.writeFile(tmp, bytes);
+    if (typeof content === 'function') await content(tmp);
+    else await fs.writeFile(tmp, content);
     await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });

@@ -109,6 +109,51 @@ export function trackerStatus(report: ValidationReport): string {
   return TRACKER_STATUS[submittability(report.summary).verdict];
 }
 
+/** What a consolidation keeps once every return's pupils have gone on their way: small, one line per school. */
+export type ConsolidationTotals = Omit<Consolidation, 'pupils'> & { pupilCount: number };
+
+/**
+ * Consolidation one return at a time: `add` gives back the return's valid pupils to append
+ * to the output and keeps only its tracker line and summary, so memory stays flat in the
+ * number of pupils; `finish` rolls the summaries up into the city tables. The year labels the
+ * summaries and may be settled only at the end (the CLI takes the most common year read).
+ */
+export class ConsolidationFold {
+  private readonly tracker: TrackerEntry[] = [];
+  private readonly summaries: SchoolSummary[] = [];
+  private pupilCount = 0;
+
+  constructor(private readonly options: { directory?: SchoolDirectory; publish?: boolean }) {}
+
+  add(outcome: ReturnOutcome, year: number): ConsolidatedPupil[] {
+    if (outcome.kind === 'unreadable') {
+      this.tracker.push({ school: '', file: outcome.file, rows: 0, errors: 0, queries: 0, status: 'Unreadable', reason: outcome.reason });
+      return [];
+    }
+    const school = returnSchool(outcome.ret, this.options.directory) ?? '';
+    const valid = outcome.pupils;
+    this.summaries.push(schoolSummary(school, year, valid));
+    this.tracker.push({
+      school,
+      schoolName: this.options.directory?.find(school)?.name,
+      file: outcome.file,
+      rows: outcome.report.summary.rows,
+      errors: outcome.report.summary.errors,
+      queries: outcome.report.summary.queries,
+      status: trackerStatus(outcome.report),
+    });
+    this.pupilCount += valid.length;
+    return valid.map((p) => ({ ...p, sourceSchool: school, ...(outcome.file ? { sourceFile: outcome.file } : {}) }));
+  }
+
+  finish(year: number): ConsolidationTotals {
+    const summaries = this.summaries.map((s) => (s.year === year ? s : { ...s, year }));
+    const raw = cityRollup(summaries, [...CONSOLIDATED_DIMENSIONS], { directory: this.options.directory });
+    const tables = this.options.publish ? raw.map((t) => disclosureControl(t)) : raw;
+    return { tracker: this.tracker, summaries, tables, pupilCount: this.pupilCount };
+  }
+}
+
 /**
  * Folds outcomes into the tracker, the valid pupils, one summary per school and the city
  * tables. `publish` applies disclosure control, for tables shown outside the LA.
@@ -117,29 +162,9 @@ export function consolidate(
   outcomes: Iterable<ReturnOutcome>,
   options: { year: number; directory?: SchoolDirectory; publish?: boolean },
 ): Consolidation {
-  const tracker: TrackerEntry[] = [];
-  const pupils: Consolidation['pupils'] = [];
-  const summaries: SchoolSummary[] = [];
-  for (const outcome of outcomes) {
-    if (outcome.kind === 'unreadable') {
-      tracker.push({ school: '', file: outcome.file, rows: 0, errors: 0, queries: 0, status: 'Unreadable', reason: outcome.reason });
-      continue;
-    }
-    const school = returnSchool(outcome.ret, options.directory) ?? '';
-    const valid = outcome.pupils;
-    for (const p of valid) pupils.push({ ...p, sourceSchool: school, ...(outcome.file ? { sourceFile: outcome.file } : {}) });
-    summaries.push(schoolSummary(school, options.year, valid));
-    tracker.push({
-      school,
-      schoolName: options.directory?.find(school)?.name,
-      file: outcome.file,
-      rows: outcome.report.summary.rows,
-      errors: outcome.report.summary.errors,
-      queries: outcome.report.summary.queries,
-      status: trackerStatus(outcome.report),
-    });
-  }
-  const raw = cityRollup(summaries, [...CONSOLIDATED_DIMENSIONS], { directory: options.directory });
-  const tables = options.publish ? raw.map((t) => disclosureControl(t)) : raw;
+  const fold = new ConsolidationFold(options);
+  const pupils: ConsolidatedPupil[] = [];
+  for (const outcome of outcomes) for (const p of fold.add(outcome, options.year)) pupils.push(p);
+  const { tracker, summaries, tables } = fold.finish(options.year);
   return { tracker, pupils, summaries, tables };
 }

@@ -19,7 +19,10 @@ export interface ConsolidatedWorkbookOptions {
   year: number;
   /** ISO timestamp of the run. */
   generatedAt: string;
-  pupils: ConsolidatedPupil[];
+  /** The pupils, in order: an array, or an async stream (the CLI replays them from disk so memory stays flat). */
+  pupils: Iterable<ConsolidatedPupil> | AsyncIterable<ConsolidatedPupil>;
+  /** How many pupils there are, for the About sheet; pupils.length when pupils is an array. */
+  pupilCount?: number;
   tracker: TrackerEntry[];
   /**
    * What was received, for the About sheet: the tracker alone cannot tell a file read from a
@@ -40,24 +43,35 @@ type Out = string | number | Date | null;
 
 const text = (v: Out): ExcelJS.CellValue => escapeCell(v);
 
+/** The consolidated workbook in memory (the API's export). */
 export async function writeConsolidatedWorkbook(opts: ConsolidatedWorkbookOptions): Promise<Uint8Array> {
-  // The streaming writer commits each row as it goes: a city of pupils never sits in memory
-  // as exceljs cell objects, only as the compressed parts being written.
   const chunks: Buffer[] = [];
   const sink = new PassThrough();
   sink.on('data', (c: Buffer) => chunks.push(c));
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
+  await write(new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false }), opts);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** The consolidated workbook streamed to a file (the CLI): neither the pupils nor the output are ever whole in memory. */
+export async function writeConsolidatedWorkbookFile(file: string, opts: ConsolidatedWorkbookOptions): Promise<void> {
+  await write(new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false }), opts);
+}
+
+async function write(wb: Writer, opts: ConsolidatedWorkbookOptions): Promise<void> {
+  // The streaming writer commits each row as it goes: a city of pupils never sits in memory
+  // as exceljs cell objects, only as the compressed parts being written. Each sheet is
+  // finished before the next is begun, since the ZIP takes one part at a time.
   wb.creator = 'Good Start';
   const used = new Set<string>(Object.values(CONSOLIDATED_SHEETS).map((n) => n.toLowerCase()));
   const tableSheets = opts.tables.map((t) => ({ table: t, name: uniqueSheetName(SUMMARY_SHEET_NAMES[t.id] ?? t.title, used) }));
+  const pupilCount = opts.pupilCount ?? (Array.isArray(opts.pupils) ? opts.pupils.length : 0);
 
-  addAbout(wb, opts, tableSheets);
-  addPupils(wb, opts.pupils, opts.columns ?? TRANSITION_COLUMNS);
+  addAbout(wb, opts, pupilCount, tableSheets);
+  await addPupils(wb, opts.pupils, opts.columns ?? TRANSITION_COLUMNS);
   addTracker(wb, opts.tracker);
   for (const { table, name } of tableSheets) addTable(wb, table, name);
 
   await wb.commit();
-  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** A legal, unique sheet name for a table title: ≤ 31 characters, none of []:*?/\, not starting or ending with '. */
@@ -77,7 +91,7 @@ function filesReceived(tracker: readonly TrackerEntry[]): ReceivedCounts {
   return { returns: tracker.length - unreadable, outstanding: 0, unreadable };
 }
 
-function addAbout(wb: Writer, opts: ConsolidatedWorkbookOptions, tables: Array<{ table: CountTable; name: string }>): void {
+function addAbout(wb: Writer, opts: ConsolidatedWorkbookOptions, pupilCount: number, tables: Array<{ table: CountTable; name: string }>): void {
   const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.about);
   ws.getColumn('A').width = 120;
   const controlled = tables.filter((t) => t.table.disclosureControlled).map((t) => t.name);
@@ -86,7 +100,7 @@ function addAbout(wb: Writer, opts: ConsolidatedWorkbookOptions, tables: Array<{
     'Good Start: city-wide Year 6 to Year 7 transition returns (consolidated)',
     `Transfer year: September ${opts.year}.`,
     `Generated: ${opts.generatedAt}.`,
-    receivedLine(opts.pupils.length, opts.received ?? filesReceived(opts.tracker)),
+    receivedLine(pupilCount, opts.received ?? filesReceived(opts.tracker)),
     'Pupil rows with errors are left out of the Pupils sheet and the tables until the school fixes them.',
     '',
     "This workbook contains special-category personal data about children (SEND, health, safeguarding flags). Handle it under the council's data protection policy:",
@@ -114,7 +128,10 @@ function readable(p: ConsolidatedPupil, column: TransitionColumn): Out {
   return v;
 }
 
-function addPupils(wb: Writer, pupils: ConsolidatedPupil[], layout: readonly TransitionColumn[]): void {
+/** Rows between pauses that let the ZIP drain what has been written, so rows never pile up in its buffers. */
+const ROWS_PER_DRAIN = 500;
+
+async function addPupils(wb: Writer, pupils: Iterable<ConsolidatedPupil> | AsyncIterable<ConsolidatedPupil>, layout: readonly TransitionColumn[]): Promise<void> {
   const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.pupils, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
   const columns: Array<{ header: string; width: number; value: (p: ConsolidatedPupil) => Out; date?: boolean }> = [
     { header: 'Source school', width: 12, value: (p) => p.sourceSchool },
@@ -128,7 +145,11 @@ function addPupils(wb: Writer, pupils: ConsolidatedPupil[], layout: readonly Tra
   ws.getRow(1).font = { bold: true };
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   ws.getRow(1).commit();
-  for (const p of pupils) ws.addRow(columns.map((c) => text(c.value(p)))).commit();
+  let n = 0;
+  for await (const p of pupils) {
+    ws.addRow(columns.map((c) => text(c.value(p)))).commit();
+    if (++n % ROWS_PER_DRAIN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   ws.commit();
 }
 

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import { parse, parseYear } from '../args';
-import { CliError, expandInputs, progressReporter, readCapped, writeAtomically } from '../io';
+import { CliError, expandInputs, progressReporter, readCapped, refuseExisting, writeAtomically } from '../io';
 import type { Io } from '../main';
 import { directoryFor, readReturn } from '../returns';
+import { PupilSpool } from '../spool';
 import { validateReturn } from '../../shared/transition/validate';
-import { consolidate, type ReturnOutcome } from '../../shared/consolidation';
-import { writeConsolidatedWorkbook } from '../../xlsx/consolidated';
+import { ConsolidationFold, type ConsolidationTotals, type ReceivedCounts, type ReturnOutcome } from '../../shared/consolidation';
+import { writeConsolidatedWorkbookFile } from '../../xlsx/consolidated';
 import { currentTransferYear } from '../../shared/year';
 import type { SchoolDirectory } from '../../shared/schools';
 
@@ -24,36 +25,46 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   const files = await expandInputs(positionals);
   if (files.length === 0) throw new CliError('no .xlsx workbooks found in the folders given');
   const outPath = path.resolve(values.out);
+  await refuseExisting(values.out, { force: values.force });
+  const givenYear = values.year === undefined ? undefined : parseYear(values.year, currentTransferYear());
   const { directory, source } = await directoryFor(values.schools);
   io.err(`consolidate: school directory: ${source}${values.schools ? '' : '; pass --schools <file> to use the LA\'s own'}\n`);
 
-  const outcomes = readAll(files.filter((f) => path.resolve(f) !== outPath), directory, progressReporter(files.length, 'consolidate: reading'));
-  const collected: ReturnOutcome[] = [];
-  for await (const o of outcomes) collected.push(o);
-  const years = collected.flatMap((o) => (o.kind === 'read' && o.ret.year !== null ? [o.ret.year] : []));
-  const year = parseYear(values.year, mostCommon(years) ?? currentTransferYear());
-  const result = consolidate(collected, { year, directory, publish: values.publish });
-  const unreadable = result.tracker.filter((t) => t.status === 'Unreadable').length;
-  const received = new Set(result.tracker.map((t) => t.school));
-  const outstanding = directory.primaries().filter((s) => !received.has(s.laestab)).length;
-  const bytes = await writeConsolidatedWorkbook({
-    year,
-    generatedAt: new Date().toISOString(),
-    pupils: result.pupils,
-    tracker: result.tracker,
-    received: { returns: result.tracker.length - unreadable, outstanding, unreadable },
-    tables: result.tables,
-  });
-  await writeAtomically(values.out, bytes, { force: values.force });
+  // Streaming: each return is read, validated, its valid pupils appended to the spool, and
+  // dropped; what stays in memory is one tracker line and one summary per school.
+  const fold = new ConsolidationFold({ directory, publish: values.publish });
+  const years = new Map<number, number>();
+  const spool = await PupilSpool.beside(values.out);
+  let year: number;
+  let totals: ConsolidationTotals;
+  let counts: ReceivedCounts;
+  try {
+    for await (const o of readAll(files.filter((f) => path.resolve(f) !== outPath), directory, progressReporter(files.length, 'consolidate: reading'))) {
+      if (o.kind === 'read' && o.ret.year !== null) years.set(o.ret.year, (years.get(o.ret.year) ?? 0) + 1);
+      await spool.append(fold.add(o, givenYear ?? 0));
+    }
+    year = givenYear ?? mostCommon(years) ?? currentTransferYear();
+    const done = fold.finish(year);
+    const unreadableFiles = done.tracker.filter((t) => t.status === 'Unreadable').length;
+    const received = new Set(done.tracker.map((t) => t.school));
+    counts = { returns: done.tracker.length - unreadableFiles, outstanding: directory.primaries().filter((s) => !received.has(s.laestab)).length, unreadable: unreadableFiles };
+    const meta = { year, generatedAt: new Date().toISOString(), pupilCount: done.pupilCount, tracker: done.tracker, received: counts, tables: done.tables };
+    await writeAtomically(values.out, (tmp) => writeConsolidatedWorkbookFile(tmp, { ...meta, pupils: spool.replay() }), { force: values.force });
+    totals = done;
+  } finally {
+    await spool.remove();
+  }
+  const result = totals;
 
+  const { unreadable, outstanding } = counts;
   const withErrors = result.tracker.filter((t) => t.errors > 0).length;
   if (values.json) {
-    io.out(`${JSON.stringify({ out: values.out, year, directory: source, files: result.tracker.length, pupils: result.pupils.length, unreadable, outstanding, withErrors, tracker: result.tracker }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ out: values.out, year, directory: source, files: result.tracker.length, pupils: result.pupilCount, unreadable, outstanding, withErrors, tracker: result.tracker }, null, 2)}\n`);
   } else {
     for (const t of result.tracker) {
       if (t.status === 'Unreadable') io.err(`skipped ${t.file}: ${t.reason}\n`);
     }
-    io.out(`Wrote ${values.out}: ${result.pupils.length} pupils from ${result.tracker.length - unreadable} of ${result.tracker.length} files` +
+    io.out(`Wrote ${values.out}: ${result.pupilCount} pupils from ${result.tracker.length - unreadable} of ${result.tracker.length} files` +
       `${withErrors ? `; ${withErrors} with errors (their rows with errors are left out)` : ''}` +
       `${unreadable ? `; ${unreadable} unreadable, listed on the Tracker sheet` : ''}.\n`);
   }
@@ -78,8 +89,6 @@ async function* readAll(files: string[], directory: SchoolDirectory, progress: R
   progress.end();
 }
 
-function mostCommon(values: number[]): number | undefined {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+function mostCommon(counts: ReadonlyMap<number, number>): number | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }

@@ -151,6 +151,8 @@ describe('goodstart consolidate', () => {
     expect(names.length).toBeGreaterThanOrEqual(6);
     expect(wb.getWorksheet('Pupils')?.actualRowCount).toBe(summary.pupils + 1);
     expect(wb.worksheets.every((w) => w.state === 'visible')).toBe(true);
+    // The pupils wait on disk between reading and writing; nothing of that is left behind.
+    expect((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('uses the bundled school directory without --schools, says so, and names every school on the Tracker', async () => {
