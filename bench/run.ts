@@ -1,23 +1,40 @@
 /**
- * Domain benchmarks (`npm run bench`): figures only, no assertions.
+ * Domain benchmarks (`npm run bench`): figures only, no assertions. Each figure is printed
+ * beside a yardstick measured in the same run, with the ratio.
  *
  *   1. validation of a synthetic city cohort of about 15,000 rows, beside JSON.parse of the same
- *      returns (the yardstick), with the ratio;
- *   2. writing, reading and consolidating 450 generated school workbooks, with peak memory.
+ *      returns;
+ *   2. consolidating 450 generated school workbooks three ways, each in its own process so
+ *      each peak memory is its own: the product (`goodstart consolidate`: the streaming reader,
+ *      validation, the spool and the streaming writer), the old exceljs path (exceljs's
+ *      workbook model, everything in memory), and the inflate floor (zlib over the same parts
+ *      the reader inflates, and nothing else);
+ *   3. the same at 4,500 workbooks (the 450 files linked ten times), for peak memory: the
+ *      product and the floor (the old path too with BENCH_OLD_AT_SCALE=1; it takes minutes);
+ *   4. reading one 120-pupil workbook: p50 and p99, new reader beside exceljs and the floor;
+ *   5. CLI start: `fn` and `validate` on one workbook, compiled (bin/goodstart.js) beside the
+ *      old tsx start and a bare `node -e 0`.
  *
- * Options: BENCH_SCHOOLS (default 450; 0 skips the workbook run), BENCH_ROWS (default 15000),
- * BENCH_PASSES (default 5).
+ * Options: BENCH_SCHOOLS (default 450; 0 skips the workbook runs), BENCH_ROWS (default 15000),
+ * BENCH_PASSES (default 5), BENCH_SCALE (default 10, the multiple for 3; 0 skips it),
+ * BENCH_OLD_AT_SCALE (1 to run the old path at scale too).
  */
+import { execFile, execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { inflateRawSync } from 'node:zlib';
 import { syntheticCity } from '../samples/synthetic';
 import { validateReturn } from '../shared/transition/validate';
 import { writeTransitionWorkbook } from '../xlsx/template';
 import { readTransitionWorkbook } from '../shared/workbook/reader';
+import { inspectXlsx, type ZipEntry } from '../shared/workbook/zip';
 import { consolidate, type ReturnOutcome } from '../shared/consolidation';
-import { writeConsolidatedWorkbook } from '../xlsx/consolidated';
+import { writeConsolidatedWorkbook, writeConsolidatedWorkbookFile } from '../xlsx/consolidated';
 import { SchoolDirectory } from '../shared/schools';
+import { readWithExceljs } from './exceljsReader';
+import { main as cliMain } from '../cli/main';
 
 const YEAR = 2027;
 const PASSES = Number(process.env.BENCH_PASSES ?? 5);
@@ -70,39 +87,244 @@ async function validationRate(targetRows: number): Promise<void> {
   console.log(`  ratio: validation costs ${(validate.ms / parse.ms).toFixed(2)}× JSON.parse of the same returns`);
 }
 
-async function consolidation(schools: number): Promise<void> {
+const REPO = path.resolve(__dirname, '..');
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}×`;
+const seconds = (msValue: number): string => `${(msValue / 1000).toFixed(2)} s`;
+const run = promisify(execFile);
+
+// ---------------------------------------------------------------------------------------------
+// The three consolidation paths, each run in a child process (`bench/run.ts child <path> <dir>`).
+
+type PathName = 'new' | 'old' | 'floor';
+interface PathResult {
+  ms: number;
+  peakRss: number;
+  startRss: number;
+  pupils: number;
+  /** The new path only: the time spent writing the consolidated workbook, measured on its own. */
+  writeMs?: number;
+}
+
+/** The product: `goodstart consolidate`, run through the CLI's own main(). */
+async function consolidateNew(dir: string, files: string[]): Promise<Omit<PathResult, 'peakRss' | 'startRss'>> {
+  // Loaded before the clock starts, as the compiled CLI has them ready at once.
+  require('../cli/commands/consolidate');
+  const out = path.join(os.tmpdir(), `goodstart-bench-${process.pid}.xlsx`);
+  let stdout = '';
+  const start = process.hrtime.bigint();
+  await cliMain(['consolidate', ...files, '--out', out, '--json', '--force', '--schools', path.join(dir, 'schools.json')], { out: (t: string) => void (stdout += t), err: () => undefined });
+  const total = ms(start);
+  await fs.rm(out, { force: true });
+  return { ms: total, pupils: (JSON.parse(stdout) as { pupils: number }).pupils };
+}
+
+/** The path before issue 10: exceljs's workbook model for every file, every outcome held, one workbook in memory. */
+async function consolidateOld(dir: string, files: string[]): Promise<Omit<PathResult, 'peakRss' | 'startRss'>> {
+  const directory = new SchoolDirectory(JSON.parse(await fs.readFile(path.join(dir, 'schools.json'), 'utf8')));
+  const start = process.hrtime.bigint();
+  const outcomes: ReturnOutcome[] = [];
+  for (const file of files) {
+    const ret = await readWithExceljs(new Uint8Array(await fs.readFile(file)), { fileName: path.basename(file) });
+    outcomes.push({ kind: 'read', file: path.basename(file), ret, ...validateReturn(ret, { directory }) });
+  }
+  const result = consolidate(outcomes, { year: YEAR, directory });
+  const bytes = await writeConsolidatedWorkbook({ year: YEAR, generatedAt: new Date().toISOString(), pupils: result.pupils, tracker: result.tracker, tables: result.tables });
+  const out = path.join(os.tmpdir(), `goodstart-bench-${process.pid}.xlsx`);
+  await fs.writeFile(out, bytes);
+  const total = ms(start);
+  await fs.rm(out, { force: true });
+  return { ms: total, pupils: result.pupils.length };
+}
+
+/** The parts the streaming reader inflates: the workbook, its relationships, the shared strings and every sheet but Instructions and Lists. */
+function partsTheReaderReads(bytes: Uint8Array, entries: ZipEntry[]): ZipEntry[] {
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const text = (name: string): string => {
+    const e = byName.get(name);
+    return e ? inflateRawSync(bytes.subarray(dataStart(bytes, e), dataStart(bytes, e) + e.compressedSize)).toString('utf8') : '';
+  };
+  const targets = new Map([...text('xl/_rels/workbook.xml.rels').matchAll(/Id="([^"]+)"[^>]*?Target="([^"]+)"|Target="([^"]+)"[^>]*?Id="([^"]+)"/g)].map((m) => [m[1] ?? m[4] ?? '', m[2] ?? m[3] ?? '']));
+  const sheets = [...text('xl/workbook.xml').matchAll(/<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"/g)]
+    .filter((m) => !['Instructions', 'Lists'].includes(m[1] ?? ''))
+    .map((m) => `xl/${(targets.get(m[2] ?? '') ?? '').replace(/^\/?xl\//, '')}`);
+  return ['xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/sharedStrings.xml', ...sheets].flatMap((n) => byName.get(n) ?? []);
+}
+
+function dataStart(bytes: Uint8Array, e: ZipEntry): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return e.localHeaderOffset + 30 + view.getUint16(e.localHeaderOffset + 26, true) + view.getUint16(e.localHeaderOffset + 28, true);
+}
+
+/** The physical floor: read each file and zlib-inflate the parts the reader inflates, nothing more. */
+async function consolidateFloor(_dir: string, files: string[]): Promise<Omit<PathResult, 'peakRss' | 'startRss'>> {
+  const plans = new Map<string, ZipEntry[]>();
+  for (const file of files.slice(0, 450)) {
+    const bytes = new Uint8Array(await fs.readFile(file));
+    plans.set(file, partsTheReaderReads(bytes, inspectXlsx(bytes).entries));
+  }
+  const start = process.hrtime.bigint();
+  let inflated = 0;
+  for (const file of files) {
+    const bytes = new Uint8Array(await fs.readFile(file));
+    for (const e of plans.get(file) ?? partsTheReaderReads(bytes, inspectXlsx(bytes).entries)) {
+      inflated += inflateRawSync(bytes.subarray(dataStart(bytes, e), dataStart(bytes, e) + e.compressedSize)).length;
+    }
+  }
+  return { ms: ms(start), pupils: inflated };
+}
+
+async function child(which: PathName, dir: string, listFile: string): Promise<void> {
+  const files = (await fs.readFile(listFile, 'utf8')).split('\n').filter((f) => f !== '');
+  const startRss = process.memoryUsage().rss;
+  const body = await { new: consolidateNew, old: consolidateOld, floor: consolidateFloor }[which](dir, files);
+  const result: PathResult = { ...body, peakRss: peakRss(), startRss };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+async function inChild(which: PathName, dir: string, files: string[]): Promise<PathResult> {
+  const listFile = path.join(dir, `files-${which}-${files.length}.txt`);
+  await fs.writeFile(listFile, files.join('\n'));
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', __filename, 'child', which, dir, listFile], { cwd: REPO, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as PathResult;
+}
+
+function printPaths(label: string, results: Partial<Record<PathName, PathResult>>): void {
+  console.log(label);
+  const line = (name: string, r: PathResult | undefined): void => {
+    if (r) console.log(`  ${name.padEnd(44)} ${seconds(r.ms).padStart(9)}   peak RSS ${mib(r.peakRss).padStart(8)} (${mib(r.peakRss - r.startRss)} above its start)`);
+  };
+  line('new: goodstart consolidate (streaming)', results.new);
+  line('old: exceljs workbook model, all in memory', results.old);
+  line('floor: zlib over the parts the reader reads', results.floor);
+  const { new: n, old: o, floor: f } = results;
+  if (n && f) console.log(`  ratio: the new path takes ${ratio(n.ms, f.ms)} the inflate floor (target: within 10×)`);
+  if (n && o) console.log(`  ratio: the old path takes ${ratio(o.ms, n.ms)} the new path (target: at least 10×); peak memory old/new ${ratio(o.peakRss, n.peakRss)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function writeCity(dir: string, schools: number): Promise<{ files: string[]; bytes: number; city: ReturnType<typeof syntheticCity> }> {
+  const city = syntheticCity({ seed: 2, primaries: schools, secondaries: Math.max(4, Math.round(schools / 5)), pupilsPerPrimary: [20, 60], year: YEAR });
+  await fs.writeFile(path.join(dir, 'schools.json'), JSON.stringify(city.schools));
+  let bytes = 0;
+  const files: string[] = [];
+  for (const { school, ret } of city.returns) {
+    const data = await writeTransitionWorkbook({ year: YEAR, sheets: ret.sheets });
+    const file = path.join(dir, `${school.laestab}.xlsx`);
+    await fs.writeFile(file, data);
+    bytes += data.length;
+    files.push(file);
+  }
+  return { files, bytes, city };
+}
+
+async function consolidation(schools: number, scale: number): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'goodstart-bench-'));
   try {
-    const city = syntheticCity({ seed: 2, primaries: schools, secondaries: Math.max(4, Math.round(schools / 5)), pupilsPerPrimary: [20, 60], year: YEAR });
-    const directory = new SchoolDirectory(city.schools);
     let start = process.hrtime.bigint();
-    let bytes = 0;
-    const files: string[] = [];
-    for (const { school, ret } of city.returns) {
-      const data = await writeTransitionWorkbook({ year: YEAR, sheets: ret.sheets });
-      const file = path.join(dir, `${school.laestab}.xlsx`);
-      await fs.writeFile(file, data);
-      bytes += data.length;
-      files.push(file);
-    }
-    console.log(`template: wrote ${files.length} filled workbooks (${mib(bytes)}) in ${(ms(start) / 1000).toFixed(1)} s`);
+    const { files, bytes, city } = await writeCity(dir, schools);
+    console.log(`\ntemplate: wrote ${files.length} filled workbooks (${mib(bytes)}) in ${seconds(ms(start))}`);
 
-    const before = peakRss();
-    start = process.hrtime.bigint();
+    const results: Partial<Record<PathName, PathResult>> = {};
+    for (const which of ['floor', 'new', 'old'] as const) results[which] = await inChild(which, dir, files);
+    printPaths(`consolidate ${files.length} workbooks (${results.new?.pupils.toLocaleString()} pupils), each path in its own process:`, results);
+
+    // Writing alone: the consolidated workbook of the same pupils, streamed to a file, beside the whole new path.
+    const directory = new SchoolDirectory(city.schools);
     const outcomes: ReturnOutcome[] = [];
-    let readMs = 0;
     for (const file of files) {
-      const t = process.hrtime.bigint();
-      const ret = await readTransitionWorkbook(new Uint8Array(await fs.readFile(file)), { fileName: path.basename(file) });
-      readMs += ms(t);
+      const ret = await readTransitionWorkbook(new Uint8Array(await fs.readFile(file)));
       outcomes.push({ kind: 'read', file: path.basename(file), ret, ...validateReturn(ret, { directory }) });
     }
     const result = consolidate(outcomes, { year: YEAR, directory });
-    const out = await writeConsolidatedWorkbook({ year: YEAR, generatedAt: new Date().toISOString(), pupils: result.pupils, tracker: result.tracker, tables: result.tables });
-    const total = ms(start);
-    console.log(`consolidate: ${files.length} workbooks, ${result.pupils.length.toLocaleString()} pupils; read ${(readMs / files.length).toFixed(1)} ms/workbook; ` +
-      `read+validate+consolidate+write ${(total / 1000).toFixed(1)} s; output ${mib(out.length)}`);
-    console.log(`memory: peak RSS ${mib(peakRss())} (before consolidation ${mib(before)}); ${os.cpus().length} cores, Node ${process.version}`);
+    start = process.hrtime.bigint();
+    await writeConsolidatedWorkbookFile(path.join(dir, 'city.xlsx'), { year: YEAR, generatedAt: new Date().toISOString(), pupils: result.pupils, tracker: result.tracker, tables: result.tables });
+    const writeMs = ms(start);
+    const share = results.new ? writeMs / results.new.ms : 0;
+    console.log(`  writing the consolidated workbook alone (exceljs streaming writer): ${seconds(writeMs)}, ${(share * 100).toFixed(0)}% of the new path` +
+      (share > 0.5 ? ': writing is now the bottleneck' : ': reading and validating still dominate'));
+
+    if (scale > 1) {
+      const many: string[] = [];
+      for (let k = 0; k < scale; k++) {
+        for (const file of files) {
+          const link = path.join(dir, `x${k}-${path.basename(file)}`);
+          await fs.symlink(file, link);
+          many.push(link);
+        }
+      }
+      const big: Partial<Record<PathName, PathResult>> = {};
+      for (const which of ['floor', 'new'] as const) big[which] = await inChild(which, dir, many);
+      if (process.env.BENCH_OLD_AT_SCALE === '1') big.old = await inChild('old', dir, many);
+      printPaths(`consolidate ${many.length} workbooks (the ${files.length} linked ${scale} times), for peak memory:`, big);
+      if (results.new && big.new) {
+        console.log(`  new path peak RSS at ${many.length} / at ${files.length}: ${ratio(big.new.peakRss, results.new.peakRss)} (flat is 1.0×)`);
+      }
+    }
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/** Reading one 120-pupil workbook many times: p50 and p99 of the new reader, exceljs and the floor. */
+async function oneWorkbook(): Promise<void> {
+  const city = syntheticCity({ seed: 3, primaries: 1, secondaries: 4, pupilsPerPrimary: [120, 120], year: YEAR });
+  const ret = city.returns[0]!.ret;
+  const bytes = await writeTransitionWorkbook({ year: YEAR, sheets: ret.sheets });
+  const parts = partsTheReaderReads(bytes, inspectXlsx(bytes).entries);
+  const sample = async (n: number, f: () => unknown): Promise<number[]> => {
+    for (let i = 0; i < Math.min(5, n); i++) await f();
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = process.hrtime.bigint();
+      await f();
+      times.push(ms(t));
+    }
+    return times.sort((a, b) => a - b);
+  };
+  const floor = await sample(300, () => parts.reduce((n, e) => n + inflateRawSync(bytes.subarray(dataStart(bytes, e), dataStart(bytes, e) + e.compressedSize)).length, 0));
+  const fresh = await sample(300, () => readTransitionWorkbook(bytes));
+  const old = await sample(40, () => readWithExceljs(bytes));
+  const rows = ret.sheets.reduce((n, s) => n + s.rows.length, 0);
+  console.log(`\nread one workbook (${rows} pupils, ${(bytes.length / 1024).toFixed(0)} KiB):`);
+  for (const [name, t] of [['new reader', fresh], ['old exceljs reader', old], ['floor: zlib over the same parts', floor]] as const) {
+    console.log(`  ${name.padEnd(34)} p50 ${percentile(t, 50).toFixed(2).padStart(7)} ms   p99 ${percentile(t, 99).toFixed(2).padStart(7)} ms   (${t.length} reads)`);
+  }
+  console.log(`  ratio p50: new/floor ${ratio(percentile(fresh, 50), percentile(floor, 50))}, old/new ${ratio(percentile(old, 50), percentile(fresh, 50))}`);
+}
+
+/** CLI start: wall time of whole processes, median of several, compiled beside the old tsx start and bare node. */
+async function cliStart(): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'goodstart-bench-cli-'));
+  try {
+    execFileSync('npm', ['run', '--silent', 'build:cli'], { cwd: REPO, stdio: 'ignore' });
+    const ret = syntheticCity({ seed: 4, primaries: 1, secondaries: 4, pupilsPerPrimary: [40, 40], year: YEAR }).returns[0]!.ret;
+    const file = path.join(dir, 'one.xlsx');
+    await fs.writeFile(file, await writeTransitionWorkbook({ year: YEAR, sheets: ret.sheets }));
+    const bin = path.join(REPO, 'bin/goodstart.js');
+    const viaTsx = (args: string[]): string[] => ['-e', `require('tsx/cjs'); require(${JSON.stringify(path.join(REPO, 'cli/main.ts'))}).main(${JSON.stringify(args)}).then((c) => { process.exitCode = c; })`];
+    const median = (args: string[]): number => {
+      const times: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const t = process.hrtime.bigint();
+        try {
+          execFileSync(process.execPath, args, { cwd: REPO, stdio: 'ignore' });
+        } catch {
+          // validate exits 1 for a return with issues; the time is what counts here
+        }
+        times.push(ms(t));
+      }
+      return times.sort((a, b) => a - b)[3] ?? NaN;
+    };
+    const bare = median(['-e', '0']);
+    console.log(`\nCLI start (median of 7 processes; bare \`node -e 0\` takes ${bare.toFixed(0)} ms):`);
+    for (const [name, args] of [['fn SEND.UPNLETTER 801200005001', ['fn', 'SEND.UPNLETTER', '801200005001']], ['validate one workbook', ['validate', file]]] as const) {
+      const compiled = median([bin, ...args]);
+      const old = median(viaTsx([...args]));
+      console.log(`  ${name.padEnd(32)} compiled ${compiled.toFixed(0).padStart(5)} ms   old (tsx) ${old.toFixed(0).padStart(5)} ms   ratio old/compiled ${ratio(old, compiled)}   compiled/bare node ${ratio(compiled, bare)}`);
+    }
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -111,10 +333,16 @@ async function consolidation(schools: number): Promise<void> {
 async function main(): Promise<void> {
   await validationRate(Number(process.env.BENCH_ROWS ?? 15000));
   const schools = Number(process.env.BENCH_SCHOOLS ?? 450);
-  if (schools > 0) await consolidation(schools);
+  if (schools > 0) {
+    await consolidation(schools, Number(process.env.BENCH_SCALE ?? 10));
+    await oneWorkbook();
+  }
+  await cliStart();
+  console.log(`\n${os.cpus().length} cores, Node ${process.version}`);
 }
 
-main().catch((e: unknown) => {
+const [mode, which, dir, list] = process.argv.slice(2);
+(mode === 'child' ? child(which as PathName, dir ?? '', list ?? '') : main()).catch((e: unknown) => {
   console.error(e);
   process.exitCode = 1;
 });

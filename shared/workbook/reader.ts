@@ -15,7 +15,7 @@ import type { CellValue, QueryExplanation, RowInput, RowValues, SheetInput, Tran
 import { parseDate } from '../transition/normalise';
 import { WorkbookError } from './errors';
 import { unescapeCell } from './escape';
-import { MAX_VALUE_ROWS, StopReading, WorkbookZip, type ZipEntry } from './zip';
+import { MAX_VALUE_ROWS, STOP, WorkbookZip, type ZipEntry } from './zip';
 
 export interface ReadOptions {
   /** The file's name, for the caller's messages; the reader's own messages never need it. */
@@ -120,7 +120,7 @@ function parsePart(zip: WorkbookZip, entry: ZipEntry, h: XmlHandlers): void {
     zip.readText(entry, (s) => parser.write(s));
     parser.close();
   } catch (e) {
-    if (e instanceof StopReading) return;
+    if (e === STOP) return;
     if (e instanceof WorkbookError) throw e;
     throw unreadable();
   }
@@ -274,8 +274,8 @@ function readCells(wb: Workbook, entry: ZipEntry, sink: CellSink): void {
           rowHasValue = false;
           break;
         case 'c':
+          // The row comes from <row>; a cell's own reference only places its column.
           column = a.r ? columnNumber(a.r) : column + 1;
-          if (a.r) row = rowNumber(a.r) || row;
           type = a.t ?? 'n';
           formula = false;
           hasValue = false;
@@ -321,6 +321,9 @@ function readCells(wb: Workbook, entry: ZipEntry, sink: CellSink): void {
         case 'row':
           sink.rowEnd(row, rowHasValue);
           break;
+        case 'sheetData':
+          // What follows (merges, validations, print settings) holds no values.
+          throw STOP;
       }
     },
     text(t) {
@@ -431,7 +434,7 @@ function readTransitionSheet(wb: Workbook, s: SheetRef, columns: readonly Transi
 
   readCells(wb, sheetEntry(wb, s), {
     cell(row, column, value, formula) {
-      if (!decided && row > headerRow && !decide()) throw new StopReading();
+      if (!decided && row > headerRow && !decide()) throw STOP;
       if (formula) {
         const address = `${columnLetters(column)}${row}`;
         if (decided) throw formulaError(s.name, address);
