@@ -8,6 +8,7 @@ import { writeTransitionWorkbook } from '../../xlsx/template';
 import type { TransitionReturn } from '../../shared/transition/schema';
 import { aReturn, PRIMARY, row, SECONDARY, sheet, TRANSFER_YEAR, upnFor } from '../factories/transition';
 import { startStack, type Stack, TEST_SCHOOLS } from './harness';
+import { understatedSheetBomb } from '../factories/zip';
 import { cohortSliceDocId } from '../../functions/src/store/documents';
 import { trackerSchema } from '../../functions/src/openapi/document';
 import { receiptSchema } from '../../functions/src/store/returns';
@@ -192,6 +193,19 @@ describe('PUT /api/returns/{laestab}/{year}', () => {
     });
     expect([200, 201]).toContain(ours.status);
     expect(await json(ours)).toMatchObject({ school: PRIMARY, status: 'submitted' });
+  });
+
+  it('refuses eight understated-size zip bombs sent at once as zip-bomb, answering /health 200 meanwhile', async () => {
+    const bomb = Buffer.from(understatedSheetBomb(300));
+    const puts = Array.from({ length: 8 }, () =>
+      stack.fetch(url(), { method: 'PUT', headers: { ...auth(school), 'content-type': XLSX, 'idempotency-key': randomUUID() }, body: bomb }),
+    );
+    const health = stack.fetch('/health');
+    for (const res of await Promise.all(puts)) {
+      expect(res.status).toBe(422);
+      expect(await json(res)).toMatchObject({ code: 'zip-bomb', detail: expect.stringMatching(/unpacks to more than its header declares/) });
+    }
+    expect((await health).status).toBe(200);
   });
 
   it('answers 415 for bytes that are not a workbook sent as .xlsx', async () => {

@@ -9,7 +9,7 @@ import { generateSamples, type GeneratedSamples } from '../../samples/generate';
 import { TRANSITION_COLUMNS, SHEET_LAYOUT } from '../../shared/transition/layout';
 import { validationReportSchema } from '../../shared/transition/schema';
 import { YEAR_RULE } from '../../shared/year';
-import { deflatedPadding, handZip, xml } from '../factories/zip';
+import { understatedSheetBomb } from '../factories/zip';
 
 const run = promisify(execFile);
 const BIN = path.resolve(__dirname, '../../bin/goodstart.js');
@@ -230,15 +230,7 @@ describe('the compiled goodstart binary', () => {
   });
 
   it('refuses a workbook whose headers understate a 300 MB sheet as a zip bomb, exit 2, in one line', async () => {
-    const header = TRANSITION_COLUMNS.map((c) => `<c r="${c.letter}9" t="inlineStr"><is><t>${c.header}</t></is></c>`).join('');
-    const wb = '<workbook xmlns:r="r"><sheets><sheet name="Transition" sheetId="1" r:id="rId1"/></sheets></workbook>';
-    const rels = '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>';
-    const bomb = handZip([
-      { name: '[Content_Types].xml', data: xml('<Types/>') },
-      { name: 'xl/workbook.xml', data: xml(wb) },
-      { name: 'xl/_rels/workbook.xml.rels', data: xml(rels) },
-      { name: 'xl/worksheets/sheet1.xml', data: new Uint8Array(0), deflated: deflatedPadding(300, `<worksheet><sheetData><row r="9">${header}</row>`, '</sheetData></worksheet>'), declaredSize: 100 * 1024 },
-    ]);
+    const bomb = understatedSheetBomb(300);
     const file = path.join(dir, 'bomb.xlsx');
     await fs.writeFile(file, bomb);
     const refused = await run(process.execPath, [BIN, 'validate', file]).catch((e: { code: number; stderr: string }) => e);

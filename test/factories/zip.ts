@@ -111,3 +111,18 @@ export function deflatedPadding(megabytes: number, prefix = '', suffix = '', { l
   parts.push(deflateRawSync(Buffer.from(suffix, 'utf8')));
   return new Uint8Array(Buffer.concat(parts));
 }
+
+/**
+ * The bomb of issue 10: a workbook whose one sheet claims `declared` bytes in the local header
+ * and the central directory but inflates to `megabytes` MiB (a few hundred KB on disk).
+ */
+export function understatedSheetBomb(megabytes: number, declared = 100 * 1024): Uint8Array {
+  const wb = '<workbook xmlns:r="r"><sheets><sheet name="Transition" sheetId="1" r:id="rId1"/></sheets></workbook>';
+  const rels = '<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>';
+  return handZip([
+    { name: '[Content_Types].xml', data: xml('<Types/>') },
+    { name: 'xl/workbook.xml', data: xml(wb) },
+    { name: 'xl/_rels/workbook.xml.rels', data: xml(rels) },
+    { name: 'xl/worksheets/sheet1.xml', data: new Uint8Array(0), deflated: deflatedPadding(megabytes, '<worksheet><sheetData><row r="9">', '</row></sheetData></worksheet>'), declaredSize: declared },
+  ]);
+}
