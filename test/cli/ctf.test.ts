@@ -10,7 +10,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { main, type Io } from '../../cli/main';
 import { generateSamples, type GeneratedSamples } from '../../samples/generate';
 import { CTF_SAMPLE_CONTACT_FORENAMES, CTF_SAMPLE_CONTACT_SURNAMES, CTF_SAMPLE_EMAIL_DOMAIN, CTF_SAMPLE_PHONE_PREFIX, CTF_SAMPLE_STREET } from '../../samples/ctf';
-import { readTransitionWorkbook } from '../../xlsx/reader';
+import { readTransitionWorkbook } from '../../shared/workbook/reader';
 import { CTF_PREFILLED_COLUMNS } from '../../shared/ctf/prefill';
 import { readCtf } from '../../shared/ctf/reader';
 import { TRANSITION_COLUMNS } from '../../shared/transition/layout';
