@@ -13,7 +13,10 @@
  *      product and the floor (the old path too with BENCH_OLD_AT_SCALE=1; it takes minutes);
  *   4. reading one 120-pupil workbook: p50 and p99, new reader beside exceljs and the floor;
  *   5. CLI start: `fn` and `validate` on one workbook, compiled (bin/goodstart.js) beside the
- *      old tsx start and a bare `node -e 0`.
+ *      old tsx start and a bare `node -e 0`;
+ *   6. the understated-size zip bomb of issue 10 (a sheet declared as 100 KB that inflates to
+ *      630 MB): refused by the reader, eight in a row, with the time and memory it costs, beside
+ *      the old exceljs path on the same file (in its own process), and `goodstart validate` on it.
  *
  * Options: BENCH_SCHOOLS (default 450; 0 skips the workbook runs), BENCH_ROWS (default 15000),
  * BENCH_PASSES (default 5), BENCH_SCALE (default 10, the multiple for 3; 0 skips it),
@@ -35,6 +38,7 @@ import { writeConsolidatedWorkbook, writeConsolidatedWorkbookFile } from '../xls
 import { SchoolDirectory } from '../shared/schools';
 import { readWithExceljs } from './exceljsReader';
 import { main as cliMain } from '../cli/main';
+import { understatedSheetBomb } from '../test/factories/zip';
 
 const YEAR = 2027;
 const PASSES = Number(process.env.BENCH_PASSES ?? 5);
@@ -95,7 +99,7 @@ const run = promisify(execFile);
 // ---------------------------------------------------------------------------------------------
 // The three consolidation paths, each run in a child process (`bench/run.ts child <path> <dir>`).
 
-type PathName = 'new' | 'old' | 'floor';
+type PathName = 'new' | 'old' | 'floor' | 'bomb-old';
 interface PathResult {
   ms: number;
   peakRss: number;
@@ -173,10 +177,19 @@ async function consolidateFloor(_dir: string, files: string[]): Promise<Omit<Pat
   return { ms: ms(start), pupils: inflated };
 }
 
+/** The old reader on the bomb: exceljs (JSZip) inflates the whole part before anything stops it. */
+async function bombOld(_dir: string, files: string[]): Promise<Omit<PathResult, 'peakRss' | 'startRss'>> {
+  const bytes = new Uint8Array(await fs.readFile(files[0] ?? ''));
+  const start = process.hrtime.bigint();
+  let refused = 0;
+  await readWithExceljs(bytes).catch(() => void refused++);
+  return { ms: ms(start), pupils: refused };
+}
+
 async function child(which: PathName, dir: string, listFile: string): Promise<void> {
   const files = (await fs.readFile(listFile, 'utf8')).split('\n').filter((f) => f !== '');
   const startRss = process.memoryUsage().rss;
-  const body = await { new: consolidateNew, old: consolidateOld, floor: consolidateFloor }[which](dir, files);
+  const body = await { new: consolidateNew, old: consolidateOld, floor: consolidateFloor, 'bomb-old': bombOld }[which](dir, files);
   const result: PathResult = { ...body, peakRss: peakRss(), startRss };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -346,6 +359,36 @@ async function cliStart(): Promise<void> {
   }
 }
 
+/** The bomb: refused by the new reader eight times over, beside the old path and the CLI on the same file. */
+async function zipBomb(): Promise<void> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'goodstart-bench-bomb-'));
+  try {
+    const bomb = understatedSheetBomb(630);
+    const file = path.join(dir, 'bomb.xlsx');
+    await fs.writeFile(file, bomb);
+    const rssBefore = process.memoryUsage().rss;
+    const peakBefore = peakRss();
+    const times: number[] = [];
+    let code = '';
+    for (let i = 0; i < 8; i++) {
+      const t = process.hrtime.bigint();
+      code = await readTransitionWorkbook(bomb).then(() => 'accepted', (e: { code?: string }) => e.code ?? 'error');
+      times.push(ms(t));
+    }
+    times.sort((a, b) => a - b);
+    const grew = Math.max(0, peakRss() - Math.max(peakBefore, rssBefore));
+    console.log(`\nzip bomb: ${(bomb.length / 1024).toFixed(0)} KiB declaring a 100 KiB sheet that inflates to 630 MiB:`);
+    console.log(`  new reader, 8 times: ${code}, median ${times[4]?.toFixed(1)} ms, slowest ${times[7]?.toFixed(1)} ms; peak RSS grew ${mib(grew)}`);
+    const old = await inChild('bomb-old', dir, [file]);
+    console.log(`  old exceljs path, once (own process): ${seconds(old.ms)}, peak RSS ${mib(old.peakRss)} (${mib(old.peakRss - old.startRss)} above its start); ratio old/new ${ratio(old.ms, times[4] ?? NaN)}`);
+    const t = process.hrtime.bigint();
+    const cli = await run(process.execPath, [path.join(REPO, 'bin/goodstart.js'), 'validate', file]).then(() => 0, (e: { code?: number }) => e.code ?? -1);
+    console.log(`  goodstart validate (compiled, whole process): exit ${cli} in ${ms(t).toFixed(0)} ms`);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   await validationRate(Number(process.env.BENCH_ROWS ?? 15000));
   const schools = Number(process.env.BENCH_SCHOOLS ?? 450);
@@ -354,6 +397,7 @@ async function main(): Promise<void> {
     await oneWorkbook();
   }
   await cliStart();
+  await zipBomb();
   console.log(`\n${os.cpus().length} cores, Node ${process.version}`);
 }
 
