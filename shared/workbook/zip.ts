@@ -173,11 +173,20 @@ export class WorkbookZip {
 
   /**
    * Streams one part's text to `onText` in pieces, counting the real inflated bytes as they
-   * come. A consumer may throw STOP to stop early; it passes through untouched.
+   * come. Whatever the consumer throws (STOP to stop early, or its own error) passes through
+   * untouched.
    */
   readText(entry: ZipEntry, onText: (text: string) => void): void {
+    // The consumer's own failures pass through as they are; only the unpacking's become 'corrupt'.
+    let consumerFailed = false;
     const decoder = new DecodeUTF8((text) => {
-      if (text.length > 0) onText(text);
+      if (text.length === 0) return;
+      try {
+        onText(text);
+      } catch (e) {
+        consumerFailed = true;
+        throw e;
+      }
     });
     let seen = 0;
     const sink = (chunk: Uint8Array, final: boolean): void => {
@@ -201,7 +210,7 @@ export class WorkbookZip {
       if (data.length === 0) inflate.push(data, true);
       if (!finished) throw corrupt(`part ${entry.name} is cut short`);
     } catch (e) {
-      if (e === STOP || e instanceof WorkbookError) throw e;
+      if (consumerFailed || e instanceof WorkbookError) throw e;
       throw corrupt(`part ${entry.name} cannot be unpacked`);
     }
   }

@@ -75,6 +75,30 @@ describe('workbooks from other writers', () => {
   });
 });
 
+describe('damaged parts', () => {
+  it('refuses a sheet that is not well-formed XML as corrupt, with the reader\'s own words', async () => {
+    const ret = aReturn(1);
+    const good = otherWriterWorkbook(ret, { strings: 'inline' });
+    const zip = new WorkbookZip(good);
+    const entries: HandEntry[] = inspectXlsx(good).entries.map((e) => {
+      const text: string[] = [];
+      zip.readText(e, (t) => text.push(t));
+      const body = text.join('');
+      return { name: e.name, data: xml(e.name === 'xl/worksheets/sheet1.xml' ? body.replace('<sheetData>', '<sheetData><row r="1"><c r="A1"><v>1</c></row>') : body), deflate: true };
+    });
+    const e = await rejection(handZip(entries));
+    expect(e.code).toBe('corrupt');
+    expect(e.message).toBe('Excel data inside the file could not be read (the workbook may be damaged); open it in Excel, save it again as .xlsx and retry');
+  });
+
+  it('refuses a part whose deflate stream is cut short as corrupt, naming the part', async () => {
+    const bytes = workbookWith({ name: 'xl/worksheets/sheet1.xml', data: new Uint8Array(0), deflated: deflatedPadding(1, '<worksheet>').subarray(0, 200), declaredSize: 100 * 1024 });
+    const e = await rejection(bytes);
+    expect(e.code).toBe('corrupt');
+    expect(e.message).toMatch(/^the workbook is damaged or incomplete \(part xl\/worksheets\/sheet1\.xml /);
+  });
+});
+
 /** The parts of a minimal transition workbook, with `bomb` standing in for one of them. */
 function workbookWith(bomb: HandEntry, extra: HandEntry[] = []): Uint8Array {
   const wb = '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Transition" sheetId="1" r:id="rId1"/></sheets></workbook>';
