@@ -4,6 +4,8 @@
  * it is hidden, no cell holds a formula, and every text value is escaped against formula
  * injection (it will be filtered, copied and re-exported).
  */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 
@@ -48,16 +50,25 @@ export async function writeConsolidatedWorkbook(opts: ConsolidatedWorkbookOption
   const chunks: Buffer[] = [];
   const sink = new PassThrough();
   sink.on('data', (c: Buffer) => chunks.push(c));
-  await write(new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false }), opts);
+  await write(new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false }), opts, nextTurn);
   return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** The consolidated workbook streamed to a file (the CLI): neither the pupils nor the output are ever whole in memory. */
 export async function writeConsolidatedWorkbookFile(file: string, opts: ConsolidatedWorkbookOptions): Promise<void> {
-  await write(new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false }), opts);
+  const out = createWriteStream(file);
+  // exceljs hands rows to the ZIP without waiting for it, so the rows wait here instead: a turn
+  // of the event loop for the deflate to run, and the file's drain when it falls behind.
+  const drain = async (): Promise<void> => {
+    await nextTurn();
+    if (out.writableNeedDrain) await once(out, 'drain');
+  };
+  await write(new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false }), opts, drain);
 }
 
-async function write(wb: Writer, opts: ConsolidatedWorkbookOptions): Promise<void> {
+const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function write(wb: Writer, opts: ConsolidatedWorkbookOptions, drain: () => Promise<void>): Promise<void> {
   // The streaming writer commits each row as it goes: a city of pupils never sits in memory
   // as exceljs cell objects, only as the compressed parts being written. Each sheet is
   // finished before the next is begun, since the ZIP takes one part at a time.
@@ -67,7 +78,7 @@ async function write(wb: Writer, opts: ConsolidatedWorkbookOptions): Promise<voi
   const pupilCount = opts.pupilCount ?? (Array.isArray(opts.pupils) ? opts.pupils.length : 0);
 
   addAbout(wb, opts, pupilCount, tableSheets);
-  await addPupils(wb, opts.pupils, opts.columns ?? TRANSITION_COLUMNS);
+  await addPupils(wb, opts.pupils, opts.columns ?? TRANSITION_COLUMNS, drain);
   addTracker(wb, opts.tracker);
   for (const { table, name } of tableSheets) addTable(wb, table, name);
 
@@ -128,10 +139,15 @@ function readable(p: ConsolidatedPupil, column: TransitionColumn): Out {
   return v;
 }
 
-/** Rows between pauses that let the ZIP drain what has been written, so rows never pile up in its buffers. */
-const ROWS_PER_DRAIN = 500;
+/** (design) Rows between pauses that let the ZIP drain what has been written (measured: 500 lets the buffers grow with the pupils, 50 does not). */
+const ROWS_PER_DRAIN = 50;
 
-async function addPupils(wb: Writer, pupils: Iterable<ConsolidatedPupil> | AsyncIterable<ConsolidatedPupil>, layout: readonly TransitionColumn[]): Promise<void> {
+async function addPupils(
+  wb: Writer,
+  pupils: Iterable<ConsolidatedPupil> | AsyncIterable<ConsolidatedPupil>,
+  layout: readonly TransitionColumn[],
+  drain: () => Promise<void>,
+): Promise<void> {
   const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.pupils, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
   const columns: Array<{ header: string; width: number; value: (p: ConsolidatedPupil) => Out; date?: boolean }> = [
     { header: 'Source school', width: 12, value: (p) => p.sourceSchool },
@@ -148,7 +164,7 @@ async function addPupils(wb: Writer, pupils: Iterable<ConsolidatedPupil> | Async
   let n = 0;
   for await (const p of pupils) {
     ws.addRow(columns.map((c) => text(c.value(p)))).commit();
-    if (++n % ROWS_PER_DRAIN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (++n % ROWS_PER_DRAIN === 0) await drain();
   }
   ws.commit();
 }
