@@ -16,9 +16,9 @@ describe('the README on prefilling from a CTF', () => {
     expect(section).toContain('(columns A–F and Q–S)');
   });
 
-  it('states the current-SEN rule and says the pane flow is being added', () => {
+  it('states the current-SEN rule and describes the pane flow', () => {
     expect(section).toContain('**The current SEN record wins.**');
     expect(section.replace(/\s+/g, ' ')).toContain('Needs are the `SENneed` records still open on the file\'s date (no end date, or an end date after it), in `SENtypeRank` order');
-    expect(section.replace(/\s+/g, ' ')).toContain('*Prefill from MIS (CTF)* in the primary SENCo\'s view is being added');
+    expect(section.replace(/\s+/g, ' ')).toContain('*Prefill from MIS (CTF)* in the primary SENCo\'s view (tab *1 Sheet*, once the transition sheet exists) opens a file picker: the file is parsed in the browser and never uploaded.');
   });
 });
