@@ -7,5 +7,6 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   moduleFileExtensions: ['ts', 'tsx', 'js', 'json'],
-  testTimeout: 60000,
+  // Browser and build tests run webpack on two cores, which can take minutes under load.
+  testTimeout: 180000,
 };

@@ -11,6 +11,9 @@ import path from 'node:path';
 import webpack from 'webpack';
 import { builtAddin, REPO } from './builtAddin';
 
+// Each webpack build takes most of a minute on two busy cores: room enough for three.
+jest.setTimeout(300_000);
+
 /** Strings only the dev picker's token source (addin/auth/devSignIn.ts) contains. */
 const DEV_PICKER_STRINGS = ['/dev/token', '/dev/identities', 'the dev sign-in needs a choice'];
 /** Strings only the dev picker's view (addin/taskpane/DevPicker.tsx) contains. */
