@@ -4,7 +4,7 @@
  * person or a real school.
  */
 import type { School, LocalityArea } from '../shared/schools';
-import { LOCALITY_AREAS } from '../shared/schools';
+import { LOCALITY_AREAS, syntheticSchoolEmail } from '../shared/schools';
 import type { RowInput, RowValues, SheetInput, TransitionReturn } from '../shared/transition/schema';
 import { SHEET_LAYOUT } from '../shared/transition/layout';
 import { makeUpn } from '../shared/upn';
@@ -55,24 +55,28 @@ export function syntheticSchools(rand: Rand, primaries: number, secondaries: num
   const schools: School[] = [];
   for (let i = 0; i < secondaries; i++) {
     const word = PLACE_WORDS[i % PLACE_WORDS.length] as string;
+    const laestab = `3304${String(i + 1).padStart(3, '0')}`;
     schools.push({
-      laestab: `3304${String(i + 1).padStart(3, '0')}`,
+      laestab,
       urn: String(190000 + i + 1),
       name: `${word}${i >= PLACE_WORDS.length ? ` ${Math.floor(i / PLACE_WORDS.length) + 1}` : ''} Park Academy`,
       phase: 'secondary',
       area: LOCALITY_AREAS[i % LOCALITY_AREAS.length] as LocalityArea,
       trust: i % 2 === 0 ? (TRUSTS[i % TRUSTS.length] as string) : null,
+      email: syntheticSchoolEmail(laestab),
     });
   }
   for (let i = 0; i < primaries; i++) {
     const word = PLACE_WORDS[(i * 7 + 3) % PLACE_WORDS.length] as string;
+    const laestab = `3302${String(i + 1).padStart(3, '0')}`;
     schools.push({
-      laestab: `3302${String(i + 1).padStart(3, '0')}`,
+      laestab,
       urn: String(180000 + i + 1),
       name: `${word} Lane${i >= PLACE_WORDS.length ? ` ${Math.floor(i / PLACE_WORDS.length) + 1}` : ''} Primary School`,
       phase: 'primary',
       area: LOCALITY_AREAS[i % LOCALITY_AREAS.length] as LocalityArea,
       trust: rand() < 0.4 ? pick(rand, TRUSTS) : null,
+      email: syntheticSchoolEmail(laestab),
     });
   }
   return schools;

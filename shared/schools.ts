@@ -7,6 +7,9 @@ import { z } from 'zod';
 export const LOCALITY_AREAS = ['East', 'North', 'South', 'West'] as const;
 export type LocalityArea = (typeof LOCALITY_AREAS)[number];
 
+/** (design) The synthetic directory's SEND contact address: an obviously invented, reserved domain (RFC 2606). */
+export const syntheticSchoolEmail = (laestab: string): string => `senco.${laestab}@schools.example`;
+
 export const schoolSchema = z.strictObject({
   /** 7-digit LA code + establishment number; Birmingham starts 330. */
   laestab: z.string().regex(/^\d{7}$/),
@@ -17,6 +20,8 @@ export const schoolSchema = z.strictObject({
   area: z.enum(LOCALITY_AREAS),
   /** The multi-academy trust's id, or null for a maintained school. */
   trust: z.string().min(1).max(40).nullable(),
+  /** The school's SEND contact address, for the LA's chase e-mails; absent where the directory has none. */
+  email: z.email().max(254).optional(),
 });
 export type School = z.infer<typeof schoolSchema>;
 

@@ -114,6 +114,8 @@ export const trackerSchema = z.looseObject({
       school: z.string(),
       name: z.string(),
       area: z.string(),
+      phase: z.string().optional(),
+      email: z.string().nullable().optional(),
       status: schoolStateSchema,
       version: z.number().int().nullable(),
       submittedVersion: z.number().int().nullable(),

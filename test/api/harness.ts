@@ -22,7 +22,7 @@ import { apiService, cosmosService, startServices } from '../../scripts/start';
 export const TEST_SCHOOLS: School[] = [
   { laestab: '3302001', urn: '990001', name: 'Acorn Lane Primary (test)', phase: 'primary', area: 'North', trust: null },
   { laestab: '3302002', urn: '990002', name: 'Bramble Hill Primary (test)', phase: 'primary', area: 'North', trust: 'T1' },
-  { laestab: '3302003', urn: '990003', name: 'Copperbeech Primary (test)', phase: 'primary', area: 'East', trust: 'T1' },
+  { laestab: '3302003', urn: '990003', name: 'Copperbeech Primary (test)', phase: 'primary', area: 'East', trust: 'T1', email: 'senco.3302003@schools.example' },
   { laestab: '3304001', urn: '990101', name: 'Hillcrest Academy (test)', phase: 'secondary', area: 'North', trust: 'T1' },
   { laestab: '3304002', urn: '990102', name: 'Millstone Secondary (test)', phase: 'secondary', area: 'East', trust: null },
 ];

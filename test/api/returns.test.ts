@@ -307,12 +307,15 @@ describe('GET /api/tracker/{year}', () => {
     expect((await put(returnFrom(OTHER_PRIMARY, 1), { token: tokens['other']!, laestab: OTHER_PRIMARY, query: '?status=draft' })).status).toBe(201);
     const res = await get(`/tracker/${TRANSFER_YEAR}`, tokens['la']!);
     expect(res.status).toBe(200);
-    const body = await json<{ schools: Array<{ school: string; status: string; rows: number }>; totals: Record<string, number> }>(res);
+    const body = await json<{ schools: Array<{ school: string; status: string; rows: number; phase: string; email: string | null }>; totals: Record<string, number> }>(res);
     const by = Object.fromEntries(body.schools.map((s) => [s.school, s]));
     expect(Object.keys(by).sort()).toEqual(['3302001', '3302002', '3302003']);
     expect(by[PRIMARY]!.status).toBe('submitted');
     expect(by[OTHER_PRIMARY]!.status).toBe('draft');
     expect(by['3302003']!.status).toBe('outstanding');
+    // The directory's contact address and phase travel with each row, for the chase list.
+    expect(by['3302003']).toMatchObject({ phase: 'primary', email: 'senco.3302003@schools.example' });
+    expect(by[PRIMARY]).toMatchObject({ phase: 'primary', email: null });
     expect(body.totals).toMatchObject({ expected: 3, submitted: 1, draft: 1, outstanding: 1 });
     expect(trackerSchema.safeParse(body).success).toBe(true);
   });

@@ -36,6 +36,8 @@ export const trackerGet = withErrors(async (request, { correlationId }) => {
       school: s.laestab,
       name: s.name,
       area: s.area,
+      phase: s.phase,
+      email: s.email ?? null,
       status,
       version: head?.version ?? null,
       submittedVersion: head?.submittedVersion ?? null,

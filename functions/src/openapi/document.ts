@@ -155,6 +155,8 @@ export const trackerSchema = z.strictObject({
       school: z.string(),
       name: z.string(),
       area: z.enum(LOCALITY_AREAS),
+      phase: z.enum(['primary', 'secondary']),
+      email: z.email().nullable().describe('The school’s SEND contact address from the LA directory, for chase e-mails; null where the directory has none.'),
       status: schoolStateSchema.describe('The school’s state for the year: `submitted` stays while a correction is drafted.'),
       version: z.number().int().nullable(),
       submittedVersion: z.number().int().nullable(),
