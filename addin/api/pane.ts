@@ -38,6 +38,34 @@ export function paneApi(client: ApiClient): PaneApi {
       return { receipt: result.value, etag: result.etag, replayed: result.replayed, created: result.created };
     },
     cohort: (laestab, year) => client.cohort(laestab, year),
+    async tracker(year) {
+      const t = await client.tracker(year);
+      return {
+        year: t.year,
+        schools: t.schools.map((s) => ({
+          school: s.school,
+          name: s.name,
+          area: s.area,
+          phase: s.phase ?? 'primary',
+          email: s.email ?? null,
+          status: s.status,
+          version: s.version,
+          submittedAt: s.submittedAt,
+          rows: s.rows,
+          errors: s.errors,
+          queries: s.queries,
+          unexplainedQueries: s.unexplainedQueries,
+        })),
+      };
+    },
+    async aggregates(year) {
+      const a = await client.aggregates(year);
+      return { year: a.year, tables: a.tables, schools: a.schools, disclosureControlled: a.disclosureControlled };
+    },
+    async consolidatedExport(year) {
+      const { bytes, filename } = await client.consolidatedExport(year);
+      return { bytes, filename: filename ?? `good-start-consolidated-${year}.xlsx` };
+    },
     newIdempotencyKey,
   };
 }

@@ -9,6 +9,8 @@ import { SignOutRegular } from '@fluentui/react-icons';
 import { ErrorBar } from './common';
 import { FunctionList } from './FunctionList';
 import type { DescribeError, Identity, PaneApi, PaneError, PaneSession } from './ports';
+import { AggregatesView } from './la/AggregatesView';
+import { TrackerView } from './la/TrackerView';
 import { CohortView } from './secondary/CohortView';
 import { SencoView } from './senco/SencoView';
 import { SignInView } from './SignInView';
@@ -20,17 +22,18 @@ const useStyles = makeStyles({
   badges: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
 });
 
-type View = 'return' | 'cohort' | 'functions';
+type View = 'return' | 'cohort' | 'tracker' | 'aggregates' | 'functions';
 
 const ROLE_NAME = { school: 'School', trust: 'Trust', la: 'LA officer' } as const;
 
 /** The views a role may use, in order. */
 export function viewsFor(identity: Identity): View[] {
   if (identity.role === 'school') return identity.school?.phase === 'secondary' ? ['cohort', 'functions'] : ['return', 'functions'];
-  return ['functions'];
+  // The LA sees the city; a trust the same views over its own schools, as the API scopes them.
+  return ['tracker', 'aggregates', 'functions'];
 }
 
-const VIEW_LABEL: Record<View, string> = { return: 'Transition return', cohort: 'Incoming cohort', functions: 'Functions' };
+const VIEW_LABEL: Record<View, string> = { return: 'Transition return', cohort: 'Incoming cohort', tracker: 'Tracker', aggregates: 'Aggregates', functions: 'Functions' };
 
 export function App({
   session,
@@ -141,6 +144,8 @@ export function App({
           ) : null}
           {view === 'return' && identity.school ? <SencoView laestab={identity.school.laestab} api={api} describe={describe} /> : null}
           {view === 'cohort' && identity.school ? <CohortView school={identity.school} api={api} describe={describe} /> : null}
+          {view === 'tracker' ? <TrackerView api={api} describe={describe} scope={identity.role === 'la' ? 'the city' : 'your trust'} /> : null}
+          {view === 'aggregates' ? <AggregatesView api={api} describe={describe} consolidated={identity.role === 'la'} scope={identity.role === 'la' ? 'the city' : 'your trust'} /> : null}
           {view === 'functions' ? <FunctionList /> : null}
         </>
       ) : null}

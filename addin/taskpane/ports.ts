@@ -3,6 +3,8 @@
  * (addin/auth) and the API calls (addin/api). The views are written against these, so a test
  * or a bench can run them with any implementation.
  */
+import type { CountTable } from '../../shared/aggregate/table';
+import type { SchoolState } from '../../shared/status';
 import type { TransitionReturn, ValidationIssue, ValidationReport } from '../../shared/transition/schema';
 
 export type Role = 'school' | 'trust' | 'la';
@@ -84,12 +86,46 @@ export interface SubmitOptions {
   onRetry?: (attempt: number, of: number) => void;
 }
 
+/** One expected school on the tracker (GET /tracker/{year}), as the LA or a trust sees it. */
+export interface TrackerSchool {
+  school: string;
+  name: string;
+  area: string;
+  phase: string;
+  email: string | null;
+  status: SchoolState;
+  version: number | null;
+  submittedAt: string | null;
+  rows: number;
+  errors: number;
+  queries: number;
+  unexplainedQueries: number;
+}
+
+export interface TrackerView {
+  year: number;
+  schools: TrackerSchool[];
+}
+
+/** The city (or trust) roll-up tables, as the API published them. */
+export interface AggregatesView {
+  year: number;
+  tables: CountTable[];
+  schools: { expected: number; included: number; outstanding: number; draftOnly: number };
+  disclosureControlled: boolean;
+}
+
 export interface PaneApi {
   /** The school's current return, or null when it has none for the year. */
   currentReturn(laestab: string, year: number): Promise<RemoteReturn | null>;
   history(laestab: string, year: number): Promise<HistoryEntry[]>;
   submitReturn(laestab: string, year: number, ret: TransitionReturn, options: SubmitOptions): Promise<SubmitResult>;
   cohort(laestab: string, year: number): Promise<Cohort>;
+  /** Every expected school's state for the year (LA: the city; trust: its own schools). */
+  tracker(year: number): Promise<TrackerView>;
+  aggregates(year: number): Promise<AggregatesView>;
+  /** The consolidated city workbook's bytes (LA). */
+  consolidatedExport(year: number): Promise<{ bytes: Uint8Array; filename: string }>;
   newIdempotencyKey(): string;
 }
 
