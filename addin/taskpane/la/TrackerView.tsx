@@ -186,8 +186,7 @@ export function TrackerView({ api, describe, scope }: { api: PaneApi; describe: 
               <TableRow>
                 <TableHeaderCell>School</TableHeaderCell>
                 <TableHeaderCell>Status</TableHeaderCell>
-                <TableHeaderCell>Errors / queries</TableHeaderCell>
-                <TableHeaderCell>Last submitted</TableHeaderCell>
+                <TableHeaderCell>Last sent</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -201,8 +200,8 @@ export function TrackerView({ api, describe, scope }: { api: PaneApi; describe: 
                     <Badge appearance="tint" color={STATUS_COLOUR[s.status]}>
                       {STATUS_LABELS[s.status]}
                     </Badge>
+                    {s.status === 'outstanding' ? null : <Caption1 block>{`${plural(s.errors, 'error')}, ${plural(s.queries, 'query', 'queries')}`}</Caption1>}
                   </TableCell>
-                  <TableCell>{s.status === 'outstanding' ? '–' : `${s.errors} / ${s.queries}`}</TableCell>
                   <TableCell>{s.submittedAt ? when(s.submittedAt) : 'Never'}</TableCell>
                 </TableRow>
               ))}
