@@ -71,7 +71,7 @@ export function AggregatesView({ api, describe, consolidated, scope }: { api: Pa
             {result.controlled || result.suppressedCells > 0 ? (
               <MessageBar intent="info" layout="multiline">
                 <MessageBarBody>
-                  <MessageBarTitle>{`${plural(result.suppressedCells, 'cell')} show c`}</MessageBarTitle> {SUPPRESSION_NOTE}
+                  <MessageBarTitle>{result.suppressedCells > 0 ? `${plural(result.suppressedCells, 'cell')} show c` : 'Disclosure control applies'}</MessageBarTitle> {SUPPRESSION_NOTE}
                 </MessageBarBody>
               </MessageBar>
             ) : null}
