@@ -2,8 +2,13 @@
  * `npm start`: the local stack, as a list of services started in order and stopped in reverse
  * on Ctrl-C / SIGTERM.
  *
- *   1. cosmos: the embedded Cosmos DB server on loopback (or COSMOS_ENDPOINT when set, e.g. the emulator)
- *   2. api:    the Functions handlers on http://localhost:7071/api, seeded from samples/ and the bundled resource bases
+ *   1. cosmos: the embedded Cosmos DB server on loopback, keeping its data in .local/cosmos
+ *              (LOCAL_DATA_DIR), or COSMOS_ENDPOINT when set (e.g. the emulator)
+ *   2. api:    the Functions handlers on http://localhost:7071/api, seeded from samples/ and the
+ *              bundled resource bases when the store starts empty
+ *
+ * `npm start -- --reset` (or `npm run reset`) deletes the local data first, so the store starts
+ * empty and is seeded again.
  *   3. addin:  the add-in's webpack dev server on https://localhost:3000 (scripts/devServer.ts);
  *              ADDIN=0 leaves it out
  *
@@ -11,6 +16,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { closeStore, getStore, seedFromSamples } from '../functions/src/store';
 import { type Config, parseConfig, resetConfig, setConfig } from '../functions/src/config';
 import { resetAuthentication } from '../functions/src/auth';
@@ -27,6 +33,8 @@ export interface StackContext {
   env: Record<string, string | undefined>;
   cosmosEndpoint?: string;
   cosmosKey?: string;
+  /** False when the embedded server loaded stored data: seeding is for an empty store only. */
+  cosmosFresh?: boolean;
   config?: Config;
   apiUrl?: string;
 }
@@ -54,7 +62,18 @@ export interface ApiServiceOptions {
   corsOrigins?: readonly string[];
 }
 
-export function cosmosService(options: { port?: number } = {}): Service {
+/** Where `npm start` keeps the embedded server's data unless LOCAL_DATA_DIR says otherwise. */
+export const DEFAULT_DATA_DIR = path.join('.local', 'cosmos');
+
+export interface CosmosServiceOptions {
+  port?: number;
+  /** Keep the data here; absent: in memory (the API tests). */
+  dataDir?: string;
+  /** Delete the stored data first. */
+  reset?: boolean;
+}
+
+export function cosmosService(options: CosmosServiceOptions = {}): Service {
   return {
     name: 'cosmos',
     async start(ctx) {
@@ -62,10 +81,19 @@ export function cosmosService(options: { port?: number } = {}): Service {
         ctx.cosmosEndpoint = ctx.env['COSMOS_ENDPOINT'];
         return { summary: `using COSMOS_ENDPOINT ${ctx.cosmosEndpoint}`, stop: async () => undefined };
       }
-      const cosmos = await startEmbeddedCosmos({ port: options.port ?? 0 });
+      const cosmos = await startEmbeddedCosmos({
+        port: options.port ?? 0,
+        ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
+        ...(options.reset ? { reset: true } : {}),
+      });
       ctx.cosmosEndpoint = cosmos.endpoint;
       ctx.cosmosKey = cosmos.key;
-      return { summary: `embedded Cosmos DB at ${cosmos.endpoint} (in-memory)`, stop: () => cosmos.stop() };
+      ctx.cosmosFresh = cosmos.fresh;
+      const kept = cosmos.dataDir
+        ? `data in ${path.relative(process.cwd(), cosmos.dataDir) || '.'} (${cosmos.fresh ? 'new, seeded from samples' : 'kept from the last run'}; npm run reset starts empty)`
+        : 'in memory';
+      const notices = cosmos.notices.map((n) => `\n           note: ${n}`).join('');
+      return { summary: `embedded Cosmos DB at ${cosmos.endpoint}, ${kept}${notices}`, stop: () => cosmos.stop() };
     },
   };
 }
@@ -86,7 +114,7 @@ export function apiService(options: ApiServiceOptions = {}): Service {
       const store = getStore();
       if (config.mode === 'local') await store.ensureDatabase();
       if (options.seed) await options.seed(ctx);
-      else if (config.mode === 'local') await seedFromSamples(store, config.samplesDir);
+      else if (config.mode === 'local' && ctx.cosmosFresh !== false) await seedFromSamples(store, config.samplesDir);
 
       const host = await startLocalHost({
         // The dev sign-in is this host's, never the Functions app's: devSignInRoutes is empty unless auth is local.
@@ -152,12 +180,14 @@ export async function startServices(services: readonly Service[], env: Record<st
   return { ctx, summaries: running.map((r) => ({ name: r.name, summary: r.service.summary })), stop };
 }
 
-/** The services `npm start` runs. */
-export const SERVICES: readonly Service[] = [
-  cosmosService(),
-  apiService({ port: Number(process.env['PORT'] ?? 7071) }),
-  ...(process.env['ADDIN'] === '0' ? [] : [addinService()]),
-];
+/** The services `npm start` runs; `reset` starts the store empty. */
+export function stackServices(env: Record<string, string | undefined>, options: { reset?: boolean } = {}): Service[] {
+  return [
+    cosmosService({ dataDir: path.resolve(env['LOCAL_DATA_DIR'] || DEFAULT_DATA_DIR), ...(options.reset ? { reset: true } : {}) }),
+    apiService({ port: Number(env['PORT'] ?? 7071) }),
+    ...(env['ADDIN'] === '0' ? [] : [addinService()]),
+  ];
+}
 
 /** The sample returns are generated files (gitignored): make them on a clean checkout, so the API starts with some returns. */
 async function ensureSampleReturns(): Promise<void> {
@@ -170,8 +200,9 @@ async function ensureSampleReturns(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { reset: { type: 'boolean', default: false } } });
   await ensureSampleReturns();
-  const stack = await startServices(SERVICES);
+  const stack = await startServices(stackServices(process.env, { reset: values.reset }));
   for (const { name, summary } of stack.summaries) console.log(`  ${name.padEnd(8)} ${summary}`);
   const api = stack.ctx.apiUrl?.replace('127.0.0.1', 'localhost');
   console.log(`

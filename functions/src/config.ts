@@ -21,6 +21,7 @@
  * | AUTH_LOCAL_KEY_DIR | ./.local | where scripts/devKeys.ts keeps the dev key pair |
  * | MAX_JSON_BYTES / MAX_XLSX_BYTES | 2 MiB / 5 MiB | request body caps |
  * | LOCAL_SAMPLES_DIR | ./samples | seed data for the embedded server |
+ * | LOCAL_DATA_DIR | unset (`npm start`: ./.local/cosmos) | where the embedded server keeps its data; unset under `func start`: in memory |
  * | APP_VERSION | functions/package.json version | reported by /api/health |
  */
 import fs from 'node:fs';
@@ -69,6 +70,7 @@ const envSchema = z.object({
   MAX_JSON_BYTES: byteCount(2 * MiB),
   MAX_XLSX_BYTES: byteCount(5 * MiB),
   LOCAL_SAMPLES_DIR: optionalString,
+  LOCAL_DATA_DIR: optionalString,
   APP_VERSION: optionalString,
 });
 
@@ -85,6 +87,8 @@ export interface Config {
     database: string;
     /** Self-signed TLS is accepted only for a loopback endpoint (embedded server, emulator). */
     allowSelfSignedTls: boolean;
+    /** Where an embedded server this process starts keeps its data; undefined: in memory. */
+    dataDir?: string;
   };
   auth: {
     mode: 'local' | 'entra';
@@ -157,6 +161,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
       auth: cosmosAuth,
       database: e.COSMOS_DATABASE,
       allowSelfSignedTls: endpoint === undefined || isLoopbackUrl(endpoint),
+      ...(e.LOCAL_DATA_DIR !== undefined ? { dataDir: path.resolve(cwd, e.LOCAL_DATA_DIR) } : {}),
     },
     auth: {
       mode: authMode,

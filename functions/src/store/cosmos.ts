@@ -48,7 +48,7 @@ export async function openCosmos(config: CosmosConfig): Promise<CosmosHandle> {
   if (endpoint === undefined) {
     // Lazy require: the embedded server is a dev dependency and must not load in Azure.
     const { startEmbeddedCosmos } = require('./embedded') as typeof import('./embedded');
-    embedded = await startEmbeddedCosmos();
+    embedded = await startEmbeddedCosmos(config.dataDir !== undefined ? { dataDir: config.dataDir } : {});
     endpoint = embedded.endpoint;
   }
   const { options, agent } = cosmosClientOptions(endpoint, config);

@@ -76,9 +76,10 @@ export function createStore(config: Config): Store {
       const h = await open();
       if (config.mode === 'cloud') return h.client.database(config.cosmos.database);
       const db = await createAll();
-      // A server this process started is empty: seed it, so `func start` alone gives a usable API.
+      // A server this process started empty: seed it, so `func start` alone gives a usable API
+      // (a durable one that loaded its data is left as it was).
       // Seed through the database directly: going through `store` would wait on this very promise.
-      if (h.embedded) {
+      if (h.embedded?.fresh) {
         await seedFromSamples(
           { container: async (name) => db.container(name), directory: new SchoolDirectoryStore(async () => db.container('schools')) },
           config.samplesDir,
