@@ -65,6 +65,12 @@ export interface ApiServiceOptions {
 /** Where `npm start` keeps the embedded server's data unless LOCAL_DATA_DIR says otherwise. */
 export const DEFAULT_DATA_DIR = path.join('.local', 'cosmos');
 
+/** A path as the user would type it: relative inside the working directory, absolute elsewhere. */
+function shownPath(dir: string): string {
+  const relative = path.relative(process.cwd(), dir);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? dir : relative;
+}
+
 export interface CosmosServiceOptions {
   port?: number;
   /** Keep the data here; absent: in memory (the API tests). */
@@ -90,7 +96,7 @@ export function cosmosService(options: CosmosServiceOptions = {}): Service {
       ctx.cosmosKey = cosmos.key;
       ctx.cosmosFresh = cosmos.fresh;
       const kept = cosmos.dataDir
-        ? `data in ${path.relative(process.cwd(), cosmos.dataDir) || '.'} (${cosmos.fresh ? 'new, seeded from samples' : 'kept from the last run'}; npm run reset starts empty)`
+        ? `data in ${shownPath(cosmos.dataDir)} (${cosmos.fresh ? 'new, seeded from samples' : 'kept from the last run'}; npm run reset starts empty)`
         : 'in memory';
       const notices = cosmos.notices.map((n) => `\n           note: ${n}`).join('');
       return { summary: `embedded Cosmos DB at ${cosmos.endpoint}, ${kept}${notices}`, stop: () => cosmos.stop() };

@@ -7,7 +7,9 @@ import { authenticate } from '../../functions/src/auth';
 import { getConfig } from '../../functions/src/config';
 import { readBytesBody } from '../../functions/src/http/body';
 import { withErrors } from '../../functions/src/http/handler';
-import { withIdempotency } from '../../functions/src/http/idempotency';
+import { HttpRequest } from '@azure/functions';
+import { idempotencyRecordId, LEASE_RENEW_MS, PENDING_LEASE_MS, requestHash, withIdempotency } from '../../functions/src/http/idempotency';
+import type { IdempotencyRecord } from '../../functions/src/store/documents';
 import { HttpProblem } from '../../functions/src/http/problems';
 import { defineRoute } from '../../functions/src/http/route';
 import { aReturn, PRIMARY, TRANSFER_YEAR } from '../factories/transition';
@@ -125,6 +127,93 @@ describe('withIdempotency', () => {
     const replay = await post('{"a":1}', key);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(runs).toBe(2);
+  });
+});
+
+describe('a key whose holder crashed', () => {
+  const principal = { subject: 'crash-test', role: 'school' as const, school: PRIMARY };
+  const T0 = 1_900_000_000_000;
+  const bytes = new TextEncoder().encode('{"a":1}');
+  const request = (key: string) =>
+    new HttpRequest({ method: 'POST', url: 'http://localhost/api/test/idempotent', headers: { 'idempotency-key': key, 'content-type': 'application/json' }, body: { string: '{"a":1}' } });
+  /** The record a process leaves when it dies between claiming a key and answering. */
+  async function leftByCrashedHolder(key: string): Promise<void> {
+    const id = idempotencyRecordId(principal.subject, key);
+    const record: IdempotencyRecord = { id, key: id, hash: requestHash(request(key), bytes), state: 'pending', owner: 'dead', createdAt: new Date(T0).toISOString(), leaseUntil: T0 + PENDING_LEASE_MS };
+    await (await stack.store.container('idempotency')).items.create(record);
+  }
+  const run = async () => ({ status: 201, jsonBody: { ran: true } });
+
+  it('is released within 5 s: a retry 5 s after the crash runs', async () => {
+    const key = randomUUID();
+    await leftByCrashedHolder(key);
+    const retry = await withIdempotency(request(key), principal, bytes, run, { now: () => T0 + 5_000, waitMs: 0 });
+    expect(retry).toEqual({ status: 201, jsonBody: { ran: true } });
+  });
+
+  it('is still held 1 s after the claim, when the holder may be alive', async () => {
+    const key = randomUUID();
+    await leftByCrashedHolder(key);
+    await expect(withIdempotency(request(key), principal, bytes, run, { now: () => T0 + 1_000, waitMs: 0 })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('is kept by a live holder however long it runs: the lease is renewed while the request runs', async () => {
+    const key = randomUUID();
+    const id = idempotencyRecordId(principal.subject, key);
+    const container = await stack.store.container('idempotency');
+    const leaseOf = async () => ((await container.item(id, id).read<IdempotencyRecord>()).resource?.leaseUntil ?? 0);
+    let clock = T0;
+    const answer = await withIdempotency(
+      request(key),
+      principal,
+      bytes,
+      async () => {
+        const first = await leaseOf();
+        clock = T0 + PENDING_LEASE_MS; // time passes while the work runs
+        // Wait for a renewal rather than for a time: the next one pushes the lease on from the new clock.
+        while ((await leaseOf()) === first) await new Promise((r) => setTimeout(r, LEASE_RENEW_MS / 4));
+        expect(await leaseOf()).toBe(T0 + 2 * PENDING_LEASE_MS);
+        return { status: 201, jsonBody: { ran: true } };
+      },
+      { now: () => clock },
+    );
+    expect(answer.status).toBe(201);
+  });
+});
+
+describe('replayed responses', () => {
+  it('carry their own correlation id, not the first request\'s', async () => {
+    const key = randomUUID();
+    const first = await stack.fetch('/test/idempotent', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${schoolToken}`, 'content-type': 'application/json', 'idempotency-key': key, 'x-correlation-id': 'first-request-0001' },
+      body: '{"b":1}',
+    });
+    expect(first.headers.get('x-correlation-id')).toBe('first-request-0001');
+    const replay = await stack.fetch('/test/idempotent', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${schoolToken}`, 'content-type': 'application/json', 'idempotency-key': key, 'x-correlation-id': 'replayed-request-0002' },
+      body: '{"b":1}',
+    });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.headers.get('x-correlation-id')).toBe('replayed-request-0002');
+  });
+
+  it('of a stored problem carry their own correlation id in the body too', async () => {
+    const key = randomUUID();
+    const send = (correlationId: string) =>
+      stack.fetch(`/returns/${PRIMARY}/${TRANSFER_YEAR}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${schoolToken}`, 'content-type': 'application/json', 'idempotency-key': key, 'x-correlation-id': correlationId },
+        body: JSON.stringify({ ...aReturn(1), year: TRANSFER_YEAR + 1 }),
+      });
+    const first = await send('problem-first-0001');
+    expect(first.status).toBe(422);
+    expect(((await first.json()) as { correlationId?: string }).correlationId).toBe('problem-first-0001');
+    const replay = await send('problem-again-0002');
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.headers.get('x-correlation-id')).toBe('problem-again-0002');
+    expect(((await replay.json()) as { correlationId?: string }).correlationId).toBe('problem-again-0002');
   });
 });
 

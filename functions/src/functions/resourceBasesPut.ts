@@ -150,7 +150,7 @@ export const resourceBasesPut = withErrors(async (request, scope) => {
   }
   requireContentType(request, 'application/json');
   const bytes = await readBytesBody(request, Math.min(getConfig().limits.maxJsonBytes, RESOURCE_BASES_MAX_BYTES));
-  return withIdempotency(request, principal, bytes, () => publish(request, principal, academicYear, bytes, scope));
+  return withIdempotency(request, principal, bytes, () => publish(request, principal, academicYear, bytes, scope), { correlationId: scope.correlationId });
 });
 
 export const route = defineRoute({

@@ -134,7 +134,7 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
       },
       jsonBody: result.receipt,
     };
-  });
+  }, { correlationId });
 });
 
 export const route = defineRoute({ name: 'returnsPut', methods: ['PUT'], route: 'returns/{laestab}/{year}', authLevel: 'anonymous', handler: returnsPut });

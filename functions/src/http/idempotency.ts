@@ -12,8 +12,9 @@
  * Concurrency without transactions: the first request creates the record as `pending` with
  * create(), which Cosmos makes exclusive on the id. A duplicate in flight gets 409 on that create,
  * then polls briefly for the result and replays it, or answers 409 `request-in-progress` with
- * Retry-After. A pending record carries a lease, so a process that died mid-request does not block
- * the key for a day: once the lease lapses the next retry takes the record over (If-Match).
+ * Retry-After. A pending record carries a short lease that its request renews while it runs, so a
+ * process that died mid-request (kill -9, a host recycled) holds the key for at most
+ * PENDING_LEASE_MS: once the lease lapses the next retry takes the record over (If-Match).
  * A handler failure (5xx or a throw) deletes the pending record, so a later retry with the same
  * key runs again; the write path itself must therefore be safe to re-run (returnsPut is: same
  * content as the head is a 200 with the existing receipt, never a second version).
@@ -30,8 +31,13 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
 /** Keys the client may choose: a UUID fits; nothing that could break a Cosmos id (/ \ ? #). */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9._~:-]{8,128}$/;
-/** (design) How long a pending record holds its key before a retry may take it over. */
-export const PENDING_LEASE_MS = 30_000;
+/**
+ * (design) How long a pending record holds its key without renewal before a retry may take it
+ * over: a crashed holder releases its key within 5 s.
+ */
+export const PENDING_LEASE_MS = 4_000;
+/** (design) How often a running request renews its lease: several renewals fit in one lease. */
+export const LEASE_RENEW_MS = 1_000;
 /** (design) How long a duplicate waits for the first request to finish before answering 409. */
 export const DUPLICATE_WAIT_MS = 20_000;
 /**
@@ -97,9 +103,15 @@ function toStored(response: HttpResponseInit): StoredResponse | undefined {
   return undefined; // a stream: not replayable, so not stored
 }
 
-function replay(stored: StoredResponse): HttpResponseInit {
+/** A JSON object body that names the request's correlation id (a problem) names the replaying request's own. */
+function withOwnCorrelationId(json: unknown, correlationId: string | undefined): unknown {
+  if (correlationId === undefined || typeof json !== 'object' || json === null || Array.isArray(json) || !('correlationId' in json)) return json;
+  return { ...json, correlationId };
+}
+
+function replay(stored: StoredResponse, correlationId: string | undefined): HttpResponseInit {
   const headers = { ...stored.headers, [REPLAYED_HEADER]: 'true' };
-  if (stored.json !== undefined) return { status: stored.status, headers, jsonBody: stored.json };
+  if (stored.json !== undefined) return { status: stored.status, headers, jsonBody: withOwnCorrelationId(stored.json, correlationId) };
   if (stored.base64 !== undefined) return { status: stored.status, headers, body: new Uint8Array(Buffer.from(stored.base64, 'base64')) };
   return { status: stored.status, headers };
 }
@@ -124,6 +136,8 @@ export interface IdempotencyOptions {
   container?: () => Promise<Container>;
   now?: () => number;
   waitMs?: number;
+  /** This request's correlation id: a problem answered here, first or replayed, carries it. */
+  correlationId?: string;
 }
 
 /**
@@ -150,21 +164,27 @@ export async function withIdempotency(
 
   // Claim the key, or find out who holds it.
   let claimedEtag: string | undefined;
+  /** The claim's nonce and creation time, which lease renewals keep. */
+  let holder = '';
+  let createdAt = '';
   let pollMs = POLL_FIRST_MS;
   for (;;) {
     const existing = await readRecord(container, id);
     if (existing) {
       const { record, etag } = existing;
       if (record.hash !== hash) throw idempotencyKeyReused();
-      if (record.state === 'done' && record.response) return replay(record.response);
+      if (record.state === 'done' && record.response) return replay(record.response, options.correlationId);
       if ((record.leaseUntil ?? 0) < now()) {
         // The holder died (or its lease ran out): take the key over, exclusively, via If-Match.
         try {
+          const owner = randomUUID();
           const { etag: taken } = await container.item(id, id).replace(
-            idempotencyRecordSchema.parse({ ...record, state: 'pending', owner: randomUUID(), leaseUntil: now() + PENDING_LEASE_MS } satisfies IdempotencyRecord),
+            idempotencyRecordSchema.parse({ ...record, state: 'pending', owner, leaseUntil: now() + PENDING_LEASE_MS } satisfies IdempotencyRecord),
             { accessCondition: { type: 'IfMatch', condition: etag } },
           );
           claimedEtag = taken ?? '';
+          holder = owner;
+          createdAt = record.createdAt;
           break;
         } catch (error) {
           if (codeOf(error) !== 412 && codeOf(error) !== 404) throw error;
@@ -179,6 +199,8 @@ export async function withIdempotency(
     const owner = randomUUID();
     try {
       const record: IdempotencyRecord = { id, key: id, hash, state: 'pending', owner, createdAt: new Date(now()).toISOString(), leaseUntil: now() + PENDING_LEASE_MS };
+      holder = owner;
+      createdAt = record.createdAt;
       const { etag } = await container.items.create(idempotencyRecordSchema.parse(record));
       claimedEtag = etag ?? '';
       break;
@@ -210,13 +232,36 @@ export async function withIdempotency(
     }
   };
 
+  // Renew the lease while the request runs, so only a holder that has stopped loses the key.
+  let renewing: Promise<void> = Promise.resolve();
+  const renewal = setInterval(() => {
+    renewing = renewing.then(async () => {
+      try {
+        const { resource, etag } = await container.item(id, id).replace(
+          idempotencyRecordSchema.parse({ id, key: id, hash, state: 'pending', owner: holder, createdAt, leaseUntil: now() + PENDING_LEASE_MS } satisfies IdempotencyRecord),
+          { accessCondition: { type: 'IfMatch', condition: claimedEtag ?? '' } },
+        );
+        if (resource) claimedEtag = etag ?? claimedEtag;
+      } catch {
+        // Taken over or unreachable: the answer is still given; storing it will then fail and free nothing of another's.
+      }
+    });
+  }, LEASE_RENEW_MS);
+  renewal.unref?.();
+  const stopRenewing = async () => {
+    clearInterval(renewal);
+    await renewing;
+  };
+
   let response: HttpResponseInit;
   try {
     response = await run();
+    await stopRenewing();
   } catch (error) {
+    await stopRenewing();
     // A thrown 4xx problem is a definite answer: keep it, so a retry replays it.
     if (error instanceof HttpProblem && error.status < 500) {
-      response = error.toResponse();
+      response = error.toResponse(options.correlationId);
     } else {
       await release();
       throw error;
