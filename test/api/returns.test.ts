@@ -208,6 +208,22 @@ describe('PUT /api/returns/{laestab}/{year}', () => {
     expect((await health).status).toBe(200);
   });
 
+  it('answers 422 workbook-unreadable naming hidden columns in an uploaded workbook', async () => {
+    const ret = aReturn(2);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await writeTransitionWorkbook({ year: TRANSFER_YEAR, sheets: ret.sheets, explanations: ret.explanations })) as unknown as ArrayBuffer);
+    wb.worksheets.find((ws) => ws.name !== 'Instructions')!.getColumn('C').hidden = true;
+    const res = await stack.fetch(url(), {
+      method: 'PUT',
+      headers: { ...auth(school), 'content-type': XLSX, 'idempotency-key': randomUUID() },
+      body: Buffer.from((await wb.xlsx.writeBuffer()) as ArrayBuffer),
+    });
+    expect(res.status).toBe(422);
+    const body = await json<{ type: string; detail: string }>(res);
+    expect(body.type).toBe(`${P}workbook-unreadable`);
+    expect(body.detail).toMatch(/has hidden column C; unhide them/);
+  });
+
   it('answers 415 for bytes that are not a workbook sent as .xlsx', async () => {
     const res = await stack.fetch(url(), { method: 'PUT', headers: { ...auth(school), 'content-type': XLSX, 'idempotency-key': randomUUID() }, body: 'not a zip file' });
     expect([415, 422]).toContain(res.status);

@@ -120,6 +120,19 @@ describe('goodstart validate', () => {
     expect(io.stderr()).not.toMatch(/\bat .*\.ts:\d+/);
   });
 
+  it('exits 2 naming the hidden rows of a workbook, as for a hidden sheet', async () => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(samples.errorsWorkbook);
+    const nonPupil: string[] = [SHEET_LAYOUT.instructionsSheet, SHEET_LAYOUT.listsSheet, SHEET_LAYOUT.explanationsSheet];
+    const pupils = wb.worksheets.find((ws) => !nonPupil.includes(ws.name))!;
+    pupils.getRow(SHEET_LAYOUT.firstDataRow).hidden = true;
+    const file = path.join(dir, 'hidden-row.xlsx');
+    await wb.xlsx.writeFile(file);
+    const io = capture();
+    expect(await main(['validate', file], io)).toBe(2);
+    expect(io.stderr()).toContain(`sheet '${pupils.name}' has hidden row ${SHEET_LAYOUT.firstDataRow}; unhide them`);
+  });
+
   it('exits 2 for a file over the size cap without reading it', async () => {
     const file = path.join(dir, 'huge.xlsx');
     const handle = await fs.open(file, 'w');

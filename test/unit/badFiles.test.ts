@@ -175,6 +175,24 @@ describe('workbooks that are not values-only or not the layout', () => {
     expect(e.message).toMatch(/'Old data'/);
   });
 
+  it('refuses hidden rows on a transition sheet, naming them', async () => {
+    const bytes = await edited((wb) => {
+      const ws = wb.getWorksheet(SHEET_LAYOUT.sheetName)!;
+      ws.getRow(SHEET_LAYOUT.firstDataRow + 1).hidden = true;
+      ws.getRow(SHEET_LAYOUT.firstDataRow + 2).hidden = true;
+    });
+    const e = await expectRefused(bytes, 'hidden');
+    expect(e.message).toMatch(new RegExp(`^sheet '${SHEET_LAYOUT.sheetName}' has hidden rows ${SHEET_LAYOUT.firstDataRow + 1}-${SHEET_LAYOUT.firstDataRow + 2}; unhide them`));
+  });
+
+  it('refuses a hidden column, naming it by its letter', async () => {
+    const bytes = await edited((wb) => {
+      wb.getWorksheet(SHEET_LAYOUT.sheetName)!.getColumn('E').hidden = true;
+    });
+    const e = await expectRefused(bytes, 'hidden');
+    expect(e.message).toMatch(new RegExp(`^sheet '${SHEET_LAYOUT.sheetName}' has hidden column E; unhide them`));
+  });
+
   it('refuses a very hidden sheet', async () => {
     const bytes = await edited((wb) => {
       wb.getWorksheet(SHEET_LAYOUT.listsSheet)!.state = 'veryHidden';
