@@ -1,10 +1,12 @@
 /**
  * GET /api/aggregates/{year}?by=need,area,secondary,support,locality[&include=drafts]
  *
- * City roll-up tables summed from the per-school summary documents (point reads per expected
- * school, never a scan of pupil rows; see store/summaries.ts), plus resource-base demand by locality and need for
- * RB.SUFFICIENCY.
- * - la: every primary in the directory, raw counts.
+ * City roll-up tables plus resource-base demand by locality and need for RB.SUFFICIENCY.
+ * - la: the maintained city rollup (store/rollup.ts): a constant number of documents at any
+ *   city size, raw counts. Every school with a committed return is in it (only directory
+ *   primaries can submit one).
+ * - trust: summed from its own primaries' summary documents (store/summaries.ts): a trust is a
+ *   few dozen schools, and the directory decides which, so it is read per school.
  * - trust: the trust's own primaries only, disclosure-controlled (no count of 1–4 is shown).
  * - school: 403 (a school reads its own return, not aggregates).
  * Aggregates hold counts only, so no audit record is written (the audit log is for pupil-level data).
@@ -12,7 +14,7 @@
 import type { HttpRequest } from '@azure/functions';
 import { publishDemand } from '../../../shared/aggregate/demand';
 import { applyDisclosureForRole } from '../../../shared/aggregate/disclosure';
-import { cityRollup, DIMENSIONS, resourceBaseDemand, type Dimension } from '../../../shared/aggregate/rollup';
+import { cityRollup as cityRollupTables, DIMENSIONS, resourceBaseDemand, type Dimension } from '../../../shared/aggregate/rollup';
 import type { SchoolDirectory } from '../../../shared/schools';
 import { INCLUDE_VALUES } from '../../../shared/status';
 import { authenticate, requireRole, schoolsInScope, type Principal } from '../auth';
@@ -21,6 +23,7 @@ import { invalidParameter, oneOfParam, transferYearParam } from '../http/params'
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
+import { cityRollup } from '../store/returns';
 import { includedSummaries, readSummaries } from '../store/summaries';
 import type { AggregatesResponse } from '../openapi/document';
 
@@ -45,6 +48,29 @@ function expectedSchools(principal: Principal, directory: SchoolDirectory): stri
     .map((s) => s.laestab);
 }
 
+/** The LA's view, from the maintained rollup. */
+async function cityAggregates(year: number, by: Dimension[], include: AggregatesResponse['include'], directory: SchoolDirectory, expected: string[]): Promise<AggregatesResponse> {
+  const totals = await cityRollup().read(year);
+  const mode = totals[include === 'drafts' ? 'drafts' : 'submitted'];
+  const draftOnly = [...totals.drafts.schools].filter((s) => !totals.submitted.schools.has(s)).length;
+  const included = mode.schools.size;
+  return {
+    year,
+    by,
+    include,
+    schools: {
+      expected: expected.length,
+      included,
+      outstanding: Math.max(0, expected.length - included - (include === 'drafts' ? 0 : draftOnly) - totals.unreadable.size),
+      draftOnly: include === 'drafts' ? 0 : draftOnly,
+      unreadable: totals.unreadable.size,
+    },
+    tables: applyDisclosureForRole(cityRollupTables([mode.total], by, { directory }), 'la'),
+    demand: publishDemand(resourceBaseDemand([mode.total], { directory }), false),
+    disclosureControlled: false,
+  };
+}
+
 export async function buildAggregates(request: HttpRequest, principal: Principal): Promise<AggregatesResponse> {
   const year = transferYearParam(request);
   const by = parseDimensions(request.query.get('by'));
@@ -52,10 +78,11 @@ export async function buildAggregates(request: HttpRequest, principal: Principal
   const store = getStore();
   const directory = await store.directory.get();
   const schools = expectedSchools(principal, directory);
+  if (principal.role === 'la') return cityAggregates(year, by, include, directory, schools);
   const containers = { summaries: await store.container('summaries'), returns: await store.container('returns') };
   const reads = await readSummaries(containers, schools, year, { includeDrafts: include === 'drafts' });
   const summaries = includedSummaries(reads);
-  const controlled = principal.role !== 'la';
+  const controlled = true; // only the LA sees raw counts
   return {
     year,
     by,
@@ -68,7 +95,7 @@ export async function buildAggregates(request: HttpRequest, principal: Principal
       draftOnly: reads.filter((r) => r.state === 'draft-only').length,
       unreadable: reads.filter((r) => r.state === 'invalid').length,
     },
-    tables: applyDisclosureForRole(cityRollup(summaries, by, { directory }), principal.role),
+    tables: applyDisclosureForRole(cityRollupTables(summaries, by, { directory }), principal.role),
     demand: publishDemand(resourceBaseDemand(summaries, { directory }), controlled),
     disclosureControlled: controlled,
   };

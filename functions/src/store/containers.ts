@@ -12,6 +12,13 @@ export const CONTAINERS = {
   returns: { partitionKey: '/school' },
   /** One pupil-free summary per school and year; city aggregates read these, never pupil rows. */
   summaries: { partitionKey: '/school' },
+  /**
+   * The maintained city rollup: per year, ROLLUP_SHARDS documents (store/rollup.ts) holding the
+   * running totals of every school's summary, so GET /aggregates reads a constant number of
+   * documents at any city size. Each shard is its own partition, so concurrent commits of
+   * different schools contend on one shard in ROLLUP_SHARDS, not on one document.
+   */
+  rollups: { partitionKey: '/id' },
   /** Resource-base datasets, one document per academic year. Tiny and read whole. */
   resourceBases: { partitionKey: '/year' },
   /**

@@ -9,6 +9,7 @@
  * - cohort slice `cohort:{year}:{primary}`, in the RECEIVING SECONDARY's partition.
  * Container `summaries`, partition /school:
  * - summary `summary:{year}`: counts only (no pupil rows), for the city aggregates.
+ * Container `rollups`, partition /id: a shard of the maintained city rollup (store/rollup.ts).
  * Container `audit`, partition /school (or `city`): an audit record (store/audit.ts).
  * Container `schools`, partition /id: the LA's directory, one document (store/schoolDirectory.ts).
  * Container `idempotency`, partition /key: a claimed Idempotency-Key and its answer (http/idempotency.ts).
@@ -122,6 +123,35 @@ export const summaryDocSchema = countsSchema.extend({
   summary: schoolSummarySchema,
 });
 export type SummaryDoc = z.infer<typeof summaryDocSchema>;
+
+export const rollupShardDocId = (year: number, shard: number) => `rollup:${year}:${String(shard).padStart(2, '0')}`;
+
+/** One include mode's running total in a shard: the sum of its schools' summaries, and which version of each it holds. */
+export const rollupTotalSchema = z.object({
+  total: schoolSummarySchema,
+  /** School → the version whose summary is in `total`. */
+  applied: z.record(z.string(), versionNumber),
+});
+export type RollupTotal = z.infer<typeof rollupTotalSchema>;
+
+/**
+ * Container `rollups`, partition /id: one shard of a year's city rollup (store/rollup.ts).
+ * `pending` names schools whose head may have moved since `applied` was written: a writer
+ * marks its school before it commits and clears the mark after it has applied the commit.
+ */
+export const rollupShardDocSchema = z.object({
+  id: z.string(),
+  year: transferYearSchema,
+  shard: int.nonnegative(),
+  type: z.literal('rollup'),
+  /** False until every directory primary of the shard has been applied once (the first read does it). */
+  seeded: z.boolean(),
+  submitted: rollupTotalSchema,
+  drafts: rollupTotalSchema,
+  /** Mark → the school and when it was made (ms since the epoch). */
+  pending: z.record(z.string(), z.object({ school: z.string(), at: z.number() })),
+});
+export type RollupShardDoc = z.infer<typeof rollupShardDocSchema>;
 
 /** Who did what to which documents, never pupil values (store/audit.ts checks the entry first). */
 export const auditRecordSchema = z.object({

@@ -49,6 +49,7 @@ import {
   versionMetaSchema,
 } from './documents';
 import { getStore } from './index';
+import { CityRollup } from './rollup';
 
 /** (design) Attempts at taking the next version number or committing the head before giving up with 503. */
 export const MAX_WRITE_ATTEMPTS = 25;
@@ -147,6 +148,8 @@ export class ReturnsRepository {
     private readonly returns: () => Promise<Container>,
     private readonly summaries: () => Promise<Container>,
     private readonly now: () => Date = () => new Date(),
+    /** The city rollup each commit maintains (store/rollup.ts); absent, the first aggregates read takes the school in. */
+    private readonly rollup?: CityRollup,
   ) {}
 
   async head(school: string, year: number): Promise<{ doc: HeadDoc; etag: string } | undefined> {
@@ -195,6 +198,17 @@ export class ReturnsRepository {
    * attempt lost a race.
    */
   async write(input: WriteInput): Promise<WriteResult> {
+    const marked: { mark?: string } = {};
+    try {
+      return await this.commit(input, marked);
+    } finally {
+      // Whatever happened, the rollup takes in what the head now says; a failure here leaves the
+      // mark, and the next aggregates read settles the school instead.
+      if (marked.mark !== undefined) await this.rollup?.settle(input.school, input.year, marked.mark).catch(() => undefined);
+    }
+  }
+
+  private async commit(input: WriteInput, marked: { mark?: string }): Promise<WriteResult> {
     const { school, year, status, ret, report, pupils, principal } = input;
     const hash = contentHash(ret);
     const container = await this.returns();
@@ -272,6 +286,8 @@ export class ReturnsRepository {
         secondaries,
         committed: [...(head?.doc.committed ?? []), version.version].sort((a, b) => a - b),
       };
+      // The rollup hears of the commit before it happens, so a crash after it is found and settled.
+      if (this.rollup && marked.mark === undefined) marked.mark = await this.rollup.mark(school, year);
       try {
         const { etag } = head
           ? await container.item(newHead.id, school).replace(headDocSchema.parse(newHead), { accessCondition: { type: 'IfMatch', condition: head.etag } })
@@ -434,6 +450,8 @@ export function returnsRepository(): ReturnsRepository {
     repository = new ReturnsRepository(
       () => store.container('returns'),
       () => store.container('summaries'),
+      undefined,
+      cityRollup(),
     );
     repositoryStore = store;
   }
@@ -443,4 +461,22 @@ export function returnsRepository(): ReturnsRepository {
 /** The receiving secondary LAESTABs named in a return's A7 cells (for audit ids). */
 export function receivingSecondaries(ret: TransitionReturn): string[] {
   return [...new Set(ret.sheets.map((s) => (s.receivingSecondary ? laestabInText(s.receivingSecondary) : undefined)).filter((s): s is string => s !== undefined))];
+}
+
+let rollup: CityRollup | undefined;
+let rollupStore: unknown;
+
+/** The process's city rollup over the process's store. */
+export function cityRollup(): CityRollup {
+  const store = getStore();
+  if (!rollup || rollupStore !== store) {
+    rollup = new CityRollup({
+      rollups: () => store.container('rollups'),
+      returns: () => store.container('returns'),
+      summaries: () => store.container('summaries'),
+      primaries: async () => (await store.directory.get()).schools.filter((s) => s.phase === 'primary').map((s) => s.laestab),
+    });
+    rollupStore = store;
+  }
+  return rollup;
 }

@@ -1,0 +1,209 @@
+/**
+ * The maintained city rollup: GET /aggregates reads ROLLUP_SHARDS documents per year, whatever
+ * the number of schools, instead of one head and one summary per school.
+ *
+ * Each shard holds, for the schools that hash to it and for each include mode (submitted only,
+ * or with drafts), the running total of their summaries and which version of each school it
+ * holds. It is kept right without transactions:
+ * - Before a write commits a school's head, it puts a mark in the school's shard (`pending`).
+ * - After the head commit (or a failed attempt), it settles: reads the shard and the school's
+ *   head, takes away the summary of the version the shard holds, adds the summary of the
+ *   version the head now wants, clears its own mark, and replaces the shard with If-Match; a
+ *   lost race reads again and retries. Applying a version the shard already holds changes
+ *   nothing, so settling is idempotent per version, and whoever settles last reads the newest head.
+ * - So every school is either up to date in its shard or marked. A process that dies between
+ *   the steps leaves its mark; readers settle every marked school (cheap: a few per shard) before
+ *   summing, and drop marks older than PENDING_GRACE_MS, by which time their writer is dead.
+ * - A shard that has never been read is seeded on first read: every directory primary of the
+ *   shard is applied from its head in one pass (this is also how existing data is taken in).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Container } from '@azure/cosmos';
+import { addSummary, CITY_TOTAL } from '../../../shared/aggregate/merge';
+import { emptySummary, schoolSummary, type SchoolSummary } from '../../../shared/aggregate/summary';
+import { headDocId, headDocSchema, rollupShardDocId, rollupShardDocSchema, type RollupShardDoc, summaryDocId, summaryDocSchema, versionDocId, versionDocSchema } from './documents';
+import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, pointReadWithEtag, readByIdForSchools } from './reads';
+import { wantedVersion } from './summaries';
+
+/** (design) Shards per year: concurrent commits of different schools rarely meet on one document, and a read stays 16 point reads. */
+export const ROLLUP_SHARDS = 16;
+/** (design) A mark older than this belongs to a writer that died: a write settles within seconds. */
+export const PENDING_GRACE_MS = 60_000;
+/** (design) Attempts at replacing a shard before giving up (the next reader or writer settles it). */
+const MAX_SHARD_ATTEMPTS = 25;
+
+export const MODES = ['submitted', 'drafts'] as const;
+export type RollupMode = (typeof MODES)[number];
+
+/** The shard a school's contribution lives in: FNV-1a of its LAESTAB. */
+export function shardOf(school: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < school.length; i++) {
+    h ^= school.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % ROLLUP_SHARDS;
+}
+
+export interface RollupContainers {
+  rollups: () => Promise<Container>;
+  returns: () => Promise<Container>;
+  summaries: () => Promise<Container>;
+  /** The directory's primaries: who a first read seeds. */
+  primaries: () => Promise<readonly string[]>;
+}
+
+/** A year's city totals, per include mode, with who is in them. */
+export interface CityTotals {
+  year: number;
+  submitted: { total: SchoolSummary; schools: Set<string> };
+  drafts: { total: SchoolSummary; schools: Set<string> };
+  /** Schools whose documents could not be read: left out of the totals, never guessed at. */
+  unreadable: Set<string>;
+}
+
+const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+
+function emptyShard(year: number, shard: number): RollupShardDoc {
+  const empty = () => ({ total: emptySummary(CITY_TOTAL, year), applied: {} });
+  return { id: rollupShardDocId(year, shard), year, shard, type: 'rollup', seeded: false, submitted: empty(), drafts: empty(), pending: {} };
+}
+
+export class CityRollup {
+  constructor(
+    private readonly containers: RollupContainers,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Step before a head commit: marks the school in its shard. Returns the mark to clear. */
+  async mark(school: string, year: number): Promise<string> {
+    const mark = randomUUID();
+    await this.update(year, shardOf(school), async (doc) => {
+      doc.pending[mark] = { school, at: this.now() };
+      return { doc, unreadable: [] };
+    });
+    return mark;
+  }
+
+  /** Step after a head commit (or a failed attempt): applies the school's current head and clears the mark. */
+  async settle(school: string, year: number, mark: string): Promise<void> {
+    await this.update(year, shardOf(school), async (doc) => {
+      const { unreadable } = await this.apply(doc, [school]);
+      delete doc.pending[mark];
+      return { doc, unreadable };
+    });
+  }
+
+  /** The year's totals: every shard read, seeded or settled first where it needs it. */
+  async read(year: number): Promise<CityTotals> {
+    const container = await this.containers.rollups();
+    const shards = Array.from({ length: ROLLUP_SHARDS }, (_, i) => i);
+    const totals: CityTotals = {
+      year,
+      submitted: { total: emptySummary(CITY_TOTAL, year), schools: new Set() },
+      drafts: { total: emptySummary(CITY_TOTAL, year), schools: new Set() },
+      unreadable: new Set(),
+    };
+    const docs = await Promise.all(
+      shards.map(async (shard) => {
+        const read = await pointReadWithEtag<unknown>(container, rollupShardDocId(year, shard), rollupShardDocId(year, shard));
+        const doc = read && rollupShardDocSchema.parse(read.doc);
+        if (doc && doc.seeded && Object.keys(doc.pending).length === 0) return { doc, unreadable: [] as string[] };
+        return this.reconcile(year, shard);
+      }),
+    );
+    for (const { doc, unreadable } of docs) {
+      for (const mode of MODES) {
+        totals[mode].total = addSummary(totals[mode].total, doc[mode].total);
+        for (const school of Object.keys(doc[mode].applied)) totals[mode].schools.add(school);
+      }
+      for (const school of unreadable) totals.unreadable.add(school);
+    }
+    return totals;
+  }
+
+  /** Seeds a shard if it never was, settles its marked schools and drops marks past their grace. */
+  async reconcile(year: number, shard: number): Promise<{ doc: RollupShardDoc; unreadable: string[] }> {
+    return this.update(year, shard, async (doc) => {
+      const schools = new Set(Object.values(doc.pending).map((p) => p.school));
+      if (!doc.seeded) for (const school of await this.containers.primaries()) if (shardOf(school) === shard) schools.add(school);
+      const { unreadable } = await this.apply(doc, [...schools]);
+      const cutoff = this.now() - PENDING_GRACE_MS;
+      for (const [mark, p] of Object.entries(doc.pending)) if (p.at < cutoff && !unreadable.includes(p.school)) delete doc.pending[mark];
+      // A school that cannot be read stays marked, so it is taken in once it can be.
+      for (const school of unreadable) if (!Object.values(doc.pending).some((p) => p.school === school)) doc.pending[`unreadable:${school}`] = { school, at: this.now() };
+      doc.seeded = true;
+      return { doc, unreadable };
+    });
+  }
+
+  /** Reads, changes and replaces a shard under If-Match, again on a lost race. */
+  private async update(
+    year: number,
+    shard: number,
+    change: (doc: RollupShardDoc) => Promise<{ doc: RollupShardDoc; unreadable: string[] }>,
+  ): Promise<{ doc: RollupShardDoc; unreadable: string[] }> {
+    const container = await this.containers.rollups();
+    const id = rollupShardDocId(year, shard);
+    for (let attempt = 0; attempt < MAX_SHARD_ATTEMPTS; attempt++) {
+      const read = await pointReadWithEtag<unknown>(container, id, id);
+      const doc = read ? rollupShardDocSchema.parse(read.doc) : emptyShard(year, shard);
+      const result = await change(doc);
+      try {
+        if (read) await container.item(id, id).replace(rollupShardDocSchema.parse(result.doc), { accessCondition: { type: 'IfMatch', condition: read.etag } });
+        else await container.items.create(rollupShardDocSchema.parse(result.doc));
+        return result;
+      } catch (error) {
+        if (codeOf(error) !== 412 && codeOf(error) !== 409) throw error;
+      }
+    }
+    throw Object.assign(new Error('rollup shard contention'), { code: 503 });
+  }
+
+  /** Brings `schools` in `doc` to the versions their heads want, in both modes. */
+  private async apply(doc: RollupShardDoc, schools: readonly string[]): Promise<{ unreadable: string[] }> {
+    if (schools.length === 0) return { unreadable: [] };
+    const { year } = doc;
+    const [returns, summaries] = [await this.containers.returns(), await this.containers.summaries()];
+    const [heads, summaryDocs] = await Promise.all([readByIdForSchools(returns, headDocId(year), schools), readByIdForSchools(summaries, summaryDocId(year), schools)]);
+    const unreadable: string[] = [];
+    /** A version's summary: the summary document when it is for that version, else the version itself. */
+    const summaryOf = async (school: string, version: number): Promise<SchoolSummary> => {
+      const stored = summaryDocSchema.safeParse(summaryDocs.get(school));
+      if (stored.success && stored.data.school === school && stored.data.version === version && stored.data.summary.school === school) return stored.data.summary;
+      const v = versionDocSchema.parse(await pointRead<unknown>(returns, versionDocId(year, version), school));
+      return schoolSummary(school, year, v.pupils);
+    };
+    const changes = await mapWithConcurrency(schools, POINT_READ_CONCURRENCY, async (school) => {
+      try {
+        const raw = heads.get(school);
+        const head = raw === undefined ? undefined : headDocSchema.parse(raw);
+        const out: { mode: RollupMode; from?: SchoolSummary; to?: SchoolSummary; version?: number }[] = [];
+        for (const mode of MODES) {
+          const target = head && wantedVersion(head, mode === 'drafts')?.version;
+          const held = Object.hasOwn(doc[mode].applied, school) ? doc[mode].applied[school] : undefined;
+          if (target === held) continue;
+          out.push({
+            mode,
+            ...(held !== undefined ? { from: await summaryOf(school, held) } : {}),
+            ...(target !== undefined ? { to: await summaryOf(school, target), version: target } : {}),
+          });
+        }
+        return { school, out };
+      } catch {
+        unreadable.push(school);
+        return { school, out: [] };
+      }
+    });
+    for (const { school, out } of changes) {
+      for (const { mode, from, to, version } of out) {
+        const t = doc[mode];
+        if (from) t.total = addSummary(t.total, from, -1);
+        if (to) t.total = addSummary(t.total, to, 1);
+        if (version !== undefined) t.applied[school] = version;
+        else delete t.applied[school];
+      }
+    }
+    return { unreadable };
+  }
+}
