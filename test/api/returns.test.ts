@@ -12,6 +12,7 @@ import { understatedSheetBomb } from '../factories/zip';
 import { cohortSliceDocId } from '../../functions/src/store/documents';
 import { trackerSchema } from '../../functions/src/openapi/document';
 import { receiptSchema } from '../../functions/src/store/returns';
+import { daysToDeadline } from '../../shared/chaseList';
 
 const P = 'https://goodstart.birmingham.example/problems/';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -334,6 +335,25 @@ describe('GET /api/tracker/{year}', () => {
     expect(by[PRIMARY]).toMatchObject({ phase: 'primary', email: null });
     expect(body.totals).toMatchObject({ expected: 3, submitted: 1, draft: 1, outstanding: 1 });
     expect(trackerSchema.safeParse(body).success).toBe(true);
+  });
+
+  it('answers the chase list as a workbook when .xlsx is asked for: school, LAESTAB, area, status, days to the deadline', async () => {
+    const res = await get(`/tracker/${TRANSFER_YEAR}`, tokens['la']!, { accept: XLSX });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(XLSX);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="tracker-${TRANSFER_YEAR}.xlsx"`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const ws = wb.getWorksheet('Chase list')!;
+    const rows = ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1));
+    expect(rows[0]).toEqual(['School', 'LAESTAB', 'Area', 'Status', 'Days to the deadline']);
+    const days = daysToDeadline(TRANSFER_YEAR, new Date().toISOString());
+    // Outstanding first, then drafts, then submitted (the test directory's names and areas).
+    expect(rows.slice(1)).toEqual([
+      ['Copperbeech Primary (test)', '3302003', 'East', 'outstanding', days],
+      ['Bramble Hill Primary (test)', OTHER_PRIMARY, 'North', 'draft', days],
+      ['Acorn Lane Primary (test)', PRIMARY, 'North', 'submitted', days],
+    ]);
   });
 
   it('shows a trust only its own primaries and refuses schools', async () => {

@@ -8,7 +8,11 @@
  * counts; the summary document beside it may briefly be ahead of or behind it after a crash),
  * with bounded concurrency, so the cost grows with schools and never with pupils. No pupil data;
  * audited as `tracker.read` in the city partition.
+ *
+ * With an .xlsx Accept header it answers the chase list as a workbook (xlsx/chaseList.ts):
+ * school, LAESTAB, area, status and days to the deadline, outstanding schools first.
  */
+import type { HttpResponseInit } from '@azure/functions';
 import { schoolState, type SchoolState } from '../../../shared/status';
 import { authenticate, requireRole, schoolsInScope } from '../auth';
 import { withErrors } from '../http/handler';
@@ -17,12 +21,17 @@ import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { returnsRepository } from '../store/returns';
 import { transferYearParam } from '../http/params';
+import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
+import { HttpProblem } from '../http/problems';
+import { writeChaseListWorkbook } from '../../../xlsx/chaseList';
 import type { TrackerResponse } from '../openapi/document';
 
-export const trackerGet = withErrors(async (request, { correlationId }) => {
+export const trackerGet = withErrors(async (request, { correlationId }): Promise<HttpResponseInit> => {
   const principal = await authenticate(request);
   requireRole(principal, 'la', 'trust');
   const year = transferYearParam(request);
+  const type = negotiate(request, [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE]);
+  if (type === undefined) throw new HttpProblem('not-acceptable', { extensions: { available: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] } });
   const store = getStore();
   const directory = await store.directory.get();
   const primaries = schoolsInScope(principal, directory).filter((s) => s.phase === 'primary');
@@ -50,9 +59,17 @@ export const trackerGet = withErrors(async (request, { correlationId }) => {
   });
   const count = (st: SchoolState) => schools.filter((s) => s.status === st).length;
   await store.audit.record({ who: principal.subject, role: principal.role, school: null, action: 'tracker.read', ids: [], correlationId });
+  if (type === XLSX_MEDIA_TYPE) {
+    const body = await writeChaseListWorkbook({ year, today: new Date(), schools });
+    return {
+      status: 200,
+      headers: { 'cache-control': 'no-store', vary: 'Accept', 'content-type': XLSX_MEDIA_TYPE, 'content-disposition': `attachment; filename="tracker-${year}.xlsx"` },
+      body,
+    };
+  }
   return {
     status: 200,
-    headers: { 'cache-control': 'no-store' },
+    headers: { 'cache-control': 'no-store', vary: 'Accept' },
     jsonBody: {
       year,
       noReturnsYet: schools.every((s) => s.status === 'outstanding'),

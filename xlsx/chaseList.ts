@@ -1,0 +1,23 @@
+/**
+ * The tracker as a workbook (GET /api/tracker/{year} with Accept: .xlsx): one sheet holding the
+ * chase list (shared/chaseList.ts: its columns, order and deadline), a frozen, filterable
+ * header, values only, and every text escaped so nothing in it can run as a formula.
+ */
+import ExcelJS from 'exceljs';
+import { CHASE_LIST_HEADER, chaseList, type TrackedSchool } from '../shared/chaseList';
+import { returnDeadline } from '../shared/timetable';
+import { escapeCell } from '../shared/workbook/escape';
+
+export const CHASE_LIST_SHEET = 'Chase list';
+const WIDTHS = [36, 10, 14, 16, 16, 32];
+
+export async function writeChaseListWorkbook(opts: { year: number; today: Date; schools: readonly TrackedSchool[] }): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(CHASE_LIST_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = CHASE_LIST_HEADER.map((header, i) => ({ header, width: WIDTHS[i] ?? 16 }));
+  ws.getRow(1).font = { bold: true };
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: CHASE_LIST_HEADER.length } };
+  for (const row of chaseList(opts.schools, opts.year, opts.today)) ws.addRow(row.map((v) => escapeCell(v)));
+  ws.headerFooter.oddFooter = `Due by ${returnDeadline(opts.year).toISOString().slice(0, 10)}; counted on ${opts.today.toISOString().slice(0, 10)}`;
+  return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
+}
