@@ -311,6 +311,24 @@ describe('GET /api/cohorts/{laestab}/{year}', () => {
     expect(ws.getCell('A10').value).toBe('Testsurname1');
   });
 
+  it("records a read receipt on each feeding primary's version, once, which the primary sees on its return and history", async () => {
+    const primaryReturn = async () => json<{ seenBy: { secondary: string; version: number; at: string }[]; submittedVersion?: number; version: number }>(await get(url()));
+    await get(`/cohorts/${SECONDARY}/${TRANSFER_YEAR}`, tokens['secondary']!);
+    const first = await primaryReturn();
+    const seenVersion = first.submittedVersion ?? first.version;
+    const receipts = first.seenBy.filter((s) => s.secondary === SECONDARY && s.version === seenVersion);
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]!.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+
+    // Another read (here by the LA) is not a second receipt: the first opening is what the primary needs.
+    await get(`/cohorts/${SECONDARY}/${TRANSFER_YEAR}`, tokens['la']!);
+    expect((await primaryReturn()).seenBy.filter((s) => s.secondary === SECONDARY && s.version === seenVersion)).toEqual(receipts);
+
+    const history = await json<{ versions: { version: number; seenBy: { secondary: string; at: string }[] }[] }>(await get(`${url()}/history`));
+    expect(history.versions.find((v) => v.version === seenVersion)!.seenBy).toEqual([{ secondary: SECONDARY, at: receipts[0]!.at }]);
+    expect(history.versions.filter((v) => v.version !== seenVersion).flatMap((v) => v.seenBy.filter((s) => s.secondary === SECONDARY && s.at === receipts[0]!.at))).toEqual([]);
+  });
+
   it('is 403 for a primary or another secondary, 404 for a school that is not a secondary', async () => {
     expect((await get(`/cohorts/${SECONDARY}/${TRANSFER_YEAR}`, school)).status).toBe(403);
     expect((await get(`/cohorts/${SECONDARY}/${TRANSFER_YEAR}`, tokens['otherSecondary']!)).status).toBe(403);

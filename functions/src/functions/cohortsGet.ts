@@ -7,6 +7,8 @@
  *
  * Scope: the secondary itself, its trust, or the LA; 403 otherwise (before any read). A school
  * that is not a secondary in the directory is 404. Audited as `cohort.read` with the slice ids.
+ * Each feeding primary's version gets a read receipt ("seen by <secondary> at <time>") the
+ * first time it is read here; the primary sees them on its return and in its history.
  */
 import type { HttpResponseInit } from '@azure/functions';
 import type { PupilRow, RowValues } from '../../../shared/transition/schema';
@@ -27,7 +29,7 @@ function rowValues(p: PupilRow): RowValues {
   return Object.fromEntries(TRANSITION_COLUMNS.map((c) => [c.key, cellText(p, c)])) as RowValues;
 }
 
-export const cohortsGet = withErrors(async (request, { correlationId, mediaType: type }): Promise<HttpResponseInit> => {
+export const cohortsGet = withErrors(async (request, { correlationId, log, mediaType: type }): Promise<HttpResponseInit> => {
   const { principal, laestab, year, store, directory } = await authoriseSchoolRead(request);
   const school = directory.find(laestab);
   if (school?.phase !== 'secondary') throw new HttpProblem('not-found', { detail: `School ${laestab} is not a secondary school in the LA directory.` });
@@ -41,6 +43,10 @@ export const cohortsGet = withErrors(async (request, { correlationId, mediaType:
     ids: feeders.map((f) => `${cohortSliceDocId(year, f.primary)}:v${f.version}`),
     correlationId,
   });
+  // Read receipts for the primaries: their data has reached this secondary (first read per version).
+  await returnsRepository()
+    .recordSeen(laestab, year, feeders, principal.role)
+    .catch((error: unknown) => log.warn('cohort.seenNotRecorded', { error, year }));
   const pupils = feeders.flatMap((f) => f.pupils.map((p) => ({ ...p, sourceSchool: f.primary })));
 
   if (type === XLSX_MEDIA_TYPE) {

@@ -25,6 +25,7 @@ export const returnsGet = withErrors(async (request, { correlationId, mediaType:
   const current = await returnsRepository().current(laestab, year);
   if (!current) throw new HttpProblem('not-found', { detail: `School ${laestab} has no return for ${year}.` });
   const { head, etag, version } = current;
+  const seenBy = await returnsRepository().seenBy(laestab, year);
   await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.read', ids: [version.id], correlationId });
 
   const headers = { etag: httpEtag(etag) ?? '', 'cache-control': 'no-store', vary: 'Accept' };
@@ -50,6 +51,8 @@ export const returnsGet = withErrors(async (request, { correlationId, mediaType:
       ...(head.submittedVersion !== undefined ? { submittedVersion: head.submittedVersion } : {}),
       return: version.ret,
       report: version.report,
+      // Which receiving secondaries have opened which version of this return, first opening first.
+      seenBy,
     } satisfies ReturnDocument,
   };
 }, { produces: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] });

@@ -1,7 +1,8 @@
 /**
  * GET /api/returns/{laestab}/{year}/history: every committed version of a school's return,
  * newest first: who submitted it (subject and role), when, its status, content hash and issue
- * counts. No pupil data: one query in the school's partition that projects the metadata only.
+ * counts, and which receiving secondaries have opened it (read receipts). No pupil data: one
+ * query in the school's partition that projects the metadata only, and one for the receipts.
  * Scope as for the return itself; audited (`return.history`), since it says who worked on it.
  */
 import { withErrors } from '../http/handler';
@@ -15,7 +16,7 @@ import type { HistoryResponse } from '../openapi/document';
 export const returnsHistory = withErrors(async (request, { correlationId }) => {
   const { principal, laestab, year, store } = await authoriseSchoolRead(request);
 
-  const versions = await returnsRepository().history(laestab, year);
+  const [versions, seen] = await Promise.all([returnsRepository().history(laestab, year), returnsRepository().seenBy(laestab, year)]);
   // The one "nothing stored" rule: a school's own view with nothing stored is 404.
   if (versions.length === 0) throw new HttpProblem('not-found', { detail: `School ${laestab} has no return for ${year}.` });
   await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.history', ids: versions.map((v) => v.id), correlationId });
@@ -35,6 +36,7 @@ export const returnsHistory = withErrors(async (request, { correlationId }) => {
         errors: v.errors,
         queries: v.queries,
         unexplainedQueries: v.unexplainedQueries,
+        seenBy: seen.filter((s) => s.version === v.version).map(({ secondary, at }) => ({ secondary, at })),
       })),
     } satisfies HistoryResponse,
   };

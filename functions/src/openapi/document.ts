@@ -38,7 +38,7 @@ import {
 } from '../http/problems';
 import { JWK_SET_MEDIA_TYPE } from '../functions/devJwks';
 import type { RouteDefinition } from '../http/route';
-import { submittedBySchema } from '../store/documents';
+import { seenBySchema, submittedBySchema } from '../store/documents';
 import { receiptSchema } from '../store/returns';
 import { LOCALITY_AREAS } from '../../../shared/schools';
 import { type Include, INCLUDE_VALUES, includeSchema, RETURN_STATUSES, returnStatusSchema, schoolStateSchema } from '../../../shared/status';
@@ -109,6 +109,9 @@ export const returnDocumentSchema = z.strictObject({
   submittedVersion: z.number().int().optional().describe('The latest `submitted` version, when the current one is a later draft.'),
   return: transitionReturnSchema,
   report: validationReportSchema,
+  seenBy: z
+    .array(seenBySchema)
+    .describe('Read receipts: which receiving secondaries have opened which version of this return, first opening first (the first opening of each version only).'),
 });
 export type ReturnDocument = z.infer<typeof returnDocumentSchema>;
 
@@ -140,6 +143,9 @@ export const historySchema = z.strictObject({
         submittedAt: z.string(),
         contentHash: z.string(),
         ...issueCounts,
+        seenBy: z
+          .array(z.strictObject({ secondary: z.string(), at: z.string() }))
+          .describe('Read receipts: each receiving secondary whose cohort with this version has been opened, and when first.'),
       }),
     )
     .describe('Newest first.'),

@@ -7,6 +7,7 @@
  * - version `return:{year}:v{n}`: one immutable version of a school's return.
  * - head `head:{year}`: the commit point, naming the current and the latest submitted version.
  * - cohort slice `cohort:{year}:{primary}`, in the RECEIVING SECONDARY's partition.
+ * - read receipt `seen:{year}:v{n}:{secondary}`: that secondary's cohort with version n was opened.
  * Container `summaries`, partition /school:
  * - summary `summary:{year}`: counts only (no pupil rows), for the city aggregates.
  * Container `rollups`, partition /id: a shard of the maintained city rollup (store/rollup.ts).
@@ -29,6 +30,7 @@ export const versionDocId = (year: number, version: number) => `return:${year}:v
 export const headDocId = (year: number) => `head:${year}`;
 export const cohortSliceDocId = (year: number, primary: string) => `cohort:${year}:${primary}`;
 export const summaryDocId = (year: number) => `summary:${year}`;
+export const seenDocId = (year: number, version: number, secondary: string) => `seen:${year}:v${version}:${secondary}`;
 
 /**
  * Summary documents written before the one status vocabulary spelled it `Draft` / `Submitted`;
@@ -110,6 +112,28 @@ export const cohortSliceDocSchema = z.object({
   pupils: z.array(pupilRowSchema),
 });
 export type CohortSliceDoc = z.infer<typeof cohortSliceDocSchema>;
+
+/**
+ * A read receipt, in the PRIMARY's partition: the receiving secondary's cohort, holding this
+ * version's pupils, was first opened at `at` (by the secondary, its trust or the LA: `role`).
+ * Created once per version and secondary; later reads find it there. Not an audit entry: the
+ * audit log says who read what each time, this tells the primary that its data has arrived.
+ */
+export const seenDocSchema = z.object({
+  id: z.string(),
+  school: z.string(),
+  year: transferYearSchema,
+  type: z.literal('seen'),
+  version: versionNumber,
+  secondary: z.string(),
+  at: z.string(),
+  role: z.enum(ROLES),
+});
+export type SeenDoc = z.infer<typeof seenDocSchema>;
+
+/** What a primary is shown of a receipt. */
+export const seenBySchema = z.strictObject({ secondary: z.string(), version: versionNumber, at: z.string() });
+export type SeenBy = z.infer<typeof seenBySchema>;
 
 /** A school's summary for one version: counts only, summed city-wide by the aggregates. */
 export const summaryDocSchema = countsSchema.extend({

@@ -41,6 +41,10 @@ import {
   summaryDocId,
   summaryDocSchema,
   type SummaryDoc,
+  type SeenBy,
+  seenDocId,
+  seenDocSchema,
+  type SeenDoc,
   type VersionMeta,
   VERSION_META_PROJECTION,
   versionDocId,
@@ -369,6 +373,40 @@ export class ReturnsRepository {
       if (submitted) await this.writeDerived(submitted, submitted.pupils, undefined);
     }
     await this.writeDerived(current, current.pupils, undefined);
+  }
+
+  /**
+   * Records that `secondary`'s cohort, holding these primaries' versions, has been opened: the
+   * first time for each version only (create() is exclusive on the id; a 409 means it was seen).
+   */
+  async recordSeen(secondary: string, year: number, feeders: readonly { primary: string; version: number }[], role: Principal['role']): Promise<void> {
+    const container = await this.returns();
+    const at = this.now().toISOString();
+    await mapWithConcurrency(feeders, POINT_READ_CONCURRENCY, async ({ primary, version }) => {
+      const doc: SeenDoc = { id: seenDocId(year, version, secondary), school: primary, year, type: 'seen', version, secondary, at, role };
+      try {
+        await container.items.create(seenDocSchema.parse(doc));
+      } catch (error) {
+        if (codeOf(error) !== 409) throw error;
+      }
+    });
+  }
+
+  /** Which secondaries have opened which of the school's versions, first opening first: one query in its partition. */
+  async seenBy(school: string, year: number): Promise<SeenBy[]> {
+    const { resources } = await (await this.returns()).items
+      .query<unknown>({
+        query: "SELECT * FROM c WHERE c.school = @school AND c.type = 'seen' AND c.year = @year",
+        parameters: [
+          { name: '@school', value: school },
+          { name: '@year', value: year },
+        ],
+      })
+      .fetchAll();
+    return resources
+      .map((r) => seenDocSchema.parse(r))
+      .map(({ secondary, version, at }) => ({ secondary, version, at }))
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.secondary.localeCompare(b.secondary)));
   }
 
   /** Committed versions, newest first, without pupil data. */
