@@ -29,6 +29,8 @@ import { wantedVersion } from './summaries';
 export const ROLLUP_SHARDS = 16;
 /** (design) A mark older than this belongs to a writer that died: a write settles within seconds. */
 export const PENDING_GRACE_MS = 60_000;
+/** (design) Shards settled at once by a read. */
+const RECONCILE_CONCURRENCY = 2;
 /** (design) Attempts at replacing a shard before giving up (the next reader or writer settles it). */
 const MAX_SHARD_ATTEMPTS = 25;
 
@@ -104,13 +106,16 @@ export class CityRollup {
       drafts: { total: emptySummary(CITY_TOTAL, year), schools: new Set() },
       unreadable: new Set(),
     };
-    const docs = await Promise.all(
+    const read = await Promise.all(
       shards.map(async (shard) => {
-        const read = await pointReadWithEtag<unknown>(container, rollupShardDocId(year, shard), rollupShardDocId(year, shard));
-        const doc = read && rollupShardDocSchema.parse(read.doc);
-        if (doc && doc.seeded && Object.keys(doc.pending).length === 0) return { doc, unreadable: [] as string[] };
-        return this.reconcile(year, shard);
+        const found = await pointReadWithEtag<unknown>(container, rollupShardDocId(year, shard), rollupShardDocId(year, shard));
+        return { shard, doc: found && rollupShardDocSchema.parse(found.doc) };
       }),
+    );
+    // Shards that need work are settled a few at a time: seeding one reads a chunk of heads per
+    // hundred schools, and all sixteen at once would queue a city's worth of queries together.
+    const docs = await mapWithConcurrency(read, RECONCILE_CONCURRENCY, async ({ shard, doc }) =>
+      doc && doc.seeded && Object.keys(doc.pending).length === 0 ? { doc, unreadable: [] as string[] } : this.reconcile(year, shard),
     );
     for (const { doc, unreadable } of docs) {
       for (const mode of MODES) {
