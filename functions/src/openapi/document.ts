@@ -410,11 +410,11 @@ const OPERATIONS: Record<string, OperationSpec> = {
   'GET /tracker/{}': {
     summary: 'Every expected school: submitted, draft or outstanding, with counts of errors and queries',
     tags: ['la'],
-    responses: { '200': { description: 'The LA’s chase list', content: json(ref('Tracker')) } },
-    problems: ['invalid-parameter'],
+    responses: { '200': { description: 'The LA’s chase list (JSON, or via Accept a workbook: school, LAESTAB, area, status, days to the deadline)', content: { ...json(ref('Tracker')), ...xlsx } } },
+    problems: ['invalid-parameter', 'not-acceptable'],
   },
   'GET /aggregates/{}': {
-    summary: 'City roll-up tables from per-school summaries, with resource-base demand',
+    summary: 'City roll-up tables (the LA: from the maintained city rollup; a trust: from its schools’ summaries), with resource-base demand',
     description: 'LA: raw counts for every primary. Trust: its own primaries, disclosure-controlled (1–4 shown as `c`, with secondary suppression).',
     tags: ['la'],
     parameters: [
