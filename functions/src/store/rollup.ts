@@ -64,6 +64,12 @@ export interface CityTotals {
   unreadable: Set<string>;
 }
 
+/** Heads and summary documents by school, as read together. */
+interface Source {
+  heads: Map<string, unknown>;
+  summaries: Map<string, unknown>;
+}
+
 const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
 
 function emptyShard(year: number, shard: number): RollupShardDoc {
@@ -109,14 +115,23 @@ export class CityRollup {
     const read = await Promise.all(
       shards.map(async (shard) => {
         const found = await pointReadWithEtag<unknown>(container, rollupShardDocId(year, shard), rollupShardDocId(year, shard));
-        return { shard, doc: found && rollupShardDocSchema.parse(found.doc) };
+        return { shard, doc: found && rollupShardDocSchema.parse(found.doc), etag: found?.etag };
       }),
     );
-    // Shards that need work are settled a few at a time: seeding one reads a chunk of heads per
-    // hundred schools, and all sixteen at once would queue a city's worth of queries together.
-    const docs = await mapWithConcurrency(read, RECONCILE_CONCURRENCY, async ({ shard, doc }) =>
-      doc && doc.seeded && Object.keys(doc.pending).length === 0 ? { doc, unreadable: [] as string[] } : this.reconcile(year, shard),
-    );
+    // Shards never seeded take in the whole year from one pass over its heads and summaries,
+    // read AFTER the shards: a commit settled since changed a shard's etag, so that shard's
+    // If-Match fails and it is seeded the slow way instead of from a stale pass.
+    const unseeded = read.filter((r) => !r.doc?.seeded);
+    const pass = unseeded.length > 0 ? await this.yearPass(year) : undefined;
+    // Shards that need work are settled a few at a time, so one read never queues a city's worth of queries at once.
+    const docs = await mapWithConcurrency(read, RECONCILE_CONCURRENCY, async ({ shard, doc, etag }) => {
+      if (doc && doc.seeded && Object.keys(doc.pending).length === 0) return { doc, unreadable: [] as string[] };
+      if (pass && !doc?.seeded) {
+        const seeded = await this.seed(doc ?? emptyShard(year, shard), etag, pass);
+        if (seeded) return seeded;
+      }
+      return this.reconcile(year, shard);
+    });
     for (const { doc, unreadable } of docs) {
       for (const mode of MODES) {
         totals[mode].total = addSummary(totals[mode].total, doc[mode].total);
@@ -127,16 +142,52 @@ export class CityRollup {
     return totals;
   }
 
+  /** Every head and summary of the year, by school: one query each (a one-off, when a year's rollup is first read). */
+  private async yearPass(year: number): Promise<Source> {
+    const scan = async (container: Container, type: string) => {
+      const { resources } = await container.items
+        .query<{ school?: unknown }>({ query: 'SELECT * FROM c WHERE c.type = @type AND c.year = @year', parameters: [{ name: '@type', value: type }, { name: '@year', value: year }] }, { maxItemCount: 5_000 })
+        .fetchAll();
+      return new Map(resources.flatMap((r) => (typeof r.school === 'string' ? [[r.school, r] as [string, unknown]] : [])));
+    };
+    const [heads, summaries] = await Promise.all([scan(await this.containers.returns(), 'head'), scan(await this.containers.summaries(), 'summary')]);
+    return { heads, summaries };
+  }
+
+  /** Seeds a shard from a year pass, under If-Match on the etag read before the pass; undefined when it lost a race. */
+  private async seed(doc: RollupShardDoc, etag: string | undefined, pass: Source): Promise<{ doc: RollupShardDoc; unreadable: string[] } | undefined> {
+    const container = await this.containers.rollups();
+    const pendingSchools = new Set(Object.values(doc.pending).map((p) => p.school));
+    const schools = new Set(pendingSchools);
+    for (const school of await this.containers.primaries()) if (shardOf(school) === doc.shard) schools.add(school);
+    // Marked schools are read afresh: their writers may have committed since the pass.
+    const { unreadable } = await this.apply(doc, [...schools], pass, pendingSchools);
+    this.dropOldMarks(doc, unreadable);
+    doc.seeded = true;
+    try {
+      if (etag !== undefined) await container.item(doc.id, doc.id).replace(rollupShardDocSchema.parse(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
+      else await container.items.create(rollupShardDocSchema.parse(doc));
+      return { doc, unreadable };
+    } catch (error) {
+      if (codeOf(error) === 412 || codeOf(error) === 409) return undefined;
+      throw error;
+    }
+  }
+
+  private dropOldMarks(doc: RollupShardDoc, unreadable: readonly string[]): void {
+    const cutoff = this.now() - PENDING_GRACE_MS;
+    for (const [mark, p] of Object.entries(doc.pending)) if (p.at < cutoff && !unreadable.includes(p.school)) delete doc.pending[mark];
+    // A school that cannot be read stays marked, so it is taken in once it can be.
+    for (const school of unreadable) if (!Object.values(doc.pending).some((p) => p.school === school)) doc.pending[`unreadable:${school}`] = { school, at: this.now() };
+  }
+
   /** Seeds a shard if it never was, settles its marked schools and drops marks past their grace. */
   async reconcile(year: number, shard: number): Promise<{ doc: RollupShardDoc; unreadable: string[] }> {
     return this.update(year, shard, async (doc) => {
       const schools = new Set(Object.values(doc.pending).map((p) => p.school));
       if (!doc.seeded) for (const school of await this.containers.primaries()) if (shardOf(school) === shard) schools.add(school);
       const { unreadable } = await this.apply(doc, [...schools]);
-      const cutoff = this.now() - PENDING_GRACE_MS;
-      for (const [mark, p] of Object.entries(doc.pending)) if (p.at < cutoff && !unreadable.includes(p.school)) delete doc.pending[mark];
-      // A school that cannot be read stays marked, so it is taken in once it can be.
-      for (const school of unreadable) if (!Object.values(doc.pending).some((p) => p.school === school)) doc.pending[`unreadable:${school}`] = { school, at: this.now() };
+      this.dropOldMarks(doc, unreadable);
       doc.seeded = true;
       return { doc, unreadable };
     });
@@ -166,11 +217,16 @@ export class CityRollup {
   }
 
   /** Brings `schools` in `doc` to the versions their heads want, in both modes. */
-  private async apply(doc: RollupShardDoc, schools: readonly string[]): Promise<{ unreadable: string[] }> {
+  private async apply(doc: RollupShardDoc, schools: readonly string[], pass?: Source, fresh: ReadonlySet<string> = new Set()): Promise<{ unreadable: string[] }> {
     if (schools.length === 0) return { unreadable: [] };
     const { year } = doc;
     const [returns, summaries] = [await this.containers.returns(), await this.containers.summaries()];
-    const [heads, summaryDocs] = await Promise.all([readByIdForSchools(returns, headDocId(year), schools), readByIdForSchools(summaries, summaryDocId(year), schools)]);
+    // From the year pass where there is one, except the schools to read afresh; else a chunk of schools per query.
+    const toRead = pass ? schools.filter((s) => fresh.has(s)) : schools;
+    const [readHeads, readSummaries] = await Promise.all([readByIdForSchools(returns, headDocId(year), toRead), readByIdForSchools(summaries, summaryDocId(year), toRead)]);
+    const pick = (from: Map<string, unknown> | undefined, read: Map<string, unknown>) => new Map(schools.map((s) => [s, fresh.has(s) || !from ? read.get(s) : from.get(s)]));
+    const heads = pick(pass?.heads, readHeads);
+    const summaryDocs = pick(pass?.summaries, readSummaries);
     const unreadable: string[] = [];
     /** A version's summary: the summary document when it is for that version, else the version itself. */
     const summaryOf = async (school: string, version: number): Promise<SchoolSummary> => {
