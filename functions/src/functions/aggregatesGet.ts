@@ -58,6 +58,8 @@ async function cityAggregates(year: number, by: Dimension[], include: Aggregates
     year,
     by,
     include,
+    // Every school with anything committed is in the drafts-mode totals.
+    noReturnsYet: totals.drafts.schools.size === 0 && totals.unreadable.size === 0,
     schools: {
       expected: expected.length,
       included,

@@ -21,17 +21,14 @@ import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { returnsRepository } from '../store/returns';
 import { transferYearParam } from '../http/params';
-import { JSON_MEDIA_TYPE, negotiate, XLSX_MEDIA_TYPE } from '../http/negotiate';
-import { HttpProblem } from '../http/problems';
+import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { writeChaseListWorkbook } from '../../../xlsx/chaseList';
 import type { TrackerResponse } from '../openapi/document';
 
-export const trackerGet = withErrors(async (request, { correlationId }): Promise<HttpResponseInit> => {
+export const trackerGet = withErrors(async (request, { correlationId, mediaType: type }): Promise<HttpResponseInit> => {
   const principal = await authenticate(request);
   requireRole(principal, 'la', 'trust');
   const year = transferYearParam(request);
-  const type = negotiate(request, [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE]);
-  if (type === undefined) throw new HttpProblem('not-acceptable', { extensions: { available: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] } });
   const store = getStore();
   const directory = await store.directory.get();
   const primaries = schoolsInScope(principal, directory).filter((s) => s.phase === 'primary');
@@ -84,7 +81,7 @@ export const trackerGet = withErrors(async (request, { correlationId }): Promise
       },
     } satisfies TrackerResponse,
   };
-});
+}, { produces: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] });
 
 export const route = defineRoute({ name: 'trackerGet', methods: ['GET'], route: 'tracker/{year}', authLevel: 'anonymous', handler: trackerGet });
 

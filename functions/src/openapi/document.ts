@@ -411,7 +411,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
     summary: 'Every expected school: submitted, draft or outstanding, with counts of errors and queries',
     tags: ['la'],
     responses: { '200': { description: 'The LA’s chase list (JSON, or via Accept a workbook: school, LAESTAB, area, status, days to the deadline)', content: { ...json(ref('Tracker')), ...xlsx } } },
-    problems: ['invalid-parameter', 'not-acceptable'],
+    problems: ['invalid-parameter'],
   },
   'GET /aggregates/{}': {
     summary: 'City roll-up tables (the LA: from the maintained city rollup; a trust: from its schools’ summaries), with resource-base demand',
