@@ -329,6 +329,8 @@ describe('city views: tracker, aggregates, export', () => {
     expect(tracker.body).toMatchObject({ noReturnsYet: false, totals: { expected: 3, submitted: 1, outstanding: 2 } });
     expect((await call('GET', `/tracker/${TRANSFER_YEAR}`, 200, { token: 'trust' })).body.totals.expected).toBe(2);
     expect((await call('GET', `/tracker/${LATER_YEAR}`, 200, { token: 'la' })).body).toMatchObject({ noReturnsYet: true, totals: { outstanding: 3 } });
+    const chaseList = await call('GET', `/tracker/${TRANSFER_YEAR}`, 200, { token: 'la', headers: { accept: XLSX } });
+    expect(chaseList.res.headers.get('content-disposition')).toBe(`attachment; filename="tracker-${TRANSFER_YEAR}.xlsx"`);
 
     expect((await call('GET', `/aggregates/${TRANSFER_YEAR}`, 200, { token: 'la' })).body).toMatchObject({ noReturnsYet: false, disclosureControlled: false });
     expect((await call('GET', `/aggregates/${TRANSFER_YEAR}?by=need&include=drafts`, 200, { token: 'trust' })).body).toMatchObject({ noReturnsYet: true, disclosureControlled: true });
@@ -347,7 +349,7 @@ describe('city views: tracker, aggregates, export', () => {
       await call('GET', path, 401, {}, 'invalid-token');
       await call('GET', path, 403, { token: path.startsWith('/exports') ? 'trust' : 'primary' }, 'forbidden');
     }
-    await call('GET', `/tracker/${TRANSFER_YEAR}`, 406, { token: 'la', headers: { accept: XLSX } }, 'not-acceptable');
+    await call('GET', `/tracker/${TRANSFER_YEAR}`, 406, { token: 'la', headers: { accept: 'text/csv' } }, 'not-acceptable');
     await call('GET', `/aggregates/${TRANSFER_YEAR}`, 406, { token: 'la', headers: { accept: 'text/csv' } }, 'not-acceptable');
     await call('GET', `/exports/${TRANSFER_YEAR}/consolidated.xlsx`, 406, { token: 'la', headers: { accept: 'application/json' } }, 'not-acceptable');
   });

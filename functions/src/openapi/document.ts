@@ -410,7 +410,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
   'GET /tracker/{}': {
     summary: 'Every expected school: submitted, draft or outstanding, with counts of errors and queries',
     tags: ['la'],
-    responses: { '200': { description: 'The LA’s chase list (JSON, or via Accept a workbook: school, LAESTAB, area, status, days to the deadline)', content: { ...json(ref('Tracker')), ...xlsx } } },
+    responses: { '200': { description: 'The LA’s chase list (JSON, or via Accept a workbook: school, LAESTAB, area, status, days to the deadline)', content: { ...json(ref('Tracker')), ...xlsx }, headers: { 'Content-Disposition': false } } },
     problems: ['invalid-parameter'],
   },
   'GET /aggregates/{}': {
