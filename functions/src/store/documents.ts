@@ -160,8 +160,7 @@ export type RollupTotal = z.infer<typeof rollupTotalSchema>;
 
 /**
  * Container `rollups`, partition /id: one shard of a year's city rollup (store/rollup.ts).
- * `pending` names schools whose head may have moved since `applied` was written: a writer
- * marks its school before it commits and clears the mark after it has applied the commit.
+ * `pending` names schools whose documents could not be read, tried again on every read.
  */
 export const rollupShardDocSchema = z.object({
   id: z.string(),
@@ -172,10 +171,25 @@ export const rollupShardDocSchema = z.object({
   seeded: z.boolean(),
   submitted: rollupTotalSchema,
   drafts: rollupTotalSchema,
-  /** Mark → the school and when it was made (ms since the epoch). */
+  /** `unreadable:<school>` → the school and when it was last tried (ms since the epoch). */
   pending: z.record(z.string(), z.object({ school: z.string(), at: z.number() })),
 });
 export type RollupShardDoc = z.infer<typeof rollupShardDocSchema>;
+
+/**
+ * Container `rollups`: a mark `mark:{year}:{uuid}`, made before a head commit and deleted once
+ * the commit is in its shard; one left behind says the shard may be behind that school's head.
+ */
+export const rollupMarkDocSchema = z.object({
+  id: z.string(),
+  type: z.literal('mark'),
+  year: transferYearSchema,
+  shard: int.nonnegative(),
+  school: z.string(),
+  /** When it was made, ms since the epoch. */
+  at: z.number(),
+});
+export type RollupMarkDoc = z.infer<typeof rollupMarkDocSchema>;
 
 /** Who did what to which documents, never pupil values (store/audit.ts checks the entry first). */
 export const auditRecordSchema = z.object({

@@ -5,15 +5,17 @@
  * Each shard holds, for the schools that hash to it and for each include mode (submitted only,
  * or with drafts), the running total of their summaries and which version of each school it
  * holds. It is kept right without transactions:
- * - Before a write commits a school's head, it puts a mark in the school's shard (`pending`).
+ * - Before a write commits a school's head, it creates a mark: a small document of its own
+ *   (never contended: create() of a new id) naming the school and the year.
  * - After the head commit (or a failed attempt), it settles: reads the shard and the school's
  *   head, takes away the summary of the version the shard holds, adds the summary of the
- *   version the head now wants, clears its own mark, and replaces the shard with If-Match; a
- *   lost race reads again and retries. Applying a version the shard already holds changes
+ *   version the head now wants, and replaces the shard with If-Match (a lost race reads again
+ *   and retries), then deletes its mark. Applying a version the shard already holds changes
  *   nothing, so settling is idempotent per version, and whoever settles last reads the newest head.
  * - So every school is either up to date in its shard or marked. A process that dies between
- *   the steps leaves its mark; readers settle every marked school (cheap: a few per shard) before
- *   summing, and drop marks older than PENDING_GRACE_MS, by which time their writer is dead.
+ *   the steps (or a settle that lost every race) leaves its mark; readers query the year's marks
+ *   (a handful), settle those schools before summing, and delete marks older than
+ *   PENDING_GRACE_MS, by which time their writer is dead.
  * - A shard that has never been read is seeded on first read: every directory primary of the
  *   shard is applied from its head in one pass (this is also how existing data is taken in).
  */
@@ -21,7 +23,19 @@ import { randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { addSummary, CITY_TOTAL } from '../../../shared/aggregate/merge';
 import { emptySummary, schoolSummary, type SchoolSummary } from '../../../shared/aggregate/summary';
-import { headDocId, headDocSchema, rollupShardDocId, rollupShardDocSchema, type RollupShardDoc, summaryDocId, summaryDocSchema, versionDocId, versionDocSchema } from './documents';
+import {
+  headDocId,
+  headDocSchema,
+  rollupMarkDocSchema,
+  type RollupMarkDoc,
+  rollupShardDocId,
+  rollupShardDocSchema,
+  type RollupShardDoc,
+  summaryDocId,
+  summaryDocSchema,
+  versionDocId,
+  versionDocSchema,
+} from './documents';
 import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, pointReadWithEtag, readByIdForSchools } from './reads';
 import { wantedVersion } from './summaries';
 
@@ -83,23 +97,60 @@ export class CityRollup {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Step before a head commit: marks the school in its shard. Returns the mark to clear. */
+  /** Step before a head commit: marks the school. Returns the mark to delete once settled. */
   async mark(school: string, year: number): Promise<string> {
-    const mark = randomUUID();
-    await this.update(year, shardOf(school), async (doc) => {
-      doc.pending[mark] = { school, at: this.now() };
-      return { doc, unreadable: [] };
-    });
-    return mark;
+    const doc: RollupMarkDoc = { id: `mark:${year}:${randomUUID()}`, type: 'mark', year, shard: shardOf(school), school, at: this.now() };
+    await (await this.containers.rollups()).items.create(rollupMarkDocSchema.parse(doc));
+    return doc.id;
   }
 
-  /** Step after a head commit (or a failed attempt): applies the school's current head and clears the mark. */
+  /** Step after a head commit (or a failed attempt): applies the school's current head, then deletes the mark. */
   async settle(school: string, year: number, mark: string): Promise<void> {
     await this.update(year, shardOf(school), async (doc) => {
       const { unreadable } = await this.apply(doc, [school]);
-      delete doc.pending[mark];
+      this.keepUnreadable(doc, [school], unreadable);
       return { doc, unreadable };
     });
+    await this.deleteMarks([mark]);
+  }
+
+  /** The year's marks, by shard. */
+  private async marks(year: number): Promise<Map<number, RollupMarkDoc[]>> {
+    const { resources } = await (await this.containers.rollups()).items
+      .query<unknown>({ query: "SELECT * FROM c WHERE c.type = 'mark' AND c.year = @year", parameters: [{ name: '@year', value: year }] })
+      .fetchAll();
+    const out = new Map<number, RollupMarkDoc[]>();
+    for (const raw of resources) {
+      const mark = rollupMarkDocSchema.parse(raw);
+      out.set(mark.shard, [...(out.get(mark.shard) ?? []), mark]);
+    }
+    return out;
+  }
+
+  private async deleteMarks(ids: readonly string[]): Promise<void> {
+    const container = await this.containers.rollups();
+    await Promise.all(
+      ids.map((id) =>
+        container
+          .item(id, id)
+          .delete()
+          .catch((error: unknown) => {
+            if (codeOf(error) !== 404) throw error;
+          }),
+      ),
+    );
+  }
+
+  /** Marks whose writer must be dead by now, for schools that were read: settled here, so deleted. */
+  private async dropOldMarks(marks: readonly RollupMarkDoc[], unreadable: readonly string[]): Promise<void> {
+    const cutoff = this.now() - PENDING_GRACE_MS;
+    await this.deleteMarks(marks.filter((m) => m.at < cutoff && !unreadable.includes(m.school)).map((m) => m.id));
+  }
+
+  /** A school that cannot be read stays listed in its shard, so it is tried again (and counted) until it can be read. */
+  private keepUnreadable(doc: RollupShardDoc, tried: readonly string[], unreadable: readonly string[]): void {
+    for (const school of tried) delete doc.pending[`unreadable:${school}`];
+    for (const school of unreadable) doc.pending[`unreadable:${school}`] = { school, at: this.now() };
   }
 
   /** The year's totals: every shard read, seeded or settled first where it needs it. */
@@ -121,16 +172,22 @@ export class CityRollup {
     // Shards never seeded take in the whole year from one pass over its heads and summaries,
     // read AFTER the shards: a commit settled since changed a shard's etag, so that shard's
     // If-Match fails and it is seeded the slow way instead of from a stale pass.
+    // The marks too are read after the shards: a mark made since is for a head not yet in them.
+    const marks = await this.marks(year);
     const unseeded = read.filter((r) => !r.doc?.seeded);
     const pass = unseeded.length > 0 ? await this.yearPass(year) : undefined;
     // Shards that need work are settled a few at a time, so one read never queues a city's worth of queries at once.
     const docs = await mapWithConcurrency(read, RECONCILE_CONCURRENCY, async ({ shard, doc, etag }) => {
-      if (doc && doc.seeded && Object.keys(doc.pending).length === 0) return { doc, unreadable: [] as string[] };
+      const shardMarks = marks.get(shard) ?? [];
+      if (doc && doc.seeded && Object.keys(doc.pending).length === 0 && shardMarks.length === 0) return { doc, unreadable: [] as string[] };
       if (pass && !doc?.seeded) {
-        const seeded = await this.seed(doc ?? emptyShard(year, shard), etag, pass);
-        if (seeded) return seeded;
+        const seeded = await this.seed(doc ?? emptyShard(year, shard), etag, pass, shardMarks);
+        if (seeded) {
+          await this.dropOldMarks(shardMarks, seeded.unreadable);
+          return seeded;
+        }
       }
-      return this.reconcile(year, shard);
+      return this.reconcile(year, shard, shardMarks);
     });
     for (const { doc, unreadable } of docs) {
       for (const mode of MODES) {
@@ -155,14 +212,14 @@ export class CityRollup {
   }
 
   /** Seeds a shard from a year pass, under If-Match on the etag read before the pass; undefined when it lost a race. */
-  private async seed(doc: RollupShardDoc, etag: string | undefined, pass: Source): Promise<{ doc: RollupShardDoc; unreadable: string[] } | undefined> {
+  private async seed(doc: RollupShardDoc, etag: string | undefined, pass: Source, marks: readonly RollupMarkDoc[]): Promise<{ doc: RollupShardDoc; unreadable: string[] } | undefined> {
     const container = await this.containers.rollups();
-    const pendingSchools = new Set(Object.values(doc.pending).map((p) => p.school));
+    const pendingSchools = new Set([...Object.values(doc.pending).map((p) => p.school), ...marks.map((m) => m.school)]);
     const schools = new Set(pendingSchools);
     for (const school of await this.containers.primaries()) if (shardOf(school) === doc.shard) schools.add(school);
     // Marked schools are read afresh: their writers may have committed since the pass.
     const { unreadable } = await this.apply(doc, [...schools], pass, pendingSchools);
-    this.dropOldMarks(doc, unreadable);
+    this.keepUnreadable(doc, [...schools], unreadable);
     doc.seeded = true;
     try {
       if (etag !== undefined) await container.item(doc.id, doc.id).replace(rollupShardDocSchema.parse(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
@@ -174,23 +231,18 @@ export class CityRollup {
     }
   }
 
-  private dropOldMarks(doc: RollupShardDoc, unreadable: readonly string[]): void {
-    const cutoff = this.now() - PENDING_GRACE_MS;
-    for (const [mark, p] of Object.entries(doc.pending)) if (p.at < cutoff && !unreadable.includes(p.school)) delete doc.pending[mark];
-    // A school that cannot be read stays marked, so it is taken in once it can be.
-    for (const school of unreadable) if (!Object.values(doc.pending).some((p) => p.school === school)) doc.pending[`unreadable:${school}`] = { school, at: this.now() };
-  }
-
   /** Seeds a shard if it never was, settles its marked schools and drops marks past their grace. */
-  async reconcile(year: number, shard: number): Promise<{ doc: RollupShardDoc; unreadable: string[] }> {
-    return this.update(year, shard, async (doc) => {
-      const schools = new Set(Object.values(doc.pending).map((p) => p.school));
+  async reconcile(year: number, shard: number, marks: readonly RollupMarkDoc[] = []): Promise<{ doc: RollupShardDoc; unreadable: string[] }> {
+    const result = await this.update(year, shard, async (doc) => {
+      const schools = new Set([...Object.values(doc.pending).map((p) => p.school), ...marks.map((m) => m.school)]);
       if (!doc.seeded) for (const school of await this.containers.primaries()) if (shardOf(school) === shard) schools.add(school);
       const { unreadable } = await this.apply(doc, [...schools]);
-      this.dropOldMarks(doc, unreadable);
+      this.keepUnreadable(doc, [...schools], unreadable);
       doc.seeded = true;
       return { doc, unreadable };
     });
+    await this.dropOldMarks(marks, result.unreadable);
+    return result;
   }
 
   /** Reads, changes and replaces a shard under If-Match, again on a lost race. */
