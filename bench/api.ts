@@ -203,13 +203,14 @@ async function aggregateLatency(stack: Stack, la: string, runs: number, year: nu
   const warm = await get();
   const body = (await warm.json()) as { schools?: { included: number } };
   const first = ms(start);
+  if (warm.status !== 200) throw new Error(`aggregates answered ${warm.status}: ${JSON.stringify(body)}; ${stack.logs.slice(-3).map((l) => l.line).join(' | ')}`);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     start = process.hrtime.bigint();
     const res = await get();
     await res.arrayBuffer();
     times.push(ms(start));
-    if (res.status !== 200) throw new Error(`aggregates answered ${res.status}`);
+    if (res.status !== 200) throw new Error(`aggregates answered ${res.status}; ${stack.logs.slice(-3).map((l) => l.line).join(' | ')}`);
   }
   return { first, times, included: body.schools?.included ?? NaN };
 }
