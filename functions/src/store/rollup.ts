@@ -45,6 +45,8 @@ export const ROLLUP_SHARDS = 16;
 export const PENDING_GRACE_MS = 60_000;
 /** (design) Shards settled at once by a read. */
 const RECONCILE_CONCURRENCY = 2;
+/** (design) Attempts a writer's settle makes before leaving the school to the next read. */
+const SETTLE_ATTEMPTS = 5;
 /** (design) Attempts at replacing a shard before giving up (the next reader or writer settles it). */
 const MAX_SHARD_ATTEMPTS = 25;
 
@@ -84,6 +86,16 @@ interface Source {
   summaries: Map<string, unknown>;
 }
 
+/** (design) Up to this many schools are point-read (a writer's settle: one); more go by chunked queries. */
+const POINT_READS_UP_TO = 8;
+
+/** The document with this id in each school's partition: point reads for a few schools, chunked queries for many. */
+async function byId(container: Container, id: string, schools: readonly string[]): Promise<Map<string, unknown>> {
+  if (schools.length > POINT_READS_UP_TO) return readByIdForSchools(container, id, schools);
+  const found = await Promise.all(schools.map(async (school) => [school, await pointRead<unknown>(container, id, school)] as const));
+  return new Map(found.filter(([, doc]) => doc !== undefined));
+}
+
 const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
 
 function emptyShard(year: number, shard: number): RollupShardDoc {
@@ -106,11 +118,17 @@ export class CityRollup {
 
   /** Step after a head commit (or a failed attempt): applies the school's current head, then deletes the mark. */
   async settle(school: string, year: number, mark: string): Promise<void> {
-    await this.update(year, shardOf(school), async (doc) => {
-      const { unreadable } = await this.apply(doc, [school]);
-      this.keepUnreadable(doc, [school], unreadable);
-      return { doc, unreadable };
-    });
+    // A few attempts only: a settle that keeps losing leaves its mark, and the next read settles the school.
+    await this.update(
+      year,
+      shardOf(school),
+      async (doc) => {
+        const { unreadable } = await this.apply(doc, [school]);
+        this.keepUnreadable(doc, [school], unreadable);
+        return { doc, unreadable };
+      },
+      SETTLE_ATTEMPTS,
+    );
     await this.deleteMarks([mark]);
   }
 
@@ -250,13 +268,17 @@ export class CityRollup {
     year: number,
     shard: number,
     change: (doc: RollupShardDoc) => Promise<{ doc: RollupShardDoc; unreadable: string[] }>,
+    attempts = MAX_SHARD_ATTEMPTS,
   ): Promise<{ doc: RollupShardDoc; unreadable: string[] }> {
     const container = await this.containers.rollups();
     const id = rollupShardDocId(year, shard);
-    for (let attempt = 0; attempt < MAX_SHARD_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < attempts; attempt++) {
       const read = await pointReadWithEtag<unknown>(container, id, id);
       const doc = read ? rollupShardDocSchema.parse(read.doc) : emptyShard(year, shard);
+      const before = read ? JSON.stringify(doc) : undefined;
       const result = await change(doc);
+      // Nothing to change (a concurrent settle already applied this version): no write, no race.
+      if (before !== undefined && JSON.stringify(result.doc) === before) return result;
       try {
         if (read) await container.item(id, id).replace(rollupShardDocSchema.parse(result.doc), { accessCondition: { type: 'IfMatch', condition: read.etag } });
         else await container.items.create(rollupShardDocSchema.parse(result.doc));
@@ -275,7 +297,7 @@ export class CityRollup {
     const [returns, summaries] = [await this.containers.returns(), await this.containers.summaries()];
     // From the year pass where there is one, except the schools to read afresh; else a chunk of schools per query.
     const toRead = pass ? schools.filter((s) => fresh.has(s)) : schools;
-    const [readHeads, readSummaries] = await Promise.all([readByIdForSchools(returns, headDocId(year), toRead), readByIdForSchools(summaries, summaryDocId(year), toRead)]);
+    const [readHeads, readSummaries] = await Promise.all([byId(returns, headDocId(year), toRead), byId(summaries, summaryDocId(year), toRead)]);
     const pick = (from: Map<string, unknown> | undefined, read: Map<string, unknown>) => new Map(schools.map((s) => [s, fresh.has(s) || !from ? read.get(s) : from.get(s)]));
     const heads = pick(pass?.heads, readHeads);
     const summaryDocs = pick(pass?.summaries, readSummaries);
