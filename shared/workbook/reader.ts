@@ -14,6 +14,7 @@ import { SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMIT
 import type { CellValue, QueryExplanation, RowInput, RowValues, SheetInput, TransitionReturn } from '../transition/schema';
 import { parseDate } from '../transition/normalise';
 import { WorkbookError } from './errors';
+import { hiddenRowsAndColumnsError } from './hidden';
 import { unescapeCell } from './escape';
 import { MAX_VALUE_ROWS, STOP, WorkbookZip, type ZipEntry } from './zip';
 
@@ -232,7 +233,11 @@ interface CellSink {
  * shared string, inline string (as LibreOffice and openpyxl write), formula string, boolean,
  * error (its text, '#N/A'), ISO date ('d', strict OOXML) or number.
  */
-function readCells(wb: Workbook, entry: ZipEntry, sink: CellSink): void {
+function readCells(wb: Workbook, entry: ZipEntry, sink: CellSink, sheetName: string): void {
+  // Hidden rows and columns are refused like hidden sheets (shared/workbook/hidden.ts words it).
+  const hiddenRows: number[] = [];
+  const hiddenColumns: { min: number; max: number }[] = [];
+  const isHidden = (v: string | undefined) => v === '1' || v === 'true';
   let row = 0;
   let column = 0;
   let type = 'n';
@@ -270,8 +275,12 @@ function readCells(wb: Workbook, entry: ZipEntry, sink: CellSink): void {
       switch (name) {
         case 'row':
           row = a.r ? Number(a.r) : row + 1;
+          if (isHidden(a.hidden)) hiddenRows.push(row);
           column = 0;
           rowHasValue = false;
+          break;
+        case 'col':
+          if (isHidden(a.hidden)) hiddenColumns.push({ min: Number(a.min), max: Number(a.max ?? a.min) });
           break;
         case 'c':
           // The row comes from <row>; a cell's own reference only places its column.
@@ -330,6 +339,8 @@ function readCells(wb: Workbook, entry: ZipEntry, sink: CellSink): void {
       if (capture) text += t;
     },
   });
+  const hidden = hiddenRowsAndColumnsError({ sheet: sheetName, rows: hiddenRows, columns: hiddenColumns });
+  if (hidden) throw hidden;
 }
 
 function isoDate(d: Date): string | null {
@@ -458,7 +469,7 @@ function readTransitionSheet(wb: Workbook, s: SheetRef, columns: readonly Transi
       values = undefined;
       if (rows.length > WORKBOOK_LIMITS.maxRowsPerSheet) throw tooManyRows(s.name, rows.length);
     },
-  });
+  }, s.name);
   if (!decided) decide();
   if (!transition) return undefined;
   const receiving = cellText(receivingValue).trim();
@@ -483,6 +494,6 @@ function readExplanations(wb: Workbook): QueryExplanation[] {
         throw new WorkbookError('too-many-rows', `the '${s.name}' sheet holds more than ${MAX_EXPLANATIONS} explanations; keep one per query`);
       }
     },
-  });
+  }, s.name);
   return out;
 }
