@@ -8,7 +8,6 @@ import { SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMIT
 import type { CellValue, QueryExplanation, RowInput, RowValues, SheetInput, TransitionReturn } from '../shared/transition/schema';
 import { parseDate } from '../shared/transition/normalise';
 import { WorkbookError } from '../shared/workbook/errors';
-import { hiddenRowsAndColumnsError } from '../shared/workbook/hidden';
 import { unescapeCell } from '../shared/workbook/escape';
 import { inspectXlsx, isWorksheetPart, MAX_VALUE_ROWS, type XlsxInspection } from '../shared/workbook/zip';
 import { inflateRawSync } from 'node:zlib';
@@ -46,8 +45,6 @@ export async function readWithExceljs(bytes: Uint8Array, opts: ReadOptions = {})
     if (ws.state !== 'visible') {
       throw new WorkbookError('hidden', `sheet '${ws.name}' is hidden; unhide it (right-click a sheet tab > Unhide), delete it if it is not part of the return, and save again`);
     }
-    const hidden = hiddenRowsAndColumnsError(hiddenParts(ws));
-    if (hidden) throw hidden;
   }
 
   const sheets: SheetInput[] = [];
@@ -70,16 +67,6 @@ export async function readWithExceljs(bytes: Uint8Array, opts: ReadOptions = {})
     );
   }
   return { year, sheets, explanations: readExplanations(wb) };
-}
-
-/** The rows and columns exceljs read as hidden on a sheet (shared/workbook/hidden.ts words the refusal). */
-function hiddenParts(ws: ExcelJS.Worksheet): { sheet: string; rows: number[]; columns: { min: number; max: number }[] } {
-  const rows: number[] = [];
-  ws.eachRow({ includeEmpty: true }, (row, n) => {
-    if (row.hidden) rows.push(n);
-  });
-  const columns = (ws.columns ?? []).flatMap((c, i) => (c.hidden ? [{ min: i + 1, max: i + 1 }] : []));
-  return { sheet: ws.name, rows, columns };
 }
 
 function tooManyRows(sheet: string | undefined, rows: number): WorkbookError {
