@@ -12,7 +12,8 @@ import { understatedSheetBomb } from '../factories/zip';
 import { cohortSliceDocId } from '../../functions/src/store/documents';
 import { trackerSchema } from '../../functions/src/openapi/document';
 import { receiptSchema } from '../../functions/src/store/returns';
-import { daysToDeadline } from '../../shared/chaseList';
+import { CHASE_LIST_HEADER } from '../../shared/chaseList';
+import { daysToDeadline } from '../../shared/timetable';
 
 const P = 'https://goodstart.birmingham.example/problems/';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -355,7 +356,7 @@ describe('GET /api/tracker/{year}', () => {
     expect(trackerSchema.safeParse(body).success).toBe(true);
   });
 
-  it('answers the chase list as a workbook when .xlsx is asked for: school, LAESTAB, area, status, days to the deadline', async () => {
+  it('answers the chase list as a workbook when .xlsx is asked for: the schools still to send a return, outstanding first, with the days to the deadline', async () => {
     const res = await get(`/tracker/${TRANSFER_YEAR}`, tokens['la']!, { accept: XLSX });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(XLSX);
@@ -363,14 +364,13 @@ describe('GET /api/tracker/{year}', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await res.arrayBuffer());
     const ws = wb.getWorksheet('Chase list')!;
-    const rows = ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1));
-    expect(rows[0]).toEqual(['School', 'LAESTAB', 'Area', 'Status', 'Days to the deadline']);
-    const days = daysToDeadline(TRANSFER_YEAR, new Date().toISOString());
-    // Outstanding first, then drafts, then submitted (the test directory's names and areas).
+    const rows = ws.getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1, 6));
+    expect(rows[0]).toEqual(CHASE_LIST_HEADER.slice(0, 5));
+    const days = daysToDeadline(TRANSFER_YEAR, new Date());
+    // The test directory's names and areas; the submitted school is not chased.
     expect(rows.slice(1)).toEqual([
-      ['Copperbeech Primary (test)', '3302003', 'East', 'outstanding', days],
-      ['Bramble Hill Primary (test)', OTHER_PRIMARY, 'North', 'draft', days],
-      ['Acorn Lane Primary (test)', PRIMARY, 'North', 'submitted', days],
+      ['Copperbeech Primary (test)', '3302003', 'East', 'Outstanding', days],
+      ['Bramble Hill Primary (test)', OTHER_PRIMARY, 'North', 'Draft', days],
     ]);
   });
 
