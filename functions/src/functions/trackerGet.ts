@@ -10,7 +10,7 @@
  * audited as `tracker.read` in the city partition.
  *
  * With an .xlsx Accept header it answers the chase list as a workbook (xlsx/chaseList.ts):
- * school, LAESTAB, area, status and days to the deadline, outstanding schools first.
+ * the schools still to send a return (shared/chaseList.ts), outstanding first, with the days to the deadline.
  */
 import type { HttpResponseInit } from '@azure/functions';
 import { schoolState, type SchoolState } from '../../../shared/status';
