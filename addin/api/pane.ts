@@ -13,7 +13,7 @@ export function paneApi(client: ApiClient): PaneApi {
     async currentReturn(laestab, year) {
       try {
         const { value, etag } = await client.getReturn(laestab, year);
-        return { version: value.version, status: value.status, submittedAt: value.submittedAt, contentHash: value.contentHash, etag };
+        return { version: value.version, status: value.status, submittedAt: value.submittedAt, contentHash: value.contentHash, etag, seenBy: value.seenBy ?? [] };
       } catch (error) {
         // No return yet is an answer, not a failure.
         if (error instanceof ApiProblem && error.status === 404) return null;

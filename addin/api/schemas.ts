@@ -53,6 +53,8 @@ export const currentReturnSchema = z.looseObject({
   submittedVersion: z.number().int().positive().optional(),
   return: transitionReturnSchema,
   report: validationReportSchema,
+  /** Read receipts: which receiving secondaries opened which version, first opening first. */
+  seenBy: z.array(z.looseObject({ secondary: z.string(), version: z.number().int(), at: z.string() })).optional(),
 });
 export type CurrentReturn = z.infer<typeof currentReturnSchema>;
 

@@ -33,6 +33,8 @@ export interface RemoteReturn {
   submittedAt: string;
   contentHash: string;
   etag: string | undefined;
+  /** Read receipts: receiving secondaries that have opened a version of this return. */
+  seenBy: Array<{ secondary: string; version: number; at: string }>;
 }
 
 export interface HistoryEntry {

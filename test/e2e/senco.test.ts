@@ -174,6 +174,10 @@ describe('secondary SENCo', () => {
     expect(await inHost(p, 'value', sheet, `AN${row}`)).toBe('7B');
     expect(await inHost(p, 'value', sheet, 'AN9')).toBe('Tutor group');
     await p.close();
+
+    // Read receipts: the primary's pane shows that the secondary has opened its return.
+    await page.getByRole('button', { name: 'Reload status' }).click();
+    await page.getByText(new RegExp(`^${SECONDARY.laestab}: version \\d+, `)).first().waitFor();
   });
 });
 

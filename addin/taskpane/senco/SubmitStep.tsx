@@ -81,6 +81,20 @@ export function SubmitStep({ model, onCheck }: { model: TransitionModel; onCheck
         {remote.current ? (
           <Body1>{`${statusLabel(remote.current.status)}: version ${remote.current.version}, ${when(remote.current.submittedAt)}.`}</Body1>
         ) : null}
+        {remote.current && remote.current.seenBy.length > 0 ? (
+          <div aria-label="Opened by receiving secondaries">
+            <Caption1 block>Opened by the receiving secondaries:</Caption1>
+            <ul style={{ margin: 0, paddingLeft: 20 }}>
+              {remote.current.seenBy.map((s) => (
+                <li key={`${s.secondary}-${s.version}`}>
+                  <Caption1>{`${s.secondary}: version ${s.version}, ${when(s.at)}`}</Caption1>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : remote.current ? (
+          <Caption1>No receiving secondary has opened it yet.</Caption1>
+        ) : null}
       </Card>
 
       {reason ? (

@@ -285,7 +285,7 @@ export function useTransition(options: { laestab: string; api: PaneApi; describe
         setSubmit({ kind: 'done', result, status });
         setRemote((r) => ({
           ...r,
-          current: { version: result.receipt.version, status: result.receipt.status, submittedAt: result.receipt.submittedAt, contentHash: result.receipt.contentHash, etag: result.etag },
+          current: { version: result.receipt.version, status: result.receipt.status, submittedAt: result.receipt.submittedAt, contentHash: result.receipt.contentHash, etag: result.etag, seenBy: r.current?.seenBy ?? [] },
         }));
         void loadRemote();
       } catch (e) {
