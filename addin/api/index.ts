@@ -7,5 +7,5 @@ export { type ApiClient, type ApiClientOptions, type CallOptions, createApiClien
 export { API_MESSAGES, ApiError, ApiOffline, ApiProblem, type ApiProblemSlug, ApiUnexpectedResponse, type ProblemValidation, type UserMessage } from './problems';
 export * from './schemas';
 export { type ApiFetch, type ApiRequestInit, type ApiResponseLike, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type RetryNotice, type RetryPolicy, type RetryReason, type TokenProvider } from './transport';
-export { onSharedIdentityChange, onSharedRetry, setSharedTokenProvider, sharedApiClient, sharedIdentityChanged, sharedToken } from './shared';
+export { onSharedDataPublished, onSharedIdentityChange, onSharedRetry, setSharedTokenProvider, sharedApiClient, sharedDataPublished, sharedIdentityChanged, sharedToken } from './shared';
 export { describeError, paneApi } from './pane';

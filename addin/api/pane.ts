@@ -6,6 +6,7 @@
 import type { DescribeError, PaneApi, PaneError } from '../taskpane/ports';
 import { type ApiClient, newIdempotencyKey } from './client';
 import { ApiError, ApiProblem } from './problems';
+import { sharedDataPublished } from './shared';
 
 /** PaneApi over the typed client. */
 export function paneApi(client: ApiClient): PaneApi {
@@ -67,6 +68,18 @@ export function paneApi(client: ApiClient): PaneApi {
       return { bytes, filename: filename ?? `good-start-consolidated-${year}.xlsx` };
     },
     newIdempotencyKey,
+    async latestResourceBases() {
+      const { value, etag } = await client.resourceBases('latest');
+      return { dataset: value, etag };
+    },
+    async publishResourceBases(dataset, options) {
+      const result = await client.putResourceBases(dataset.academicYear, dataset, {
+        idempotencyKey: options.idempotencyKey,
+        ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}),
+      });
+      sharedDataPublished();
+      return { dataset: result.value, etag: result.etag, replayed: result.replayed };
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import type { RetryNotice, TokenProvider } from './transport';
 let tokenProvider: TokenProvider = sessionToken;
 const retryListeners = new Set<(notice: RetryNotice) => void>();
 const identityListeners = new Set<() => void>();
+const dataListeners = new Set<() => void>();
 let shared: ApiClient | undefined;
 
 /** The runtime's client; its token comes from the provider set by the auth session (the dev token until then). */
@@ -45,4 +46,15 @@ export function sharedIdentityChanged(): void {
 export function onSharedIdentityChange(listener: () => void): () => void {
   identityListeners.add(listener);
   return () => identityListeners.delete(listener);
+}
+
+/** Tells everyone holding the LA's published data (the RB.* cache) that a new version was published here. */
+export function sharedDataPublished(): void {
+  dataListeners.forEach((l) => l());
+}
+
+/** Hears publishes made from this runtime; returns the unsubscribe. */
+export function onSharedDataPublished(listener: () => void): () => void {
+  dataListeners.add(listener);
+  return () => dataListeners.delete(listener);
 }

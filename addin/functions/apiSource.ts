@@ -18,7 +18,7 @@
 import { DomainInputError } from '../../shared/errors';
 import type { ResourceBaseDataset } from '../../shared/resourceBases/dataset';
 import { academicYearOf, currentTransferYear, parseTransferYear } from '../../shared/year';
-import { type ApiClient, ApiError, type ApiFetch, ApiProblem, createApiClient, onSharedIdentityChange, sharedApiClient, sharedToken, type TokenProvider } from '../api';
+import { type ApiClient, ApiError, type ApiFetch, ApiProblem, createApiClient, onSharedDataPublished, onSharedIdentityChange, sharedApiClient, sharedToken, type TokenProvider } from '../api';
 import { BUNDLED_SOURCE, type DemandRow, type ResourceBaseSource } from '../../shared/functions/resourceBaseSource';
 
 // The task pane imported these from here before the API client had a room of its own.
@@ -261,6 +261,8 @@ export function sharedApiSource(): ApiResourceBaseSource {
     const source = createApiSource({ client: sharedApiClient(), getToken: sharedToken, onState: (s) => stateListeners.forEach((l) => l(s)) });
     // A sign-in or sign-out makes every cached answer (or offline fallback) stale at once.
     onSharedIdentityChange(() => source.invalidate());
+    // So does the LA publishing a new dataset from the pane.
+    onSharedDataPublished(() => source.invalidate());
     shared = source;
   }
   return shared;

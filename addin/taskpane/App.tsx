@@ -1,7 +1,8 @@
 /**
  * The task pane's shell: who is signed in (role and school, always visible), then the views
  * that role may use. A primary SENCo gets the transition return; a secondary SENCo the
- * incoming cohort; everyone gets the custom functions. The API still enforces scope.
+ * incoming cohort; schools and trust leads a toolkit grid; trust leads and the LA a costing
+ * sheet; the LA the resource base dataset; everyone gets the custom functions. The API still enforces scope.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { Badge, Body1, Button, Caption1, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Subtitle2, Tab, TabList, Title3, makeStyles, tokens } from '@fluentui/react-components';
@@ -14,6 +15,9 @@ import { TrackerView } from './la/TrackerView';
 import { CohortView } from './secondary/CohortView';
 import { SencoView } from './senco/SencoView';
 import { SignInView } from './SignInView';
+import { CostingView } from './trust/CostingView';
+import { ResourceBasesView } from './trust/ResourceBasesView';
+import { ToolkitGridView } from './trust/ToolkitGridView';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, padding: tokens.spacingHorizontalM, maxWidth: '640px' },
@@ -22,18 +26,28 @@ const useStyles = makeStyles({
   badges: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
 });
 
-type View = 'return' | 'cohort' | 'tracker' | 'aggregates' | 'functions';
+type View = 'return' | 'cohort' | 'tracker' | 'aggregates' | 'toolkit' | 'costing' | 'resource-bases' | 'functions';
 
 const ROLE_NAME = { school: 'School', trust: 'Trust', la: 'LA officer' } as const;
 
 /** The views a role may use, in order. */
 export function viewsFor(identity: Identity): View[] {
-  if (identity.role === 'school') return identity.school?.phase === 'secondary' ? ['cohort', 'functions'] : ['return', 'functions'];
+  if (identity.role === 'school') return identity.school?.phase === 'secondary' ? ['cohort', 'toolkit', 'functions'] : ['return', 'toolkit', 'functions'];
   // The LA sees the city; a trust the same views over its own schools, as the API scopes them.
-  return ['tracker', 'aggregates', 'functions'];
+  if (identity.role === 'trust') return ['tracker', 'aggregates', 'toolkit', 'costing', 'functions'];
+  return ['tracker', 'aggregates', 'resource-bases', 'costing', 'functions'];
 }
 
-const VIEW_LABEL: Record<View, string> = { return: 'Transition return', cohort: 'Incoming cohort', tracker: 'Tracker', aggregates: 'Aggregates', functions: 'Functions' };
+const VIEW_LABEL: Record<View, string> = {
+  return: 'Transition return',
+  cohort: 'Incoming cohort',
+  tracker: 'Tracker',
+  aggregates: 'Aggregates',
+  toolkit: 'Toolkit grid',
+  costing: 'Costing',
+  'resource-bases': 'Resource bases',
+  functions: 'Functions',
+};
 
 export function App({
   session,
@@ -146,6 +160,9 @@ export function App({
           {view === 'cohort' && identity.school ? <CohortView school={identity.school} api={api} describe={describe} /> : null}
           {view === 'tracker' ? <TrackerView api={api} describe={describe} scope={identity.role === 'la' ? 'the city' : 'your trust'} /> : null}
           {view === 'aggregates' ? <AggregatesView api={api} describe={describe} consolidated={identity.role === 'la'} scope={identity.role === 'la' ? 'the city' : 'your trust'} /> : null}
+          {view === 'toolkit' ? <ToolkitGridView describe={describe} /> : null}
+          {view === 'costing' ? <CostingView api={api} describe={describe} /> : null}
+          {view === 'resource-bases' && identity.role === 'la' ? <ResourceBasesView api={api} describe={describe} /> : null}
           {view === 'functions' ? <FunctionList /> : null}
         </>
       ) : null}

@@ -5,6 +5,7 @@
  */
 import type { CountTable } from '../../shared/aggregate/table';
 import type { SchoolState } from '../../shared/status';
+import type { ResourceBaseDataset } from '../../shared/resourceBases/dataset';
 import type { TransitionReturn, ValidationIssue, ValidationReport } from '../../shared/transition/schema';
 
 export type Role = 'school' | 'trust' | 'la';
@@ -117,6 +118,18 @@ export interface AggregatesView {
   disclosureControlled: boolean;
 }
 
+/** The LA's resource base dataset with the ETag it was read or published at. */
+export interface TaggedDataset {
+  dataset: ResourceBaseDataset;
+  etag: string | undefined;
+}
+
+export interface PublishOptions {
+  idempotencyKey: string;
+  /** The ETag the edit started from: a publish by someone else since then is refused (412). */
+  ifMatch?: string;
+}
+
 export interface PaneApi {
   /** The school's current return, or null when it has none for the year. */
   currentReturn(laestab: string, year: number): Promise<RemoteReturn | null>;
@@ -129,6 +142,10 @@ export interface PaneApi {
   /** The consolidated city workbook's bytes (LA). */
   consolidatedExport(year: number): Promise<{ bytes: Uint8Array; filename: string }>;
   newIdempotencyKey(): string;
+  /** The latest published resource base dataset (GET /resource-bases/latest). */
+  latestResourceBases(): Promise<TaggedDataset>;
+  /** Publishes a dataset for its academic year (LA); the RB.* functions' cache is dropped on success. */
+  publishResourceBases(dataset: ResourceBaseDataset, options: PublishOptions): Promise<TaggedDataset & { replayed: boolean }>;
 }
 
 /** An error as the pane shows it: what happened and what to do next, never a bare status code. */
