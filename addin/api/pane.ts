@@ -3,6 +3,7 @@
  * translation of a failure into what the pane shows (PaneError): problem slug → kind, the
  * client's user message and next step, the issues, and the reference to quote.
  */
+import { BUNDLED_RESOURCE_BASES } from '../../shared/resourceBases/dataset';
 import type { DescribeError, PaneApi, PaneError } from '../taskpane/ports';
 import { type ApiClient, newIdempotencyKey } from './client';
 import { ApiError, ApiProblem } from './problems';
@@ -69,8 +70,14 @@ export function paneApi(client: ApiClient): PaneApi {
     },
     newIdempotencyKey,
     async latestResourceBases() {
-      const { value, etag } = await client.resourceBases('latest');
-      return { dataset: value, etag };
+      try {
+        const { value, etag } = await client.resourceBases('latest');
+        return { dataset: value, etag };
+      } catch (error) {
+        // Nothing published yet: the bundled review is where the LA's first edit starts (as the RB.* functions do).
+        if (error instanceof ApiProblem && error.status === 404) return { dataset: BUNDLED_RESOURCE_BASES, etag: undefined };
+        throw error;
+      }
     },
     async publishResourceBases(dataset, options) {
       const result = await client.putResourceBases(dataset.academicYear, dataset, {

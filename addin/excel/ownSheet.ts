@@ -15,11 +15,13 @@ export async function ownSheet(context: Excel.RequestContext, name: string, repl
   const found = context.workbook.worksheets.getItemOrNullObject(name);
   await context.sync();
   if (found.isNullObject) return { sheet: context.workbook.worksheets.add(name), created: true };
-  const used = found.getUsedRangeOrNullObject(true);
+  const values = found.getUsedRangeOrNullObject(true);
+  // Formats count for clearing but not as content: a sheet of empty formatted cells is not asked about.
+  const used = found.getUsedRangeOrNullObject(false);
   found.charts.load('items');
   await context.sync();
-  if (!used.isNullObject && !replace) return { kind: 'occupied', sheet: name };
+  if (!values.isNullObject && !replace) return { kind: 'occupied', sheet: name };
   for (const chart of found.charts.items) chart.delete();
-  found.getRange().clear('All');
+  if (!used.isNullObject) used.clear('All');
   return { sheet: found, created: false };
 }

@@ -77,7 +77,9 @@ export function datasetFromSheet(
   const candidate = { ...kept, academicYear: text(cells.year), source: text(cells.source), rows };
   const parsed = resourceBaseDatasetSchema.safeParse(candidate);
   if (parsed.success) return { dataset: parsed.data, problems: [] };
-  const problems = parsed.error.issues.map((issue): DatasetProblem => {
+  // zod runs the schema's need-code refinement only once the shapes pass, so the unknown needs are added here too.
+  const needIssues = rows.flatMap((r, i) => (typeof r['need'] === 'string' && r['need'] !== '' && !(r['need'] in base.needCodes) ? [{ path: ['rows', i, 'need'], message: 'unknown need' }] : []));
+  const all = [...parsed.error.issues, ...needIssues].map((issue): DatasetProblem => {
     const [top, index, field] = issue.path;
     if (top === 'academicYear') return { cell: DATASET_SHEET.yearCell, message: `Academic year: ${issue.message}. Type it as e.g. 2026-27.` };
     if (top === 'source') return { cell: DATASET_SHEET.sourceCell, message: 'Source: say where the figures come from.' };
@@ -89,6 +91,14 @@ export function datasetFromSheet(
     }
     if (top === 'rows') return { message: 'The table has no rows: a dataset needs at least one resource base.' };
     return { message: issue.message };
+  });
+  // One problem per cell (the first found), in the order the issues came.
+  const seen = new Set<string>();
+  const problems = all.filter((p) => {
+    const key = p.cell ?? p.message;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
   return { dataset: undefined, problems };
 }
