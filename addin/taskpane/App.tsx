@@ -24,6 +24,8 @@ const useStyles = makeStyles({
   header: { display: 'flex', justifyContent: 'space-between', alignItems: 'flex-start', gap: tokens.spacingHorizontalS },
   who: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
   badges: { display: 'flex', gap: tokens.spacingHorizontalXS, flexWrap: 'wrap' },
+  // Five views do not fit across a 350 px pane: the tabs wrap rather than widen it.
+  tabs: { flexWrap: 'wrap' },
 });
 
 type View = 'return' | 'cohort' | 'tracker' | 'aggregates' | 'toolkit' | 'costing' | 'resource-bases' | 'functions';
@@ -148,7 +150,7 @@ export function App({
       {identity ? (
         <>
           {viewsFor(identity).length > 1 ? (
-            <TabList selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Good Start views">
+            <TabList className={styles.tabs} selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label="Good Start views">
               {viewsFor(identity).map((v) => (
                 <Tab key={v} value={v}>
                   {VIEW_LABEL[v]}
