@@ -18,6 +18,7 @@ import {
   columnNumber,
 } from '../shared/transition/layout';
 import type { CellValue, QueryExplanation, SheetInput } from '../shared/transition/schema';
+import { INSTRUCTION_WIDTHS, instructionRows } from '../shared/transition/sheetPlan';
 import { escapeCell } from '../shared/workbook/escape';
 
 /** (design) Data rows that get dropdowns and input prompts: well above the largest Y6 cohort sent to one secondary. */
@@ -209,70 +210,22 @@ function addLists(wb: ExcelJS.Workbook, columns: readonly TransitionColumn[]): v
   ws.views = [{ state: 'frozen', ySplit: 1 }];
 }
 
+/** The Instructions sheet, from the same plan the task pane writes (shared/transition/sheetPlan.ts). */
 function addInstructions(wb: ExcelJS.Workbook, year: number | null, columns: readonly TransitionColumn[]): void {
   const ws = wb.addWorksheet(SHEET_LAYOUT.instructionsSheet);
-  ws.getColumn('A').width = 14;
-  ws.getColumn('B').width = 40;
-  ws.getColumn('C').width = 30;
-  ws.getColumn('D').width = 90;
-  const lines: Array<Array<string>> = [
-    [`${SHEET_LAYOUT.title}: how to fill this workbook`],
-    [`Transfer year: ${year === null ? `see cell ${SHEET_LAYOUT.yearCell} of each transition sheet` : `September ${year}`}. One transition sheet per receiving secondary school.`],
-    [],
-    ['Who fills what, and by when'],
-    ...(Object.keys(FILLED_BY) as FilledBy[]).map((k) => {
-      const letters = columns.filter((c) => c.filledBy === k).map((c) => c.letter);
-      const extra = k === 'secondary' ? ` and cell ${SHEET_LAYOUT.receivingCell} (the receiving school)` : '';
-      return [`${FILLED_BY[k].who}, ${FILLED_BY[k].when}: columns ${ranges(letters)}${extra}.`];
-    }),
-    [`Column ${UNASSIGNED_COLUMNS.join(', ')} is not used: leave it empty.`],
-    [`Pupil rows start at row ${SHEET_LAYOUT.firstDataRow}. Type or paste values only: no formulas, no hidden rows, columns or sheets.`],
-    ['Safeguarding and medical columns are Y/N flags only. Never write details there: share them through your usual secure route.'],
-    [],
-    ['How checks and queries work'],
-    ['Errors break a data rule (for example a missing UPN) and must be fixed before the return can be submitted.'],
-    ['Queries flag something unusual (for example attendance below 90%). Either fix the value, or write an explanation'],
-    [`on the '${SHEET_LAYOUT.explanationsSheet}' sheet: the rule id (e.g. GS2010Q), the sheet name, the cell (e.g. Z12) and why the value is right.`],
-    [`The dropdown lists come from the '${SHEET_LAYOUT.listsSheet}' sheet. Where a column allows several codes or extra text, type over the list.`],
-    [],
-    ['Column', 'Heading', 'Filled by', 'What to enter'],
-    ...columns.map((c) => [
-      c.letter,
-      c.header,
-      `${FILLED_BY[c.filledBy].who}, ${FILLED_BY[c.filledBy].when}`,
-      `${c.requirement === 'required' ? 'Required. ' : c.requirement === 'conditional' ? `Required ${'condition' in c ? String(c.condition) : 'in some cases'}. ` : 'Optional. '}${c.help}`,
-    ]),
-  ];
-  lines.forEach((cells, i) => {
+  INSTRUCTION_WIDTHS.forEach((w, i) => {
+    ws.getColumn(i + 1).width = w;
+  });
+  const { rows, headingRows, tableHeaderRow } = instructionRows(year, columns);
+  rows.forEach((cells, i) => {
     const row = ws.getRow(i + 1);
     cells.forEach((v, j) => {
       row.getCell(j + 1).value = escapeCell(v);
     });
   });
   ws.getCell('A1').font = { bold: true, size: 14 };
-  for (const r of [4, 10]) ws.getCell(`A${r}`).font = { bold: true };
-  const tableHeader = ws.getRow(lines.findIndex((l) => l[0] === 'Column') + 1);
-  tableHeader.font = { bold: true };
-}
-
-/** 'A','B','C','F' → 'A–C, F'. */
-function ranges(letters: string[]): string {
-  const out: string[] = [];
-  let start: string | undefined;
-  let prev: string | undefined;
-  const flush = (): void => {
-    if (start && prev) out.push(start === prev ? start : `${start}–${prev}`);
-  };
-  for (const l of letters) {
-    if (prev && columnNumber(l) === columnNumber(prev) + 1) prev = l;
-    else {
-      flush();
-      start = l;
-      prev = l;
-    }
-  }
-  flush();
-  return out.join(', ');
+  for (const r of headingRows.filter((r) => r !== 1 && r !== tableHeaderRow)) ws.getCell(`A${r}`).font = { bold: true };
+  ws.getRow(tableHeaderRow).font = { bold: true };
 }
 
 function addExplanations(wb: ExcelJS.Workbook, explanations: QueryExplanation[]): void {
