@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { publishedDemandRowSchema } from '../../shared/aggregate/demand';
+import { DIMENSIONS, type Dimension } from '../../shared/aggregate/rollup';
 import { countTableSchema } from '../../shared/aggregate/table';
 import { schoolSummarySchema } from '../../shared/aggregate/summary';
 import { resourceBaseDatasetSchema } from '../../shared/resourceBases/dataset';
@@ -139,8 +140,9 @@ export const trackerSchema = z.looseObject({
 });
 export type Tracker = z.infer<typeof trackerSchema>;
 
-export const AGGREGATE_DIMENSIONS = ['need', 'area', 'secondary', 'support', 'locality'] as const;
-export type AggregateDimension = (typeof AGGREGATE_DIMENSIONS)[number];
+/** The API's `by` values: the roll-up's own list, so a dimension added there is read here too. */
+export const AGGREGATE_DIMENSIONS = DIMENSIONS;
+export type AggregateDimension = Dimension;
 
 export const aggregatesSchema = z.looseObject({
   year: z.number().int(),
