@@ -11,9 +11,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { builtAddin } from './builtAddin';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, serveBuilt } from './serveBuilt';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage', '--disable-extensions', '--no-first-run'];
 
 interface FunctionMetadata {
   id: string;
@@ -112,25 +111,6 @@ const SHIM_PAGE = `<!doctype html><meta charset="utf-8"><title>custom functions 
 </script>
 <script src="functions.js"></script>`;
 
-function serve(dir: string): Promise<http.Server> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.png': 'image/png', '.xml': 'application/xml' };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/shim.html') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(SHIM_PAGE);
-      return;
-    }
-    const file = path.join(dir, path.normalize(url.pathname).replace(/^([/\\])+/, ''));
-    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 describe('the built custom functions in Chromium', () => {
   let dist: string;
   let server: http.Server;
@@ -141,7 +121,7 @@ describe('the built custom functions in Chromium', () => {
 
   beforeAll(async () => {
     dist = await builtAddin();
-    server = await serve(dist);
+    server = await serveBuilt(dist, { '/shim.html': SHIM_PAGE });
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage();

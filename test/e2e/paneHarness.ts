@@ -12,10 +12,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { builtAddin, REPO } from '../addin/builtAddin';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, serveBuilt } from '../addin/serveBuilt';
 import { startStack, type Stack } from '../api/harness';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-dev-shm-usage', '--disable-extensions', '--no-first-run', '--disable-component-update', '--disable-sync'];
 /** The API URL baked into the build (the committed default); the browser's calls to it are routed to the test stack. */
 const BUILT_API = 'http://localhost:7071/api';
 const OFFICE_JS = 'https://appsforoffice.microsoft.com/lib/1/hosted/office.js';
@@ -34,21 +33,6 @@ async function fakeHostScript(): Promise<string> {
   return hostBundle;
 }
 
-function serve(dir: string): Promise<http.Server> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.png': 'image/png', '.xml': 'application/xml', '.map': 'application/json' };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const file = path.join(dir, path.normalize(url.pathname).replace(/^([/\\])+/, ''));
-    if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 export interface Pane {
   stack: Stack;
   browser: Browser;
@@ -64,7 +48,7 @@ export interface Pane {
 
 export async function startPane(): Promise<Pane> {
   const [dist, script] = await Promise.all([builtAddin({ devSignIn: true }), fakeHostScript()]);
-  const server = await serve(dist);
+  const server = await serveBuilt(dist);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The API answers the pane's origin with CORS headers, as it answers the add-in's host in production.
   const stack = await startStack({ corsOrigins: [origin] });
