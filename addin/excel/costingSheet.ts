@@ -4,9 +4,9 @@
  * a new sheet, three when an existing one is replaced.
  */
 import { COSTING_SHEET, planCostingSheet } from '../../shared/resourceBases/costingSheet';
-import { columnLetter } from '../../shared/transition/layout';
 import { type SheetOccupied, ownSheet } from './ownSheet';
 import { excel } from './run';
+import { addColumnChart, writePlanCells } from './sheetParts';
 
 export const PLACES_CHART = 'Commissioned places by area and need group';
 
@@ -26,11 +26,7 @@ export async function insertCostingSheet(input: { groups: readonly string[]; yea
       const { sheet } = found;
       if (!oldTable.isNullObject) oldTable.delete();
       const plan = planCostingSheet(input.groups, input.year);
-      const width = plan.cells[0]?.length ?? 1;
-      sheet.getRange(`A1:${columnLetter(width)}${plan.cells.length}`).formulas = plan.cells;
-      const title = sheet.getRange('A1');
-      title.format.font.bold = true;
-      title.format.font.size = 16;
+      writePlanCells(sheet, plan.cells);
       sheet.getRange('A3').format.font.bold = true;
       const rows = plan.cells.length - COSTING_SHEET.headerRow;
       sheet.getRange(plan.costColumn).numberFormat = Array.from({ length: rows }, () => ['£#,##0']);
@@ -38,12 +34,7 @@ export async function insertCostingSheet(input: { groups: readonly string[]; yea
       table.name = COSTING_SHEET.tableName;
       table.style = 'TableStyleMedium2';
       for (const [letter, width] of [['A', 100], ['B', 120], ['C', 130], ['D', 120], ['E', 190]] as const) sheet.getRange(`${letter}:${letter}`).format.columnWidth = width;
-      const chart = sheet.charts.add('ColumnClustered', sheet.getRange(plan.chartSource), 'Columns');
-      chart.name = PLACES_CHART;
-      chart.title.text = PLACES_CHART;
-      chart.axes.categoryAxis.title.text = 'Locality area and need group';
-      chart.axes.valueAxis.title.text = 'Commissioned places';
-      chart.setPosition(plan.chartAt);
+      addColumnChart(sheet, { name: PLACES_CHART, source: plan.chartSource, categoryAxis: 'Locality area and need group', valueAxis: 'Commissioned places', at: plan.chartAt });
       sheet.activate();
       await context.sync();
       return { kind: 'written' as const, sheet: COSTING_SHEET.sheetName, rows };

@@ -4,10 +4,10 @@
  * selection, find the sheet, write), four when an existing one is replaced.
  */
 import { type ToolkitCriterion, criteriaOfSelection, planToolkitGrid } from '../../shared/toolkit/gridSheet';
-import { columnLetter } from '../../shared/transition/layout';
 import type { Term } from '../../shared/toolkit/term';
 import { type SheetOccupied, ownSheet } from './ownSheet';
 import { excel } from './run';
+import { addColumnChart, writePlanCells } from './sheetParts';
 
 export const TOOLKIT_SHEET = 'Toolkit grid';
 export const SUPPORT_CHART = 'Pupils per support level';
@@ -47,23 +47,14 @@ export async function insertToolkitGrid(input: ToolkitGridInput): Promise<Toolki
       if ('kind' in found) return found;
       const { sheet } = found;
       const plan = planToolkitGrid({ pupils: input.pupils, yearGroup: input.yearGroup, term: input.term, ...(criteria ? { criteria } : {}) });
-      const width = plan.cells[0]?.length ?? 1;
-      sheet.getRange(`A1:${columnLetter(width)}${plan.cells.length}`).formulas = plan.cells;
-      const title = sheet.getRange('A1');
-      title.format.font.bold = true;
-      title.format.font.size = 16;
+      writePlanCells(sheet, plan.cells);
       sheet.getRange('A2:C2').format.font.bold = true;
       sheet.getRange(plan.headerRow).format.font.bold = true;
       sheet.getRange(plan.formulaLabels).format.font.bold = true;
       sheet.getRange('A:A').format.columnWidth = 150;
       sheet.getRange(`${plan.criterionColumn}:${plan.criterionColumn}`).format.columnWidth = 280;
       sheet.freezePanes.freezeAt(sheet.getRange('A1:A4'));
-      const chart = sheet.charts.add('ColumnClustered', sheet.getRange(plan.summary), 'Columns');
-      chart.name = SUPPORT_CHART;
-      chart.title.text = SUPPORT_CHART;
-      chart.axes.categoryAxis.title.text = 'Support level';
-      chart.axes.valueAxis.title.text = 'Pupils';
-      chart.setPosition(plan.chartAt);
+      addColumnChart(sheet, { name: SUPPORT_CHART, source: plan.summary, categoryAxis: 'Support level', valueAxis: 'Pupils', at: plan.chartAt });
       sheet.activate();
       await context.sync();
       return {

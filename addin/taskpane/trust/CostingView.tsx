@@ -10,40 +10,27 @@ import { BUNDLED_RESOURCE_BASES } from '../../../shared/resourceBases/dataset';
 import { COSTING_SHEET } from '../../../shared/resourceBases/costingSheet';
 import { currentTransferYear } from '../../../shared/year';
 import { type CostingResult, insertCostingSheet } from '../../excel/costingSheet';
-import { ErrorBar, Progress, Section, plural, useCommonStyles } from '../common';
-import type { DescribeError, PaneApi, PaneError } from '../ports';
-import { ReplaceSheet } from './ReplaceSheet';
+import { Section, plural, useCommonStyles } from '../common';
+import type { DescribeError, PaneApi } from '../ports';
+import { InsertStatus, useSheetInsert } from './useSheetInsert';
 
 export function CostingView({ api, describe }: { api: PaneApi; describe: DescribeError }): JSX.Element {
   const common = useCommonStyles();
   const [year, setYear] = useState(String(currentTransferYear()));
-  const [busy, setBusy] = useState(false);
-  const [occupied, setOccupied] = useState(false);
-  const [result, setResult] = useState<CostingResult | undefined>();
-  const [error, setError] = useState<PaneError | undefined>();
   const y = /^\d{4}$/.test(year.trim()) ? Number(year.trim()) : undefined;
-
-  const insert = async (replace: boolean): Promise<void> => {
-    if (y === undefined) return;
-    setError(undefined);
-    setOccupied(false);
-    setResult(undefined);
-    setBusy(true);
-    try {
-      // The need groups of the latest dataset; the bundled review's when none is published or the service is down.
-      const groups = await api.latestResourceBases().then(
-        (d) => Object.keys(d.dataset.groups),
-        () => Object.keys(BUNDLED_RESOURCE_BASES.groups),
-      );
-      const r = await insertCostingSheet({ groups, year: y, replace });
-      if (r.kind === 'occupied') setOccupied(true);
-      else setResult(r);
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const state = useSheetInsert<CostingResult>(
+    describe,
+    async (replace) => {
+    // The need groups of the latest dataset; the bundled review's when none is published or the service is down.
+    const groups = await api.latestResourceBases().then(
+      (d) => Object.keys(d.dataset.groups),
+      () => Object.keys(BUNDLED_RESOURCE_BASES.groups),
+    );
+      return insertCostingSheet({ groups, year: y ?? currentTransferYear(), replace });
+    },
+    y !== undefined,
+  );
+  const { busy, result } = state;
 
   return (
     <Section title="Costing sheet" id="costing-heading">
@@ -55,20 +42,16 @@ export function CostingView({ api, describe }: { api: PaneApi; describe: Describ
         <Input value={year} onChange={(_, d) => setYear(d.value)} inputMode="numeric" />
       </Field>
       <div className={common.row}>
-        <Button appearance="primary" icon={<TableAddRegular />} disabled={busy || y === undefined} onClick={() => void insert(false)}>
+        <Button appearance="primary" icon={<TableAddRegular />} disabled={busy || y === undefined} onClick={() => void state.insert(false)}>
           Insert costing sheet
         </Button>
       </div>
-      {busy ? <Progress label="Writing the costing sheet…" /> : null}
-      {occupied ? (
-        <ReplaceSheet
-          sheet={COSTING_SHEET.sheetName}
-          consequence="Replacing it deletes what is on it now. Keep it, or rename that sheet in Excel and insert again."
-          onReplace={() => void insert(true)}
-          onKeep={() => setOccupied(false)}
-        />
-      ) : null}
-      {error ? <ErrorBar error={error} /> : null}
+      <InsertStatus
+        state={state}
+        progress="Writing the costing sheet…"
+        sheet={COSTING_SHEET.sheetName}
+        consequence="Replacing it deletes what is on it now. Keep it, or rename that sheet in Excel and insert again."
+      />
       {result ? (
         <MessageBar intent="success" layout="multiline">
           <MessageBarBody>

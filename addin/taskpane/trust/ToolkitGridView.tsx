@@ -10,9 +10,9 @@ import { TableAddRegular } from '@fluentui/react-icons';
 import { TOOLKIT_GRID } from '../../../shared/toolkit/gridSheet';
 import { TERMS, type Term } from '../../../shared/toolkit/term';
 import { TOOLKIT_SHEET, type ToolkitGridResult, insertToolkitGrid } from '../../excel/toolkitSheet';
-import { ErrorBar, Progress, Section, plural, useCommonStyles } from '../common';
-import type { DescribeError, PaneError } from '../ports';
-import { ReplaceSheet } from './ReplaceSheet';
+import { Section, plural, useCommonStyles } from '../common';
+import type { DescribeError } from '../ports';
+import { InsertStatus, useSheetInsert } from './useSheetInsert';
 
 const YEAR_GROUPS = [
   { value: 'N', label: 'Nursery' },
@@ -27,26 +27,8 @@ export function ToolkitGridView({ describe }: { describe: DescribeError }): JSX.
   const [term, setTerm] = useState<Term>('summer');
   const [pupils, setPupils] = useState(30);
   const [fromSelection, setFromSelection] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [occupied, setOccupied] = useState(false);
-  const [result, setResult] = useState<ToolkitGridResult | undefined>();
-  const [error, setError] = useState<PaneError | undefined>();
-
-  const insert = async (replace: boolean): Promise<void> => {
-    setError(undefined);
-    setOccupied(false);
-    setResult(undefined);
-    setBusy(true);
-    try {
-      const r = await insertToolkitGrid({ pupils, yearGroup, term, fromSelection, replace });
-      if (r.kind === 'occupied') setOccupied(true);
-      else setResult(r);
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const state = useSheetInsert<ToolkitGridResult>(describe, (replace) => insertToolkitGrid({ pupils, yearGroup, term, fromSelection, replace }));
+  const { busy, result } = state;
 
   const yearLabel = YEAR_GROUPS.find((y) => y.value === yearGroup)?.label ?? yearGroup;
   return (
@@ -85,20 +67,16 @@ export function ToolkitGridView({ describe }: { describe: DescribeError }): JSX.
       />
       <Caption1>Otherwise the grid gets placeholder criteria: the toolkit text is PSS&apos;s licensed material, so load your own over them.</Caption1>
       <div className={common.row}>
-        <Button appearance="primary" icon={<TableAddRegular />} disabled={busy} onClick={() => void insert(false)}>
+        <Button appearance="primary" icon={<TableAddRegular />} disabled={busy} onClick={() => void state.insert(false)}>
           Insert toolkit grid
         </Button>
       </div>
-      {busy ? <Progress label="Writing the toolkit grid…" /> : null}
-      {occupied ? (
-        <ReplaceSheet
-          sheet={TOOLKIT_SHEET}
-          consequence="Replacing it deletes the ticks and names on it. Keep it, or rename that sheet in Excel and insert again."
-          onReplace={() => void insert(true)}
-          onKeep={() => setOccupied(false)}
-        />
-      ) : null}
-      {error ? <ErrorBar error={error} /> : null}
+      <InsertStatus
+        state={state}
+        progress="Writing the toolkit grid…"
+        sheet={TOOLKIT_SHEET}
+        consequence="Replacing it deletes the ticks and names on it. Keep it, or rename that sheet in Excel and insert again."
+      />
       {result ? (
         <MessageBar intent="success" layout="multiline">
           <MessageBarBody>
