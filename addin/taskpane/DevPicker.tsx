@@ -5,8 +5,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Button, Caption1, Card, CardHeader, Dropdown, Field, MessageBar, MessageBarBody, MessageBarTitle, Option, Radio, RadioGroup, Spinner, Subtitle2 } from '@fluentui/react-components';
 import { WrenchRegular } from '@fluentui/react-icons';
-import { ErrorBar, useCommonStyles } from './common';
-import type { DescribeError, DevDirectory, PaneError, PaneSession, Role } from './ports';
+import { ErrorBar, useAction, useCommonStyles } from './common';
+import type { DescribeError, DevDirectory, PaneSession, Role } from './ports';
 
 const ROLE_LABEL: Record<Role, string> = { school: 'School SENCo', trust: 'Trust lead', la: 'LA officer' };
 
@@ -16,8 +16,7 @@ export function DevPicker({ dev, describe, onSignedIn }: { dev: NonNullable<Pane
   const [role, setRole] = useState<Role>('school');
   const [school, setSchool] = useState<string | undefined>();
   const [trust, setTrust] = useState<string | undefined>();
-  const [error, setError] = useState<PaneError | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction(describe);
 
   useEffect(() => {
     dev.identities().then(
@@ -34,18 +33,11 @@ export function DevPicker({ dev, describe, onSignedIn }: { dev: NonNullable<Pane
   const chosen = schools.find((s) => s.laestab === school);
   const ready = role === 'la' || (role === 'school' && school !== undefined) || (role === 'trust' && trust !== undefined);
 
-  const go = async (): Promise<void> => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const go = (): Promise<void> =>
+    run(async () => {
       await dev.signIn({ role, ...(role === 'school' && school ? { school } : {}), ...(role === 'trust' && trust ? { trust } : {}) });
       onSignedIn();
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Card appearance="outline">

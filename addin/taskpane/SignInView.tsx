@@ -2,11 +2,11 @@
  * Sign-in. Production: one button, Microsoft Entra through nested app authentication. Local
  * mode (a developer build against a local API): a clearly labelled picker of test identities.
  */
-import { Suspense, lazy, useState } from 'react';
+import { Suspense, lazy } from 'react';
 import { Body1, Button, Spinner } from '@fluentui/react-components';
 import { PersonRegular } from '@fluentui/react-icons';
-import { ErrorBar, Section, useCommonStyles } from './common';
-import type { DescribeError, PaneError, PaneSession } from './ports';
+import { ErrorBar, Section, useAction, useCommonStyles } from './common';
+import type { DescribeError, PaneSession } from './ports';
 
 /** Set by webpack's DefinePlugin: true only in builds with the developer sign-in. */
 declare const GOODSTART_DEV_SIGNIN: boolean | undefined;
@@ -16,21 +16,13 @@ const DevPicker = typeof GOODSTART_DEV_SIGNIN !== 'undefined' && GOODSTART_DEV_S
 
 export function SignInView({ session, describe, onSignedIn }: { session: PaneSession; describe: DescribeError; onSignedIn: () => void }): JSX.Element {
   const common = useCommonStyles();
-  const [error, setError] = useState<PaneError | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction(describe);
 
-  const signIn = async (): Promise<void> => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const signIn = (): Promise<void> =>
+    run(async () => {
       await session.signIn();
       onSignedIn();
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Section title="Sign in" id="signin-heading">

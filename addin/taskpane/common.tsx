@@ -1,10 +1,10 @@
 /**
  * Small pieces every view uses: a section heading, an error bar that always says what to do
- * next, a progress line, and date formatting in UK English.
+ * next, a progress line, an action's busy/error state, and date formatting in UK English.
  */
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { Body1, Caption1, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, ProgressBar, Subtitle2, makeStyles, tokens } from '@fluentui/react-components';
-import type { PaneError } from './ports';
+import type { DescribeError, PaneError } from './ports';
 
 export const useCommonStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -55,3 +55,29 @@ export function when(iso: string | undefined): string {
 }
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+export interface Action {
+  busy: boolean;
+  error: PaneError | undefined;
+  setError: (error: PaneError | undefined) => void;
+  /** Runs `work` with busy set and the last error cleared; a failure is described in plain English, never thrown. */
+  run: (work: () => Promise<void>) => Promise<void>;
+}
+
+/** The busy flag and plain-English error of a button's action. */
+export function useAction(describe: DescribeError): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<PaneError | undefined>();
+  const run = async (work: () => Promise<void>): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { SheetOccupied } from '../../excel/ownSheet';
-import { ErrorBar, Progress } from '../common';
+import { ErrorBar, Progress, useAction } from '../common';
 import type { DescribeError, PaneError } from '../ports';
 import { ReplaceSheet } from './ReplaceSheet';
 
@@ -21,25 +21,18 @@ export interface SheetInsert<R> {
 
 /** `ready` false (an input is invalid): insert does nothing, as the disabled button says. */
 export function useSheetInsert<R>(describe: DescribeError, write: (replace: boolean) => Promise<R | SheetOccupied>, ready = true): SheetInsert<R> {
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction(describe);
   const [occupied, setOccupied] = useState(false);
   const [result, setResult] = useState<R | undefined>();
-  const [error, setError] = useState<PaneError | undefined>();
   const insert = async (replace: boolean): Promise<void> => {
     if (!ready) return;
-    setError(undefined);
     setOccupied(false);
     setResult(undefined);
-    setBusy(true);
-    try {
+    await run(async () => {
       const r = await write(replace);
       if (typeof r === 'object' && r !== null && (r as { kind?: unknown }).kind === 'occupied') setOccupied(true);
       else setResult(r as R);
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return { busy, occupied, result, error, insert, keep: () => setOccupied(false) };
 }
