@@ -2,13 +2,17 @@
  * City roll-up: sums school summaries into the published two-way tables. Tables come out
  * raw (`disclosureControlled: false`); `disclosure.ts` decides what each audience sees.
  */
-import { areaOfNeed, AREAS_OF_NEED, SEN_NEED, SEN_PROVISION, type AreaOfNeed } from '../codes';
+import { areaOfNeed, AREAS_OF_NEED, SEN_NEED, SEN_PROVISION } from '../codes';
 import { LOCALITY_AREAS, type SchoolDirectory } from '../schools';
 import type { DemandRow } from './demand';
 import type { CountTable } from './table';
 import { emptyProvisionCounts, NO_NEED, PROVISIONS, SUPPORT_LEVELS, type ProvisionCounts, type SchoolSummary } from './summary';
 
-export const DIMENSIONS = ['need', 'area', 'secondary', 'support', 'locality'] as const;
+/**
+ * The tables the roll-up builds: each of the first five against SEN provision; `area-locality` is
+ * broad area of need by the receiving secondary's locality area.
+ */
+export const DIMENSIONS = ['need', 'area', 'secondary', 'support', 'locality', 'area-locality'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /** Row label for pupils with no primary need recorded, and for receiving secondaries outside the directory's areas. */
@@ -26,6 +30,12 @@ export interface RollupOptions {
 interface Line {
   label: string;
   counts: ProvisionCounts;
+}
+
+/** A row of any table: its label and its raw counts, one per column. */
+interface GridLine {
+  label: string;
+  cells: number[];
 }
 
 function add(into: ProvisionCounts, from: ProvisionCounts): void {
@@ -59,22 +69,26 @@ function provisionBySecondary(summaries: readonly SchoolSummary[]): Map<string, 
   return out;
 }
 
-/** Builds a table from raw lines; every total is summed from the raw counts. */
-function countTable(id: string, title: string, rowHeader: string, lines: readonly Line[]): CountTable {
-  const columnTotals = PROVISIONS.map((p) => lines.reduce((sum, l) => sum + l.counts[p], 0));
+const sum = (ns: readonly number[]): number => ns.reduce((a, b) => a + b, 0);
+
+/** Builds a table from raw lines under the given columns; every total is summed from the raw counts. */
+function gridTable(id: string, title: string, rowHeader: string, columns: readonly string[], lines: readonly GridLine[]): CountTable {
+  const columnTotals = columns.map((_, j) => sum(lines.map((l) => l.cells[j] ?? 0)));
   return {
     id,
     title,
     rowHeader,
-    columns: [...PROVISION_COLUMNS],
-    rows: lines.map((l) => {
-      const cells = PROVISIONS.map((p) => l.counts[p]);
-      return { label: l.label, cells, total: cells.reduce((a, b) => a + b, 0) };
-    }),
+    columns: [...columns],
+    rows: lines.map((l) => ({ label: l.label, cells: [...l.cells], total: sum(l.cells) })),
     columnTotals,
-    grandTotal: columnTotals.reduce((a, b) => a + b, 0),
+    grandTotal: sum(columnTotals),
     disclosureControlled: false,
   };
+}
+
+/** A table against SEN provision, one column per provision. */
+function countTable(id: string, title: string, rowHeader: string, lines: readonly Line[]): CountTable {
+  return gridTable(id, title, rowHeader, PROVISION_COLUMNS, lines.map((l) => ({ label: l.label, cells: PROVISIONS.map((p) => l.counts[p]) })));
 }
 
 function needTable(summaries: readonly SchoolSummary[]): CountTable {
@@ -93,17 +107,22 @@ function needTable(summaries: readonly SchoolSummary[]): CountTable {
   return countTable('need-by-provision', 'Pupils by primary need and SEN provision', 'Primary need', lines);
 }
 
+/**
+ * The broad areas of need as tables show them, in order: the Code of Practice's areas, then
+ * codes with no broad area (OTH, NSA, and any code the census does not list), then no need recorded.
+ */
+const AREA_LABELS: readonly string[] = [...AREAS_OF_NEED.map((area) => (area === 'None' ? NO_AREA_LABEL : area)), NO_NEED_LABEL];
+
+/** The position in AREA_LABELS of the broad area a need key is counted under. */
+function areaIndex(need: string): number {
+  if (need === NO_NEED) return AREA_LABELS.length - 1;
+  return AREAS_OF_NEED.indexOf(areaOfNeed(need) ?? 'None');
+}
+
 function areaTable(summaries: readonly SchoolSummary[]): CountTable {
-  const byArea = new Map<AreaOfNeed | typeof NO_NEED_LABEL, ProvisionCounts>();
-  for (const [need, counts] of provisionByNeed(summaries)) {
-    const area = need === NO_NEED ? NO_NEED_LABEL : (areaOfNeed(need) ?? 'None');
-    addAt(byArea, area, counts);
-  }
-  const lines: Line[] = AREAS_OF_NEED.map((area) => ({
-    label: area === 'None' ? NO_AREA_LABEL : area,
-    counts: byArea.get(area) ?? emptyProvisionCounts(),
-  }));
-  lines.push({ label: NO_NEED_LABEL, counts: byArea.get(NO_NEED_LABEL) ?? emptyProvisionCounts() });
+  const byArea = AREA_LABELS.map(() => emptyProvisionCounts());
+  for (const [need, counts] of provisionByNeed(summaries)) add(byArea[areaIndex(need)] as ProvisionCounts, counts);
+  const lines: Line[] = AREA_LABELS.map((label, i) => ({ label, counts: byArea[i] as ProvisionCounts }));
   return countTable('area-by-provision', 'Pupils by broad area of need and SEN provision', 'Broad area of need', lines);
 }
 
@@ -145,6 +164,33 @@ function localityTable(summaries: readonly SchoolSummary[], directory?: SchoolDi
   );
 }
 
+/**
+ * The cross-tab of issue #9: rows are the receiving secondary's locality area (as the locality
+ * table: every area, then Unknown when any pupil goes to a secondary the directory does not
+ * place), columns the broad areas of need (as the area table's rows).
+ */
+function areaByLocalityTable(summaries: readonly SchoolSummary[], directory?: SchoolDirectory): CountTable {
+  const byLocality = new Map<string, number[]>();
+  for (const s of summaries) {
+    for (const [laestab, needs] of Object.entries(s.bySecondaryNeed)) {
+      const locality = localityOf(laestab, directory);
+      const cells = byLocality.get(locality) ?? AREA_LABELS.map(() => 0);
+      for (const [need, n] of Object.entries(needs)) cells[areaIndex(need)] = (cells[areaIndex(need)] ?? 0) + n;
+      byLocality.set(locality, cells);
+    }
+  }
+  const lines: GridLine[] = LOCALITY_AREAS.map((area) => ({ label: area, cells: byLocality.get(area) ?? AREA_LABELS.map(() => 0) }));
+  const unknown = byLocality.get(UNKNOWN_LOCALITY);
+  if (unknown) lines.push({ label: UNKNOWN_LOCALITY, cells: unknown });
+  return gridTable(
+    'area-by-locality',
+    "Pupils by broad area of need and the receiving secondary's locality area",
+    'Locality area',
+    AREA_LABELS,
+    lines,
+  );
+}
+
 /** One raw table per requested dimension, in the order asked for, summed from school summaries. */
 export function cityRollup(summaries: readonly SchoolSummary[], by: readonly Dimension[], opts: RollupOptions = {}): CountTable[] {
   return by.map((dimension) => {
@@ -159,6 +205,8 @@ export function cityRollup(summaries: readonly SchoolSummary[], by: readonly Dim
         return supportTable(summaries);
       case 'locality':
         return localityTable(summaries, opts.directory);
+      case 'area-locality':
+        return areaByLocalityTable(summaries, opts.directory);
     }
   });
 }

@@ -44,6 +44,11 @@ export const schoolSummarySchema = z.strictObject({
   byProvisionNeed: z.strictObject({ E: needCountsSchema, K: needCountsSchema, N: needCountsSchema }),
   /** Pupils by receiving secondary (LAESTAB), then SEN provision. Locality comes from the directory. */
   bySecondary: z.record(z.string().regex(/^\d{7}$/), provisionCountsSchema),
+  /**
+   * Pupils by receiving secondary (LAESTAB), then primary need (only non-zero keys): with the
+   * directory's locality of each secondary, the broad area of need by locality area.
+   */
+  bySecondaryNeed: z.record(z.string().regex(/^\d{7}$/), needCountsSchema),
   bySupport: z.strictObject({ Universal: provisionCountsSchema, Targeted: provisionCountsSchema, Specialist: provisionCountsSchema }),
   /** Pupils whose return names a resource-base placement, by receiving secondary and primary need. */
   resourceBaseDemand: z.array(resourceBaseDemandSchema),
@@ -60,6 +65,7 @@ export function emptySummary(school: string, year: number): SchoolSummary {
     pupils: 0,
     byProvisionNeed: { E: {}, K: {}, N: {} },
     bySecondary: {},
+    bySecondaryNeed: {},
     bySupport: { Universal: emptyProvisionCounts(), Targeted: emptyProvisionCounts(), Specialist: emptyProvisionCounts() },
     resourceBaseDemand: [],
   };
@@ -91,6 +97,9 @@ export function schoolSummary(school: string, year: number, pupils: readonly Pup
     const counts = secondary ?? emptyProvisionCounts();
     counts[provision] += 1;
     summary.bySecondary[p.receivingSecondary] = counts;
+    const needs = (Object.hasOwn(summary.bySecondaryNeed, p.receivingSecondary) ? summary.bySecondaryNeed[p.receivingSecondary] : undefined) ?? {};
+    increment(needs, need);
+    summary.bySecondaryNeed[p.receivingSecondary] = needs;
     summary.bySupport[p.supportLevel][provision] += 1;
     if (p.resourceBase?.placement === 'Y') {
       const key = `${p.receivingSecondary}|${need}`;

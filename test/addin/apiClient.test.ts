@@ -414,6 +414,7 @@ function emptySummary() {
     pupils: 0,
     byProvisionNeed: { E: {}, K: {}, N: {} },
     bySecondary: {},
+    bySecondaryNeed: {},
     bySupport: { Universal: { E: 0, K: 0, N: 0 }, Targeted: { E: 0, K: 0, N: 0 }, Specialist: { E: 0, K: 0, N: 0 } },
     resourceBaseDemand: [],
   };

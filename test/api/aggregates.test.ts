@@ -24,6 +24,9 @@ function summaryOf(school: string, { k, e, n, need, secondary, rb = 0 }: { k: nu
   s.pupils = k + e + n;
   s.byProvisionNeed = { E: e ? { ASD: e } : {}, K: k ? { [need]: k } : {}, N: n ? { None: n } : {} };
   s.bySecondary = { [secondary]: { E: e, K: k, N: n } };
+  const needs: Record<string, number> = {};
+  for (const [key, count] of [['ASD', e], [need, k], ['None', n]] as const) if (count > 0) needs[key] = (needs[key] ?? 0) + count;
+  s.bySecondaryNeed = { [secondary]: needs };
   s.bySupport = { Universal: { E: 0, K: 0, N: n }, Targeted: { E: 0, K: k, N: 0 }, Specialist: { E: e, K: 0, N: 0 } };
   s.resourceBaseDemand = rb ? [{ secondary, need: 'ASD', pupils: rb }] : [];
   return s;

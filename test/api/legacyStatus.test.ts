@@ -26,6 +26,7 @@ const acornSummary: SchoolSummary = {
   pupils: 7,
   byProvisionNeed: { E: {}, K: { SPLD: 7 }, N: {} },
   bySecondary: { '3304001': { E: 0, K: 7, N: 0 } },
+  bySecondaryNeed: { '3304001': { SPLD: 7 } },
   bySupport: { Universal: { E: 0, K: 0, N: 0 }, Targeted: { E: 0, K: 7, N: 0 }, Specialist: { E: 0, K: 0, N: 0 } },
 };
 const brambleReturn = aReturn(2);

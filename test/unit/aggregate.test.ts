@@ -83,6 +83,18 @@ describe('schoolSummary', () => {
     });
   });
 
+  it('counts pupils by receiving secondary then primary need, keeping only non-zero counts', () => {
+    expect(summaryA.bySecondaryNeed).toEqual({
+      [HILLCREST]: { ASD: 2, SLCN: 1 },
+      [NORTHFIELD]: { None: 1, SEMH: 1 },
+    });
+    expect(summaryB.bySecondaryNeed).toEqual({
+      [HILLCREST]: { None: 1 },
+      [NORTHFIELD]: { HI: 1 },
+      [UNLISTED]: { NSA: 1 },
+    });
+  });
+
   it('counts resource-base placements by receiving secondary and primary need', () => {
     expect(summaryA.resourceBaseDemand).toEqual([{ secondary: HILLCREST, need: 'ASD', pupils: 2 }]);
   });
@@ -116,6 +128,7 @@ describe('cityRollup', () => {
       'secondary-by-provision',
       'support-by-provision',
       'locality-by-provision',
+      'area-by-locality',
     ]);
     for (const t of tables) {
       expect(countTableSchema.parse(t)).toEqual(t);
@@ -173,6 +186,50 @@ describe('cityRollup', () => {
     expect(nonZeroRows(noDirectory!)).toEqual({ Unknown: [3, 3, 2, 8] });
   });
 
+  it("cross-tabulates the receiving secondary's locality area by broad area of need, with every area and need column", () => {
+    const [crosstab] = cityRollup([summaryA, summaryB], ['area-locality'], { directory });
+    expect(crosstab?.id).toBe('area-by-locality');
+    expect(crosstab?.rowHeader).toBe('Locality area');
+    expect(crosstab?.columns).toEqual([
+      'Cognition and Learning',
+      'Communication and Interaction',
+      'Social, Emotional and Mental Health',
+      'Sensory and/or Physical',
+      'No broad area (OTH or NSA)',
+      'No need recorded',
+    ]);
+    expect(crosstab?.rows.map((r) => [r.label, ...r.cells, r.total])).toEqual([
+      ['East', 0, 0, 0, 0, 0, 0, 0],
+      ['North', 0, 3, 0, 0, 0, 1, 4],
+      ['South', 0, 0, 1, 1, 0, 1, 3],
+      ['West', 0, 0, 0, 0, 0, 0, 0],
+      ['Unknown', 0, 0, 0, 0, 1, 0, 1],
+    ]);
+    expect(crosstab?.columnTotals).toEqual([0, 3, 1, 1, 1, 2]);
+    expect(crosstab?.grandTotal).toBe(8);
+  });
+
+  it('has the area table\'s column totals and the locality table\'s row totals in its cross-tab', () => {
+    const [area, locality, crosstab] = cityRollup([summaryA, summaryB], ['area', 'locality', 'area-locality'], { directory });
+    expect(crosstab?.columns).toEqual(area?.rows.map((r) => r.label));
+    expect(crosstab?.columnTotals).toEqual(area?.rows.map((r) => r.total));
+    expect(crosstab?.rows.map((r) => [r.label, r.total])).toEqual(locality?.rows.map((r) => [r.label, r.total]));
+  });
+
+  it('lists no Unknown row in the cross-tab when every receiving secondary has a locality', () => {
+    const [crosstab] = cityRollup([summaryA], ['area-locality'], { directory });
+    expect(crosstab?.rows.map((r) => r.label)).toEqual(['East', 'North', 'South', 'West']);
+    const [noDirectory] = cityRollup([summaryA, summaryB], ['area-locality']);
+    expect(noDirectory?.rows.map((r) => [r.label, ...r.cells, r.total]).slice(4)).toEqual([['Unknown', 0, 3, 1, 1, 1, 2, 8]]);
+  });
+
+  it('counts an unrecognised need code under no broad area in the cross-tab, as the area table does', () => {
+    const odd = { ...emptySummary(PRIMARY_A, YEAR), pupils: 2, byProvisionNeed: { E: {}, K: { XYZ: 2 }, N: {} }, bySecondary: { [HILLCREST]: { E: 0, K: 2, N: 0 } }, bySecondaryNeed: { [HILLCREST]: { XYZ: 2 } } };
+    const [area, crosstab] = cityRollup([odd], ['area', 'area-locality'], { directory });
+    expect(nonZeroRows(area!)).toEqual({ 'No broad area (OTH or NSA)': [0, 2, 0, 2] });
+    expect(crosstab?.rows[1]?.cells).toEqual([0, 0, 0, 0, 2, 0]);
+  });
+
   it('tabulates level of support by SEN provision', () => {
     const [support] = cityRollup([summaryA, summaryB], ['support']);
     expect(support?.rows.map((r) => [r.label, ...r.cells, r.total])).toEqual([
@@ -183,11 +240,11 @@ describe('cityRollup', () => {
   });
 
   it('equals the sum of the per-school tables, totals included', () => {
-    for (const dimension of ['need', 'area', 'support', 'locality'] as const) {
+    for (const dimension of ['need', 'area', 'support', 'locality', 'area-locality'] as const) {
       const [city] = cityRollup([summaryA, summaryB], [dimension], { directory });
       const [a] = cityRollup([summaryA], [dimension], { directory });
       const [b] = cityRollup([summaryB], [dimension], { directory });
-      if (dimension === 'locality') {
+      if (dimension === 'locality' || dimension === 'area-locality') {
         // School A sends nobody to an unlisted secondary, so its table has no Unknown row.
         const sum = addTables(a!, { ...b!, rows: b!.rows.slice(0, 4) });
         expect(city?.rows.slice(0, 4)).toEqual(sum.rows);

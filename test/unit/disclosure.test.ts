@@ -6,7 +6,10 @@ import {
   isProtected,
   SUPPRESSION_THRESHOLD,
 } from '../../shared/aggregate/disclosure';
+import { cityRollup } from '../../shared/aggregate/rollup';
+import { emptySummary } from '../../shared/aggregate/summary';
 import { countTableSchema, SUPPRESSED, type CountTable, type PublishedCell } from '../../shared/aggregate/table';
+import { SchoolDirectory } from '../../shared/schools';
 
 /** A raw table from a matrix of counts, with totals summed from the counts. */
 function table(counts: number[][], columns = counts[0]?.length ?? 0): CountTable {
@@ -200,6 +203,58 @@ describe('disclosureControl properties', () => {
       fc.property(rawTable, (raw) => {
         const once = disclosureControl(raw);
         expect(disclosureControl(once)).toEqual(once);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('disclosure control on the area-by-locality cross-tab (six need columns, a trust view)', () => {
+  const SECONDARIES = { '3304001': 'East', '3304002': 'North', '3304003': 'South', '3304004': 'West' } as const;
+  const directory = new SchoolDirectory(
+    Object.entries(SECONDARIES).map(([laestab, area], i) => ({ laestab, urn: `10000${i}`, name: `Secondary ${i}`, phase: 'secondary' as const, area, trust: null })),
+  );
+  const NEEDS = ['SPLD', 'ASD', 'SEMH', 'HI', 'NSA', 'None'];
+  /** A summary holding only the cross-tab's counts, from a matrix of secondary × need. */
+  const crosstabOf = (counts: number[][]): CountTable => {
+    const summary = emptySummary('3302001', 2027);
+    Object.keys(SECONDARIES).forEach((laestab, r) => {
+      const needs = Object.fromEntries(NEEDS.flatMap((need, c) => ((counts[r]?.[c] ?? 0) > 0 ? [[need, counts[r]?.[c] ?? 0]] : [])));
+      if (Object.keys(needs).length > 0) summary.bySecondaryNeed[laestab] = needs;
+    });
+    return cityRollup([summary], ['area-locality'], { directory })[0] as CountTable;
+  };
+  const counts = fc.array(fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 6, maxLength: 6 }), { minLength: 4, maxLength: 4 });
+
+  it('suppresses a small count with a partner in its row and column, and keeps the six columns', () => {
+    const raw = crosstabOf([
+      [10, 2, 10, 10, 10, 10],
+      [10, 10, 10, 10, 10, 10],
+      [10, 10, 10, 10, 10, 10],
+      [10, 10, 10, 10, 10, 10],
+    ]);
+    const [published] = applyDisclosureForRole([raw], 'trust');
+    expect(published?.columns).toHaveLength(6);
+    expect(published?.rows.map((r) => r.cells.filter((v) => v === c).length)).toEqual([2, 2, 0, 0]);
+    expect(published?.rows[0]?.cells.slice(0, 2)).toEqual([c, c]);
+    expect(published?.rows[1]?.cells.slice(0, 2)).toEqual([c, c]);
+    expect(published?.grandTotal).toBe(232);
+    expect(isProtected(published as CountTable)).toBe(true);
+  });
+
+  it('leaves no count of 1-4 and nothing recoverable, and changes no published number', () => {
+    fc.assert(
+      fc.property(counts, (matrix) => {
+        const raw = crosstabOf(matrix);
+        const [published] = applyDisclosureForRole([raw], 'trust') as [CountTable];
+        const before = allEntries(raw);
+        const after = allEntries(published);
+        return (
+          published.disclosureControlled &&
+          isProtected(published) &&
+          after.every((v) => v === SUPPRESSED || v === 0 || v > 4) &&
+          after.every((v, i) => v === SUPPRESSED || v === before[i])
+        );
       }),
       { numRuns: 300 },
     );
