@@ -2,6 +2,7 @@
  * The stored-document schemas (functions/src/store/documents.ts): what a writer builds parses
  * to itself, Cosmos's own members are dropped, and a document of the wrong shape is refused.
  */
+import { CITY_TOTAL } from '../../shared/aggregate/merge';
 import { emptySummary } from '../../shared/aggregate/summary';
 import { validateReturn } from '../../shared/transition/validate';
 import {
@@ -9,6 +10,7 @@ import {
   directoryDocSchema,
   headDocSchema,
   idempotencyRecordSchema,
+  rollupShardDocSchema,
   summaryDocSchema,
   versionDocSchema,
 } from '../../functions/src/store/documents';
@@ -37,4 +39,45 @@ it('refuses a document of the wrong kind or shape', () => {
   expect(headDocSchema.safeParse(withoutCounts).success).toBe(false);
   expect(directoryDocSchema.safeParse({ id: 'directory', schools: [school, school], updatedAt: '2027-06-10T09:00:00.000Z' }).success).toBe(false);
   expect(idempotencyRecordSchema.safeParse({ id: 'k', key: 'k', hash: 'h', state: 'running', createdAt: 'x' }).success).toBe(false);
+});
+
+describe('summaries and rollup shards stored before the secondary-by-need counts', () => {
+  const summary = { ...emptySummary('3302001', 2027), pupils: 3, bySecondary: { '3304001': { E: 0, K: 3, N: 0 } }, bySecondaryNeed: { '3304001': { SLCN: 3 } } };
+  const { bySecondaryNeed: _crosstab, ...oldSummary } = summary;
+  const shard = (total: unknown) => ({
+    id: 'rollup:2027:03',
+    year: 2027,
+    shard: 3,
+    type: 'rollup',
+    seeded: true,
+    submitted: { total: { ...(total as object), school: 'city' }, applied: { '3302001': 2 } },
+    drafts: { total: { ...(total as object), school: 'city' }, applied: { '3302001': 2 } },
+    pending: { 'unreadable:3302009': { school: '3302009', at: 1_780_000_000_000 } },
+  });
+
+  it('refuses an old summary document, so readers recompute it from its version', () => {
+    expect(summaryDocSchema.safeParse(summaryDoc(summary, 'submitted')).success).toBe(true);
+    expect(summaryDocSchema.safeParse({ ...summaryDoc(summary, 'submitted'), summary: oldSummary }).success).toBe(false);
+  });
+
+  it('reads a current shard as it is', () => {
+    expect(rollupShardDocSchema.parse({ ...shard(summary), ...COSMOS_MEMBERS })).toEqual(shard(summary));
+  });
+
+  it('reads an old shard as never seeded, with empty totals and its pending schools kept, so the next read seeds it', () => {
+    expect(rollupShardDocSchema.parse({ ...shard(oldSummary), ...COSMOS_MEMBERS })).toEqual({
+      id: 'rollup:2027:03',
+      year: 2027,
+      shard: 3,
+      type: 'rollup',
+      seeded: false,
+      submitted: { total: emptySummary(CITY_TOTAL, 2027), applied: {} },
+      drafts: { total: emptySummary(CITY_TOTAL, 2027), applied: {} },
+      pending: { 'unreadable:3302009': { school: '3302009', at: 1_780_000_000_000 } },
+    });
+  });
+
+  it('refuses a shard whose totals are neither shape', () => {
+    expect(rollupShardDocSchema.safeParse(shard({ ...oldSummary, pupils: 'many' })).success).toBe(false);
+  });
 });

@@ -19,7 +19,8 @@
  * Parsing strips Cosmos's own members (`_rid`, `_etag`, `_ts`, …).
  */
 import { z } from 'zod';
-import { schoolSummarySchema } from '../../../shared/aggregate/summary';
+import { CITY_TOTAL } from '../../../shared/aggregate/merge';
+import { emptySummary, schoolSummarySchema } from '../../../shared/aggregate/summary';
 import { schoolDirectorySchema } from '../../../shared/schools';
 import { returnStatusSchema, type ReturnStatus } from '../../../shared/status';
 import { transferYearSchema } from '../../../shared/year';
@@ -158,22 +159,38 @@ export const rollupTotalSchema = z.object({
 });
 export type RollupTotal = z.infer<typeof rollupTotalSchema>;
 
-/**
- * Container `rollups`, partition /id: one shard of a year's city rollup (store/rollup.ts).
- * `pending` names schools whose documents could not be read, tried again on every read.
- */
-export const rollupShardDocSchema = z.object({
+const rollupShardFields = {
   id: z.string(),
   year: transferYearSchema,
   shard: int.nonnegative(),
   type: z.literal('rollup'),
   /** False until every directory primary of the shard has been applied once (the first read does it). */
   seeded: z.boolean(),
-  submitted: rollupTotalSchema,
-  drafts: rollupTotalSchema,
   /** `unreadable:<school>` → the school and when it was last tried (ms since the epoch). */
   pending: z.record(z.string(), z.object({ school: z.string(), at: z.number() })),
-});
+};
+
+const currentRollupShardSchema = z.object({ ...rollupShardFields, submitted: rollupTotalSchema, drafts: rollupTotalSchema });
+
+/**
+ * A shard written before summaries counted pupils by receiving secondary and need
+ * (`bySecondaryNeed`): its totals cannot give the area-by-locality table, and no sum of old
+ * and new summaries would be right. It reads as a shard never seeded, with empty totals, so the
+ * next read seeds it afresh from the heads (schools it could not read stay pending).
+ */
+const legacyRollupTotalSchema = z.object({ total: schoolSummarySchema.omit({ bySecondaryNeed: true }), applied: z.record(z.string(), versionNumber) });
+const legacyRollupShardSchema = z
+  .object({ ...rollupShardFields, submitted: legacyRollupTotalSchema, drafts: legacyRollupTotalSchema })
+  .transform((old): z.infer<typeof currentRollupShardSchema> => {
+    const unseeded = (): RollupTotal => ({ total: emptySummary(CITY_TOTAL, old.year), applied: {} });
+    return { id: old.id, year: old.year, shard: old.shard, type: old.type, seeded: false, pending: old.pending, submitted: unseeded(), drafts: unseeded() };
+  });
+
+/**
+ * Container `rollups`, partition /id: one shard of a year's city rollup (store/rollup.ts).
+ * `pending` names schools whose documents could not be read, tried again on every read.
+ */
+export const rollupShardDocSchema = z.union([currentRollupShardSchema, legacyRollupShardSchema]);
 export type RollupShardDoc = z.infer<typeof rollupShardDocSchema>;
 
 /**
