@@ -8,12 +8,19 @@ import type { DemandRow } from './demand';
 import type { CountTable } from './table';
 import { emptyProvisionCounts, NO_NEED, PROVISIONS, SUPPORT_LEVELS, type ProvisionCounts, type SchoolSummary } from './summary';
 
-/**
- * The tables the roll-up builds: each of the first five against SEN provision; `area-locality` is
- * broad area of need by the receiving secondary's locality area.
- */
+/** The tables the roll-up builds, by the name the API's `by` takes. */
 export const DIMENSIONS = ['need', 'area', 'secondary', 'support', 'locality', 'area-locality'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Each dimension's table as rows × columns, in the words the API reference uses. */
+export const DIMENSION_TABLES: Readonly<Record<Dimension, string>> = {
+  need: 'primary need × SEN provision',
+  area: 'broad area of need × SEN provision',
+  secondary: 'receiving secondary × SEN provision',
+  support: 'level of support × SEN provision',
+  locality: "the receiving secondary's locality area × SEN provision",
+  'area-locality': "the receiving secondary's locality area × broad area of need",
+};
 
 /** Row label for pupils with no primary need recorded, and for receiving secondaries outside the directory's areas. */
 export const NO_NEED_LABEL = 'No need recorded';

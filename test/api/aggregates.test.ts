@@ -92,6 +92,19 @@ describe('for the LA', () => {
     expect(body.tables).toEqual(cityRollup([acorn, bramble, copper], ['need'], { directory }));
   });
 
+  it("cross-tabulates the receiving secondary's locality area by broad area of need, its grand total the other tables'", async () => {
+    const body = await (await get(`/aggregates/${YEAR}?by=area-locality,need,locality`, la)).json();
+    const [crosstab, need, locality] = body.tables as CountTable[];
+    expect(crosstab?.id).toBe('area-by-locality');
+    expect(crosstab?.rows.map((r) => [r.label, ...r.cells, r.total])).toEqual([
+      ['East', 6, 1, 0, 0, 0, 7, 14],
+      ['North', 0, 5, 0, 0, 0, 10, 15],
+      ['South', 0, 0, 0, 0, 0, 0, 0],
+      ['West', 0, 0, 0, 0, 0, 0, 0],
+    ]);
+    expect([crosstab?.grandTotal, need?.grandTotal, locality?.grandTotal]).toEqual([29, 29, 29]);
+  });
+
   it('builds only the tables named in by, in the order asked', async () => {
     const body = await (await get(`/aggregates/${YEAR}?by=locality,need`, la)).json();
     expect(body.by).toEqual(['locality', 'need']);

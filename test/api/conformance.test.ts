@@ -332,7 +332,17 @@ describe('city views: tracker, aggregates, export', () => {
     const chaseList = await call('GET', `/tracker/${TRANSFER_YEAR}`, 200, { token: 'la', headers: { accept: XLSX } });
     expect(chaseList.res.headers.get('content-disposition')).toBe(`attachment; filename="tracker-${TRANSFER_YEAR}.xlsx"`);
 
-    expect((await call('GET', `/aggregates/${TRANSFER_YEAR}`, 200, { token: 'la' })).body).toMatchObject({ noReturnsYet: false, disclosureControlled: false });
+    const city = await call('GET', `/aggregates/${TRANSFER_YEAR}`, 200, { token: 'la' });
+    expect(city.body).toMatchObject({ noReturnsYet: false, disclosureControlled: false });
+    expect(city.body.tables.map((t: { id: string }) => t.id)).toEqual([
+      'need-by-provision',
+      'area-by-provision',
+      'secondary-by-provision',
+      'support-by-provision',
+      'locality-by-provision',
+      'area-by-locality',
+    ]);
+    expect((await call('GET', `/aggregates/${TRANSFER_YEAR}?by=area-locality,need`, 200, { token: 'trust' })).body.by).toEqual(['area-locality', 'need']);
     expect((await call('GET', `/aggregates/${TRANSFER_YEAR}?by=need&include=drafts`, 200, { token: 'trust' })).body).toMatchObject({ noReturnsYet: true, disclosureControlled: true });
     expect((await call('GET', `/aggregates/${LATER_YEAR}`, 200, { token: 'la' })).body).toMatchObject({ noReturnsYet: true, schools: { included: 0 } });
 

@@ -1,7 +1,8 @@
 /**
- * GET /api/aggregates/{year}?by=need,area,secondary,support,locality[&include=drafts]
+ * GET /api/aggregates/{year}?by=need,area,secondary,support,locality,area-locality[&include=drafts]
  *
- * City roll-up tables plus resource-base demand by locality and need for RB.SUFFICIENCY.
+ * City roll-up tables (shared/aggregate/rollup.ts: DIMENSIONS) plus resource-base demand by
+ * locality and need for RB.SUFFICIENCY.
  * - la: the maintained city rollup (store/rollup.ts): a constant number of documents at any
  *   city size, raw counts. Every school with a committed return is in it (only directory
  *   primaries can submit one).

@@ -13,7 +13,7 @@
  *   holds real responses to this document.
  */
 import { z } from 'zod';
-import { DIMENSIONS } from '../../../shared/aggregate/rollup';
+import { DIMENSION_TABLES, DIMENSIONS } from '../../../shared/aggregate/rollup';
 import { publishedDemandRowSchema } from '../../../shared/aggregate/demand';
 import { schoolSummarySchema } from '../../../shared/aggregate/summary';
 import { countTableSchema } from '../../../shared/aggregate/table';
@@ -421,7 +421,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
       {
         name: 'by',
         in: 'query',
-        description: `Comma-separated tables to build, from: ${DIMENSIONS.join(', ')}. Default: all.`,
+        description: `Comma-separated tables to build, in the order asked: ${DIMENSIONS.map((d) => `\`${d}\` (${DIMENSION_TABLES[d]})`).join(', ')}. Default: all, in that order.`,
         schema: { type: 'string', pattern: `^(${DIMENSIONS.join('|')})(,(${DIMENSIONS.join('|')}))*$` },
       },
       includeParam,
