@@ -43,7 +43,7 @@ export interface Consolidation {
   tables: CountTable[];
 }
 
-export const CONSOLIDATED_DIMENSIONS: readonly Dimension[] = ['need', 'area', 'secondary', 'support'];
+export const CONSOLIDATED_DIMENSIONS: readonly Dimension[] = ['need', 'area', 'secondary', 'support', 'area-locality'];
 
 /**
  * Each summary table's sheet name: short and whole (Excel cuts names at 31 characters, which
@@ -55,6 +55,7 @@ export const SUMMARY_SHEET_NAMES: Readonly<Record<string, string>> = {
   'secondary-by-provision': 'By receiving secondary',
   'support-by-provision': 'By support level',
   'locality-by-provision': 'By locality',
+  'area-by-locality': 'By area of need and locality',
 };
 
 /** What the consolidation was built from, as the About sheet reports it. */

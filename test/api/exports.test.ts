@@ -118,12 +118,13 @@ describe('the consolidated workbook', () => {
   });
 
   it('names the summary sheets short and whole, with the full title in each sheet', () => {
-    expect(wb.worksheets.map((ws) => ws.name).slice(3)).toEqual(['By need', 'By area of need', 'By receiving secondary', 'By support level']);
+    expect(wb.worksheets.map((ws) => ws.name).slice(3)).toEqual(['By need', 'By area of need', 'By receiving secondary', 'By support level', 'By area of need and locality']);
     expect(wb.worksheets.slice(3).map((ws) => ws.getCell('A1').value)).toEqual([
       'Pupils by primary need and SEN provision',
       'Pupils by broad area of need and SEN provision',
       'Pupils by receiving secondary and SEN provision',
       'Pupils by level of support and SEN provision',
+      "Pupils by broad area of need and the receiving secondary's locality area",
     ]);
   });
 
