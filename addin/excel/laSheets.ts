@@ -102,16 +102,14 @@ export async function writeChaseList(input: ChaseListInput): Promise<ChaseListRe
 // ---------------------------------------------------------------------------------------------
 // Aggregates
 
-/** Where each of the API's tables goes: one sheet per view, tables side by side with their charts. */
+/**
+ * Where each of the API's tables goes: the four views of issue #9, one sheet each, tables side
+ * by side with their charts. The cross-tab's chart stacks the areas of need in each locality's
+ * column, so a column's height is the locality's pupils and its parts the needs.
+ */
 export const AGGREGATE_SHEETS = [
   { sheet: 'Need and provision', tables: [{ id: 'need-by-provision', chart: 'BarClustered' }] },
-  {
-    sheet: 'Area of need and locality',
-    tables: [
-      { id: 'area-by-provision', chart: 'ColumnClustered' },
-      { id: 'locality-by-provision', chart: 'ColumnClustered' },
-    ],
-  },
+  { sheet: 'Area of need by locality', tables: [{ id: 'area-by-locality', chart: 'ColumnStacked' }] },
   { sheet: 'Receiving secondaries', tables: [{ id: 'secondary-by-provision', chart: 'BarClustered' }] },
   { sheet: 'Support level', tables: [{ id: 'support-by-provision', chart: 'ColumnClustered' }] },
 ] as const;

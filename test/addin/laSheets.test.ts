@@ -99,8 +99,28 @@ const table = (id: string, labels: string[], cell: (r: number, c: number) => num
     disclosureControlled: false,
   };
 };
+const AREAS = ['Cognition and Learning', 'Communication and Interaction', 'Social, Emotional and Mental Health', 'Sensory and/or Physical', 'No broad area (OTH or NSA)', 'No need recorded'];
+/** The area-by-locality cross-tab: four localities by six broad areas of need, cell (r, c) = 10r + c. */
+const crosstab = (cell: (r: number, c: number) => number | 'c' = (r, c) => 10 * r + c): CountTable => {
+  const rows = ['East', 'North', 'South', 'West'].map((label, r) => {
+    const cells = AREAS.map((_, c) => cell(r, c));
+    return { label, cells, total: cells.every((v) => typeof v === 'number') ? (cells as number[]).reduce((a, b) => a + b, 0) : ('c' as const) };
+  });
+  return {
+    id: 'area-by-locality',
+    title: "Pupils by broad area of need and the receiving secondary's locality area",
+    rowHeader: 'Locality area',
+    columns: AREAS,
+    rows,
+    columnTotals: [60, 64, 68, 72, 76, 80],
+    grandTotal: 420,
+    disclosureControlled: false,
+  };
+};
 const allTables = (secondaries: number): CountTable[] =>
-  AGGREGATE_TABLE_IDS.map((id) => table(id, Array.from({ length: id === 'secondary-by-provision' ? secondaries : 4 }, (_, i) => `${id} row ${i + 1}`)));
+  AGGREGATE_TABLE_IDS.map((id) =>
+    id === 'area-by-locality' ? crosstab() : table(id, Array.from({ length: id === 'secondary-by-provision' ? secondaries : 4 }, (_, i) => `${id} row ${i + 1}`)),
+  );
 const aggInput = (tables: CountTable[], disclosureControlled = false) => ({
   year: 2027,
   academicYear: '2027-28',
@@ -111,24 +131,23 @@ const aggInput = (tables: CountTable[], disclosureControlled = false) => ({
 });
 
 describe('pullAggregates', () => {
-  it('writes one sheet per view, each table an Excel table with a titled clustered chart beside it, in three syncs', async () => {
+  it("writes the issue's four views, one sheet each, each table an Excel table with a titled chart beside it, in three syncs", async () => {
     const result = await pullAggregates(aggInput(allTables(3)));
     expect(host.syncCount).toBe(3);
     expect(result).toEqual({
       sheets: [
         { sheet: 'Need and provision', tables: ['need-by-provision'], created: true },
-        { sheet: 'Area of need and locality', tables: ['area-by-provision', 'locality-by-provision'], created: true },
+        { sheet: 'Area of need by locality', tables: ['area-by-locality'], created: true },
         { sheet: 'Receiving secondaries', tables: ['secondary-by-provision'], created: true },
         { sheet: 'Support level', tables: ['support-by-provision'], created: true },
       ],
-      tables: 5,
-      charts: 5,
+      tables: 4,
+      charts: 4,
       suppressedCells: 0,
     });
     expect(host.tables.map((t) => [t.name, t.sheet, t.rows, t.cols])).toEqual([
       [aggregateTableName('need-by-provision'), 'Need and provision', [5, 10], [1, 5]],
-      [aggregateTableName('area-by-provision'), 'Area of need and locality', [5, 10], [1, 5]],
-      [aggregateTableName('locality-by-provision'), 'Area of need and locality', [5, 10], [16, 20]],
+      [aggregateTableName('area-by-locality'), 'Area of need by locality', [5, 10], [1, 8]],
       [aggregateTableName('secondary-by-provision'), 'Receiving secondaries', [5, 9], [1, 5]],
       [aggregateTableName('support-by-provision'), 'Support level', [5, 10], [1, 5]],
     ]);
@@ -150,11 +169,34 @@ describe('pullAggregates', () => {
       top: 4 * 15,
       left: 6 * 48,
     });
-    expect(host.sheet('Area of need and locality').charts.map((c) => [c.type, c.source])).toEqual([
-      ['ColumnClustered', "'Area of need and locality'!A5:D9"],
-      ['ColumnClustered', "'Area of need and locality'!P5:S9"],
-    ]);
     expect(host.value('Need and provision', 'A3')).toBeUndefined();
+  });
+
+  it('writes the cross-tab with a column per broad area of need and its totals, charted as stacked columns by locality', async () => {
+    await pullAggregates(aggInput(allTables(3)));
+    expect(host.grid('Area of need by locality', 'A4:H10')).toEqual([
+      ["Pupils by broad area of need and the receiving secondary's locality area", '', '', '', '', '', '', ''],
+      ['Locality area', ...AREAS, 'Total'],
+      ['East', 0, 1, 2, 3, 4, 5, 15],
+      ['North', 10, 11, 12, 13, 14, 15, 75],
+      ['South', 20, 21, 22, 23, 24, 25, 135],
+      ['West', 30, 31, 32, 33, 34, 35, 195],
+      ['Total', 60, 64, 68, 72, 76, 80, 420],
+    ]);
+    expect(host.sheet('Area of need by locality').charts).toMatchObject([
+      {
+        name: aggregateChartName('area-by-locality'),
+        type: 'ColumnStacked',
+        // Categories are the localities, one series per area of need; neither totals row nor column.
+        source: "'Area of need by locality'!A5:G9",
+        seriesBy: 'Columns',
+        title: "Pupils by broad area of need and the receiving secondary's locality area",
+        categoryAxisTitle: 'Locality area',
+        valueAxisTitle: 'Pupils',
+        top: 4 * 15,
+        left: 9 * 48,
+      },
+    ]);
   });
 
   it('refreshes in place: the same tables and charts, resized to the new rows, no duplicates', async () => {
@@ -163,9 +205,9 @@ describe('pullAggregates', () => {
     const result = await pullAggregates(aggInput(allTables(2)));
     expect(host.syncCount).toBe(3);
     expect(result.sheets.every((s) => !s.created)).toBe(true);
-    expect(host.tables).toHaveLength(5);
-    expect(host.sheets.flatMap((s) => s.charts)).toHaveLength(5);
-    expect(host.sheets.map((s) => s.name)).toEqual(['Sheet1', 'Need and provision', 'Area of need and locality', 'Receiving secondaries', 'Support level']);
+    expect(host.tables).toHaveLength(4);
+    expect(host.sheets.flatMap((s) => s.charts)).toHaveLength(4);
+    expect(host.sheets.map((s) => s.name)).toEqual(['Sheet1', 'Need and provision', 'Area of need by locality', 'Receiving secondaries', 'Support level']);
     const secondaries = host.tables.find((t) => t.name === aggregateTableName('secondary-by-provision'));
     expect(secondaries).toMatchObject({ rows: [5, 8] });
     expect(host.sheet('Receiving secondaries').charts[0]?.source).toBe("'Receiving secondaries'!A5:D7");
@@ -181,13 +223,31 @@ describe('pullAggregates', () => {
     expect(host.value('Need and provision', 'A3')).toBe(SUPPRESSION_NOTE);
   });
 
+  it("shows a trust's suppressed cross-tab cells as c, and a refresh without the Unknown locality leaves no stale row", async () => {
+    const withUnknown = crosstab();
+    withUnknown.rows.push({ label: 'Unknown', cells: [0, 0, 0, 0, 0, 0], total: 0 });
+    await pullAggregates(aggInput(allTables(3).map((t) => (t.id === 'area-by-locality' ? withUnknown : t))));
+    expect(host.tables.find((t) => t.name === aggregateTableName('area-by-locality'))).toMatchObject({ rows: [5, 11] });
+    host.syncCount = 0;
+    const controlled = { ...crosstab((r, c) => (r === 0 && c < 2 ? 'c' : 10 * r + c + 5)), disclosureControlled: true };
+    const result = await pullAggregates(aggInput(allTables(3).map((t) => (t.id === 'area-by-locality' ? controlled : t)), true));
+    expect(host.syncCount).toBe(3);
+    expect(result.suppressedCells).toBe(3);
+    expect(host.grid('Area of need by locality', 'A6:H6')).toEqual([['East', 'c', 'c', 7, 8, 9, 10, 'c']]);
+    expect(host.grid('Area of need by locality', 'A10:A11').flat()).toEqual(['Total', '']);
+    expect(host.value('Area of need by locality', 'A3')).toBe(SUPPRESSION_NOTE);
+    expect(host.tables.find((t) => t.name === aggregateTableName('area-by-locality'))).toMatchObject({ rows: [5, 10], cols: [1, 8] });
+    expect(host.sheet('Area of need by locality').charts).toHaveLength(1);
+    expect(host.sheet('Area of need by locality').charts[0]?.source).toBe("'Area of need by locality'!A5:G9");
+  });
+
   it.each([10, 500])('costs three syncs with %i receiving secondaries, new or refreshed', async (n) => {
     await pullAggregates(aggInput(allTables(n)));
     expect(host.syncCount).toBe(3);
     host.syncCount = 0;
     await pullAggregates(aggInput(allTables(n)));
     expect(host.syncCount).toBe(3);
-    expect(host.tables).toHaveLength(5);
+    expect(host.tables).toHaveLength(4);
   });
 });
 

@@ -105,24 +105,34 @@ describe('LA officer', () => {
     expect(await page.getByRole('textbox', { name: 'Addresses of the schools to chase' }).inputValue()).toBe('senco.3302003@schools.example');
   });
 
-  it('pulls the aggregates as tables with charts, and a refresh adds no duplicates', async () => {
+  it("pulls the issue's four views as tables with charts, the cross-tab among them, and a refresh adds no duplicates", async () => {
     await page.getByRole('tab', { name: 'Aggregates' }).click();
     await showYear();
     await page.getByRole('button', { name: 'Pull aggregates' }).click();
-    await page.getByText('5 tables and 5 charts written').waitFor();
+    await page.getByText('4 tables and 4 charts written').waitFor();
     const first = await snapshot();
     const charts = first.sheets.flatMap((s) => s.charts);
-    expect(aggregateTables(first)).toHaveLength(5);
-    expect(charts.map((c) => c.type)).toEqual(['BarClustered', 'ColumnClustered', 'ColumnClustered', 'BarClustered', 'ColumnClustered']);
+    expect(aggregateTables(first).map((t) => [t.name, t.sheet])).toEqual([
+      ['GS_need_by_provision', 'Need and provision'],
+      ['GS_area_by_locality', 'Area of need by locality'],
+      ['GS_secondary_by_provision', 'Receiving secondaries'],
+      ['GS_support_by_provision', 'Support level'],
+    ]);
+    expect(charts.map((c) => c.type)).toEqual(['BarClustered', 'ColumnStacked', 'BarClustered', 'ColumnClustered']);
     expect(charts.every((c) => c.title !== '')).toBe(true);
-    // The LA sees raw counts: Acorn's six pupils, nothing suppressed.
+    // The LA sees raw counts: Acorn's six pupils (SEN support, SLCN) go to Hillcrest, in the North; Bramble's draft is left out.
     expect(first.sheets.find((s) => s.name === 'Need and provision')?.cells['3,1']).toBeUndefined();
+    const crosstab = first.sheets.find((s) => s.name === 'Area of need by locality')?.cells ?? {};
+    const rowAt = (r: number) => Array.from({ length: 8 }, (_, c) => crosstab[`${r},${c + 1}`]);
+    expect(rowAt(5)).toEqual(['Locality area', 'Cognition and Learning', 'Communication and Interaction', 'Social, Emotional and Mental Health', 'Sensory and/or Physical', 'No broad area (OTH or NSA)', 'No need recorded', 'Total']);
+    expect(rowAt(7)).toEqual(['North', 0, 6, 0, 0, 0, 0, 6]);
+    expect(rowAt(10)).toEqual(['Total', 0, 6, 0, 0, 0, 0, 6]);
 
     await page.getByRole('button', { name: 'Refresh aggregates' }).click();
-    await page.getByText('5 tables and 5 charts refreshed').waitFor();
+    await page.getByText('4 tables and 4 charts refreshed').waitFor();
     const second = await snapshot();
-    expect(aggregateTables(second)).toHaveLength(5);
-    expect(second.sheets.flatMap((s) => s.charts)).toHaveLength(5);
+    expect(aggregateTables(second)).toHaveLength(4);
+    expect(second.sheets.flatMap((s) => s.charts)).toHaveLength(4);
     expect(second.sheets.map((s) => s.name)).toEqual(first.sheets.map((s) => s.name));
     expect(await capture(page, 'aggregates')).toEqual([]);
   });
@@ -153,5 +163,10 @@ describe('trust lead', () => {
     await page.getByRole('button', { name: /aggregates/ }).click();
     await page.getByText(/from 0 of 2 primaries/).waitFor();
     await page.getByText(/statistical disclosure control/).waitFor();
+    // The LA's sheets are rewritten in place with the trust's counts: none of Acorn's pupils, no new tables.
+    const trustView = await snapshot();
+    expect(aggregateTables(trustView)).toHaveLength(4);
+    const crosstab = trustView.sheets.find((s) => s.name === 'Area of need by locality')?.cells ?? {};
+    expect([crosstab['7,3'], crosstab['10,8']]).toEqual([0, 0]);
   });
 });

@@ -46,8 +46,8 @@ export function AggregatesView({ api, describe, consolidated, scope }: { api: Pa
     <>
       <Section title="Aggregates into Excel" id="aggregates-heading">
         <Body1>
-          Writes {scope}&apos;s counts into this workbook: one sheet per view (need and provision, area of need and locality, receiving secondaries, support level), each as an Excel
-          table with a chart beside it. Refreshing updates the same tables and charts.
+          Writes {scope}&apos;s counts into this workbook: one sheet per view (primary need by SEN provision, broad area of need by locality area, pupils by receiving
+          secondary, support level), each as an Excel table with a chart beside it. Refreshing updates the same tables and charts.
         </Body1>
         <Field label="Transfer year (the September they start Year 7)" validationMessage={y === undefined ? 'Type a four-digit year, e.g. 2027.' : undefined}>
           <Input value={year} onChange={(_, d) => setYear(d.value)} inputMode="numeric" />
