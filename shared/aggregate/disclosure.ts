@@ -13,6 +13,7 @@
  */
 import type { CountTable, PublishedCell } from './table';
 import { SUPPRESSED } from './table';
+import type { Role } from '../roles';
 
 /** (design) Counts in this range are suppressed; 0 is published, since an empty cell reveals nothing about a pupil. */
 export const SUPPRESSION_THRESHOLD = { min: 1, max: 4 } as const;
@@ -21,7 +22,7 @@ export interface DisclosureOptions {
   threshold?: { min: number; max: number };
 }
 
-export type Role = 'la' | 'trust' | 'school';
+export type { Role };
 
 /** An entry of the grid with totals: `undefined` value when it was already `c` on input. */
 interface Grid {

@@ -7,7 +7,6 @@
  * test-results/taskpane/axe.json (git-ignored), so a person can look at what the tests saw.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';

@@ -12,7 +12,6 @@ import {
   CardHeader,
   MessageBar,
   MessageBarBody,
-  MessageBarTitle,
   Spinner,
   Subtitle2,
   Table,
@@ -41,7 +40,6 @@ const statusLabel = (s: string): string => (s.toLowerCase() === 'draft' ? 'Draft
 
 export function SubmitStep({ model, onCheck }: { model: TransitionModel; onCheck: () => void }): JSX.Element {
   const common = useCommonStyles();
-  const styles = useStyles();
   const { check, remote, submit } = model;
   const summary = check?.report.summary;
   const unexplained = check ? check.report.queries.filter((q) => !isExplained(q, check)).length : undefined;

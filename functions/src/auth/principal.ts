@@ -1,6 +1,7 @@
 /** Who is calling, as established from a verified token and nothing else (STYLE.md habit 5). */
-export const ROLES = ['school', 'trust', 'la'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../../../shared/roles';
+
+export { ROLES, type Role } from '../../../shared/roles';
 
 export interface Principal {
   /** The token's `sub`: an opaque, stable id for the signed-in user (kept in the audit log). */

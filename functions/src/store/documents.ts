@@ -26,6 +26,7 @@ import { returnStatusSchema, type ReturnStatus } from '../../../shared/status';
 import { transferYearSchema } from '../../../shared/year';
 import { pupilRowSchema, transitionReturnSchema, validationReportSchema, validationSummarySchema } from '../../../shared/transition/schema';
 import { ROLES } from '../auth/principal';
+import { seenBySchema, type SeenBy, submittedBySchema, type SubmittedBy } from '../../../shared/api/responses';
 
 export const versionDocId = (year: number, version: number) => `return:${year}:v${version}`;
 export const headDocId = (year: number) => `head:${year}`;
@@ -47,8 +48,7 @@ const int = z.number().int();
 const count = int.nonnegative();
 const versionNumber = int.positive();
 
-export const submittedBySchema = z.object({ subject: z.string(), role: z.enum(ROLES) });
-export type SubmittedBy = z.infer<typeof submittedBySchema>;
+export { submittedBySchema, type SubmittedBy };
 
 /** A version's issue counts, from its validation report. */
 export const countsSchema = z.object({ rows: count, errors: count, queries: count, unexplainedQueries: count });
@@ -132,9 +132,7 @@ export const seenDocSchema = z.object({
 });
 export type SeenDoc = z.infer<typeof seenDocSchema>;
 
-/** What a primary is shown of a receipt. */
-export const seenBySchema = z.strictObject({ secondary: z.string(), version: versionNumber, at: z.string() });
-export type SeenBy = z.infer<typeof seenBySchema>;
+export { seenBySchema, type SeenBy };
 
 /** A school's summary for one version: counts only, summed city-wide by the aggregates. */
 export const summaryDocSchema = countsSchema.extend({

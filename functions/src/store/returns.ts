@@ -22,12 +22,10 @@
 import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointReadWithEtag, readByIdForSchools } from './reads';
-import { z } from 'zod';
-import { schoolSummary, schoolSummarySchema } from '../../../shared/aggregate/summary';
+import { schoolSummary } from '../../../shared/aggregate/summary';
 import { laestabInText } from '../../../shared/schools';
-import { returnStatusSchema, type ReturnStatus } from '../../../shared/status';
-import { transferYearSchema } from '../../../shared/year';
-import { type PupilRow, type TransitionReturn, type ValidationReport, validationReportSchema } from '../../../shared/transition/schema';
+import type { ReturnStatus } from '../../../shared/status';
+import { type PupilRow, type TransitionReturn, type ValidationReport } from '../../../shared/transition/schema';
 import type { Principal } from '../auth/principal';
 import {
   cohortSliceDocId,
@@ -37,7 +35,6 @@ import {
   headDocId,
   headDocSchema,
   type HeadDoc,
-  submittedBySchema,
   summaryDocId,
   summaryDocSchema,
   type SummaryDoc,
@@ -52,25 +49,14 @@ import {
   type VersionDoc,
   versionMetaSchema,
 } from './documents';
+import { receiptSchema, type Receipt } from '../../../shared/api/responses';
 import { getStore } from './index';
 import { CityRollup } from './rollup';
 
 /** (design) Attempts at taking the next version number or committing the head before giving up with 503. */
 export const MAX_WRITE_ATTEMPTS = 25;
 
-/** What a school is given for a stored version (PUT's answer): the version, its report and its summary. */
-export const receiptSchema = z.strictObject({
-  school: z.string(),
-  year: transferYearSchema,
-  version: z.number().int(),
-  status: returnStatusSchema,
-  contentHash: z.string(),
-  submittedAt: z.string(),
-  submittedBy: submittedBySchema,
-  report: validationReportSchema,
-  summary: schoolSummarySchema,
-});
-export type Receipt = z.infer<typeof receiptSchema>;
+export { receiptSchema, type Receipt };
 
 export class PreconditionFailed extends Error {
   constructor(readonly currentEtag: string | undefined) {
