@@ -20,12 +20,13 @@ interface Call {
   headers: Record<string, string>;
 }
 
-/** The aggregates endpoint's answer for the LA, with this demand list (the client checks the whole shape). */
+/** The aggregates endpoint's answer for the LA as documented (shared/api/responses.ts), with this demand list (the client checks the whole shape). */
 function aggregatesBody(demand: { area: string; need: string; pupils: number | 'c' }[]) {
   return {
     year: 2025,
     by: ['area'],
     include: 'submitted',
+    noReturnsYet: false,
     schools: { expected: 3, included: 3, outstanding: 0, draftOnly: 0, unreadable: 0 },
     tables: [],
     demand,
