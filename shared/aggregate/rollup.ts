@@ -157,12 +157,18 @@ function localityOf(laestab: string, directory?: SchoolDirectory): string {
   return directory?.find(laestab)?.area ?? UNKNOWN_LOCALITY;
 }
 
+/** Rows by locality area: every area in the directory's order (empty where nobody goes), then Unknown only when someone does. */
+function byLocalityArea<T>(counts: ReadonlyMap<string, T>, empty: () => T): [string, T][] {
+  const rows: [string, T][] = LOCALITY_AREAS.map((area) => [area, counts.get(area) ?? empty()]);
+  const unknown = counts.get(UNKNOWN_LOCALITY);
+  if (unknown !== undefined) rows.push([UNKNOWN_LOCALITY, unknown]);
+  return rows;
+}
+
 function localityTable(summaries: readonly SchoolSummary[], directory?: SchoolDirectory): CountTable {
   const byLocality = new Map<string, ProvisionCounts>();
   for (const [laestab, counts] of provisionBySecondary(summaries)) addAt(byLocality, localityOf(laestab, directory), counts);
-  const lines: Line[] = LOCALITY_AREAS.map((area) => ({ label: area, counts: byLocality.get(area) ?? emptyProvisionCounts() }));
-  const unknown = byLocality.get(UNKNOWN_LOCALITY);
-  if (unknown) lines.push({ label: UNKNOWN_LOCALITY, counts: unknown });
+  const lines: Line[] = byLocalityArea(byLocality, emptyProvisionCounts).map(([label, counts]) => ({ label, counts }));
   return countTable(
     'locality-by-provision',
     "Pupils by the receiving secondary's locality area and SEN provision",
@@ -186,9 +192,7 @@ function areaByLocalityTable(summaries: readonly SchoolSummary[], directory?: Sc
       byLocality.set(locality, cells);
     }
   }
-  const lines: GridLine[] = LOCALITY_AREAS.map((area) => ({ label: area, cells: byLocality.get(area) ?? AREA_LABELS.map(() => 0) }));
-  const unknown = byLocality.get(UNKNOWN_LOCALITY);
-  if (unknown) lines.push({ label: UNKNOWN_LOCALITY, cells: unknown });
+  const lines: GridLine[] = byLocalityArea(byLocality, () => AREA_LABELS.map(() => 0)).map(([label, cells]) => ({ label, cells }));
   return gridTable(
     'area-by-locality',
     "Pupils by broad area of need and the receiving secondary's locality area",
