@@ -4,6 +4,8 @@
  * Screenshots and axe results land in test-results/taskpane/.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
 import { TEST_SCHOOLS } from '../api/harness';
 import { TRANSFER_YEAR, row, sheet, upnFor } from '../factories/transition';
@@ -21,6 +23,15 @@ let page: Page;
 type Snapshot = { sheets: Array<{ name: string; cells: Record<string, unknown>; charts: Array<{ name: string; type: string; title: string }> }>; tables: Array<{ name: string; sheet: string }>; created: number };
 const snapshot = (): Promise<Snapshot> => inHost<Snapshot>(page, 'snapshot');
 const aggregateTables = (s: Snapshot) => s.tables.filter((t) => !t.sheet.startsWith('Chase list'));
+
+/** The sheets a workbook file lists (xl/workbook.xml), and which are hidden: read from the zip, whatever wrote it. */
+function workbookSheets(bytes: Uint8Array): Array<{ name: string; hidden: boolean }> {
+  const xml = strFromU8(unzipSync(bytes, { filter: (f) => f.name === 'xl/workbook.xml' })['xl/workbook.xml'] ?? new Uint8Array());
+  return [...xml.matchAll(/<sheet\b([^>]*)\/?>/g)].map(([, attrs = '']) => ({
+    name: /\bname="([^"]*)"/.exec(attrs)?.[1]?.replace(/&amp;/g, '&') ?? '',
+    hidden: /\bstate="(hidden|veryHidden)"/.test(attrs),
+  }));
+}
 
 /** A primary sends its return over the API, as its SENCo's pane would. */
 async function send(laestab: string, pupils: number, status: 'submitted' | 'draft'): Promise<void> {
@@ -137,10 +148,29 @@ describe('LA officer', () => {
     expect(await capture(page, 'aggregates')).toEqual([]);
   });
 
-  it('opens the consolidated return as a new workbook', async () => {
+  it('opens the consolidated return as a new workbook: a real workbook with the pupils and the city tables, nothing hidden', async () => {
     await page.getByRole('button', { name: 'Open consolidated return' }).click();
     await page.getByText('Opened in a new workbook').waitFor();
     expect((await snapshot()).created).toBe(1);
+    const base64 = await page.evaluate(() => (window as unknown as { __host: { created: Array<{ base64: string }> } }).__host.created[0]?.base64 ?? '');
+    const sheets = workbookSheets(Buffer.from(base64, 'base64'));
+    expect(sheets.map((s) => s.name)).toEqual(expect.arrayContaining(['About', 'Pupils', 'By need', 'By area of need', 'By receiving secondary', 'By support level', 'By area of need and locality']));
+    expect(sheets.filter((s) => s.hidden)).toEqual([]);
+  });
+
+  it('offers the consolidated return as a download where Excel cannot open a new workbook, and the file is the same kind of workbook', async () => {
+    // An older Excel: no Excel.createWorkbook (ExcelApi 1.8).
+    await page.evaluate(() => delete (window as unknown as { Excel: { createWorkbook?: unknown } }).Excel.createWorkbook);
+    await page.getByRole('button', { name: 'Open consolidated return' }).click();
+    await page.getByText('This Excel cannot open a new workbook from an add-in').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download / }).click()]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const file = await download.path();
+    const sheets = workbookSheets(fs.readFileSync(file));
+    expect(sheets.map((s) => s.name)).toContain('Pupils');
+    expect(sheets.filter((s) => s.hidden)).toEqual([]);
+    expect((await snapshot()).created).toBe(1);
+    expect(await capture(page, 'consolidated-download')).toEqual([]);
   });
 });
 
@@ -168,5 +198,6 @@ describe('trust lead', () => {
     expect(aggregateTables(trustView)).toHaveLength(4);
     const crosstab = trustView.sheets.find((s) => s.name === 'Area of need by locality')?.cells ?? {};
     expect([crosstab['7,3'], crosstab['10,8']]).toEqual([0, 0]);
+    expect(await capture(page, 'aggregates-trust')).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { Body1, Button, Field, Input, Link, MessageBar, MessageBarBody, MessageB
 import { ArrowDownloadRegular, DataBarVerticalRegular, DocumentTableRegular } from '@fluentui/react-icons';
 import { academicYearOf, currentTransferYear } from '../../../shared/year';
 import { type AggregatesResult, SUPPRESSION_NOTE, openAsNewWorkbook, pullAggregates } from '../../excel/laSheets';
-import { ErrorBar, Progress, Section, plural, useCommonStyles } from '../common';
+import { ErrorBar, Progress, Section, plural, useAction, useCommonStyles } from '../common';
 import type { DescribeError, PaneApi, PaneError } from '../ports';
 
 export function AggregatesView({ api, describe, consolidated, scope }: { api: PaneApi; describe: DescribeError; consolidated: boolean; scope: string }): JSX.Element {
@@ -86,18 +86,15 @@ export function AggregatesView({ api, describe, consolidated, scope }: { api: Pa
 /** The consolidated city return: opened as a new workbook, or offered as a download where Excel cannot. */
 function ConsolidatedReturn({ api, describe, year }: { api: PaneApi; describe: DescribeError; year: number | undefined }): JSX.Element {
   const common = useCommonStyles();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<PaneError | undefined>();
+  const { busy, error, run } = useAction(describe);
   const [outcome, setOutcome] = useState<{ opened: true; filename: string } | { opened: false; filename: string; url: string } | undefined>();
   const url = useRef<string | undefined>();
   useEffect(() => () => (url.current ? URL.revokeObjectURL(url.current) : undefined), []);
 
   const open = async (): Promise<void> => {
     if (year === undefined) return;
-    setError(undefined);
     setOutcome(undefined);
-    setBusy(true);
-    try {
+    await run(async () => {
       const { bytes, filename } = await api.consolidatedExport(year);
       const opened = await openAsNewWorkbook(bytes);
       if (opened.opened === 'workbook') setOutcome({ opened: true, filename });
@@ -106,11 +103,7 @@ function ConsolidatedReturn({ api, describe, year }: { api: PaneApi; describe: D
         url.current = URL.createObjectURL(new Blob([bytes.slice().buffer], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
         setOutcome({ opened: false, filename, url: url.current });
       }
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
