@@ -13,6 +13,7 @@ import { validateReturn } from '../../shared/transition/validate';
 import { CityRollup, PENDING_GRACE_MS, ROLLUP_SHARDS, shardOf } from '../../functions/src/store/rollup';
 import { ReturnsRepository } from '../../functions/src/store/returns';
 import { includedSummaries, readSummaries } from '../../functions/src/store/summaries';
+import { crashable } from '../factories/crashable';
 import { row, sheet, upnFor } from '../factories/transition';
 import { startStack, type Stack, TEST_SCHOOLS } from './harness';
 
@@ -27,36 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack.stop();
 });
-
-/** A container whose writes fail once `budget` writes have been made: the process died there. */
-function crashable(container: Container, budget: { left: number }): Container {
-  const guard = () => {
-    if (budget.left <= 0) throw Object.assign(new Error('crashed'), { code: 'CRASHED' });
-    budget.left -= 1;
-  };
-  const guarded = <T extends object>(target: T, writes: readonly string[]): T =>
-    new Proxy(target, {
-      get(t, p) {
-        const v = Reflect.get(t, p, t) as unknown;
-        if (typeof v !== 'function') return v;
-        const fn = v as (...args: unknown[]) => unknown;
-        return writes.includes(String(p))
-          ? (...args: unknown[]) => {
-              guard();
-              return fn.apply(t, args);
-            }
-          : fn.bind(t);
-      },
-    });
-  return new Proxy(container, {
-    get(t, p) {
-      if (p === 'items') return guarded(t.items, ['create', 'upsert']);
-      if (p === 'item') return (id: string, pk: string) => guarded(t.item(id, pk), ['replace', 'delete']);
-      const v = Reflect.get(t, p, t) as unknown;
-      return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(t) : v;
-    },
-  });
-}
 
 function rollupOver(wrap: (c: Container) => Container = (c) => c, now: () => number = Date.now): CityRollup {
   return new CityRollup(

@@ -23,7 +23,7 @@ it('creates every container with its partition key', async () => {
   await expect(stack.store.ensureDatabase()).resolves.toBeUndefined(); // idempotent
 });
 
-it('keeps the directory as one document and serves it from a short-lived cache', async () => {
+it('publishes the directory and serves it from a short-lived cache', async () => {
   let now = 0;
   const directory = new SchoolDirectoryStore(() => stack.store.container('schools'), 60_000, () => now);
   expect((await directory.get()).schools).toHaveLength(TEST_SCHOOLS.length);

@@ -33,10 +33,10 @@ export const CONTAINERS = {
    */
   idempotency: { partitionKey: '/key', defaultTtl: 24 * 60 * 60 },
   /**
-   * The LA's school directory as ONE document (`id: "directory"`), not a document per school:
-   * it is read whole on every scope check (~400 schools, ~60 KB, far below the 2 MB item
-   * limit), a point read is the cheapest read Cosmos has, and replacing one document is the
-   * only atomic way to publish a new directory without transactional batches.
+   * The LA's school directory: a small pointer document (`id: "directory"`) naming a generation
+   * of pages of up to 1,000 schools each (store/schoolDirectory.ts). A city of 24,000 schools is
+   * ~3.5 MB, past Cosmos's 2 MB item limit; replacing the pointer is the one write that publishes
+   * a new directory without transactional batches. Read whole, and cached, for scope checks.
    */
   schools: { partitionKey: '/id' },
 } as const satisfies Record<string, { partitionKey: string; defaultTtl?: number }>;

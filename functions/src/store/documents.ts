@@ -12,7 +12,8 @@
  * - summary `summary:{year}`: counts only (no pupil rows), for the city aggregates.
  * Container `rollups`, partition /id: a shard of the maintained city rollup (store/rollup.ts).
  * Container `audit`, partition /school (or `city`): an audit record (store/audit.ts).
- * Container `schools`, partition /id: the LA's directory, one document (store/schoolDirectory.ts).
+ * Container `schools`, partition /id: the LA's directory, a pointer `directory` and its pages
+ *   `directory:{generation}:{page}` (or, as first stored, one document `directory`; store/schoolDirectory.ts).
  * Container `idempotency`, partition /key: a claimed Idempotency-Key and its answer (http/idempotency.ts).
  * (Resource-base datasets are described with their endpoints, functions/resourceBasesGet.ts.)
  *
@@ -21,7 +22,7 @@
 import { z } from 'zod';
 import { CITY_TOTAL } from '../../../shared/aggregate/merge';
 import { emptySummary, schoolSummarySchema } from '../../../shared/aggregate/summary';
-import { schoolDirectorySchema } from '../../../shared/schools';
+import { schoolDirectorySchema, schoolSchema } from '../../../shared/schools';
 import { returnStatusSchema, type ReturnStatus } from '../../../shared/status';
 import { transferYearSchema } from '../../../shared/year';
 import { pupilRowSchema, transitionReturnSchema, validationReportSchema, validationSummarySchema } from '../../../shared/transition/schema';
@@ -222,13 +223,45 @@ export type AuditRecord = z.infer<typeof auditRecordSchema>;
 
 export const DIRECTORY_DOC_ID = 'directory';
 
-/** The LA's school directory, as one document: replacing it is the one atomic way to publish a new one. */
+/**
+ * The LA's school directory as it was first stored: one document holding every school. Still
+ * read (a deployment from before paging keeps working until its next publish); never written,
+ * as 24,000 schools would pass Cosmos's 2 MB item limit.
+ */
 export const directoryDocSchema = z.object({
   id: z.literal(DIRECTORY_DOC_ID),
   schools: schoolDirectorySchema,
   updatedAt: z.string(),
 });
 export type DirectoryDoc = z.infer<typeof directoryDocSchema>;
+
+/**
+ * The directory's pointer, at the same id: which generation of pages is the directory. Replacing
+ * this one small document is what publishes a new directory (store/schoolDirectory.ts).
+ */
+export const directoryPointerDocSchema = z.object({
+  id: z.literal(DIRECTORY_DOC_ID),
+  type: z.literal('directoryPointer'),
+  generation: z.string().min(1),
+  pages: count,
+  schools: count,
+  updatedAt: z.string(),
+});
+export type DirectoryPointerDoc = z.infer<typeof directoryPointerDocSchema>;
+
+export const directoryPageDocId = (generation: string, page: number) => `directory:${generation}:${String(page).padStart(4, '0')}`;
+
+/** One page of a directory generation: up to DIRECTORY_PAGE_SIZE schools, in directory order. */
+export const directoryPageDocSchema = z.object({
+  id: z.string(),
+  type: z.literal('directoryPage'),
+  generation: z.string().min(1),
+  page: count,
+  schools: z.array(schoolSchema),
+  /** When it was written, ms since the epoch: a page no pointer names is removed once old enough. */
+  at: z.number(),
+});
+export type DirectoryPageDoc = z.infer<typeof directoryPageDocSchema>;
 
 /** A response kept for replay: JSON as it was, any other body as base64. */
 export const storedResponseSchema = z.object({
