@@ -10,7 +10,8 @@ import { sumSummaries } from '../../shared/aggregate/merge';
 import { SchoolDirectory } from '../../shared/schools';
 import type { ReturnStatus } from '../../shared/status';
 import { validateReturn } from '../../shared/transition/validate';
-import { CityRollup, PENDING_GRACE_MS, ROLLUP_SHARDS, shardOf } from '../../functions/src/store/rollup';
+import { ROLLUP_COMPLETE_DOC_ID, rollupShardDocId } from '../../functions/src/store/documents';
+import { CityRollup, PENDING_GRACE_MS, ROLLUP_SHARDS, RollupSeeding, shardOf } from '../../functions/src/store/rollup';
 import { ReturnsRepository } from '../../functions/src/store/returns';
 import { includedSummaries, readSummaries } from '../../functions/src/store/summaries';
 import { crashable } from '../factories/crashable';
@@ -29,7 +30,7 @@ afterAll(async () => {
   await stack.stop();
 });
 
-function rollupOver(wrap: (c: Container) => Container = (c) => c, now: () => number = Date.now): CityRollup {
+function rollupOver(wrap: (c: Container) => Container = (c) => c, now: () => number = Date.now, seedSchoolsPerRead?: number): CityRollup {
   return new CityRollup(
     {
       rollups: async () => wrap(await stack.store.container('rollups')),
@@ -38,6 +39,7 @@ function rollupOver(wrap: (c: Container) => Container = (c) => c, now: () => num
       primaries: async () => PRIMARIES,
     },
     now,
+    seedSchoolsPerRead,
   );
 }
 
@@ -60,14 +62,15 @@ const commitArb: fc.Arbitrary<Commit> = fc.record({
   crashAfter: fc.option(fc.integer({ min: 0, max: 7 }), { nil: undefined }),
 });
 
-async function run(commit: Commit, year: number): Promise<void> {
+/** Commits through the rollup, or (`maintained: false`) as a version from before the rollup stored them. */
+async function run(commit: Commit, year: number, { maintained = true } = {}): Promise<void> {
   const budget = { left: commit.crashAfter ?? Number.POSITIVE_INFINITY };
   const wrap = (c: Container) => crashable(c, budget);
   const repo = new ReturnsRepository(
     async () => wrap(await stack.store.container('returns')),
     async () => wrap(await stack.store.container('summaries')),
     undefined,
-    rollupOver(wrap),
+    maintained ? rollupOver(wrap) : undefined,
   );
   // Born in the school year that makes them Year 6 in `year`, as the factory's pupils are for its year.
   const rows = Array.from({ length: commit.pupils }, (_, i) =>
@@ -120,6 +123,126 @@ it('the maintained rollup equals a full recomputation after any commits, concurr
   );
 }, 300_000);
 
+/** Both include modes' totals and schools equal a full recomputation. */
+async function expectRecomputed(totals: Awaited<ReturnType<CityRollup['read']>>, year: number): Promise<void> {
+  for (const [mode, includeDrafts] of [['submitted', false], ['drafts', true]] as const) {
+    const expected = await recomputed(year, includeDrafts);
+    expect(totals[mode].total).toEqual(expected.total);
+    expect([...totals[mode].schools].sort()).toEqual(expected.schools);
+  }
+}
+
+it('seeds returns stored before the rollup a chunk per read, never answering partial totals, through commits and crashes', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(commitArb.map((c) => ({ ...c, crashAfter: undefined })), { minLength: 1, maxLength: 4 }),
+      fc.array(
+        fc.record({
+          commits: fc.array(commitArb, { maxLength: 2 }),
+          /** The read runs while the round's commits do (racing their settles), else after them. */
+          concurrent: fc.boolean(),
+          readCrashAfter: fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
+      async (before, rounds) => {
+        const year = await freshYear();
+        for (const commit of before) await run(commit, year, { maintained: false });
+        // One school per read: three primaries take three reads, with commits and crashed reads between and beside them.
+        for (const { commits, concurrent, readCrashAfter } of rounds) {
+          const budget = { left: readCrashAfter ?? Number.POSITIVE_INFINITY };
+          const read = () =>
+            rollupOver((c) => crashable(c, budget), Date.now, 1)
+              .read(year)
+              .catch((error: unknown) => {
+                if (!(error instanceof RollupSeeding) && (error as { code?: unknown }).code !== 'CRASHED') throw error;
+                return undefined;
+              });
+          if (concurrent) {
+            await Promise.all([...commits.map((c) => run(c, year)), read()]);
+            continue;
+          }
+          await Promise.all(commits.map((c) => run(c, year)));
+          const totals = await read();
+          if (totals) await expectRecomputed(totals, year);
+        }
+        let totals;
+        for (let reads = 0; totals === undefined; reads++) {
+          expect(reads).toBeLessThanOrEqual(PRIMARIES.length + 1);
+          totals = await rollupOver(undefined, Date.now, 1)
+            .read(year)
+            .catch((error: unknown) => {
+              if (!(error instanceof RollupSeeding)) throw error;
+              return undefined;
+            });
+        }
+        await expectRecomputed(totals, year);
+      },
+    ),
+    { numRuns: 20 },
+  );
+}, 300_000);
+
+it('a commit settled between a seeding read\'s range query and its shard write is not lost', async () => {
+  const year = await freshYear();
+  const [first, second] = [...PRIMARIES].sort() as [string, string];
+  const commit = (status: ReturnStatus, pupils: number): Commit => ({ school: second, status, pupils, secondary: SECONDARIES[0] as string, need: 'SLCN', crashAfter: undefined });
+  await run({ ...commit('submitted', 1), school: first }, year, { maintained: false });
+  await run(commit('submitted', 1), year, { maintained: false });
+  // A first read seeds one school, so every shard document exists (and the next write to one is a replace).
+  await expect(rollupOver(undefined, Date.now, 1).read(year)).rejects.toBeInstanceOf(RollupSeeding);
+
+  // The next read's query for heads returns, THEN the school commits and settles, THEN the read writes its shards.
+  let hooked = false;
+  const afterHeadQuery = (container: Container): Container =>
+    new Proxy(container, {
+      get(t, p) {
+        if (p !== 'items') return Reflect.get(t, p, t) as unknown;
+        return new Proxy(t.items, {
+          get(items, q) {
+            if (q !== 'query') return (Reflect.get(items, q, items) as (...args: unknown[]) => unknown).bind(items);
+            return (...args: Parameters<typeof items.query>) => {
+              const iterator = items.query(...args);
+              const fetchAll = iterator.fetchAll.bind(iterator);
+              return Object.assign(iterator, {
+                fetchAll: async () => {
+                  const result = await fetchAll();
+                  if (!hooked && JSON.stringify(args[0]).includes('"head"')) {
+                    hooked = true;
+                    await run(commit('submitted', 3), year);
+                  }
+                  return result;
+                },
+              });
+            };
+          },
+        });
+      },
+    });
+  const racing = new CityRollup(
+    {
+      rollups: () => stack.store.container('rollups'),
+      returns: async () => afterHeadQuery(await stack.store.container('returns')),
+      summaries: () => stack.store.container('summaries'),
+      primaries: async () => PRIMARIES,
+    },
+    Date.now,
+    PRIMARIES.length,
+  );
+  const totals = await racing.read(year);
+  expect(hooked).toBe(true);
+  expect(totals.submitted.total.pupils).toBe(1 + 3);
+  await expectRecomputed(totals, year);
+});
+
+it('a seeding read answers how far it got', async () => {
+  const year = await freshYear();
+  await run({ school: PRIMARIES[1] as string, status: 'submitted', pupils: 2, secondary: SECONDARIES[0] as string, need: 'ASD', crashAfter: undefined }, year, { maintained: false });
+  const rollup = rollupOver(undefined, Date.now, 2);
+  await expect(rollup.read(year)).rejects.toEqual(new RollupSeeding(year, 2, PRIMARIES.length));
+  await expectRecomputed(await rollup.read(year), year);
+});
+
 it('keeps the mark of a commit that crashed before settling, and drops it once its writer must be dead', async () => {
   const year = await freshYear();
   const school = PRIMARIES[0] as string;
@@ -142,4 +265,41 @@ it('reads a constant number of rollup documents, whatever the number of schools'
   expect(ROLLUP_SHARDS).toBe(16);
   const used = new Set(Array.from({ length: 24_000 }, (_, i) => shardOf(String(3300000 + i))));
   expect(used.size).toBe(ROLLUP_SHARDS);
+});
+
+it('the rebuild takes in every year stored before the rollup; after it a new year needs no seeding', async () => {
+  const [older, newer] = [await freshYear(), await freshYear()];
+  const [a, b, c] = PRIMARIES as [string, string, string];
+  await run({ school: a, status: 'submitted', pupils: 2, secondary: SECONDARIES[0] as string, need: 'SLCN', crashAfter: undefined }, older, { maintained: false });
+  await run({ school: b, status: 'draft', pupils: 1, secondary: SECONDARIES[1] as string, need: 'MLD', crashAfter: undefined }, newer, { maintained: false });
+  await run({ school: c, status: 'submitted', pupils: 3, secondary: SECONDARIES[0] as string, need: 'ASD', crashAfter: undefined }, newer, { maintained: false });
+  const rollups = await stack.store.container('rollups');
+  try {
+    const rollup = rollupOver(undefined, Date.now, 1);
+    expect(await rollup.isComplete()).toBe(false);
+    const years = await rollup.rebuild();
+    expect(years).toEqual(expect.arrayContaining([older, newer]));
+    expect(await rollupOver().isComplete()).toBe(true);
+    // Every shard of both years is seeded, so a read takes nothing in: it reads and sums.
+    for (const year of [older, newer]) {
+      for (let shard = 0; shard < ROLLUP_SHARDS; shard++) {
+        const { resource } = await rollups.item(rollupShardDocId(year, shard), rollupShardDocId(year, shard)).read<{ seeded: boolean }>();
+        expect(resource?.seeded).toBe(true);
+      }
+      await expectRecomputed(await rollupOver(undefined, Date.now, 1).read(year), year);
+    }
+
+    // A year after the rebuild: reads write no shard, and commits through the rollup are counted.
+    const later = await freshYear();
+    await expectRecomputed(await rollupOver(undefined, Date.now, 1).read(later), later);
+    const { resources } = await rollups.items.query({ query: 'SELECT c.id FROM c WHERE c.year = @year', parameters: [{ name: '@year', value: later }] }).fetchAll();
+    expect(resources).toEqual([]);
+    await run({ school: a, status: 'submitted', pupils: 1, secondary: SECONDARIES[1] as string, need: 'SEMH', crashAfter: undefined }, later);
+    const totals = await rollupOver(undefined, Date.now, 1).read(later);
+    expect([...totals.submitted.schools]).toEqual([a]);
+    await expectRecomputed(totals, later);
+  } finally {
+    // The other tests here start from a database with returns from before the rollup.
+    await rollups.item(ROLLUP_COMPLETE_DOC_ID, ROLLUP_COMPLETE_DOC_ID).delete();
+  }
 });

@@ -163,8 +163,10 @@ const rollupShardFields = {
   year: transferYearSchema,
   shard: int.nonnegative(),
   type: z.literal('rollup'),
-  /** False until every directory primary of the shard has been applied once (the first read does it). */
+  /** False until every directory primary of the shard has been applied once (store/rollup.ts: seeding). */
   seeded: z.boolean(),
+  /** While seeding: the directory primaries up to this LAESTAB (in sorted order) have been applied. */
+  seededThrough: z.string().optional(),
   /** `unreadable:<school>` → the school and when it was last tried (ms since the epoch). */
   pending: z.record(z.string(), z.object({ school: z.string(), at: z.number() })),
 };
@@ -206,6 +208,21 @@ export const rollupMarkDocSchema = z.object({
   at: z.number(),
 });
 export type RollupMarkDoc = z.infer<typeof rollupMarkDocSchema>;
+
+export const ROLLUP_COMPLETE_DOC_ID = 'rollup:complete';
+
+/**
+ * Container `rollups`: present once every return in the database is in the rollup (or marked),
+ * and every write goes through it: a year's shards then need no seeding (store/rollup.ts).
+ */
+export const rollupCompleteDocSchema = z.object({
+  id: z.literal(ROLLUP_COMPLETE_DOC_ID),
+  type: z.literal('rollupComplete'),
+  /** `rebuild`: the maintenance step took in existing returns; `new database`: there were none. */
+  by: z.enum(['rebuild', 'new database']),
+  at: z.string(),
+});
+export type RollupCompleteDoc = z.infer<typeof rollupCompleteDocSchema>;
 
 /** Who did what to which documents, never pupil values (store/audit.ts checks the entry first). */
 export const auditRecordSchema = z.object({

@@ -16,8 +16,21 @@
  *   the steps (or a settle that lost every race) leaves its mark; readers query the year's marks
  *   (a handful), settle those schools before summing, and delete marks older than
  *   PENDING_GRACE_MS, by which time their writer is dead.
- * - A shard that has never been read is seeded on first read: every directory primary of the
- *   shard is applied from its head in one pass (this is also how existing data is taken in).
+ *
+ * Returns stored before the rollup existed (or by a version that did not maintain it) are taken
+ * in by seeding: the directory's primaries, in LAESTAB order, SEED_SCHOOLS_PER_READ at a time,
+ * each chunk read by one range query per container and applied to every shard under If-Match,
+ * each shard recording how far it has got (`seededThrough`). Why chunks: one pass over a city of
+ * 24,000 schools is more than one HTTP request should take in (on the embedded server it took
+ * 39 s, as every page of a query scans the container again). So:
+ * - An aggregates read seeds at most one chunk. Until every shard is seeded it answers 503 (try
+ *   again), never totals that leave schools out: partial totals would look complete.
+ * - `npm run rollup:rebuild` (rebuild()) seeds every year with returns, chunk by chunk, then
+ *   writes the `rollup:complete` document, so users never meet the 503. Run it once after
+ *   upgrading a deployment, when every instance runs this version.
+ * - Once `rollup:complete` exists (the rebuild wrote it, or the database was new: the local
+ *   seeder writes it before storing sample returns through mark/settle), every return is in the
+ *   rollup or marked, and a year's shards need no seeding at all: a new year costs nothing.
  */
 import { randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
@@ -26,6 +39,9 @@ import { emptySummary, schoolSummary, type SchoolSummary } from '../../../shared
 import {
   headDocId,
   headDocSchema,
+  ROLLUP_COMPLETE_DOC_ID,
+  rollupCompleteDocSchema,
+  type RollupCompleteDoc,
   rollupMarkDocSchema,
   type RollupMarkDoc,
   rollupShardDocId,
@@ -49,6 +65,12 @@ const RECONCILE_CONCURRENCY = 2;
 const SETTLE_ATTEMPTS = 5;
 /** (design) Attempts at replacing a shard before giving up (the next reader or writer settles it). */
 const MAX_SHARD_ATTEMPTS = 25;
+/**
+ * (design) Directory primaries one aggregates read takes in while seeding: a city of 450 or
+ * 4,500 is seeded by its first read, 24,000 by five (or by the rebuild beforehand). Each chunk is
+ * one range query per container returning this many documents at most.
+ */
+export const SEED_SCHOOLS_PER_READ = 5_000;
 
 export const MODES = ['submitted', 'drafts'] as const;
 export type RollupMode = (typeof MODES)[number];
@@ -98,16 +120,55 @@ async function byId(container: Container, id: string, schools: readonly string[]
 
 const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
 
+/** A year's rollup is still being seeded from existing returns: the totals would be partial, so none are given (503: try again). */
+export class RollupSeeding extends Error {
+  readonly code = 503;
+  constructor(
+    readonly year: number,
+    readonly seeded: number,
+    readonly primaries: number,
+  ) {
+    super(`the city totals for ${year} are being built from existing returns (${seeded} of ${primaries} schools taken in)`);
+    this.name = 'RollupSeeding';
+  }
+}
+
+/** A shard as read, with its etag; undefined when it was never written. */
+interface ShardRead {
+  shard: number;
+  doc: RollupShardDoc | undefined;
+  etag: string | undefined;
+}
+
 function emptyShard(year: number, shard: number): RollupShardDoc {
   const empty = () => ({ total: emptySummary(CITY_TOTAL, year), applied: {} });
   return { id: rollupShardDocId(year, shard), year, shard, type: 'rollup', seeded: false, submitted: empty(), drafts: empty(), pending: {} };
 }
 
 export class CityRollup {
+  /** Once the `rollup:complete` document is seen it stays: it is never deleted. */
+  private complete = false;
+
   constructor(
     private readonly containers: RollupContainers,
     private readonly now: () => number = Date.now,
+    private readonly seedSchoolsPerRead = SEED_SCHOOLS_PER_READ,
   ) {}
+
+  /** True once every return is in the rollup or marked (store/rollup.ts header). */
+  async isComplete(): Promise<boolean> {
+    if (this.complete) return true;
+    const container = await this.containers.rollups();
+    this.complete = (await pointRead<unknown>(container, ROLLUP_COMPLETE_DOC_ID, ROLLUP_COMPLETE_DOC_ID)) !== undefined;
+    return this.complete;
+  }
+
+  /** Records that every return is in the rollup: after a rebuild, or in a new database before anything is stored. */
+  async declareComplete(by: RollupCompleteDoc['by']): Promise<void> {
+    const doc: RollupCompleteDoc = { id: ROLLUP_COMPLETE_DOC_ID, type: 'rollupComplete', by, at: new Date(this.now()).toISOString() };
+    await (await this.containers.rollups()).items.upsert(rollupCompleteDocSchema.parse(doc));
+    this.complete = true;
+  }
 
   /** Step before a head commit: marks the school. Returns the mark to delete once settled. */
   async mark(school: string, year: number): Promise<string> {
@@ -171,42 +232,28 @@ export class CityRollup {
     for (const school of unreadable) doc.pending[`unreadable:${school}`] = { school, at: this.now() };
   }
 
-  /** The year's totals: every shard read, seeded or settled first where it needs it. */
+  /** The year's totals: every shard read, seeded or settled first where it needs it. Throws RollupSeeding while seeding is unfinished. */
   async read(year: number): Promise<CityTotals> {
-    const container = await this.containers.rollups();
-    const shards = Array.from({ length: ROLLUP_SHARDS }, (_, i) => i);
+    let read = await this.readShards(year);
+    if (!(await this.isComplete()) && read.some((r) => !r.doc?.seeded)) {
+      const progress = await this.seedChunk(year, read);
+      if (progress.seeded < progress.primaries) throw new RollupSeeding(year, progress.seeded, progress.primaries);
+      read = await this.readShards(year);
+    }
+    // The marks are read after the shards: a mark made since is for a head not yet in them.
+    const marks = await this.marks(year);
+    // Shards that need work are settled a few at a time, so one read never queues a city's worth of queries at once.
+    const docs = await mapWithConcurrency(read, RECONCILE_CONCURRENCY, async ({ shard, doc }) => {
+      const shardMarks = marks.get(shard) ?? [];
+      if (Object.keys(doc?.pending ?? {}).length === 0 && shardMarks.length === 0) return { doc: doc ?? emptyShard(year, shard), unreadable: [] as string[] };
+      return this.reconcile(year, shard, shardMarks);
+    });
     const totals: CityTotals = {
       year,
       submitted: { total: emptySummary(CITY_TOTAL, year), schools: new Set() },
       drafts: { total: emptySummary(CITY_TOTAL, year), schools: new Set() },
       unreadable: new Set(),
     };
-    const read = await Promise.all(
-      shards.map(async (shard) => {
-        const found = await pointReadWithEtag<unknown>(container, rollupShardDocId(year, shard), rollupShardDocId(year, shard));
-        return { shard, doc: found && rollupShardDocSchema.parse(found.doc), etag: found?.etag };
-      }),
-    );
-    // Shards never seeded take in the whole year from one pass over its heads and summaries,
-    // read AFTER the shards: a commit settled since changed a shard's etag, so that shard's
-    // If-Match fails and it is seeded the slow way instead of from a stale pass.
-    // The marks too are read after the shards: a mark made since is for a head not yet in them.
-    const marks = await this.marks(year);
-    const unseeded = read.filter((r) => !r.doc?.seeded);
-    const pass = unseeded.length > 0 ? await this.yearPass(year) : undefined;
-    // Shards that need work are settled a few at a time, so one read never queues a city's worth of queries at once.
-    const docs = await mapWithConcurrency(read, RECONCILE_CONCURRENCY, async ({ shard, doc, etag }) => {
-      const shardMarks = marks.get(shard) ?? [];
-      if (doc && doc.seeded && Object.keys(doc.pending).length === 0 && shardMarks.length === 0) return { doc, unreadable: [] as string[] };
-      if (pass && !doc?.seeded) {
-        const seeded = await this.seed(doc ?? emptyShard(year, shard), etag, pass, shardMarks);
-        if (seeded) {
-          await this.dropOldMarks(shardMarks, seeded.unreadable);
-          return seeded;
-        }
-      }
-      return this.reconcile(year, shard, shardMarks);
-    });
     for (const { doc, unreadable } of docs) {
       for (const mode of MODES) {
         totals[mode].total = addSummary(totals[mode].total, doc[mode].total);
@@ -217,11 +264,103 @@ export class CityRollup {
     return totals;
   }
 
-  /** Every head and summary of the year, by school: one query each (a one-off, when a year's rollup is first read). */
-  private async yearPass(year: number): Promise<Source> {
+  /**
+   * Takes every existing return into the rollup, chunk by chunk, then declares it complete: the
+   * maintenance step after upgrading from a version without the rollup (`npm run rollup:rebuild`).
+   * Safe to run again, and beside live traffic once every instance maintains the rollup.
+   */
+  async rebuild(onYear: (year: number, primaries: number) => void = () => undefined): Promise<number[]> {
+    const years = await this.yearsWithReturns();
+    for (const year of years) {
+      for (;;) {
+        const read = await this.readShards(year);
+        if (read.every((r) => r.doc?.seeded)) break;
+        await this.seedChunk(year, read);
+      }
+      await this.read(year); // settles what is marked
+      onYear(year, (await this.containers.primaries()).length);
+    }
+    await this.declareComplete('rebuild');
+    return years;
+  }
+
+  /** The years any school has a head for (a one-off scan, for the rebuild). */
+  private async yearsWithReturns(): Promise<number[]> {
+    const { resources } = await (await this.containers.returns()).items
+      .query<number>({ query: "SELECT VALUE c.year FROM c WHERE c.type = 'head'" }, { maxItemCount: 10_000 })
+      .fetchAll();
+    return [...new Set(resources)].sort((a, b) => a - b);
+  }
+
+  private async readShards(year: number): Promise<ShardRead[]> {
+    const container = await this.containers.rollups();
+    return Promise.all(
+      Array.from({ length: ROLLUP_SHARDS }, async (_, shard) => {
+        const found = await pointReadWithEtag<unknown>(container, rollupShardDocId(year, shard), rollupShardDocId(year, shard));
+        return { shard, doc: found && rollupShardDocSchema.parse(found.doc), etag: found?.etag };
+      }),
+    );
+  }
+
+  /**
+   * Seeds the next chunk of the year's directory primaries (sorted by LAESTAB) into every shard
+   * not yet past it: one range query per container for the chunk's heads and summaries, read
+   * AFTER the shards, then each shard replaced under If-Match on the etag read before the query.
+   * A commit settled since changed that shard's etag, so its If-Match fails and it takes its part
+   * of the chunk the slow way (fresh reads) instead of from a stale query. Returns how many
+   * primaries every shard has now taken in.
+   */
+  private async seedChunk(year: number, read: readonly ShardRead[]): Promise<{ seeded: number; primaries: number }> {
+    const primaries = [...(await this.containers.primaries())].sort();
+    const unseeded = read.filter((r) => !r.doc?.seeded);
+    const from = unseeded.map((r) => r.doc?.seededThrough ?? '').reduce((a, b) => (b < a ? b : a));
+    const start = primaries.findIndex((s) => s > from);
+    const chunk = start < 0 ? [] : primaries.slice(start, start + this.seedSchoolsPerRead);
+    const through = chunk[chunk.length - 1] ?? from;
+    const done = start < 0 || start + chunk.length >= primaries.length;
+    const pass = chunk.length > 0 ? await this.rangePass(year, from, through) : { heads: new Map<string, unknown>(), summaries: new Map<string, unknown>() };
+    const container = await this.containers.rollups();
+    /** This shard's schools of the chunk it has not yet taken in, and its cursor moved past the chunk. */
+    const step = async (doc: RollupShardDoc, source?: Source): Promise<{ doc: RollupShardDoc; unreadable: string[] }> => {
+      if (doc.seeded) return { doc, unreadable: [] };
+      const schools = chunk.filter((s) => shardOf(s) === doc.shard && s > (doc.seededThrough ?? ''));
+      const { unreadable } = await this.apply(doc, schools, source);
+      this.keepUnreadable(doc, schools, unreadable);
+      if (done) {
+        doc.seeded = true;
+        delete doc.seededThrough;
+      } else if (through > (doc.seededThrough ?? '')) doc.seededThrough = through;
+      return { doc, unreadable };
+    };
+    await mapWithConcurrency(unseeded, RECONCILE_CONCURRENCY, async ({ shard, doc, etag }) => {
+      const { doc: next } = await step(doc ?? emptyShard(year, shard), pass);
+      try {
+        if (etag !== undefined) await container.item(next.id, next.id).replace(rollupShardDocSchema.parse(next), { accessCondition: { type: 'IfMatch', condition: etag } });
+        else await container.items.create(rollupShardDocSchema.parse(next));
+      } catch (error) {
+        if (codeOf(error) !== 412 && codeOf(error) !== 409) throw error;
+        await this.update(year, shard, (fresh) => step(fresh));
+      }
+    });
+    return { seeded: done ? primaries.length : start + chunk.length, primaries: primaries.length };
+  }
+
+  /** The heads and summaries of the year for schools after `from` up to `through` (LAESTAB order): one range query each. */
+  private async rangePass(year: number, from: string, through: string): Promise<Source> {
     const scan = async (container: Container, type: string) => {
       const { resources } = await container.items
-        .query<{ school?: unknown }>({ query: 'SELECT * FROM c WHERE c.type = @type AND c.year = @year', parameters: [{ name: '@type', value: type }, { name: '@year', value: year }] }, { maxItemCount: 5_000 })
+        .query<{ school?: unknown }>(
+          {
+            query: 'SELECT * FROM c WHERE c.type = @type AND c.year = @year AND c.school > @from AND c.school <= @through',
+            parameters: [
+              { name: '@type', value: type },
+              { name: '@year', value: year },
+              { name: '@from', value: from },
+              { name: '@through', value: through },
+            ],
+          },
+          { maxItemCount: this.seedSchoolsPerRead },
+        )
         .fetchAll();
       return new Map(resources.flatMap((r) => (typeof r.school === 'string' ? [[r.school, r] as [string, unknown]] : [])));
     };
@@ -229,34 +368,12 @@ export class CityRollup {
     return { heads, summaries };
   }
 
-  /** Seeds a shard from a year pass, under If-Match on the etag read before the pass; undefined when it lost a race. */
-  private async seed(doc: RollupShardDoc, etag: string | undefined, pass: Source, marks: readonly RollupMarkDoc[]): Promise<{ doc: RollupShardDoc; unreadable: string[] } | undefined> {
-    const container = await this.containers.rollups();
-    const pendingSchools = new Set([...Object.values(doc.pending).map((p) => p.school), ...marks.map((m) => m.school)]);
-    const schools = new Set(pendingSchools);
-    for (const school of await this.containers.primaries()) if (shardOf(school) === doc.shard) schools.add(school);
-    // Marked schools are read afresh: their writers may have committed since the pass.
-    const { unreadable } = await this.apply(doc, [...schools], pass, pendingSchools);
-    this.keepUnreadable(doc, [...schools], unreadable);
-    doc.seeded = true;
-    try {
-      if (etag !== undefined) await container.item(doc.id, doc.id).replace(rollupShardDocSchema.parse(doc), { accessCondition: { type: 'IfMatch', condition: etag } });
-      else await container.items.create(rollupShardDocSchema.parse(doc));
-      return { doc, unreadable };
-    } catch (error) {
-      if (codeOf(error) === 412 || codeOf(error) === 409) return undefined;
-      throw error;
-    }
-  }
-
-  /** Seeds a shard if it never was, settles its marked schools and drops marks past their grace. */
+  /** Settles a shard's marked and unreadable schools from their current heads, and drops marks past their grace. */
   async reconcile(year: number, shard: number, marks: readonly RollupMarkDoc[] = []): Promise<{ doc: RollupShardDoc; unreadable: string[] }> {
     const result = await this.update(year, shard, async (doc) => {
-      const schools = new Set([...Object.values(doc.pending).map((p) => p.school), ...marks.map((m) => m.school)]);
-      if (!doc.seeded) for (const school of await this.containers.primaries()) if (shardOf(school) === shard) schools.add(school);
-      const { unreadable } = await this.apply(doc, [...schools]);
-      this.keepUnreadable(doc, [...schools], unreadable);
-      doc.seeded = true;
+      const schools = [...new Set([...Object.values(doc.pending).map((p) => p.school), ...marks.map((m) => m.school)])];
+      const { unreadable } = await this.apply(doc, schools);
+      this.keepUnreadable(doc, schools, unreadable);
       return { doc, unreadable };
     });
     await this.dropOldMarks(marks, result.unreadable);
@@ -290,17 +407,14 @@ export class CityRollup {
     throw Object.assign(new Error('rollup shard contention'), { code: 503 });
   }
 
-  /** Brings `schools` in `doc` to the versions their heads want, in both modes. */
-  private async apply(doc: RollupShardDoc, schools: readonly string[], pass?: Source, fresh: ReadonlySet<string> = new Set()): Promise<{ unreadable: string[] }> {
+  /** Brings `schools` in `doc` to the versions their heads want, in both modes: from a chunk's range query, or read here. */
+  private async apply(doc: RollupShardDoc, schools: readonly string[], pass?: Source): Promise<{ unreadable: string[] }> {
     if (schools.length === 0) return { unreadable: [] };
     const { year } = doc;
     const [returns, summaries] = [await this.containers.returns(), await this.containers.summaries()];
-    // From the year pass where there is one, except the schools to read afresh; else a chunk of schools per query.
-    const toRead = pass ? schools.filter((s) => fresh.has(s)) : schools;
-    const [readHeads, readSummaries] = await Promise.all([byId(returns, headDocId(year), toRead), byId(summaries, summaryDocId(year), toRead)]);
-    const pick = (from: Map<string, unknown> | undefined, read: Map<string, unknown>) => new Map(schools.map((s) => [s, fresh.has(s) || !from ? read.get(s) : from.get(s)]));
-    const heads = pick(pass?.heads, readHeads);
-    const summaryDocs = pick(pass?.summaries, readSummaries);
+    const [heads, summaryDocs] = pass
+      ? [pass.heads, pass.summaries]
+      : await Promise.all([byId(returns, headDocId(year), schools), byId(summaries, summaryDocId(year), schools)]);
     const unreadable: string[] = [];
     /** A version's summary: the summary document when it is for that version, else the version itself. */
     const summaryOf = async (school: string, version: number): Promise<SchoolSummary> => {

@@ -3,6 +3,8 @@
  * present, a few sample returns (samples/returns/*.json, written by `npm run samples`); and the
  * resource-base dataset the product ships with (shared/resourceBases). Idempotent (upserts; a
  * return whose content is already current stores no new version), so re-running is harmless.
+ * Sample returns go through the city rollup's mark/settle like any submission, and a new database
+ * is declared complete before they are stored, so its rollup never needs seeding (store/rollup.ts).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -16,6 +18,7 @@ import { academicYearSchema } from '../../../shared/year';
 import type { Container } from '@azure/cosmos';
 import type { ContainerName } from './containers';
 import { ReturnsRepository } from './returns';
+import { CityRollup } from './rollup';
 import type { SchoolDirectoryStore } from './schoolDirectory';
 
 /** What seeding writes through: a Store, or (while the store is still opening) its parts. */
@@ -81,6 +84,8 @@ export async function seedReturns(store: SeedTarget, dir: string, schools: reado
   const repo = new ReturnsRepository(
     () => store.container('returns'),
     () => store.container('summaries'),
+    undefined,
+    seedRollup(store, schools),
   );
   const seeded: string[] = [];
   for (const file of files) {
@@ -98,7 +103,20 @@ export async function seedReturns(store: SeedTarget, dir: string, schools: reado
   return seeded;
 }
 
+/** The city rollup seeded returns are stored through. */
+function seedRollup(store: SeedTarget, schools: readonly School[]): CityRollup {
+  const primaries = schools.filter((s) => s.phase === 'primary').map((s) => s.laestab);
+  return new CityRollup({
+    rollups: () => store.container('rollups'),
+    returns: () => store.container('returns'),
+    summaries: () => store.container('summaries'),
+    primaries: async () => primaries,
+  });
+}
+
+/** Seeds a NEW database (callers check it is one): nothing is stored yet, so the rollup is declared complete first. */
 export async function seedFromSamples(store: SeedTarget, samplesDir: string): Promise<SeedResult> {
+  await seedRollup(store, []).declareComplete('new database');
   const missing: string[] = [];
   let schools = 0;
   const directory = await readJson(path.join(samplesDir, SAMPLE_SCHOOLS_FILE));
