@@ -9,7 +9,9 @@
  *   3. aggregates: GET /api/aggregates/{year} p50 for the LA with 450, 4,500 and 24,000 schools,
  *      and the ratios to the 450 figure: the LA reads the maintained rollup (16 shard documents),
  *      so the figure should stay flat. Beside it, at 450 and 4,500, the per-school path it replaced
- *      (a head and a summary per school) as the yardstick.
+ *      (a head and a summary per school) as the yardstick. Each city's returns are stored straight
+ *      into the store, as data from before the rollup would be; the reads that seed the rollup from
+ *      them (a chunk of schools each, 503 until done) are timed apart from the p50.
  *
  * The embedded server is a single-threaded JavaScript emulation: absolute figures are far from
  * Azure Cosmos DB's; ratios and shapes are what carry over.
@@ -26,7 +28,7 @@ import type { School } from '../shared/schools';
 import { LOCALITY_AREAS } from '../shared/schools';
 import type { TransitionReturn } from '../shared/transition/schema';
 import { mapWithConcurrency } from '../functions/src/store/reads';
-import { ROLLUP_SHARDS } from '../functions/src/store/rollup';
+import { ROLLUP_SHARDS, SEED_SCHOOLS_PER_READ } from '../functions/src/store/rollup';
 import { includedSummaries, readSummaries } from '../functions/src/store/summaries';
 import { cityRollup, DIMENSIONS } from '../shared/aggregate/rollup';
 import { headDoc, summaryDoc } from '../test/factories/documents';
@@ -196,13 +198,36 @@ async function seedSummaries(summaries: Container, returns: Container, schools: 
   });
 }
 
-async function aggregateLatency(stack: Stack, la: string, runs: number, year: number): Promise<{ first: number; times: number[]; included: number }> {
+interface AggregateTimes {
+  /** From the first request to the first 200: the reads that seeded the rollup from the stored returns. */
+  first: number;
+  /** Reads that answered 503 while seeding, before that 200. */
+  seedingReads: number;
+  /** The slowest of those reads: what one request took in. */
+  slowestSeedingRead: number;
+  times: number[];
+  included: number;
+}
+
+async function aggregateLatency(stack: Stack, la: string, runs: number, year: number): Promise<AggregateTimes> {
   const get = () => stack.fetch(`/aggregates/${year}`, { headers: { authorization: `Bearer ${la}` } });
-  // The first read after new schools appear seeds or settles the rollup shards: timed apart.
-  let start = process.hrtime.bigint();
-  const warm = await get();
+  // The first reads after returns are stored straight into the store seed the rollup, a chunk of
+  // schools per read (503 until done, as a client would retry): timed apart.
+  const began = process.hrtime.bigint();
+  let start = began;
+  let warm = await get();
+  let seedingReads = 0;
+  let slowestSeedingRead = 0;
+  while (warm.status === 503 && seedingReads < 100) {
+    await warm.arrayBuffer();
+    seedingReads++;
+    slowestSeedingRead = Math.max(slowestSeedingRead, ms(start));
+    start = process.hrtime.bigint();
+    warm = await get();
+  }
   const body = (await warm.json()) as { schools?: { included: number } };
-  const first = ms(start);
+  const first = ms(began);
+  slowestSeedingRead = Math.max(slowestSeedingRead, ms(start));
   if (warm.status !== 200) throw new Error(`aggregates answered ${warm.status}: ${JSON.stringify(body)}; ${stack.logs.slice(-3).map((l) => l.line).join(' | ')}`);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -212,7 +237,7 @@ async function aggregateLatency(stack: Stack, la: string, runs: number, year: nu
     times.push(ms(start));
     if (res.status !== 200) throw new Error(`aggregates answered ${res.status}; ${stack.logs.slice(-3).map((l) => l.line).join(' | ')}`);
   }
-  return { first, times, included: body.schools?.included ?? NaN };
+  return { first, seedingReads, slowestSeedingRead, times, included: body.schools?.included ?? NaN };
 }
 
 /** The yardstick: the per-school path the rollup replaced (a head and a summary per school), timed in-process. */
@@ -243,13 +268,17 @@ async function aggregates(stack: Stack, la: string): Promise<void> {
     const start = process.hrtime.bigint();
     await seedSummaries(summaries, returns, allPrimaries.slice(0, size), year);
     console.log(`aggregates: ${size.toLocaleString('en-GB')} schools' heads and summaries stored in ${(ms(start) / 1000).toFixed(1)} s (straight into the store, as data from before the rollup would be)`);
-    const { first, times, included } = await aggregateLatency(stack, la, AGG_RUNS ?? 5, year);
+    const { first, seedingReads, slowestSeedingRead, times, included } = await aggregateLatency(stack, la, AGG_RUNS ?? 5, year);
     p50s.set(size, median(times));
     const yardstick = size <= 4_500 ? await perSchoolPath(stack, allPrimaries.slice(0, size), size <= 450 ? 3 : 1, year) : undefined;
     console.log(
       `aggregates (GET /aggregates, all 5 tables, LA) over ${included.toLocaleString('en-GB')} schools: p50 ${median(times).toFixed(0)} ms, p90 ${pct(times, 90).toFixed(0)} ms ` +
-        `(${AGG_RUNS ?? 5} runs, ${ROLLUP_SHARDS} rollup shards read); first read, which takes the new schools into the rollup, ${first.toFixed(0)} ms` +
+        `(${AGG_RUNS ?? 5} runs, ${ROLLUP_SHARDS} rollup shards read)` +
         (yardstick ? `; the per-school path it replaces: ${median(yardstick).toFixed(0)} ms (${(median(yardstick) / median(times)).toFixed(1)}× the rollup)` : ''),
+    );
+    console.log(
+      `aggregates: seeding the rollup from ${size.toLocaleString('en-GB')} stored returns took ${(first / 1000).toFixed(1)} s over ${seedingReads + 1} read(s) ` +
+        `(${SEED_SCHOOLS_PER_READ.toLocaleString('en-GB')} schools a read, ${seedingReads} answered 503 meanwhile; slowest read ${slowestSeedingRead.toFixed(0)} ms)`,
     );
   }
   const base = p50s.get(450) as number;
@@ -261,7 +290,7 @@ async function aggregates(stack: Stack, la: string): Promise<void> {
   );
   console.log(
     'aggregates: the rollup is a constant 16 shard documents per year plus the directory; what still grows with schools is the ' +
-      "directory document and the in-memory count of who is in the totals, not the documents read.",
+      'size of those shards (which versions they hold) and the in-memory count of who is in the totals, not the number of documents read.',
   );
 }
 
