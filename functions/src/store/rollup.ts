@@ -19,10 +19,12 @@
  *
  * Returns stored before the rollup existed (or by a version that did not maintain it) are taken
  * in by seeding: the directory's primaries, in LAESTAB order, SEED_SCHOOLS_PER_READ at a time,
- * each chunk read by one range query per container and applied to every shard under If-Match,
- * each shard recording how far it has got (`seededThrough`). Why chunks: one pass over a city of
- * 24,000 schools is more than one HTTP request should take in (on the embedded server it took
- * 39 s, as every page of a query scans the container again). So:
+ * each shard taking its part of a chunk under If-Match like a settle, and recording how far it
+ * has got (`seededThrough`). Why chunks: one pass over a city of 24,000 schools is more than one
+ * HTTP request should take in (on the embedded server it took 39 s and timed out). Why point
+ * reads, not a query per chunk: a point read costs the same whatever the container holds, while
+ * the embedded server's query copies its result list once per document it holds, O(n²): ~10 s a
+ * query over the returns container at 24,000 schools, whatever the filter. So:
  * - An aggregates read seeds at most one chunk. Until every shard is seeded it answers 503 (try
  *   again), never totals that leave schools out: partial totals would look complete.
  * - `npm run rollup:rebuild` (rebuild()) seeds every year with returns, chunk by chunk, then
@@ -52,7 +54,7 @@ import {
   versionDocId,
   versionDocSchema,
 } from './documents';
-import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, pointReadWithEtag, readByIdForSchools } from './reads';
+import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, pointReadWithEtag } from './reads';
 import { wantedVersion } from './summaries';
 
 /** (design) Shards per year: concurrent commits of different schools rarely meet on one document, and a read stays 16 point reads. */
@@ -66,11 +68,11 @@ const SETTLE_ATTEMPTS = 5;
 /** (design) Attempts at replacing a shard before giving up (the next reader or writer settles it). */
 const MAX_SHARD_ATTEMPTS = 25;
 /**
- * (design) Directory primaries one aggregates read takes in while seeding: a city of 450 or
- * 4,500 is seeded by its first read, 24,000 by five (or by the rebuild beforehand). Each chunk is
- * one range query per container returning this many documents at most.
+ * (design) Directory primaries one aggregates read takes in while seeding: two point reads each
+ * (head and summary), so a read stays around a second or two on the embedded server. A city of
+ * 450 is seeded by its first read, 4,500 by three, 24,000 by twelve (or by the rebuild beforehand).
  */
-export const SEED_SCHOOLS_PER_READ = 5_000;
+export const SEED_SCHOOLS_PER_READ = 2_000;
 
 export const MODES = ['submitted', 'drafts'] as const;
 export type RollupMode = (typeof MODES)[number];
@@ -102,19 +104,9 @@ export interface CityTotals {
   unreadable: Set<string>;
 }
 
-/** Heads and summary documents by school, as read together. */
-interface Source {
-  heads: Map<string, unknown>;
-  summaries: Map<string, unknown>;
-}
-
-/** (design) Up to this many schools are point-read (a writer's settle: one); more go by chunked queries. */
-const POINT_READS_UP_TO = 8;
-
-/** The document with this id in each school's partition: point reads for a few schools, chunked queries for many. */
+/** The document with this id in each school's partition, by school: point reads, whose cost does not grow with the container. */
 async function byId(container: Container, id: string, schools: readonly string[]): Promise<Map<string, unknown>> {
-  if (schools.length > POINT_READS_UP_TO) return readByIdForSchools(container, id, schools);
-  const found = await Promise.all(schools.map(async (school) => [school, await pointRead<unknown>(container, id, school)] as const));
+  const found = await mapWithConcurrency(schools, POINT_READ_CONCURRENCY, async (school) => [school, await pointRead<unknown>(container, id, school)] as const);
   return new Map(found.filter(([, doc]) => doc !== undefined));
 }
 
@@ -269,8 +261,8 @@ export class CityRollup {
    * maintenance step after upgrading from a version without the rollup (`npm run rollup:rebuild`).
    * Safe to run again, and beside live traffic once every instance maintains the rollup.
    */
-  async rebuild(onYear: (year: number, primaries: number) => void = () => undefined): Promise<number[]> {
-    const years = await this.yearsWithReturns();
+  async rebuild(options: { years?: readonly number[]; onYear?: (year: number, primaries: number) => void } = {}): Promise<number[]> {
+    const years = options.years ? [...options.years].sort((a, b) => a - b) : await this.yearsWithReturns();
     for (const year of years) {
       for (;;) {
         const read = await this.readShards(year);
@@ -278,13 +270,13 @@ export class CityRollup {
         await this.seedChunk(year, read);
       }
       await this.read(year); // settles what is marked
-      onYear(year, (await this.containers.primaries()).length);
+      options.onYear?.(year, (await this.containers.primaries()).length);
     }
     await this.declareComplete('rebuild');
     return years;
   }
 
-  /** The years any school has a head for (a one-off scan, for the rebuild). */
+  /** The years any school has a head for: a one-off scan of the returns container (slow on the embedded server at city scale: name the years there). */
   private async yearsWithReturns(): Promise<number[]> {
     const { resources } = await (await this.containers.returns()).items
       .query<number>({ query: "SELECT VALUE c.year FROM c WHERE c.type = 'head'" }, { maxItemCount: 10_000 })
@@ -304,11 +296,9 @@ export class CityRollup {
 
   /**
    * Seeds the next chunk of the year's directory primaries (sorted by LAESTAB) into every shard
-   * not yet past it: one range query per container for the chunk's heads and summaries, read
-   * AFTER the shards, then each shard replaced under If-Match on the etag read before the query.
-   * A commit settled since changed that shard's etag, so its If-Match fails and it takes its part
-   * of the chunk the slow way (fresh reads) instead of from a stale query. Returns how many
-   * primaries every shard has now taken in.
+   * not yet past it: each shard reads its schools of the chunk and is replaced under If-Match,
+   * like a settle, so a commit settled meanwhile makes it read again rather than be overwritten.
+   * Returns how many primaries every shard has now taken in.
    */
   private async seedChunk(year: number, read: readonly ShardRead[]): Promise<{ seeded: number; primaries: number }> {
     const primaries = [...(await this.containers.primaries())].sort();
@@ -318,54 +308,20 @@ export class CityRollup {
     const chunk = start < 0 ? [] : primaries.slice(start, start + this.seedSchoolsPerRead);
     const through = chunk[chunk.length - 1] ?? from;
     const done = start < 0 || start + chunk.length >= primaries.length;
-    const pass = chunk.length > 0 ? await this.rangePass(year, from, through) : { heads: new Map<string, unknown>(), summaries: new Map<string, unknown>() };
-    const container = await this.containers.rollups();
-    /** This shard's schools of the chunk it has not yet taken in, and its cursor moved past the chunk. */
-    const step = async (doc: RollupShardDoc, source?: Source): Promise<{ doc: RollupShardDoc; unreadable: string[] }> => {
-      if (doc.seeded) return { doc, unreadable: [] };
-      const schools = chunk.filter((s) => shardOf(s) === doc.shard && s > (doc.seededThrough ?? ''));
-      const { unreadable } = await this.apply(doc, schools, source);
-      this.keepUnreadable(doc, schools, unreadable);
-      if (done) {
-        doc.seeded = true;
-        delete doc.seededThrough;
-      } else if (through > (doc.seededThrough ?? '')) doc.seededThrough = through;
-      return { doc, unreadable };
-    };
-    await mapWithConcurrency(unseeded, RECONCILE_CONCURRENCY, async ({ shard, doc, etag }) => {
-      const { doc: next } = await step(doc ?? emptyShard(year, shard), pass);
-      try {
-        if (etag !== undefined) await container.item(next.id, next.id).replace(rollupShardDocSchema.parse(next), { accessCondition: { type: 'IfMatch', condition: etag } });
-        else await container.items.create(rollupShardDocSchema.parse(next));
-      } catch (error) {
-        if (codeOf(error) !== 412 && codeOf(error) !== 409) throw error;
-        await this.update(year, shard, (fresh) => step(fresh));
-      }
-    });
+    await mapWithConcurrency(unseeded, RECONCILE_CONCURRENCY, ({ shard }) =>
+      this.update(year, shard, async (doc) => {
+        if (doc.seeded) return { doc, unreadable: [] };
+        const schools = chunk.filter((s) => shardOf(s) === shard && s > (doc.seededThrough ?? ''));
+        const { unreadable } = await this.apply(doc, schools);
+        this.keepUnreadable(doc, schools, unreadable);
+        if (done) {
+          doc.seeded = true;
+          delete doc.seededThrough;
+        } else if (through > (doc.seededThrough ?? '')) doc.seededThrough = through;
+        return { doc, unreadable };
+      }),
+    );
     return { seeded: done ? primaries.length : start + chunk.length, primaries: primaries.length };
-  }
-
-  /** The heads and summaries of the year for schools after `from` up to `through` (LAESTAB order): one range query each. */
-  private async rangePass(year: number, from: string, through: string): Promise<Source> {
-    const scan = async (container: Container, type: string) => {
-      const { resources } = await container.items
-        .query<{ school?: unknown }>(
-          {
-            query: 'SELECT * FROM c WHERE c.type = @type AND c.year = @year AND c.school > @from AND c.school <= @through',
-            parameters: [
-              { name: '@type', value: type },
-              { name: '@year', value: year },
-              { name: '@from', value: from },
-              { name: '@through', value: through },
-            ],
-          },
-          { maxItemCount: this.seedSchoolsPerRead },
-        )
-        .fetchAll();
-      return new Map(resources.flatMap((r) => (typeof r.school === 'string' ? [[r.school, r] as [string, unknown]] : [])));
-    };
-    const [heads, summaries] = await Promise.all([scan(await this.containers.returns(), 'head'), scan(await this.containers.summaries(), 'summary')]);
-    return { heads, summaries };
   }
 
   /** Settles a shard's marked and unreadable schools from their current heads, and drops marks past their grace. */
@@ -407,14 +363,12 @@ export class CityRollup {
     throw Object.assign(new Error('rollup shard contention'), { code: 503 });
   }
 
-  /** Brings `schools` in `doc` to the versions their heads want, in both modes: from a chunk's range query, or read here. */
-  private async apply(doc: RollupShardDoc, schools: readonly string[], pass?: Source): Promise<{ unreadable: string[] }> {
+  /** Brings `schools` in `doc` to the versions their heads want, in both modes. */
+  private async apply(doc: RollupShardDoc, schools: readonly string[]): Promise<{ unreadable: string[] }> {
     if (schools.length === 0) return { unreadable: [] };
     const { year } = doc;
     const [returns, summaries] = [await this.containers.returns(), await this.containers.summaries()];
-    const [heads, summaryDocs] = pass
-      ? [pass.heads, pass.summaries]
-      : await Promise.all([byId(returns, headDocId(year), schools), byId(summaries, summaryDocId(year), schools)]);
+    const [heads, summaryDocs] = await Promise.all([byId(returns, headDocId(year), schools), byId(summaries, summaryDocId(year), schools)]);
     const unreadable: string[] = [];
     /** A version's summary: the summary document when it is for that version, else the version itself. */
     const summaryOf = async (school: string, version: number): Promise<SchoolSummary> => {
