@@ -17,7 +17,7 @@
  * Azure Cosmos DB's; ratios and shapes are what carry over.
  *
  * Options: BENCH_SECONDS (per autocannon run, default 8), BENCH_SUBMIT_SCHOOLS (default 200),
- * BENCH_AGG_RUNS (default 5 per size), BENCH_COLD_RUNS (default 3), BENCH_PARTS (default
+ * BENCH_AGG_RUNS (default 11 per size: cheap, and a steadier p50 on a shared machine), BENCH_COLD_RUNS (default 3), BENCH_PARTS (default
  * `cold,submit,aggregates`: which parts to run).
  */
 import { execFileSync } from 'node:child_process';
@@ -268,12 +268,12 @@ async function aggregates(stack: Stack, la: string): Promise<void> {
     const start = process.hrtime.bigint();
     await seedSummaries(summaries, returns, allPrimaries.slice(0, size), year);
     console.log(`aggregates: ${size.toLocaleString('en-GB')} schools' heads and summaries stored in ${(ms(start) / 1000).toFixed(1)} s (straight into the store, as data from before the rollup would be)`);
-    const { first, seedingReads, slowestSeedingRead, times, included } = await aggregateLatency(stack, la, AGG_RUNS ?? 5, year);
+    const { first, seedingReads, slowestSeedingRead, times, included } = await aggregateLatency(stack, la, AGG_RUNS ?? 11, year);
     p50s.set(size, median(times));
     const yardstick = size <= 4_500 ? await perSchoolPath(stack, allPrimaries.slice(0, size), size <= 450 ? 3 : 1, year) : undefined;
     console.log(
       `aggregates (GET /aggregates, all 5 tables, LA) over ${included.toLocaleString('en-GB')} schools: p50 ${median(times).toFixed(0)} ms, p90 ${pct(times, 90).toFixed(0)} ms ` +
-        `(${AGG_RUNS ?? 5} runs, ${ROLLUP_SHARDS} rollup shards read)` +
+        `(${AGG_RUNS ?? 11} runs, ${ROLLUP_SHARDS} rollup shards read)` +
         (yardstick ? `; the per-school path it replaces: ${median(yardstick).toFixed(0)} ms (${(median(yardstick) / median(times)).toFixed(1)}× the rollup)` : ''),
     );
     console.log(
