@@ -192,17 +192,29 @@ export class CityRollup {
     await this.deleteMarks([mark]);
   }
 
-  /** The year's marks, by shard. */
-  private async marks(year: number): Promise<Map<number, RollupMarkDoc[]>> {
+  /**
+   * The year's marks, by shard, and its shards' etags, from one query over the rollups container:
+   * small documents only, so a read fetches a shard's body only when its etag is new to it.
+   */
+  private async index(year: number): Promise<{ marks: Map<number, RollupMarkDoc[]>; etags: Map<number, string> }> {
     const { resources } = await (await this.containers.rollups()).items
-      .query<unknown>({ query: "SELECT * FROM c WHERE c.type = 'mark' AND c.year = @year", parameters: [{ name: '@year', value: year }] })
+      .query<{ type?: unknown; shard?: unknown; _etag?: unknown }>({
+        query: "SELECT c.id, c.type, c.year, c.shard, c.school, c.at, c._etag FROM c WHERE c.year = @year AND (c.type = 'mark' OR c.type = 'rollup')",
+        parameters: [{ name: '@year', value: year }],
+      })
       .fetchAll();
-    const out = new Map<number, RollupMarkDoc[]>();
+    const marks = new Map<number, RollupMarkDoc[]>();
+    const etags = new Map<number, string>();
     for (const raw of resources) {
-      const mark = rollupMarkDocSchema.parse(raw);
-      out.set(mark.shard, [...(out.get(mark.shard) ?? []), mark]);
+      if (raw.type === 'rollup' && typeof raw.shard === 'number' && typeof raw._etag === 'string') {
+        etags.set(raw.shard, raw._etag);
+        continue;
+      }
+      const { _etag, ...doc } = raw;
+      const mark = rollupMarkDocSchema.parse(doc);
+      marks.set(mark.shard, [...(marks.get(mark.shard) ?? []), mark]);
     }
-    return out;
+    return { marks, etags };
   }
 
   private async deleteMarks(ids: readonly string[]): Promise<void> {
@@ -233,14 +245,14 @@ export class CityRollup {
 
   /** The year's totals: every shard read, seeded or settled first where it needs it. Throws RollupSeeding while seeding is unfinished. */
   async read(year: number): Promise<CityTotals> {
-    let read = await this.readShards(year);
+    let { marks, etags } = await this.index(year);
+    let read = await this.readShards(year, etags);
     if (!(await this.isComplete()) && read.some((r) => !r.doc?.seeded)) {
       const progress = await this.seedChunk(year, read);
       if (progress.seeded < progress.primaries) throw new RollupSeeding(year, progress.seeded, progress.primaries);
-      read = await this.readShards(year);
+      ({ marks, etags } = await this.index(year));
+      read = await this.readShards(year, etags);
     }
-    // The marks are read after the shards: a mark made since is for a head not yet in them.
-    const marks = await this.marks(year);
     // Shards that need work are settled a few at a time, so one read never queues a city's worth of queries at once.
     const clean = (r: ShardRead) => Object.keys(r.doc?.pending ?? {}).length === 0 && !marks.has(r.shard);
     const key = `${year}|${read.map((r) => r.etag ?? '-').join('|')}`;
@@ -295,14 +307,21 @@ export class CityRollup {
     return [...new Set(resources)].sort((a, b) => a - b);
   }
 
-  private async readShards(year: number): Promise<ShardRead[]> {
+  /**
+   * The year's shards. With `etags` (from index()): a shard it does not list is absent, and one
+   * whose etag matches the copy parsed before is that copy, so only changed shards are read.
+   */
+  private async readShards(year: number, etags?: ReadonlyMap<number, string>): Promise<ShardRead[]> {
     const container = await this.containers.rollups();
     return Promise.all(
-      Array.from({ length: ROLLUP_SHARDS }, async (_, shard) => {
+      Array.from({ length: ROLLUP_SHARDS }, async (_, shard): Promise<ShardRead> => {
         const id = rollupShardDocId(year, shard);
+        const listed = etags?.get(shard);
+        if (etags && listed === undefined) return { shard, doc: undefined, etag: undefined };
+        const known = this.parsed.get(id);
+        if (known && listed === known.etag) return { shard, doc: known.doc, etag: known.etag };
         const found = await pointReadWithEtag<unknown>(container, id, id);
         if (!found) return { shard, doc: undefined, etag: undefined };
-        const known = this.parsed.get(id);
         if (known?.etag === found.etag) return { shard, doc: known.doc, etag: found.etag };
         const doc = rollupShardDocSchema.parse(found.doc);
         this.parsed.set(id, { etag: found.etag, doc });
