@@ -8,8 +8,11 @@ import { validateReturn } from '../../shared/transition/validate';
 import {
   auditRecordSchema,
   directoryDocSchema,
+  directoryPageDocSchema,
+  directoryPointerDocSchema,
   headDocSchema,
   idempotencyRecordSchema,
+  rollupCompleteDocSchema,
   rollupShardDocSchema,
   summaryDocSchema,
   versionDocSchema,
@@ -28,6 +31,9 @@ it('reads back what the writers build, without the Cosmos members', () => {
     [summaryDocSchema, summaryDoc(emptySummary('3302001', 2027), 'draft')],
     [auditRecordSchema, { id: 'a1', school: 'city', at: '2027-06-10T09:00:00.000Z', who: 'dev-la', role: 'la', action: 'tracker.read', ids: [], correlationId: 'c1' }],
     [directoryDocSchema, { id: 'directory', schools: [school], updatedAt: '2027-06-10T09:00:00.000Z' }],
+    [directoryPointerDocSchema, { id: 'directory', type: 'directoryPointer', generation: 'g1', pages: 1, schools: 1, updatedAt: '2027-06-10T09:00:00.000Z' }],
+    [directoryPageDocSchema, { id: 'directory:g1:0000', type: 'directoryPage', generation: 'g1', page: 0, schools: [school], at: 1_780_000_000_000 }],
+    [rollupCompleteDocSchema, { id: 'rollup:complete', type: 'rollupComplete', by: 'rebuild', at: '2027-06-10T09:00:00.000Z' }],
     [idempotencyRecordSchema, { id: 'dev-la:k1', key: 'dev-la:k1', hash: 'abc', state: 'done', createdAt: '2027-06-10T09:00:00.000Z', response: { status: 201, headers: {}, json: { ok: true } } }],
   ] as const;
   for (const [schema, doc] of docs) expect(schema.parse({ ...doc, ...COSMOS_MEMBERS })).toEqual(doc);
@@ -39,6 +45,9 @@ it('refuses a document of the wrong kind or shape', () => {
   expect(headDocSchema.safeParse(withoutCounts).success).toBe(false);
   expect(directoryDocSchema.safeParse({ id: 'directory', schools: [school, school], updatedAt: '2027-06-10T09:00:00.000Z' }).success).toBe(false);
   expect(idempotencyRecordSchema.safeParse({ id: 'k', key: 'k', hash: 'h', state: 'running', createdAt: 'x' }).success).toBe(false);
+  // A directory as first stored is not a pointer, nor the other way round.
+  expect(directoryPointerDocSchema.safeParse({ id: 'directory', schools: [school], updatedAt: '2027-06-10T09:00:00.000Z' }).success).toBe(false);
+  expect(directoryDocSchema.safeParse({ id: 'directory', type: 'directoryPointer', generation: 'g1', pages: 1, schools: 1, updatedAt: 'x' }).success).toBe(false);
 });
 
 describe('summaries and rollup shards stored before the secondary-by-need counts', () => {
