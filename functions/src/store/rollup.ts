@@ -132,10 +132,18 @@ interface ShardRead {
   etag: string | undefined;
 }
 
-function emptyShard(year: number, shard: number): RollupShardDoc {
+/** A shard no one has written: seeded from the start once the rollup is complete (nothing from before it is left to take in). */
+function emptyShard(year: number, shard: number, seeded = false): RollupShardDoc {
   const empty = () => ({ total: emptySummary(CITY_TOTAL, year), applied: {} });
-  return { id: rollupShardDocId(year, shard), year, shard, type: 'rollup', seeded: false, submitted: empty(), drafts: empty(), pending: {} };
+  return { id: rollupShardDocId(year, shard), year, shard, type: 'rollup', seeded, submitted: empty(), drafts: empty(), pending: {} };
 }
+
+/**
+ * Whether a shard must be seeded before its totals are whole: one written unseeded (before the
+ * rollup was complete, or from before the cross-tab: documents.ts), or, until the rollup is
+ * complete, one never written.
+ */
+const needsSeeding = (r: ShardRead, complete: boolean): boolean => (r.doc ? !r.doc.seeded : !complete);
 
 export class CityRollup {
   /** Once the `rollup:complete` document is seen it stays: it is never deleted. */
@@ -247,11 +255,14 @@ export class CityRollup {
   async read(year: number): Promise<CityTotals> {
     let { marks, etags } = await this.index(year);
     let read = await this.readShards(year, etags);
-    if (!(await this.isComplete()) && read.some((r) => !r.doc?.seeded)) {
-      const progress = await this.seedChunk(year, read);
+    const complete = await this.isComplete();
+    if (read.some((r) => needsSeeding(r, complete))) {
+      const progress = await this.seedChunk(year, read.filter((r) => needsSeeding(r, complete)));
       if (progress.seeded < progress.primaries) throw new RollupSeeding(year, progress.seeded, progress.primaries);
       ({ marks, etags } = await this.index(year));
       read = await this.readShards(year, etags);
+      // A shard a settle created meanwhile, before the rollup was complete, holds its one school only.
+      if (read.some((r) => needsSeeding(r, complete))) throw new RollupSeeding(year, progress.seeded - 1, progress.primaries);
     }
     // Shards that need work are settled a few at a time, so one read never queues a city's worth of queries at once.
     const clean = (r: ShardRead) => Object.keys(r.doc?.pending ?? {}).length === 0 && !marks.has(r.shard);
@@ -289,8 +300,9 @@ export class CityRollup {
     for (const year of years) {
       for (;;) {
         const read = await this.readShards(year);
-        if (read.every((r) => r.doc?.seeded)) break;
-        await this.seedChunk(year, read);
+        const complete = await this.isComplete();
+        if (!read.some((r) => needsSeeding(r, complete))) break;
+        await this.seedChunk(year, read.filter((r) => needsSeeding(r, complete)));
       }
       await this.read(year); // settles what is marked
       options.onYear?.(year, (await this.containers.primaries()).length);
@@ -336,9 +348,8 @@ export class CityRollup {
    * like a settle, so a commit settled meanwhile makes it read again rather than be overwritten.
    * Returns how many primaries every shard has now taken in.
    */
-  private async seedChunk(year: number, read: readonly ShardRead[]): Promise<{ seeded: number; primaries: number }> {
+  private async seedChunk(year: number, unseeded: readonly ShardRead[]): Promise<{ seeded: number; primaries: number }> {
     const primaries = [...(await this.containers.primaries())].sort();
-    const unseeded = read.filter((r) => !r.doc?.seeded);
     const from = unseeded.map((r) => r.doc?.seededThrough ?? '').reduce((a, b) => (b < a ? b : a));
     const start = primaries.findIndex((s) => s > from);
     const chunk = start < 0 ? [] : primaries.slice(start, start + this.seedSchoolsPerRead);
@@ -383,7 +394,7 @@ export class CityRollup {
     const id = rollupShardDocId(year, shard);
     for (let attempt = 0; attempt < attempts; attempt++) {
       const read = await pointReadWithEtag<unknown>(container, id, id);
-      const doc = read ? rollupShardDocSchema.parse(read.doc) : emptyShard(year, shard);
+      const doc = read ? rollupShardDocSchema.parse(read.doc) : emptyShard(year, shard, await this.isComplete());
       const before = read ? JSON.stringify(doc) : undefined;
       const result = await change(doc);
       // Nothing to change (a concurrent settle already applied this version): no write, no race.
