@@ -12,6 +12,7 @@ import { SchoolDirectory } from '../../shared/schools';
 import type { ReturnStatus } from '../../shared/status';
 import { validateReturn } from '../../shared/transition/validate';
 import { headDocId, ROLLUP_COMPLETE_DOC_ID, rollupShardDocId } from '../../functions/src/store/documents';
+import { SEEDING_RETRY_AFTER_SECONDS, seedingProblem } from '../../functions/src/functions/aggregatesGet';
 import { CityRollup, PENDING_GRACE_MS, ROLLUP_SHARDS, RollupSeeding, shardOf } from '../../functions/src/store/rollup';
 import { ReturnsRepository } from '../../functions/src/store/returns';
 import { includedSummaries, readSummaries } from '../../functions/src/store/summaries';
@@ -313,4 +314,16 @@ it('the rebuild takes in every year stored before the rollup; after it a new yea
     // The other tests here start from a database with returns from before the rollup.
     await rollups.item(ROLLUP_COMPLETE_DOC_ID, ROLLUP_COMPLETE_DOC_ID).delete();
   }
+});
+
+it('the API answers a seeding read with 503, how far the seeding has got, and when to ask again', () => {
+  const response = seedingProblem(new RollupSeeding(2027, 2_000, 24_000)).toResponse('corr-1');
+  expect(response.status).toBe(503);
+  expect(response.headers).toMatchObject({ 'retry-after': String(SEEDING_RETRY_AFTER_SECONDS) });
+  expect(response.jsonBody).toMatchObject({
+    type: expect.stringMatching(/service-unavailable$/),
+    correlationId: 'corr-1',
+    detail: expect.stringContaining('(2,000 of 24,000 schools so far)'),
+  });
+  expect((response.jsonBody as { detail: string }).detail).toContain('npm run rollup:rebuild');
 });

@@ -24,7 +24,9 @@ import { invalidParameter, oneOfParam, transferYearParam } from '../http/params'
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
+import { HttpProblem } from '../http/problems';
 import { cityRollup } from '../store/returns';
+import { RollupSeeding } from '../store/rollup';
 import { includedSummaries, readSummaries } from '../store/summaries';
 import type { AggregatesResponse } from '../openapi/document';
 
@@ -49,9 +51,24 @@ function expectedSchools(principal: Principal, directory: SchoolDirectory): stri
     .map((s) => s.laestab);
 }
 
+/** (design) Seconds a client waits before asking again while existing returns are taken into the rollup: each read takes in the next chunk. */
+export const SEEDING_RETRY_AFTER_SECONDS = 2;
+
+/** While the rollup takes in returns stored before it (a deployment not yet rebuilt): 503, saying how far it has got, never partial totals. */
+export function seedingProblem(error: RollupSeeding): HttpProblem {
+  return new HttpProblem('service-unavailable', {
+    detail: `The city totals for ${error.year} are being built from the returns already stored (${error.seeded.toLocaleString('en-GB')} of ${error.primaries.toLocaleString('en-GB')} schools so far). Ask again in a few seconds; each request takes in more. An administrator can finish it at once with \`npm run rollup:rebuild\`.`,
+    headers: { 'retry-after': String(SEEDING_RETRY_AFTER_SECONDS) },
+  });
+}
+
 /** The LA's view, from the maintained rollup. */
 async function cityAggregates(year: number, by: Dimension[], include: AggregatesResponse['include'], directory: SchoolDirectory, expected: string[]): Promise<AggregatesResponse> {
-  const totals = await cityRollup().read(year);
+  const totals = await cityRollup()
+    .read(year)
+    .catch((error: unknown) => {
+      throw error instanceof RollupSeeding ? seedingProblem(error) : error;
+    });
   const mode = totals[include === 'drafts' ? 'drafts' : 'submitted'];
   const draftOnly = [...totals.drafts.schools].filter((s) => !totals.submitted.schools.has(s)).length;
   const included = mode.schools.size;
