@@ -5,26 +5,19 @@
  * injection (it will be filtered, copied and re-exported).
  */
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
-
-type Writer = ExcelJS.stream.xlsx.WorkbookWriter;
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { TRANSITION_COLUMNS, type TransitionColumn } from '../shared/transition/layout';
 import { cellText } from '../shared/transition/normalise';
 import { type ConsolidatedPupil, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
-import type { CountTable, PublishedCell } from '../shared/aggregate/table';
+import type { CountTable } from '../shared/aggregate/table';
 import { escapeCell } from '../shared/workbook/escape';
-import { DATE_FORMAT } from './template';
+import { type CellOut, type SheetWriter, STYLE, XlsxWriter } from './spreadsheetml';
 
-export interface ConsolidatedWorkbookOptions {
+/** What the workbook says beside its pupils: the run, the tracker and the tables. */
+export interface ConsolidatedSummary {
   year: number;
   /** ISO timestamp of the run. */
   generatedAt: string;
-  /** The pupils, in order: an array, or an async stream (the CLI replays them from disk so memory stays flat). */
-  pupils: Iterable<ConsolidatedPupil> | AsyncIterable<ConsolidatedPupil>;
-  /** How many pupils there are, for the About sheet; pupils.length when pupils is an array. */
-  pupilCount?: number;
   tracker: TrackerEntry[];
   /**
    * What was received, for the About sheet: the tracker alone cannot tell a file read from a
@@ -32,6 +25,11 @@ export interface ConsolidatedWorkbookOptions {
    */
   received?: ReceivedCounts;
   tables: CountTable[];
+}
+
+export interface ConsolidatedWorkbookOptions extends ConsolidatedSummary {
+  /** The pupils, in order. */
+  pupils: Iterable<ConsolidatedPupil> | AsyncIterable<ConsolidatedPupil>;
   /** The columns table of the Pupils sheet; TRANSITION_COLUMNS by default. */
   columns?: readonly TransitionColumn[];
 }
@@ -40,49 +38,109 @@ export const CONSOLIDATED_SHEETS = { about: 'About', pupils: 'Pupils', tracker: 
 /** Excel's limit on sheet-name length and the characters it refuses in one. */
 const SHEET_NAME_MAX = 31;
 const SHEET_NAME_BAD = /[[\]:*?/\\]/g;
+/** (design) Pupil rows between waits for the deflater and the file to take what has been written, so rows never pile up in memory. */
+const ROWS_PER_SETTLE = 256;
 
-type Out = string | number | Date | null;
-
-const text = (v: Out): ExcelJS.CellValue => escapeCell(v);
+const text = (v: CellOut): CellOut => escapeCell(v);
 
 /** The consolidated workbook in memory (the API's export). */
 export async function writeConsolidatedWorkbook(opts: ConsolidatedWorkbookOptions): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  const sink = new PassThrough();
-  sink.on('data', (c: Buffer) => chunks.push(c));
-  await write(new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false }), opts, nextTurn);
-  return new Uint8Array(Buffer.concat(chunks));
+  const writer = ConsolidatedWorkbookWriter.inMemory(opts.columns);
+  await writer.addPupils(opts.pupils);
+  await writer.finish(opts);
+  return writer.bytes();
 }
 
-/** The consolidated workbook streamed to a file (the CLI): neither the pupils nor the output are ever whole in memory. */
+/** The consolidated workbook streamed to a file: neither the pupils nor the output are ever whole in memory. */
 export async function writeConsolidatedWorkbookFile(file: string, opts: ConsolidatedWorkbookOptions): Promise<void> {
-  const out = createWriteStream(file);
-  // exceljs hands rows to the ZIP without waiting for it, so the rows wait here instead: a turn
-  // of the event loop for the deflate to run, and the file's drain when it falls behind.
-  const drain = async (): Promise<void> => {
-    await nextTurn();
-    if (out.writableNeedDrain) await once(out, 'drain');
-  };
-  await write(new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false }), opts, drain);
+  const writer = await ConsolidatedWorkbookWriter.toFile(file, opts.columns);
+  try {
+    await writer.addPupils(opts.pupils);
+    await writer.finish(opts);
+  } catch (e) {
+    writer.abort();
+    throw e;
+  }
 }
 
-const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+/**
+ * The consolidated workbook written as the returns are read: pupils first (each school's as
+ * it comes, then dropped), then, once every return is in, the About, Tracker and table sheets
+ * that count them. The ZIP holds the parts in that order; the workbook shows About first.
+ */
+export class ConsolidatedWorkbookWriter {
+  private readonly columns: Array<{ header: string; width: number; value: (p: ConsolidatedPupil) => CellOut }>;
+  private readonly pupilSheet: SheetWriter;
+  private pupilCount = 0;
 
-async function write(wb: Writer, opts: ConsolidatedWorkbookOptions, drain: () => Promise<void>): Promise<void> {
-  // The streaming writer commits each row as it goes: a city of pupils never sits in memory
-  // as exceljs cell objects, only as the compressed parts being written. Each sheet is
-  // finished before the next is begun, since the ZIP takes one part at a time.
-  wb.creator = 'Good Start';
-  const used = new Set<string>(Object.values(CONSOLIDATED_SHEETS).map((n) => n.toLowerCase()));
-  const tableSheets = opts.tables.map((t) => ({ table: t, name: uniqueSheetName(SUMMARY_SHEET_NAMES[t.id] ?? t.title, used) }));
-  const pupilCount = opts.pupilCount ?? (Array.isArray(opts.pupils) ? opts.pupils.length : 0);
+  private constructor(
+    private readonly xlsx: XlsxWriter,
+    layout: readonly TransitionColumn[],
+    private readonly file?: WriteStream,
+  ) {
+    this.columns = [
+      { header: 'Source school', width: 12, value: (p) => p.sourceSchool },
+      { header: 'Receiving secondary', width: 12, value: (p) => p.receivingSecondary },
+      ...layout.map((c) => ({ header: c.header, width: c.width, value: (p: ConsolidatedPupil) => readable(p, c) })),
+      { header: 'Source file', width: 30, value: (p) => p.sourceFile ?? null },
+      { header: 'Source sheet', width: 14, value: (p) => p.sheet },
+      { header: 'Source row', width: 8, value: (p) => p.row },
+    ];
+    this.pupilSheet = xlsx.sheet({
+      name: CONSOLIDATED_SHEETS.pupils,
+      widths: this.columns.map((c) => c.width),
+      frozen: { columns: 2, rows: 1 },
+      filterColumns: this.columns.length,
+    });
+    this.pupilSheet.row(this.columns.map((c) => text(c.header)), STYLE.bold);
+  }
 
-  addAbout(wb, opts, pupilCount, tableSheets);
-  await addPupils(wb, opts.pupils, opts.columns ?? TRANSITION_COLUMNS, drain);
-  addTracker(wb, opts.tracker);
-  for (const { table, name } of tableSheets) addTable(wb, table, name);
+  static inMemory(layout: readonly TransitionColumn[] = TRANSITION_COLUMNS): ConsolidatedWorkbookWriter {
+    return new ConsolidatedWorkbookWriter(XlsxWriter.inMemory(), layout);
+  }
 
-  await wb.commit();
+  static async toFile(file: string, layout: readonly TransitionColumn[] = TRANSITION_COLUMNS): Promise<ConsolidatedWorkbookWriter> {
+    const out = createWriteStream(file);
+    await once(out, 'open');
+    return new ConsolidatedWorkbookWriter(XlsxWriter.toStream(out), layout, out);
+  }
+
+  /** Appends pupils to the Pupils sheet, in order. */
+  async addPupils(pupils: Iterable<ConsolidatedPupil> | AsyncIterable<ConsolidatedPupil>): Promise<void> {
+    for await (const p of pupils) {
+      this.pupilSheet.row(this.columns.map((c) => text(c.value(p))));
+      if (++this.pupilCount % ROWS_PER_SETTLE === 0) await this.pupilSheet.settle();
+    }
+    await this.pupilSheet.settle();
+  }
+
+  /** Ends the Pupils sheet, writes the sheets that count it, and closes the workbook (and its file). */
+  async finish(summary: ConsolidatedSummary): Promise<void> {
+    await this.pupilSheet.end();
+    const used = new Set<string>(Object.values(CONSOLIDATED_SHEETS).map((n) => n.toLowerCase()));
+    const tableSheets = summary.tables.map((t) => ({ table: t, name: uniqueSheetName(SUMMARY_SHEET_NAMES[t.id] ?? t.title, used) }));
+    await writeAbout(this.xlsx, summary, this.pupilCount, tableSheets);
+    await writeTracker(this.xlsx, summary.tracker);
+    for (const { table, name } of tableSheets) await writeTable(this.xlsx, table, name);
+    await this.xlsx.finish([CONSOLIDATED_SHEETS.about, CONSOLIDATED_SHEETS.pupils, CONSOLIDATED_SHEETS.tracker, ...tableSheets.map((t) => t.name)], {
+      creator: 'Good Start',
+      created: new Date(summary.generatedAt),
+    });
+    if (this.file) {
+      this.file.end();
+      await once(this.file, 'close');
+    }
+  }
+
+  /** The workbook's bytes, after finish(), for a writer made inMemory(). */
+  bytes(): Uint8Array {
+    return this.xlsx.bytes();
+  }
+
+  /** Stops writing the file after a failure; the caller removes it. */
+  abort(): void {
+    this.file?.destroy();
+  }
 }
 
 /** A legal, unique sheet name for a table title: ≤ 31 characters, none of []:*?/\, not starting or ending with '. */
@@ -102,9 +160,8 @@ function filesReceived(tracker: readonly TrackerEntry[]): ReceivedCounts {
   return { returns: tracker.length - unreadable, outstanding: 0, unreadable };
 }
 
-function addAbout(wb: Writer, opts: ConsolidatedWorkbookOptions, pupilCount: number, tables: Array<{ table: CountTable; name: string }>): void {
-  const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.about);
-  ws.getColumn('A').width = 120;
+async function writeAbout(xlsx: XlsxWriter, opts: ConsolidatedSummary, pupilCount: number, tables: Array<{ table: CountTable; name: string }>): Promise<void> {
+  const ws = xlsx.sheet({ name: CONSOLIDATED_SHEETS.about, widths: [120] });
   const controlled = tables.filter((t) => t.table.disclosureControlled).map((t) => t.name);
   const open = tables.filter((t) => !t.table.disclosureControlled).map((t) => t.name);
   const lines = [
@@ -122,15 +179,12 @@ function addAbout(wb: Writer, opts: ConsolidatedWorkbookOptions, pupilCount: num
       : 'No table in this workbook is disclosure-controlled: do not publish or share the tables outside the LA.',
     ...(open.length > 0 && controlled.length > 0 ? [`Tables with unsuppressed counts, for LA use only: ${open.join(', ')}.`] : []),
   ];
-  lines.forEach((l, i) => {
-    ws.getCell(`A${i + 1}`).value = text(l);
-  });
-  ws.getCell('A1').font = { bold: true, size: 14 };
-  ws.commit();
+  lines.forEach((l, i) => ws.row([text(l)], i === 0 ? STYLE.title : STYLE.normal));
+  await ws.end();
 }
 
 /** A pupil's cell for reading: a date as a real date, the rest as the sheet's own text ("Y: base name", "PSS, EPS"). */
-function readable(p: ConsolidatedPupil, column: TransitionColumn): Out {
+function readable(p: ConsolidatedPupil, column: TransitionColumn): CellOut {
   const v = cellText(p, column);
   if (column.type.kind === 'date' && typeof v === 'string') {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
@@ -139,39 +193,8 @@ function readable(p: ConsolidatedPupil, column: TransitionColumn): Out {
   return v;
 }
 
-/** (design) Rows between pauses that let the ZIP drain what has been written (measured: 500 lets the buffers grow with the pupils, 50 does not). */
-const ROWS_PER_DRAIN = 50;
-
-async function addPupils(
-  wb: Writer,
-  pupils: Iterable<ConsolidatedPupil> | AsyncIterable<ConsolidatedPupil>,
-  layout: readonly TransitionColumn[],
-  drain: () => Promise<void>,
-): Promise<void> {
-  const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.pupils, { views: [{ state: 'frozen', xSplit: 2, ySplit: 1 }] });
-  const columns: Array<{ header: string; width: number; value: (p: ConsolidatedPupil) => Out; date?: boolean }> = [
-    { header: 'Source school', width: 12, value: (p) => p.sourceSchool },
-    { header: 'Receiving secondary', width: 12, value: (p) => p.receivingSecondary },
-    ...layout.map((c) => ({ header: c.header, width: c.width, value: (p: ConsolidatedPupil) => readable(p, c), date: c.type.kind === 'date' })),
-    { header: 'Source file', width: 30, value: (p) => p.sourceFile ?? null },
-    { header: 'Source sheet', width: 14, value: (p) => p.sheet },
-    { header: 'Source row', width: 8, value: (p) => p.row },
-  ];
-  ws.columns = columns.map((c) => ({ header: String(text(c.header)), width: c.width, ...(c.date ? { style: { numFmt: DATE_FORMAT } } : {}) }));
-  ws.getRow(1).font = { bold: true };
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-  ws.getRow(1).commit();
-  let n = 0;
-  for await (const p of pupils) {
-    ws.addRow(columns.map((c) => text(c.value(p)))).commit();
-    if (++n % ROWS_PER_DRAIN === 0) await drain();
-  }
-  ws.commit();
-}
-
-function addTracker(wb: Writer, tracker: TrackerEntry[]): void {
-  const ws = wb.addWorksheet(CONSOLIDATED_SHEETS.tracker, { views: [{ state: 'frozen', ySplit: 1 }] });
-  const columns: Array<{ header: string; width: number; value: (t: TrackerEntry) => Out }> = [
+async function writeTracker(xlsx: XlsxWriter, tracker: TrackerEntry[]): Promise<void> {
+  const columns: Array<{ header: string; width: number; value: (t: TrackerEntry) => CellOut }> = [
     { header: 'School (LAESTAB)', width: 14, value: (t) => t.school || null },
     { header: 'School name', width: 30, value: (t) => t.schoolName ?? null },
     { header: 'File', width: 36, value: (t) => t.file ?? null },
@@ -182,35 +205,29 @@ function addTracker(wb: Writer, tracker: TrackerEntry[]): void {
     { header: 'Status', width: 16, value: (t) => t.status },
     { header: 'Reason', width: 80, value: (t) => t.reason ?? null },
   ];
-  ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
-  ws.getRow(1).font = { bold: true };
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-  for (const t of tracker) ws.addRow(columns.map((c) => text(c.value(t))));
-  ws.commit();
+  const ws = xlsx.sheet({ name: CONSOLIDATED_SHEETS.tracker, widths: columns.map((c) => c.width), frozen: { rows: 1 }, filterColumns: columns.length });
+  ws.row(columns.map((c) => text(c.header)), STYLE.bold);
+  for (const [i, t] of tracker.entries()) {
+    ws.row(columns.map((c) => text(c.value(t))));
+    if (i % ROWS_PER_SETTLE === 0) await ws.settle();
+  }
+  await ws.end();
 }
 
-function addTable(wb: Writer, t: CountTable, name: string): void {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', xSplit: 1, ySplit: 4 }] });
-  // Widths first: the streaming writer writes the column definitions before the first row.
-  ws.getColumn(1).width = Math.max(16, t.rowHeader.length + 2, ...t.rows.map((x) => Math.min(40, x.label.length + 2)));
-  for (let i = 2; i <= t.columns.length + 2; i++) ws.getColumn(i).width = 12;
-  ws.getCell('A1').value = text(t.title);
-  ws.getCell('A1').font = { bold: true, size: 13 };
-  ws.getCell('A2').value = text(
-    t.disclosureControlled
-      ? 'Disclosure-controlled: c marks a count of 1 to 4, or a cell suppressed so that totals do not reveal one. Totals are computed from unrounded data.'
-      : 'Not disclosure-controlled: for LA use only; do not publish.',
-  );
-  const cell = (v: PublishedCell): ExcelJS.CellValue => v;
-  const header = ws.getRow(4);
-  header.values = [t.rowHeader, ...t.columns, 'Total'].map((v) => text(v));
-  header.font = { bold: true };
-  let r = 5;
-  for (const row of t.rows) {
-    ws.getRow(r++).values = [text(row.label), ...row.cells.map(cell), cell(row.total)];
-  }
-  const totals = ws.getRow(r);
-  totals.values = ['Total', ...t.columnTotals.map(cell), cell(t.grandTotal)];
-  totals.font = { bold: true };
-  ws.commit();
+async function writeTable(xlsx: XlsxWriter, t: CountTable, name: string): Promise<void> {
+  const first = Math.max(16, t.rowHeader.length + 2, ...t.rows.map((x) => Math.min(40, x.label.length + 2)));
+  const ws = xlsx.sheet({ name, widths: [first, ...t.columns.map(() => 12), 12], frozen: { columns: 1, rows: 4 } });
+  ws.row([text(t.title)], STYLE.heading);
+  ws.row([
+    text(
+      t.disclosureControlled
+        ? 'Disclosure-controlled: c marks a count of 1 to 4, or a cell suppressed so that totals do not reveal one. Totals are computed from unrounded data.'
+        : 'Not disclosure-controlled: for LA use only; do not publish.',
+    ),
+  ]);
+  ws.blank();
+  ws.row([t.rowHeader, ...t.columns, 'Total'].map((v) => text(v)), STYLE.bold);
+  for (const row of t.rows) ws.row([text(row.label), ...row.cells, row.total]);
+  ws.row(['Total', ...t.columnTotals, t.grandTotal], STYLE.bold);
+  await ws.end();
 }

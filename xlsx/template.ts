@@ -18,12 +18,11 @@ import {
   columnNumber,
 } from '../shared/transition/layout';
 import type { CellValue, QueryExplanation, SheetInput } from '../shared/transition/schema';
-import { INSTRUCTION_WIDTHS, instructionRows } from '../shared/transition/sheetPlan';
+import { DATE_FORMAT, INSTRUCTION_WIDTHS, instructionRows } from '../shared/transition/sheetPlan';
 import { escapeCell } from '../shared/workbook/escape';
 
 /** (design) Data rows that get dropdowns and input prompts: well above the largest Y6 cohort sent to one secondary. */
 export const TEMPLATE_INPUT_ROWS = 500;
-export const DATE_FORMAT = 'dd/mm/yyyy';
 const UNASSIGNED_WIDTH = 2;
 const EXPLANATION_HEADERS = ['Rule', 'Sheet', 'Cell', 'Explanation'] as const;
 

@@ -3,10 +3,9 @@ import { parse, parseYear } from '../args';
 import { CliError, expandInputs, progressReporter, readCapped, refuseExisting, writeAtomically } from '../io';
 import type { Io } from '../main';
 import { directoryFor, readReturn } from '../returns';
-import { PupilSpool } from '../spool';
 import { validateReturn } from '../../shared/transition/validate';
 import { ConsolidationFold, type ConsolidationTotals, type ReceivedCounts, type ReturnOutcome } from '../../shared/consolidation';
-import { writeConsolidatedWorkbookFile } from '../../xlsx/consolidated';
+import { ConsolidatedWorkbookWriter } from '../../xlsx/consolidated';
 import { currentTransferYear } from '../../shared/year';
 import type { SchoolDirectory } from '../../shared/schools';
 
@@ -30,30 +29,34 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   const { directory, source } = await directoryFor(values.schools);
   io.err(`consolidate: school directory: ${source}${values.schools ? '' : '; pass --schools <file> to use the LA\'s own'}\n`);
 
-  // Streaming: each return is read, validated, its valid pupils appended to the spool, and
-  // dropped; what stays in memory is one tracker line and one summary per school.
+  // Streaming: each return is read, validated, its valid pupils written to the workbook's
+  // Pupils sheet, and dropped; what stays in memory is one tracker line and one summary per
+  // school. The sheets that count the pupils (About, Tracker, tables) are written after them.
   const fold = new ConsolidationFold({ directory, publish: values.publish });
   const years = new Map<number, number>();
-  const spool = await PupilSpool.beside(values.out);
-  let year: number;
-  let totals: ConsolidationTotals;
-  let counts: ReceivedCounts;
-  try {
-    for await (const o of readAll(files.filter((f) => path.resolve(f) !== outPath), directory, progressReporter(files.length, 'consolidate: reading'))) {
-      if (o.kind === 'read' && o.ret.year !== null) years.set(o.ret.year, (years.get(o.ret.year) ?? 0) + 1);
-      await spool.append(fold.add(o, givenYear ?? 0));
+  let year = 0;
+  let totals: ConsolidationTotals | undefined;
+  let counts: ReceivedCounts | undefined;
+  await writeAtomically(values.out, async (tmp) => {
+    const writer = await ConsolidatedWorkbookWriter.toFile(tmp);
+    try {
+      for await (const o of readAll(files.filter((f) => path.resolve(f) !== outPath), directory, progressReporter(files.length, 'consolidate: reading'))) {
+        if (o.kind === 'read' && o.ret.year !== null) years.set(o.ret.year, (years.get(o.ret.year) ?? 0) + 1);
+        await writer.addPupils(fold.add(o, givenYear ?? 0));
+      }
+      year = givenYear ?? mostCommon(years) ?? currentTransferYear();
+      const done = fold.finish(year);
+      const unreadableFiles = done.tracker.filter((t) => t.status === 'Unreadable').length;
+      const received = new Set(done.tracker.map((t) => t.school));
+      counts = { returns: done.tracker.length - unreadableFiles, outstanding: directory.primaries().filter((s) => !received.has(s.laestab)).length, unreadable: unreadableFiles };
+      await writer.finish({ year, generatedAt: new Date().toISOString(), tracker: done.tracker, received: counts, tables: done.tables });
+      totals = done;
+    } catch (e) {
+      writer.abort();
+      throw e;
     }
-    year = givenYear ?? mostCommon(years) ?? currentTransferYear();
-    const done = fold.finish(year);
-    const unreadableFiles = done.tracker.filter((t) => t.status === 'Unreadable').length;
-    const received = new Set(done.tracker.map((t) => t.school));
-    counts = { returns: done.tracker.length - unreadableFiles, outstanding: directory.primaries().filter((s) => !received.has(s.laestab)).length, unreadable: unreadableFiles };
-    const meta = { year, generatedAt: new Date().toISOString(), pupilCount: done.pupilCount, tracker: done.tracker, received: counts, tables: done.tables };
-    await writeAtomically(values.out, (tmp) => writeConsolidatedWorkbookFile(tmp, { ...meta, pupils: spool.replay() }), { force: values.force });
-    totals = done;
-  } finally {
-    await spool.remove();
-  }
+  }, { force: values.force });
+  if (!totals || !counts) throw new Error('consolidate finished without totals');
   const result = totals;
 
   const { unreadable, outstanding } = counts;

@@ -164,7 +164,7 @@ describe('goodstart consolidate', () => {
     expect(names.length).toBeGreaterThanOrEqual(6);
     expect(wb.getWorksheet('Pupils')?.actualRowCount).toBe(summary.pupils + 1);
     expect(wb.worksheets.every((w) => w.state === 'visible')).toBe(true);
-    // The pupils wait on disk between reading and writing; nothing of that is left behind.
+    // The workbook is written to a temporary file beside the output and renamed; nothing of that is left behind.
     expect((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
