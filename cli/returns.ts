@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { CliError } from './io';
 import { readTransitionWorkbook } from '../shared/workbook/reader';
 import { WorkbookError } from '../shared/workbook/errors';
+import { zlibInflate } from '../xlsx/inflate';
 import { SchoolDirectory, schoolDirectorySchema } from '../shared/schools';
 import bundledSchools from '../samples/schools.json';
 import type { TransitionReturn } from '../shared/transition/schema';
@@ -10,7 +11,7 @@ import type { TransitionReturn } from '../shared/transition/schema';
 /** Reads a workbook into a return; a file it cannot read is a CliError with the reader's one-line reason. */
 export async function readReturn(file: string, bytes: Uint8Array): Promise<TransitionReturn> {
   try {
-    return await readTransitionWorkbook(bytes, { fileName: file });
+    return await readTransitionWorkbook(bytes, { fileName: file, inflate: zlibInflate });
   } catch (e) {
     if (e instanceof WorkbookError) throw new CliError(`${file}: ${e.message}`);
     throw e;

@@ -16,13 +16,15 @@ import { parseDate } from '../transition/normalise';
 import { WorkbookError } from './errors';
 import { hiddenRowsAndColumnsError } from './hidden';
 import { unescapeCell } from './escape';
-import { MAX_VALUE_ROWS, STOP, WorkbookZip, type ZipEntry } from './zip';
+import { MAX_VALUE_ROWS, type PartInflater, STOP, WorkbookZip, type ZipEntry } from './zip';
 
 export interface ReadOptions {
   /** The file's name, for the caller's messages; the reader's own messages never need it. */
   fileName?: string;
   /** The columns table whose headers and cells are read; TRANSITION_COLUMNS by default. */
   columns?: readonly TransitionColumn[];
+  /** The host's own inflater (Node's zlib: xlsx/inflate.ts), faster than fflate's; the guard holds either way. */
+  inflate?: PartInflater;
 }
 
 const NON_PUPIL_SHEETS = new Set([SHEET_LAYOUT.instructionsSheet, SHEET_LAYOUT.listsSheet, SHEET_LAYOUT.explanationsSheet].map((n) => n.toLowerCase()));
@@ -61,7 +63,7 @@ export async function readTransitionWorkbook(bytes: Uint8Array, opts: ReadOption
 /** The reader itself, synchronous: the whole file is already in memory and nothing here waits. */
 export function readTransitionWorkbookSync(bytes: Uint8Array, opts: ReadOptions = {}): TransitionReturn {
   const columns = opts.columns ?? TRANSITION_COLUMNS;
-  const wb = openWorkbook(bytes);
+  const wb = openWorkbook(bytes, opts.inflate);
 
   for (const s of wb.sheets) {
     if (s.state !== 'visible') {
@@ -137,8 +139,8 @@ function partPath(target: string): string {
   return out.join('/');
 }
 
-function openWorkbook(bytes: Uint8Array): Workbook {
-  const zip = new WorkbookZip(bytes);
+function openWorkbook(bytes: Uint8Array, inflate: PartInflater | undefined): Workbook {
+  const zip = new WorkbookZip(bytes, inflate);
   const required = (name: string): ZipEntry => {
     const e = zip.entry(name);
     if (!e) throw unreadable();

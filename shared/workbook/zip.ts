@@ -27,6 +27,12 @@ export const MAX_ZIP_ENTRIES = 5000;
 export const INFLATE_STEP = 8 * 1024;
 /** The most one inflate step can produce: deflate's best ratio is 258 bytes per 2 bits, about 1,032 to 1. */
 export const MAX_STEP_OUTPUT = INFLATE_STEP * 1032;
+/**
+ * (design) Parts up to this size are inflated whole by the host's own inflater when it offers
+ * one (Node's zlib, about five times fflate's speed); larger ones always stream in steps, so a
+ * part never sits whole in memory beyond this. Returns' sheets are tens to hundreds of KB.
+ */
+export const WHOLE_PART_MAX = 4 * 1024 * 1024;
 /** Non-pupil sheets the template adds (Instructions, Lists, Query explanations). */
 const TEMPLATE_EXTRA_SHEETS = 3;
 
@@ -139,6 +145,13 @@ export function inspectXlsx(bytes: Uint8Array): XlsxInspection {
 }
 
 /**
+ * A host's own inflater for one whole part (raw deflate in): the part's bytes, or undefined as
+ * soon as they would pass `maxBytes`, without inflating further. Node's zlib does this with
+ * maxOutputLength (xlsx/inflate.ts); without one, fflate streams the part.
+ */
+export type PartInflater = (compressed: Uint8Array, maxBytes: number) => Uint8Array | undefined;
+
+/**
  * Thrown by a consumer to stop reading a part early (it has seen what it needs); not an error.
  * One shared instance, since building an Error (its stack) for every sheet costs time.
  */
@@ -154,7 +167,10 @@ export class WorkbookZip {
   /** Real bytes inflated so far, across every part. */
   private inflated = 0;
 
-  constructor(private readonly bytes: Uint8Array) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly inflateWhole?: PartInflater,
+  ) {
     for (const e of inspectXlsx(bytes).entries) {
       this.byName.set(e.name, e);
       this.byLowerName.set(e.name.toLowerCase(), e);
@@ -201,6 +217,14 @@ export class WorkbookZip {
         return;
       }
       if (entry.method !== 8) throw corrupt(`part ${entry.name} is packed in a way Excel does not use`);
+      if (this.inflateWhole && entry.uncompressedSize <= WHOLE_PART_MAX) {
+        // The cap is what the directory declared, or what is left of the budget: the inflater stops there.
+        const cap = Math.min(entry.uncompressedSize, WORKBOOK_LIMITS.maxUncompressedBytes - this.inflated);
+        const whole = this.inflateWhole(data, cap);
+        if (whole === undefined) this.count(entry, cap + 1, cap + 1);
+        else sink(whole, true);
+        return;
+      }
       let finished = false;
       const inflate = new Inflate((chunk, final) => {
         finished = final;

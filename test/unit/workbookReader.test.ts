@@ -3,7 +3,7 @@
  * read exactly as the template's, and zip bombs whose headers lie refused as zip-bomb after
  * inflating no more than the headers declared plus one inflate step.
  */
-import { readTransitionWorkbook } from '../../shared/workbook/reader';
+import { readTransitionWorkbook, type ReadOptions } from '../../shared/workbook/reader';
 import { inspectXlsx, MAX_STEP_OUTPUT, WorkbookZip } from '../../shared/workbook/zip';
 import { WorkbookError } from '../../shared/workbook/errors';
 import { writeTransitionWorkbook } from '../../xlsx/template';
@@ -12,10 +12,12 @@ import type { TransitionReturn } from '../../shared/transition/schema';
 import { aReturn, row, sheet, TRANSFER_YEAR } from '../factories/transition';
 import { otherWriterWorkbook, type Conventions } from '../factories/otherWriters';
 import { deflatedPadding, handZip, xml, type HandEntry } from '../factories/zip';
+import { deflateRawSync } from 'node:zlib';
+import { zlibInflate } from '../../xlsx/inflate';
 
-async function rejection(bytes: Uint8Array): Promise<WorkbookError> {
+async function rejection(bytes: Uint8Array, opts: ReadOptions = {}): Promise<WorkbookError> {
   try {
-    await readTransitionWorkbook(bytes);
+    await readTransitionWorkbook(bytes, opts);
   } catch (e) {
     if (e instanceof WorkbookError) return e;
     throw e;
@@ -197,5 +199,47 @@ describe('zip bombs whose headers lie', () => {
     const bytes = workbookWith(sheetBomb, noise);
     expect(inspectXlsx(bytes).entries).toHaveLength(4005);
     await expectBombRefused(bytes, 100 + 4096);
+  });
+});
+
+describe("Node's zlib as the inflater (the CLI's)", () => {
+  const SHEET = 'xl/worksheets/sheet1.xml';
+  const head = '<worksheet><sheetData><row r="9">';
+  const tail = '</row></sheetData></worksheet>';
+  const zlib: ReadOptions = { inflate: zlibInflate };
+
+  it.each([
+    ['the template', { strings: 'shared' } as Conventions, true],
+    ['inline strings and no shared-strings part', { strings: 'inline' } as Conventions, false],
+    ['the 1904 date system and prefixed elements', { strings: 'shared', date1904: true, prefix: 'x' } as Conventions, false],
+  ])('reads %s exactly as fflate does', async (_, c, template) => {
+    const ret = mixedReturn();
+    const bytes = template ? await writeTransitionWorkbook({ year: TRANSFER_YEAR, sheets: ret.sheets, explanations: ret.explanations }) : otherWriterWorkbook(ret, c);
+    expect(await readTransitionWorkbook(bytes, zlib)).toEqual(ret);
+    expect(await readTransitionWorkbook(bytes, zlib)).toEqual(await readTransitionWorkbook(bytes));
+  });
+
+  it('refuses a sheet that understates its size as a zip bomb, having inflated no more than the header declared', async () => {
+    const bytes = workbookWith({ name: SHEET, data: new Uint8Array(0), deflated: deflatedPadding(400, head, tail), declaredSize: 120 * 1024 });
+    const e = await rejection(bytes, zlib);
+    expect(e.code).toBe('zip-bomb');
+    expect(e.message).toBe(`part ${SHEET} unpacks to more than its header declares, which only a doctored file does; copy the sheet into a fresh workbook and save again`);
+    const zip = new WorkbookZip(bytes, zlibInflate);
+    expect(() => zip.readText(zip.entry(SHEET)!, () => undefined)).toThrow(expect.objectContaining({ code: 'zip-bomb' }));
+    expect(zip.inflatedBytes).toBe(120 * 1024 + 1);
+  });
+
+  it('refuses an understated shared-strings part the same way', async () => {
+    const bytes = workbookWith({ name: 'xl/sharedStrings.xml', data: new Uint8Array(0), deflated: deflatedPadding(200, '<sst><si><t>', '</t></si></sst>'), declaredSize: 2048 });
+    expect(await rejection(bytes, zlib)).toMatchObject({ code: 'zip-bomb', message: expect.stringMatching(/^part xl\/sharedStrings\.xml unpacks to more than its header declares/) });
+  });
+
+  it('refuses a part whose deflate stream is cut short as corrupt, naming the part', async () => {
+    const body = `${head}${Array.from({ length: 2000 }, (_, i) => `<c r="A${i + 10}"><v>${(i * 7919) % 10007}</v></c>`).join('')}${tail}`;
+    const deflated = deflateRawSync(Buffer.from(body));
+    const bytes = workbookWith({ name: SHEET, data: new Uint8Array(0), deflated: deflated.subarray(0, deflated.length / 2), declaredSize: body.length });
+    const e = await rejection(bytes, zlib);
+    expect(e.code).toBe('corrupt');
+    expect(e.message).toMatch(/^the workbook is damaged or incomplete \(part xl\/worksheets\/sheet1\.xml /);
   });
 });
