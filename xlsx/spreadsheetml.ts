@@ -127,7 +127,9 @@ class DeflatedPart implements ZipInputFile {
 
 /** One worksheet being written, row by row; only one is open at a time (the ZIP takes one part at a time). */
 export class SheetWriter {
-  private buffer = '';
+  /** Rows' XML waiting for the deflater, joined when flushed (one flat string encodes far faster than a string built by +=). */
+  private pending: string[] = [];
+  private pendingChars = 0;
   private rowNumber = 0;
   private backlog = false;
 
@@ -137,7 +139,7 @@ export class SheetWriter {
     private readonly output: Output,
     private readonly ended: () => void,
   ) {
-    this.buffer = `${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">${sheetViews(spec)}${cols(spec.widths)}<sheetData>`;
+    this.add(`${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">${sheetViews(spec)}${cols(spec.widths)}<sheetData>`);
   }
 
   /** The next row's cells from column A; `style` applies to every cell (a date keeps its date format unless the row is styled). */
@@ -145,8 +147,7 @@ export class SheetWriter {
     const r = ++this.rowNumber;
     let xml = '';
     for (let i = 0; i < cells.length; i++) xml += cellXml(`${columnName(i)}${r}`, cells[i] ?? null, style);
-    if (xml !== '') this.buffer += `<row r="${r}">${xml}</row>`;
-    if (this.buffer.length >= FLUSH_CHARS) this.flush();
+    if (xml !== '') this.add(`<row r="${r}">${xml}</row>`);
   }
 
   /** Skips a row, leaving it empty. */
@@ -165,17 +166,24 @@ export class SheetWriter {
 
   async end(): Promise<void> {
     const filter = this.spec.filterColumns ? `<autoFilter ref="A1:${columnName(this.spec.filterColumns - 1)}1"/>` : '';
-    this.buffer += `</sheetData>${filter}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`;
+    this.add(`</sheetData>${filter}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`);
     this.flush();
     await this.settle();
     await this.part.end();
     this.ended();
   }
 
+  private add(xml: string): void {
+    this.pending.push(xml);
+    this.pendingChars += xml.length;
+    if (this.pendingChars >= FLUSH_CHARS) this.flush();
+  }
+
   private flush(): void {
-    if (this.buffer === '') return;
-    if (!this.part.write(this.buffer)) this.backlog = true;
-    this.buffer = '';
+    if (this.pending.length === 0) return;
+    if (!this.part.write(this.pending.join(''))) this.backlog = true;
+    this.pending = [];
+    this.pendingChars = 0;
   }
 }
 

@@ -393,10 +393,40 @@ function sheetEntry(wb: Workbook, s: SheetRef): ZipEntry {
   return entry;
 }
 
+/** A columns table as the reader uses it, worked out once per table rather than once per sheet. */
+interface ColumnPlan {
+  /** The column at each 1-based column number, or undefined. */
+  at: Array<TransitionColumn | undefined>;
+  /** Whether the column at each number holds dates. */
+  dates: boolean[];
+  /** Each column's header, normalised for comparison. */
+  headers: Map<TransitionColumn, string>;
+  /** A row with every key present and null, to copy for each pupil. */
+  blank: Readonly<Record<string, CellValue>>;
+}
+
+const plans = new WeakMap<readonly TransitionColumn[], ColumnPlan>();
+
+function columnPlan(columns: readonly TransitionColumn[]): ColumnPlan {
+  let plan = plans.get(columns);
+  if (!plan) {
+    plan = { at: [], dates: [], headers: new Map(), blank: Object.fromEntries(columns.map((c) => [c.key, null])) };
+    for (const c of columns) {
+      const n = columnNumber(c.letter);
+      plan.at[n] = c;
+      plan.dates[n] = c.type.kind === 'date';
+      plan.headers.set(c, normalise(c.header));
+    }
+    plans.set(columns, plan);
+  }
+  return plan;
+}
+
 /** True when the header row holds the layout's headers; a near match is a layout error, not another sheet. */
 function isTransitionHeader(sheet: string, header: ReadonlyMap<number, Raw>, columns: readonly TransitionColumn[]): boolean {
   const found = (c: TransitionColumn): string => cellText(header.get(columnNumber(c.letter)) ?? null);
-  const mismatches = columns.filter((c) => normalise(found(c)) !== normalise(c.header));
+  const { headers } = columnPlan(columns);
+  const mismatches = columns.filter((c) => normalise(found(c)) !== headers.get(c));
   if (mismatches.length === 0) return true;
   if (mismatches.length <= columns.length * (1 - NEAR_MATCH_SHARE)) {
     const m = mismatches[0];
@@ -426,7 +456,7 @@ function readTransitionSheet(wb: Workbook, s: SheetRef, columns: readonly Transi
   const { headerRow, firstDataRow } = SHEET_LAYOUT;
   const yearAt = { row: rowNumber(SHEET_LAYOUT.yearCell), column: columnNumber(SHEET_LAYOUT.yearCell) };
   const receivingAt = { row: rowNumber(SHEET_LAYOUT.receivingCell), column: columnNumber(SHEET_LAYOUT.receivingCell) };
-  const byColumn = new Map(columns.map((c) => [columnNumber(c.letter), c] as const));
+  const plan = columnPlan(columns);
   const header = new Map<number, Raw>();
   let yearValue: Raw = null;
   let receivingValue: Raw = null;
@@ -457,11 +487,11 @@ function readTransitionSheet(wb: Workbook, s: SheetRef, columns: readonly Transi
       else if (row === yearAt.row && column === yearAt.column) yearValue = value;
       else if (row === receivingAt.row && column === receivingAt.column) receivingValue = value;
       if (row < firstDataRow || value === null) return;
-      const c = byColumn.get(column);
+      const c = plan.at[column];
       if (!c) return;
-      const v = normaliseValue(value, c.type.kind === 'date', wb.date1904);
+      const v = normaliseValue(value, plan.dates[column] === true, wb.date1904);
       if (v === null) return;
-      values ??= Object.fromEntries(columns.map((x) => [x.key, null]));
+      values ??= { ...plan.blank };
       values[c.key] = v;
     },
     rowEnd(row, hasValue) {
