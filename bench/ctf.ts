@@ -13,6 +13,7 @@ import { syntheticCity } from '../samples/synthetic';
 import { sampleCtf } from '../samples/ctf';
 import { CTF_LIMITS, readCtf } from '../shared/ctf/reader';
 import { prefillFromCtf } from '../shared/ctf/prefill';
+import { bestOf, mb } from './timing';
 
 const YEAR = 2027;
 const PUPILS = Number(process.env.BENCH_CTF_PUPILS ?? 2000);
@@ -21,20 +22,6 @@ const PASSES = Number(process.env.BENCH_PASSES ?? 5);
 const OTHER_YEARS = Math.round(PUPILS * 0.1);
 /** Years of attendance marks per pupil: what takes a 2,000-pupil export to about 20 MB. */
 const ATTENDANCE_YEARS = 15;
-
-const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
-const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-
-function bestOf<T>(passes: number, run: () => T): { ms: number; result: T } {
-  let best = Infinity;
-  let result: T | undefined;
-  for (let i = 0; i < passes; i++) {
-    const start = process.hrtime.bigint();
-    result = run();
-    best = Math.min(best, ms(start));
-  }
-  return { ms: best, result: result as T };
-}
 
 function main(): void {
   const yearSix = PUPILS - OTHER_YEARS - 1; // and the sample's one late joiner

@@ -6,7 +6,11 @@ import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import { writeTransitionWorkbook } from '../../xlsx/template';
 import { readTransitionWorkbook } from '../../shared/workbook/reader';
-import { writeConsolidatedWorkbook } from '../../xlsx/consolidated';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeConsolidatedWorkbook, writeConsolidatedWorkbookFile } from '../../xlsx/consolidated';
+import { inspectXlsx, WorkbookZip } from '../../shared/workbook/zip';
 import type { TrackerEntry } from '../../shared/consolidation';
 import { escapeCell, unescapeCell } from '../../shared/workbook/escape';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS, allowedCodes, FILLED_BY } from '../../shared/transition/layout';
@@ -347,5 +351,58 @@ describe('the consolidated workbook', () => {
 
   it('hides nothing', () => {
     expectNothingHidden(wb);
+  });
+
+  it('keeps text with XML specials, surrounding spaces and control characters as written, less the characters XML cannot hold', async () => {
+    const odd = await load(
+      await writeConsolidatedWorkbook({
+        year: TRANSFER_YEAR,
+        generatedAt: '2027-07-20T09:00:00.000Z',
+        pupils: [pupil(1, { semhNotes: 'quiet at lunch & needs a <buddy> "always"', pupilVoice: '  likes art  ', strengths: 'maths\u0007 and\nmusic' })],
+        tracker,
+        tables: [],
+      }),
+    );
+    const ws = odd.getWorksheet('Pupils')!;
+    const header = (ws.getRow(1).values as unknown[]).slice(1);
+    const at = (h: string): unknown => ws.getRow(2).getCell(header.indexOf(h) + 1).value;
+    expect(at('SEMH notes')).toBe('quiet at lunch & needs a <buddy> "always"');
+    expect(at('Pupil voice')).toBe('  likes art  ');
+    expect(at('Strengths and interests')).toBe('maths and\nmusic');
+  });
+
+  it('sets the column widths, bold headers and the title of the export', () => {
+    const pupils = wb.getWorksheet('Pupils')!;
+    expect(pupils.getColumn(1).width).toBe(12);
+    expect(pupils.getColumn(3).width).toBe(TRANSITION_COLUMNS[0]!.width);
+    expect(pupils.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(wb.getWorksheet('About')!.getColumn(1).width).toBe(120);
+    expect(wb.getWorksheet('About')!.getCell('A1').font).toMatchObject({ bold: true, size: 14 });
+    expect(wb.worksheets[3]!.getCell('A1').font).toMatchObject({ bold: true, size: 13 });
+    expect(wb.getWorksheet('Tracker')!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+  });
+
+  it('opens in the repo\'s own reader: every part passes the zip guard, and it is refused only as not being a return', async () => {
+    const bytes = await writeConsolidatedWorkbook({ year: TRANSFER_YEAR, generatedAt: '2027-07-20T09:00:00.000Z', pupils: [pupil(1)], tracker, tables: [table] });
+    const zip = new WorkbookZip(bytes);
+    const parts = inspectXlsx(bytes).entries.map((e) => e.name);
+    expect(parts).toEqual(expect.arrayContaining(['[Content_Types].xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/worksheets/sheet1.xml']));
+    const pupilsXml: string[] = [];
+    zip.readText(zip.entry('xl/worksheets/sheet1.xml')!, (t) => pupilsXml.push(t));
+    expect(pupilsXml.join('')).toContain('<t>Testsurname1</t>');
+    await expect(readTransitionWorkbook(bytes)).rejects.toMatchObject({ code: 'unknown-layout' });
+  });
+
+  it('is the same workbook streamed to a file as in memory', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'goodstart-consolidated-'));
+    try {
+      const file = path.join(dir, 'city.xlsx');
+      const opts = { year: TRANSFER_YEAR, generatedAt: '2027-07-20T09:00:00.000Z', pupils: [pupil(1), pupil(2)], tracker, tables: [table] };
+      await writeConsolidatedWorkbookFile(file, opts);
+      const values = (book: ExcelJS.Workbook) => allCells(book).map((x) => [x.sheet, x.cell.address, x.cell.value]);
+      expect(values(await load(new Uint8Array(await fs.readFile(file))))).toEqual(values(await load(await writeConsolidatedWorkbook(opts))));
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

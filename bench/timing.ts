@@ -1,0 +1,36 @@
+/**
+ * The benches' clock, memory and figure formatting, in one place (bench/run.ts, bench/ctf.ts).
+ * Figures only: nothing here asserts on time.
+ */
+
+/** Milliseconds since `start` (a process.hrtime.bigint() reading). */
+export const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+
+/** CPU milliseconds (user + system, every thread of the process) since `start` (a process.cpuUsage() reading). */
+export const cpuMs = (start: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+};
+
+/** Peak resident memory so far (the OS's high-water mark, not a sample). */
+export const peakRss = (): number => process.resourceUsage().maxRSS * 1024;
+
+export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+export const seconds = (msValue: number): string => `${(msValue / 1000).toFixed(2)} s`;
+export const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}×`;
+
+/** The best of a few passes, so a neighbour's burst on the shared cores does not decide the figure. */
+export function bestOf<T>(passes: number, run: () => T): { ms: number; result: T } {
+  let best = Infinity;
+  let result: T | undefined;
+  for (let i = 0; i < passes; i++) {
+    const start = process.hrtime.bigint();
+    result = run();
+    best = Math.min(best, ms(start));
+  }
+  return { ms: best, result: result as T };
+}
+
+/** The p-th percentile of ascending times. */
+export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
