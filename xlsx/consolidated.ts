@@ -11,7 +11,7 @@ import { cellText } from '../shared/transition/normalise';
 import { type ConsolidatedPupil, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
 import type { CountTable } from '../shared/aggregate/table';
 import { escapeCell } from '../shared/workbook/escape';
-import { type CellOut, type SheetWriter, STYLE, XlsxWriter } from './spreadsheetml';
+import { type CellOut, QUEUE_BYTES, type SheetWriter, STYLE, XlsxWriter } from './spreadsheetml';
 
 /** What the workbook says beside its pupils: the run, the tracker and the tables. */
 export interface ConsolidatedSummary {
@@ -100,7 +100,7 @@ export class ConsolidatedWorkbookWriter {
   }
 
   static async toFile(file: string, layout: readonly TransitionColumn[] = TRANSITION_COLUMNS): Promise<ConsolidatedWorkbookWriter> {
-    const out = createWriteStream(file);
+    const out = createWriteStream(file, { highWaterMark: QUEUE_BYTES });
     await once(out, 'open');
     return new ConsolidatedWorkbookWriter(XlsxWriter.toStream(out), layout, out);
   }

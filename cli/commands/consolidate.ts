@@ -80,7 +80,7 @@ async function* readAll(files: string[], directory: SchoolDirectory, progress: R
   for (const file of files) {
     progress.tick(done, path.basename(file));
     try {
-      const ret = await readReturn(file, await readCapped(file));
+      const ret = await readReturn(file, readCapped(file));
       yield { kind: 'read', file: path.basename(file), ret, ...validateReturn(ret, { directory }) };
     } catch (e) {
       if (!(e instanceof CliError)) throw e;
