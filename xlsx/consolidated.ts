@@ -6,6 +6,7 @@
  */
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
 import { TRANSITION_COLUMNS, type TransitionColumn } from '../shared/transition/layout';
 import { cellText } from '../shared/transition/normalise';
 import { type ConsolidatedPupil, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
@@ -124,11 +125,11 @@ export class ConsolidatedWorkbookWriter {
     for (const { table, name } of tableSheets) await writeTable(this.xlsx, table, name);
     await this.xlsx.finish([CONSOLIDATED_SHEETS.about, CONSOLIDATED_SHEETS.pupils, CONSOLIDATED_SHEETS.tracker, ...tableSheets.map((t) => t.name)], {
       creator: 'Good Start',
-      created: new Date(summary.generatedAt),
+      created: Number.isNaN(Date.parse(summary.generatedAt)) ? new Date() : new Date(summary.generatedAt),
     });
     if (this.file) {
       this.file.end();
-      await once(this.file, 'close');
+      await finished(this.file);
     }
   }
 

@@ -16,6 +16,7 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { crc32, createDeflateRaw, type DeflateRaw, type ZlibOptions } from 'node:zlib';
 import { type AsyncFlateStreamHandler, strToU8, Zip, ZipDeflate, type ZipInputFile } from 'fflate';
 import { DATE_FORMAT } from '../shared/transition/sheetPlan';
@@ -93,8 +94,8 @@ function cellXml(ref: string, v: CellOut, style: number): string {
   return Number.isFinite(serial) ? `<c r="${ref}" s="${style === STYLE.normal ? STYLE.date : style}"><v>${serial}</v></c>` : '';
 }
 
-/** Where the ZIP's bytes go: a file stream (with its backpressure) or chunks kept in memory. */
-type Output = { kind: 'stream'; stream: Writable } | { kind: 'memory'; chunks: Uint8Array[] };
+/** Where the ZIP's bytes go: a file stream (with its backpressure and its first failure) or chunks kept in memory. */
+type Output = { kind: 'stream'; stream: Writable; failure?: unknown } | { kind: 'memory'; chunks: Uint8Array[] };
 
 /**
  * A part deflated by Node's zlib as it is written, handed to fflate's Zip as a custom input
@@ -110,6 +111,8 @@ class DeflatedPart implements ZipInputFile {
 
   constructor(readonly filename: string) {
     this.deflate.on('data', (chunk: Buffer) => this.ondata(null, chunk as Uint8Array<ArrayBuffer>, false));
+    // A failure surfaces where the writer next waits (drained, end), never as an unhandled 'error'.
+    this.deflate.on('error', () => undefined);
   }
 
   /** False when zlib has enough queued; wait for drained() before writing much more. */
@@ -121,13 +124,13 @@ class DeflatedPart implements ZipInputFile {
   }
 
   async drained(): Promise<void> {
+    if (this.deflate.errored) throw this.deflate.errored;
     if (this.deflate.writableNeedDrain) await once(this.deflate, 'drain');
   }
 
   async end(): Promise<void> {
-    const ended = once(this.deflate, 'end');
     this.deflate.end();
-    await ended;
+    await finished(this.deflate);
     this.ondata(null, new Uint8Array(0), true);
   }
 }
@@ -168,7 +171,7 @@ export class SheetWriter {
       this.backlog = false;
       await this.part.drained();
     }
-    if (this.output.kind === 'stream' && this.output.stream.writableNeedDrain) await once(this.output.stream, 'drain');
+    await outputDrained(this.output);
   }
 
   async end(): Promise<void> {
@@ -192,6 +195,13 @@ export class SheetWriter {
     this.pending = [];
     this.pendingChars = 0;
   }
+}
+
+/** Waits while the output has more queued than it wants; throws its failure, if it has failed. */
+async function outputDrained(output: Output): Promise<void> {
+  if (output.kind !== 'stream') return;
+  if (output.failure !== undefined) throw output.failure;
+  if (output.stream.writableNeedDrain) await once(output.stream, 'drain');
 }
 
 function sheetViews(spec: SheetSpec): string {
@@ -224,12 +234,19 @@ export class XlsxWriter {
     this.done = new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
     });
+    // Awaited by finish(); a failure before then must not count as unhandled.
+    this.done.catch(() => undefined);
     this.zip = new Zip((err, chunk, final) => {
       if (err) return settle.reject(err);
       if (output.kind === 'memory') output.chunks.push(chunk);
       else output.stream.write(chunk);
       if (final) settle.resolve();
     });
+    if (output.kind === 'stream') {
+      output.stream.on('error', (e: unknown) => {
+        output.failure ??= e;
+      });
+    }
   }
 
   /** Streams the workbook into a writable (a file); the caller ends the stream after finish(). */
@@ -288,7 +305,7 @@ export class XlsxWriter {
     );
     this.zip.end();
     await this.done;
-    if (this.output.kind === 'stream' && this.output.stream.writableNeedDrain) await once(this.output.stream, 'drain');
+    await outputDrained(this.output);
   }
 
   /** The whole workbook, after finish(), for a writer made inMemory(). */
@@ -308,7 +325,7 @@ export class XlsxWriter {
 const STYLES_XML =
   `${XML_HEAD}<styleSheet xmlns="${NS_MAIN}">` +
   `<numFmts count="1"><numFmt numFmtId="164" formatCode="${xmlText(DATE_FORMAT)}"/></numFmts>` +
-  '<fonts count="4"><font><sz val="11"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font><font><b/><sz val="14"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font><font><b/><sz val="13"/><name val="Calibri"/><family val="2"/><scheme val="minor"/></font></fonts>' +
+  '<fonts count="4"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font><font><b/><sz val="13"/><name val="Calibri"/><family val="2"/></font></fonts>' +
   '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
   '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
   '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
