@@ -19,6 +19,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { crc32, createDeflateRaw, type DeflateRaw, type ZlibOptions } from 'node:zlib';
 import { type AsyncFlateStreamHandler, strToU8, Zip, ZipDeflate, type ZipInputFile } from 'fflate';
+import { columnLetter } from '../shared/transition/layout';
 import { DATE_FORMAT } from '../shared/transition/sheetPlan';
 
 /** A cell as written: text, a number, a date (a serial number in the date style), or nothing. */
@@ -69,15 +70,9 @@ export function xmlText(s: string): string {
 }
 
 const letters: string[] = [];
-/** Column letters of a 0-based column index (0 → 'A', 27 → 'AB'), cached. */
+/** Column letters of a 0-based column index (0 → 'A', 27 → 'AB'): the layout's columnLetter, cached, as every cell asks. */
 export function columnName(index: number): string {
-  let name = letters[index];
-  if (name === undefined) {
-    name = '';
-    for (let x = index + 1; x > 0; x = Math.floor((x - 1) / 26)) name = String.fromCharCode(65 + ((x - 1) % 26)) + name;
-    letters[index] = name;
-  }
-  return name;
+  return (letters[index] ??= columnLetter(index + 1));
 }
 
 /** One cell's XML; '' for nothing. */

@@ -10,7 +10,7 @@
  * itself stores dates; text dates (dd/mm/yyyy) become ISO too.
  */
 import { SaxesParser } from 'saxes';
-import { SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMITS } from '../transition/layout';
+import { columnLetter, SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMITS } from '../transition/layout';
 import type { CellValue, QueryExplanation, RowInput, RowValues, SheetInput, TransitionReturn } from '../transition/schema';
 import { parseDate } from '../transition/normalise';
 import { WorkbookError } from './errors';
@@ -211,13 +211,6 @@ function columnNumber(ref: string): number {
     n = n * 26 + (c - 64);
   }
   return n;
-}
-
-/** Column letters of a 1-based column number (28 → 'AB'). */
-function columnLetters(n: number): string {
-  let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
 }
 
 function rowNumber(ref: string): number {
@@ -479,7 +472,7 @@ function readTransitionSheet(wb: Workbook, s: SheetRef, columns: readonly Transi
     cell(row, column, value, formula) {
       if (!decided && row > headerRow && !decide()) throw STOP;
       if (formula) {
-        const address = `${columnLetters(column)}${row}`;
+        const address = `${columnLetter(column)}${row}`;
         if (decided) throw formulaError(s.name, address);
         firstFormula ??= address;
       }
