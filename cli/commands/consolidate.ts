@@ -40,10 +40,21 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   await writeAtomically(values.out, async (tmp) => {
     const writer = await ConsolidatedWorkbookWriter.toFile(tmp);
     try {
-      for await (const o of readAll(files.filter((f) => path.resolve(f) !== outPath), directory, progressReporter(files.length, 'consolidate: reading'))) {
+      const inputs = files.filter((f) => path.resolve(f) !== outPath);
+      const progress = progressReporter(inputs.length, 'consolidate: reading');
+      // One return at a time, each dropped before the next is read: nothing of it outlives its
+      // turn, so it dies young instead of piling up for the old-generation collector.
+      const take = async (file: string): Promise<void> => {
+        const o = await readOne(file, directory);
         if (o.kind === 'read' && o.ret.year !== null) years.set(o.ret.year, (years.get(o.ret.year) ?? 0) + 1);
         await writer.addPupils(fold.add(o, givenYear ?? 0));
+      };
+      for (const [done, file] of inputs.entries()) {
+        progress.tick(done, path.basename(file));
+        await take(file);
       }
+      progress.tick(inputs.length, 'done');
+      progress.end();
       year = givenYear ?? mostCommon(years) ?? currentTransferYear();
       const done = fold.finish(year);
       const unreadableFiles = done.tracker.filter((t) => t.status === 'Unreadable').length;
@@ -74,22 +85,15 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   return unreadable > 0 || withErrors > 0 ? 1 : 0;
 }
 
-/** Reads and validates one file at a time, so memory holds one workbook at once, whatever the count. */
-async function* readAll(files: string[], directory: SchoolDirectory, progress: ReturnType<typeof progressReporter>): AsyncGenerator<ReturnOutcome> {
-  let done = 0;
-  for (const file of files) {
-    progress.tick(done, path.basename(file));
-    try {
-      const ret = await readReturn(file, readCapped(file));
-      yield { kind: 'read', file: path.basename(file), ret, ...validateReturn(ret, { directory }) };
-    } catch (e) {
-      if (!(e instanceof CliError)) throw e;
-      yield { kind: 'unreadable', file: path.basename(file), reason: e.message.replace(`${file}: `, '') };
-    }
-    done++;
+/** Reads and validates one return; a file that cannot be read is an outcome too, with its one-line reason. */
+async function readOne(file: string, directory: SchoolDirectory): Promise<ReturnOutcome> {
+  try {
+    const ret = await readReturn(file, readCapped(file));
+    return { kind: 'read', file: path.basename(file), ret, ...validateReturn(ret, { directory }) };
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    return { kind: 'unreadable', file: path.basename(file), reason: e.message.replace(`${file}: `, '') };
   }
-  progress.tick(done, 'done');
-  progress.end();
 }
 
 function mostCommon(counts: ReadonlyMap<number, number>): number | undefined {
