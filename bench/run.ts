@@ -96,6 +96,8 @@ interface PathResult {
   startRss: number;
   /** Heap still used after a full GC once the work is done: what the path holds on to. */
   retainedHeap: number;
+  /** The most heap in use at any sample (every 20 ms): garbage not yet collected included. */
+  peakHeap: number;
   pupils: number;
 }
 
@@ -181,12 +183,15 @@ async function bombOld(_dir: string, files: string[]): Promise<Measured> {
 async function child(which: PathName, dir: string, listFile: string): Promise<void> {
   const files = (await fs.readFile(listFile, 'utf8')).split('\n').filter((f) => f !== '');
   const startRss = process.memoryUsage().rss;
+  let peakHeap = 0;
+  const sampler = setInterval(() => void (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
   const cpu = process.cpuUsage();
   const body = await { new: consolidateNew, old: consolidateOld, floor: consolidateFloor, 'bomb-old': bombOld }[which](dir, files);
   const cpuSpent = cpuMs(cpu);
   const peak = peakRss();
+  clearInterval(sampler);
   (globalThis as { gc?: () => void }).gc?.();
-  const result: PathResult = { ...body, cpuMs: cpuSpent, peakRss: peak, startRss, retainedHeap: process.memoryUsage().heapUsed };
+  const result: PathResult = { ...body, cpuMs: cpuSpent, peakRss: peak, startRss, retainedHeap: process.memoryUsage().heapUsed, peakHeap };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -200,7 +205,7 @@ async function inChild(which: PathName, dir: string, files: string[]): Promise<P
 function printPaths(label: string, results: Partial<Record<PathName, PathResult>>): void {
   console.log(label);
   const line = (name: string, r: PathResult | undefined): void => {
-    if (r) console.log(`  ${name.padEnd(44)} ${seconds(r.ms).padStart(8)} (CPU ${seconds(r.cpuMs)})   peak RSS ${mib(r.peakRss).padStart(8)} (${mib(r.peakRss - r.startRss)} above its start; ${mib(r.retainedHeap)} of heap held at the end)`);
+    if (r) console.log(`  ${name.padEnd(44)} ${seconds(r.ms).padStart(8)} (CPU ${seconds(r.cpuMs)})   peak RSS ${mib(r.peakRss).padStart(8)} (${mib(r.peakRss - r.startRss)} above its start); heap: peak ${mib(r.peakHeap)}, held at the end ${mib(r.retainedHeap)}`);
   };
   line('new: goodstart consolidate (streaming)', results.new);
   line('old: exceljs workbook model, all in memory', results.old);
@@ -297,7 +302,7 @@ async function consolidation(schools: number, scale: number): Promise<void> {
       if (process.env.BENCH_OLD_AT_SCALE === '1') big.old = await inChild('old', dir, many);
       printPaths(`consolidate ${many.length} workbooks (the ${files.length} linked ${scale} times), for peak memory:`, big);
       if (results.new && big.new) {
-        console.log(`  new path peak RSS at ${many.length} ÷ at ${files.length}: ${ratio(big.new.peakRss, results.new.peakRss)} (${mib(big.new.peakRss)} ÷ ${mib(results.new.peakRss)}; flat is 1.0×); heap held at the end ${mib(big.new.retainedHeap)} ÷ ${mib(results.new.retainedHeap)}`);
+        console.log(`  new path peak RSS at ${many.length} ÷ at ${files.length}: ${ratio(big.new.peakRss, results.new.peakRss)} (${mib(big.new.peakRss)} ÷ ${mib(results.new.peakRss)}; flat is 1.0×); peak heap ${ratio(big.new.peakHeap, results.new.peakHeap)}, heap held at the end ${mib(big.new.retainedHeap)} ÷ ${mib(results.new.retainedHeap)}`);
       }
     }
   } finally {
