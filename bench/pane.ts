@@ -5,6 +5,7 @@
  * validator alone over the same rows: the floor for a check, with no Excel in the way.
  * Figures only; nothing here asserts.
  */
+import { median } from './timing';
 import { performance } from 'node:perf_hooks';
 import { createFakeExcel } from '../test/excelHost/fakeExcel';
 import { checkWorkbook, createTransitionSheet, recheckRows } from '../addin/excel/transitionSheet';
@@ -14,10 +15,6 @@ import { pupilGrid, pupilRange } from '../test/excelHost/pupilGrid';
 
 const RUNS = 15;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-}
 
 async function timed(fn: () => Promise<unknown> | unknown): Promise<number> {
   const times: number[] = [];
