@@ -11,8 +11,8 @@ import { ArrowDownloadRegular, CheckmarkCircleRegular, CloudArrowUpRegular } fro
 import type { ResourceBaseDataset } from '../../../shared/resourceBases/dataset';
 import { DATASET_SHEET, type DatasetProblem } from '../../../shared/resourceBases/datasetSheet';
 import { checkResourceBaseSheet, recalculateWorkbook, selectDatasetCell, writeResourceBaseSheet } from '../../excel/resourceBaseSheet';
-import { ErrorBar, Progress, Section, plural, useCommonStyles, when } from '../common';
-import type { DescribeError, PaneApi, PaneError, TaggedDataset } from '../ports';
+import { ErrorBar, Progress, Section, plural, useAction, useCommonStyles, when } from '../common';
+import type { DescribeError, PaneApi, TaggedDataset } from '../ports';
 import { ReplaceSheet } from './ReplaceSheet';
 
 type Phase = 'idle' | 'loading' | 'writing' | 'checking' | 'publishing';
@@ -32,18 +32,11 @@ export function ResourceBasesView({ api, describe }: { api: PaneApi; describe: D
   const [occupied, setOccupied] = useState<TaggedDataset | undefined>();
   const [problems, setProblems] = useState<DatasetProblem[] | undefined>();
   const [published, setPublished] = useState<{ dataset: ResourceBaseDataset; replayed: boolean } | undefined>();
-  const [error, setError] = useState<PaneError | undefined>();
+  const action = useAction(describe);
+  const { error } = action;
 
-  const run = async (work: () => Promise<void>): Promise<void> => {
-    setError(undefined);
-    try {
-      await work();
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setPhase('idle');
-    }
-  };
+  /** The action's error handling; the phase (what the progress line says) goes back to idle however it ends. */
+  const run = (work: () => Promise<void>): Promise<void> => action.run(work).finally(() => setPhase('idle'));
 
   const write = (latest: TaggedDataset, replace: boolean): Promise<void> =>
     run(async () => {
