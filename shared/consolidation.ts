@@ -14,7 +14,8 @@ import type { SchoolState } from './status';
 
 /** One input to consolidation: a return that was read and validated (its report and valid pupils), or the reason it could not be. */
 export type ReturnOutcome =
-  | ({ kind: 'read'; file?: string; ret: TransitionReturn } & ValidatedReturn)
+  // `school`: the submitting school (returnSchool), when worked out where the rows were read (the CLI's reader threads).
+  | ({ kind: 'read'; file?: string; ret: TransitionReturn; school?: string } & ValidatedReturn)
   | { kind: 'unreadable'; file: string; reason: string };
 
 /** One line of the tracker: a school (or an unreadable file) and how its return stands. */
@@ -131,7 +132,7 @@ export class ConsolidationFold {
       this.tracker.push({ school: '', file: outcome.file, rows: 0, errors: 0, queries: 0, status: 'Unreadable', reason: outcome.reason });
       return [];
     }
-    const school = returnSchool(outcome.ret, this.options.directory) ?? '';
+    const school = outcome.school ?? returnSchool(outcome.ret, this.options.directory) ?? '';
     const valid = outcome.pupils;
     this.summaries.push(schoolSummary(school, year, valid));
     this.tracker.push({

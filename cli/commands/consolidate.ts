@@ -1,9 +1,11 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, parseYear } from '../args';
-import { CliError, expandInputs, progressReporter, readCapped, refuseExisting, writeAtomically } from '../io';
+import { CliError, expandInputs, progressReporter, refuseExisting, writeAtomically } from '../io';
 import type { Io } from '../main';
-import { directoryFor, readReturn } from '../returns';
-import { validateReturn } from '../../shared/transition/validate';
+import { directoryFor } from '../returns';
+import { readOutcome } from '../outcomes';
+import { OrderedPool, type WorkerModule } from '../pool';
 import { ConsolidationFold, type ConsolidationTotals, type ReceivedCounts, type ReturnOutcome } from '../../shared/consolidation';
 import { ConsolidatedWorkbookWriter } from '../../xlsx/consolidated';
 import { currentTransferYear } from '../../shared/year';
@@ -42,16 +44,26 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
     try {
       const inputs = files.filter((f) => path.resolve(f) !== outPath);
       const progress = progressReporter(inputs.length, 'consolidate: reading');
-      // One return at a time, each dropped before the next is read: nothing of it outlives its
+      // One return at a time, each dropped before the next is taken: nothing of it outlives its
       // turn, so it dies young instead of piling up for the old-generation collector.
-      const take = async (file: string): Promise<void> => {
-        const o = await readOne(file, directory);
+      const take = async (o: ReturnOutcome): Promise<void> => {
         if (o.kind === 'read' && o.ret.year !== null) years.set(o.ret.year, (years.get(o.ret.year) ?? 0) + 1);
         await writer.addPupils(fold.add(o, givenYear ?? 0));
       };
-      for (const [done, file] of inputs.entries()) {
-        progress.tick(done, path.basename(file));
-        await take(file);
+      const readers = readerCount(inputs.length);
+      if (readers === 0) {
+        for (const [done, file] of inputs.entries()) {
+          progress.tick(done, path.basename(file));
+          await take(readOutcome(file, directory));
+        }
+      } else {
+        // Reader threads read and validate the next returns while this one writes, in input order.
+        const pool = new OrderedPool<string, ReturnOutcome>(READER_MODULE(directory), readers, (file) => file);
+        let done = 0;
+        for await (const o of pool.map(inputs)) {
+          progress.tick(done, path.basename(inputs[done++] ?? ''));
+          await take(o);
+        }
       }
       progress.tick(inputs.length, 'done');
       progress.end();
@@ -85,16 +97,27 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   return unreadable > 0 || withErrors > 0 ? 1 : 0;
 }
 
-/** Reads and validates one return; a file that cannot be read is an outcome too, with its one-line reason. */
-async function readOne(file: string, directory: SchoolDirectory): Promise<ReturnOutcome> {
-  try {
-    const ret = await readReturn(file, readCapped(file));
-    return { kind: 'read', file: path.basename(file), ret, ...validateReturn(ret, { directory }) };
-  } catch (e) {
-    if (!(e instanceof CliError)) throw e;
-    return { kind: 'unreadable', file: path.basename(file), reason: e.message.replace(`${file}: `, '') };
-  }
+/** (design) Below this many returns, reader threads cost more to start than they save. */
+const PARALLEL_MIN_FILES = 24;
+/** (design) More reader threads than this only contend for the writer's turn. */
+const MAX_READERS = 4;
+
+/**
+ * Reader threads for `files` returns: none (read here) for a few; else one per core, at most
+ * MAX_READERS and never more than the files. GOODSTART_READERS sets the number (0: read here).
+ */
+export function readerCount(files: number, env: NodeJS.ProcessEnv = process.env): number {
+  const given = env.GOODSTART_READERS;
+  if (given !== undefined && /^\d+$/.test(given)) return Math.min(Number(given), files);
+  if (files < PARALLEL_MIN_FILES) return 0;
+  return Math.min(os.availableParallelism(), MAX_READERS, files);
 }
+
+/** The reader thread's module beside this one: compiled JavaScript from dist/cli, or the TypeScript source under tsx or jest. */
+const READER_MODULE = (directory: SchoolDirectory): WorkerModule => ({
+  file: path.join(__dirname, '..', `readWorker${path.extname(__filename)}`),
+  data: directory.schools,
+});
 
 function mostCommon(counts: ReadonlyMap<number, number>): number | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];

@@ -1,0 +1,123 @@
+/**
+ * `goodstart consolidate` on reader threads: the same workbook, tracker and summary as reading
+ * in the main thread, in input order; and a reader that fails or dies ends the run with an error
+ * naming the file, never a hang.
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import ExcelJS from 'exceljs';
+import { main, type Io } from '../../cli/main';
+import { readerCount } from '../../cli/commands/consolidate';
+import { OrderedPool } from '../../cli/pool';
+import { generateSamples, type GeneratedSamples } from '../../samples/generate';
+
+function capture(): Io & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return { out: (t) => void (out += t), err: (t) => void (err += t), stdout: () => out, stderr: () => err };
+}
+
+let dir: string;
+let samples: GeneratedSamples;
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'goodstart-readers-'));
+  samples = await generateSamples(path.join(dir, 'samples'), { seed: 11, primaries: 7, secondaries: 3, year: 2027 });
+});
+
+afterAll(async () => {
+  delete process.env.GOODSTART_READERS;
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function sheetValues(file: string): Promise<Record<string, unknown[][]>> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await fs.readFile(file)) as unknown as ArrayBuffer);
+  const out: Record<string, unknown[][]> = {};
+  for (const ws of wb.worksheets) {
+    const rows: unknown[][] = [];
+    ws.eachRow({ includeEmpty: true }, (r) => rows.push((r.values as unknown[]).slice(1)));
+    out[ws.name] = rows;
+  }
+  return out;
+}
+
+describe('reader threads for goodstart consolidate', () => {
+  it('reads in this thread for a few returns, and on one thread per core (at most 4, never more than the files) for many', () => {
+    expect(readerCount(1, {})).toBe(0);
+    expect(readerCount(23, {})).toBe(0);
+    expect(readerCount(450, {})).toBe(Math.min(os.availableParallelism(), 4));
+    expect(readerCount(450, { GOODSTART_READERS: '0' })).toBe(0);
+    expect(readerCount(450, { GOODSTART_READERS: '3' })).toBe(3);
+    expect(readerCount(2, { GOODSTART_READERS: '3' })).toBe(2);
+  });
+
+  it('writes the same workbook, tracker and summary on reader threads as in this thread, in input order, an unreadable file included', async () => {
+    const folder = path.join(dir, 'returns');
+    await fs.mkdir(folder, { recursive: true });
+    for (const f of samples.workbooks) await fs.copyFile(f, path.join(folder, path.basename(f)));
+    await fs.copyFile(samples.errorsWorkbook, path.join(folder, 'm-errors.xlsx'));
+    await fs.writeFile(path.join(folder, 'b-broken.xlsx'), 'not a workbook');
+    const runWith = async (readers: string): Promise<{ code: number; json: Record<string, unknown>; sheets: Record<string, unknown[][]> }> => {
+      process.env.GOODSTART_READERS = readers;
+      const out = path.join(dir, `city-${readers}.xlsx`);
+      const io = capture();
+      const code = await main(['consolidate', folder, '--out', out, '--json', '--year', '2027'], io);
+      const json = JSON.parse(io.stdout()) as Record<string, unknown>;
+      const sheets = await sheetValues(out);
+      // The About sheet says when it was generated; everything else must match.
+      delete sheets.About;
+      return { code, json: { ...json, out: undefined }, sheets };
+    };
+    const here = await runWith('0');
+    const threads = await runWith('2');
+    expect(here.code).toBe(1);
+    expect(threads.code).toBe(here.code);
+    expect(threads.json).toEqual(here.json);
+    expect(threads.sheets).toEqual(here.sheets);
+    expect((here.json.tracker as Array<{ file: string }>).map((t) => t.file)).toEqual([...(await fs.readdir(folder))].sort());
+    expect((here.sheets.Pupils ?? []).length).toBe((here.json.pupils as number) + 1);
+  });
+
+  it('ends the run with an error naming the file when a reader thread dies, without waiting on it', async () => {
+    const worker = path.join(dir, 'dies.js');
+    await fs.writeFile(
+      worker,
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.on('message', ({ id, task }) => {
+         if (task === 'c.xlsx') process.exit(7);
+         parentPort.postMessage(JSON.stringify({ id, ok: true, result: task.toUpperCase() }));
+       });`,
+    );
+    const pool = new OrderedPool<string, string>({ file: worker }, 2, (t) => `returns/${t}`);
+    const seen: string[] = [];
+    const run = (async () => {
+      for await (const r of pool.map(['a.xlsx', 'b.xlsx', 'c.xlsx', 'd.xlsx', 'e.xlsx'])) seen.push(r);
+    })();
+    await expect(run).rejects.toThrow('returns/c.xlsx: the reader stopped unexpectedly (exit code 7)');
+    expect(seen).toEqual(['A.XLSX', 'B.XLSX']);
+  });
+
+  it('gives results in the tasks\' order whichever reader finishes first, and fails on a reader\'s error naming the file', async () => {
+    const worker = path.join(dir, 'slow.js');
+    await fs.writeFile(
+      worker,
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.on('message', ({ id, task }) => {
+         const reply = task === 'bad' ? { id, ok: false, message: 'boom' } : { id, ok: true, result: task * 10 };
+         setTimeout(() => parentPort.postMessage(JSON.stringify(reply)), task === 1 ? 30 : 0);
+       });`,
+    );
+    const order: number[] = [];
+    for await (const r of new OrderedPool<number, number>({ file: worker }, 3, (t) => `file ${t}`).map([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])) order.push(r);
+    expect(order).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+
+    const failing = new OrderedPool<number | string, number>({ file: worker }, 2, (t) => `file ${t}`);
+    const got: number[] = [];
+    await expect((async () => {
+      for await (const r of failing.map([2, 'bad', 3])) got.push(r);
+    })()).rejects.toThrow('file bad: boom');
+    expect(got).toEqual([20]);
+  });
+});
