@@ -24,7 +24,9 @@
  *
  * Options: BENCH_SCHOOLS (default 450; 0 skips the workbook runs), BENCH_ROWS (default 15000),
  * BENCH_PASSES (default 5), BENCH_SCALE (default 10, the multiple for 3; 0 skips it),
- * BENCH_OLD_AT_SCALE (1 to run the old path at scale too).
+ * BENCH_OLD_AT_SCALE (1 to run the old path at scale too), BENCH_PARTS (default all: a comma
+ * list of validation, consolidate, read, start, bomb). GOODSTART_READERS passes to the CLI
+ * (0: read in the main thread).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promises as fs, readFileSync } from 'node:fs';
@@ -43,7 +45,7 @@ import { writeConsolidatedWorkbook, writeConsolidatedWorkbookFile } from '../xls
 import { zlibInflate } from '../xlsx/inflate';
 import { SchoolDirectory } from '../shared/schools';
 import { readWithExceljs } from './exceljsReader';
-import { main as cliMain } from '../cli/main';
+import { readerCount } from '../cli/commands/consolidate';
 import { understatedSheetBomb } from '../test/factories/zip';
 import { bestCpuOf, bestOf, cpuMs, mib, ms, peakRss, percentile, ratio, seconds } from './timing';
 
@@ -105,8 +107,10 @@ interface PathResult {
 type Measured = Pick<PathResult, 'ms' | 'pupils'>;
 
 async function consolidateNew(dir: string, files: string[]): Promise<Measured> {
-  // Loaded before the clock starts, as the compiled CLI has them ready at once.
-  require('../cli/commands/consolidate');
+  // The compiled CLI (dist/cli, as `goodstart` runs it), so its reader threads run compiled
+  // JavaScript too; loaded before the clock starts, as the CLI has them ready at once.
+  const cliMain = (require(path.join(REPO, 'dist/cli/cli/main.js')) as typeof import('../cli/main')).main;
+  require(path.join(REPO, 'dist/cli/cli/commands/consolidate.js'));
   const out = path.join(os.tmpdir(), `goodstart-bench-${process.pid}.xlsx`);
   let stdout = '';
   const start = process.hrtime.bigint();
@@ -285,7 +289,7 @@ async function consolidation(schools: number, scale: number): Promise<void> {
 
     const results: Partial<Record<PathName, PathResult>> = {};
     for (const which of ['floor', 'new', 'old'] as const) results[which] = await inChild(which, dir, files);
-    printPaths(`consolidate ${files.length} workbooks (${results.new?.pupils.toLocaleString()} pupils), each path in its own process:`, results);
+    printPaths(`consolidate ${files.length} workbooks (${results.new?.pupils.toLocaleString()} pupils), each path in its own process; the new path on ${readerCount(files.length)} reader threads beside its writer:`, results);
 
     if (results.new && results.floor) await breakdown(files, city, results.new, results.floor, results.old);
 
@@ -404,15 +408,19 @@ async function zipBomb(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await validationRate(Number(process.env.BENCH_ROWS ?? 15000));
+  const parts = new Set((process.env.BENCH_PARTS ?? 'validation,consolidate,read,start,bomb').split(',').map((p) => p.trim()));
+  if (parts.has('validation')) await validationRate(Number(process.env.BENCH_ROWS ?? 15000));
   const schools = Number(process.env.BENCH_SCHOOLS ?? 450);
   if (schools > 0) {
-    await consolidation(schools, Number(process.env.BENCH_SCALE ?? 10));
-    await oneWorkbook();
+    if (parts.has('consolidate')) {
+      execFileSync('npm', ['run', '--silent', 'build:cli'], { cwd: REPO, stdio: 'ignore' });
+      await consolidation(schools, Number(process.env.BENCH_SCALE ?? 10));
+    }
+    if (parts.has('read')) await oneWorkbook();
   }
-  await cliStart();
-  await zipBomb();
-  console.log(`\n${os.cpus().length} cores, Node ${process.version}`);
+  if (parts.has('start')) await cliStart();
+  if (parts.has('bomb')) await zipBomb();
+  console.log(`\n${os.cpus().length} cores (${os.availableParallelism()} available to Node), Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
 }
 
 const [mode, which, dir, list] = process.argv.slice(2);

@@ -103,14 +103,17 @@ const PARALLEL_MIN_FILES = 24;
 const MAX_READERS = 4;
 
 /**
- * Reader threads for `files` returns: none (read here) for a few; else one per core, at most
- * MAX_READERS and never more than the files. GOODSTART_READERS sets the number (0: read here).
+ * Reader threads for `files` returns: none (read here) for a few, or when no core is idle (the
+ * load average over the last minute, `load`, leaves less than one free: threads then only add
+ * their start-up and hand-over to the same CPU); else one per core, at most MAX_READERS and never
+ * more than the files. GOODSTART_READERS sets the number (0: read here).
  */
-export function readerCount(files: number, env: NodeJS.ProcessEnv = process.env): number {
+export function readerCount(files: number, env: NodeJS.ProcessEnv = process.env, load: number = os.loadavg()[0] ?? 0): number {
   const given = env.GOODSTART_READERS;
   if (given !== undefined && /^\d+$/.test(given)) return Math.min(Number(given), files);
-  if (files < PARALLEL_MIN_FILES) return 0;
-  return Math.min(os.availableParallelism(), MAX_READERS, files);
+  const cores = os.availableParallelism();
+  if (files < PARALLEL_MIN_FILES || cores - load < 1) return 0;
+  return Math.min(cores, MAX_READERS, files);
 }
 
 /** The reader thread's module beside this one: compiled JavaScript from dist/cli, or the TypeScript source under tsx or jest. */

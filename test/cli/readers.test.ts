@@ -44,13 +44,17 @@ async function sheetValues(file: string): Promise<Record<string, unknown[][]>> {
 }
 
 describe('reader threads for goodstart consolidate', () => {
-  it('reads in this thread for a few returns, and on one thread per core (at most 4, never more than the files) for many', () => {
-    expect(readerCount(1, {})).toBe(0);
-    expect(readerCount(23, {})).toBe(0);
-    expect(readerCount(450, {})).toBe(Math.min(os.availableParallelism(), 4));
-    expect(readerCount(450, { GOODSTART_READERS: '0' })).toBe(0);
-    expect(readerCount(450, { GOODSTART_READERS: '3' })).toBe(3);
-    expect(readerCount(2, { GOODSTART_READERS: '3' })).toBe(2);
+  it('reads in this thread for a few returns or when no core is idle, and on one thread per core (at most 4, never more than the files) for many', () => {
+    const cores = os.availableParallelism();
+    expect(readerCount(1, {}, 0)).toBe(0);
+    expect(readerCount(23, {}, 0)).toBe(0);
+    expect(readerCount(450, {}, 0)).toBe(Math.min(cores, 4));
+    expect(readerCount(450, {}, cores - 1)).toBe(Math.min(cores, 4));
+    expect(readerCount(450, {}, cores - 0.5)).toBe(0);
+    expect(readerCount(450, {}, cores + 2)).toBe(0);
+    expect(readerCount(450, { GOODSTART_READERS: '0' }, 0)).toBe(0);
+    expect(readerCount(450, { GOODSTART_READERS: '3' }, cores + 2)).toBe(3);
+    expect(readerCount(2, { GOODSTART_READERS: '3' }, 0)).toBe(2);
   });
 
   it('writes the same workbook, tracker and summary on reader threads as in this thread, in input order, an unreadable file included', async () => {
@@ -96,7 +100,9 @@ describe('reader threads for goodstart consolidate', () => {
       for await (const r of pool.map(['a.xlsx', 'b.xlsx', 'c.xlsx', 'd.xlsx', 'e.xlsx'])) seen.push(r);
     })();
     await expect(run).rejects.toThrow('returns/c.xlsx: the reader stopped unexpectedly (exit code 7)');
-    expect(seen).toEqual(['A.XLSX', 'B.XLSX']);
+    // What came before the failure came in order (b may be cut off by it); nothing after it came.
+    expect(seen).toEqual(['A.XLSX', 'B.XLSX'].slice(0, seen.length));
+    expect(seen.length).toBeGreaterThanOrEqual(1);
   });
 
   it('gives results in the tasks\' order whichever reader finishes first, and fails on a reader\'s error naming the file', async () => {
