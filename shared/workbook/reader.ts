@@ -343,9 +343,29 @@ function isoDate(d: Date): string | null {
   return d.toISOString().slice(0, 10);
 }
 
-/** An Excel date serial as ISO, as exceljs reads a date cell (UTC, rounded to the millisecond). */
-function serialDate(serial: number, date1904: boolean): string | null {
-  return isoDate(new Date(Math.round((serial - UNIX_EPOCH_SERIAL + (date1904 ? DATE_1904_OFFSET : 0)) * 86_400_000)));
+const DAY_MS = 86_400_000;
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * An Excel date serial as ISO, as exceljs reads a date cell (UTC, rounded to the millisecond).
+ * The civil date is worked out from the day number (H. Hinnant's days-to-civil), not through a
+ * Date and its ISO string, as every date cell of every return asks; years outside 0000–9999
+ * (never a pupil's) go through Date as before.
+ */
+export function serialDate(serial: number, date1904: boolean): string | null {
+  const ms = Math.round((serial - UNIX_EPOCH_SERIAL + (date1904 ? DATE_1904_OFFSET : 0)) * DAY_MS);
+  const z = Math.floor(ms / DAY_MS) + 719_468;
+  if (!(z >= 0 && z < 4_371_000)) return isoDate(new Date(ms));
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  if (year > 9999) return isoDate(new Date(ms));
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`;
 }
 
 /** Text of any cell: numbers and booleans as written, errors as '#N/A' etc. */
@@ -419,7 +439,11 @@ function columnPlan(columns: readonly TransitionColumn[]): ColumnPlan {
 function isTransitionHeader(sheet: string, header: ReadonlyMap<number, Raw>, columns: readonly TransitionColumn[]): boolean {
   const found = (c: TransitionColumn): string => cellText(header.get(columnNumber(c.letter)) ?? null);
   const { headers } = columnPlan(columns);
-  const mismatches = columns.filter((c) => normalise(found(c)) !== headers.get(c));
+  // A header as the template writes it needs no normalising (nearly every one, every sheet).
+  const mismatches = columns.filter((c) => {
+    const text = found(c);
+    return text !== c.header && normalise(text) !== headers.get(c);
+  });
   if (mismatches.length === 0) return true;
   if (mismatches.length <= columns.length * (1 - NEAR_MATCH_SHARE)) {
     const m = mismatches[0];

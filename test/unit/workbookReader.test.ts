@@ -3,7 +3,8 @@
  * read exactly as the template's, and zip bombs whose headers lie refused as zip-bomb after
  * inflating no more than the headers declared plus one inflate step.
  */
-import { readTransitionWorkbook, type ReadOptions } from '../../shared/workbook/reader';
+import { readTransitionWorkbook, type ReadOptions, serialDate } from '../../shared/workbook/reader';
+import fc from 'fast-check';
 import { inspectXlsx, MAX_STEP_OUTPUT, WorkbookZip } from '../../shared/workbook/zip';
 import { WorkbookError } from '../../shared/workbook/errors';
 import { writeTransitionWorkbook } from '../../xlsx/template';
@@ -241,5 +242,29 @@ describe("Node's zlib as the inflater (the CLI's)", () => {
     const e = await rejection(bytes, zlib);
     expect(e.code).toBe('corrupt');
     expect(e.message).toMatch(/^the workbook is damaged or incomplete \(part xl\/worksheets\/sheet1\.xml /);
+  });
+});
+
+describe('date serials', () => {
+  const viaDate = (serial: number, date1904: boolean): string | null => {
+    const d = new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
+    return Number.isNaN(d.getTime()) ? null : d.toISOString().slice(0, 10);
+  };
+
+  it('reads a serial as the same ISO date as through a Date, in both date systems, fractions and far years included', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: -800_000, max: 3_000_000 }), fc.double({ min: -800_000, max: 3_000_000, noNaN: true })), fc.boolean(), (serial, date1904) => {
+        expect(serialDate(serial, date1904)).toBe(viaDate(serial, date1904));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(serialDate(45_000, false)).toBe('2023-03-15');
+    expect(serialDate(60, false)).toBe('1900-02-28');
+    expect(serialDate(0, true)).toBe('1904-01-01');
+    expect(serialDate(2_958_465.999, false)).toBe('9999-12-31');
+    // Past year 9999 it reads as it always has (the ISO string cut at ten characters); no pupil is born then.
+    expect(serialDate(2_958_466, false)).toBe('+010000-01');
+    expect(serialDate(Number.POSITIVE_INFINITY, false)).toBeNull();
+    expect(serialDate(Number.NaN, false)).toBeNull();
   });
 });
