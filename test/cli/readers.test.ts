@@ -47,10 +47,11 @@ describe('reader threads for goodstart consolidate', () => {
   it('reads in this thread for a few returns or when no core is idle, and on one thread per core (at most 4, never more than the files) for many', () => {
     const cores = os.availableParallelism();
     expect(readerCount(1, {}, 0)).toBe(0);
-    expect(readerCount(23, {}, 0)).toBe(0);
+    expect(readerCount(199, {}, 0)).toBe(0);
+    expect(readerCount(200, {}, 0)).toBe(Math.min(cores, 4));
     expect(readerCount(450, {}, 0)).toBe(Math.min(cores, 4));
-    expect(readerCount(450, {}, cores - 1)).toBe(Math.min(cores, 4));
-    expect(readerCount(450, {}, cores - 0.5)).toBe(0);
+    expect(readerCount(450, {}, cores - 0.5)).toBe(Math.min(cores, 4));
+    expect(readerCount(450, {}, cores - 0.4)).toBe(0);
     expect(readerCount(450, {}, cores + 2)).toBe(0);
     expect(readerCount(450, { GOODSTART_READERS: '0' }, 0)).toBe(0);
     expect(readerCount(450, { GOODSTART_READERS: '3' }, cores + 2)).toBe(3);
