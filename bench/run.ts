@@ -101,6 +101,8 @@ interface PathResult {
   /** The most heap in use at any sample (every 20 ms): garbage not yet collected included. */
   peakHeap: number;
   pupils: number;
+  /** Reader threads the new path used (it decides at its start, from the files and the load). */
+  readers?: number;
 }
 
 /** The product: `goodstart consolidate`, run through the CLI's own main(). */
@@ -187,6 +189,7 @@ async function bombOld(_dir: string, files: string[]): Promise<Measured> {
 async function child(which: PathName, dir: string, listFile: string): Promise<void> {
   const files = (await fs.readFile(listFile, 'utf8')).split('\n').filter((f) => f !== '');
   const startRss = process.memoryUsage().rss;
+  const readers = which === 'new' ? readerCount(files.length) : undefined;
   let peakHeap = 0;
   const sampler = setInterval(() => void (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
   const cpu = process.cpuUsage();
@@ -195,14 +198,14 @@ async function child(which: PathName, dir: string, listFile: string): Promise<vo
   const peak = peakRss();
   clearInterval(sampler);
   (globalThis as { gc?: () => void }).gc?.();
-  const result: PathResult = { ...body, cpuMs: cpuSpent, peakRss: peak, startRss, retainedHeap: process.memoryUsage().heapUsed, peakHeap };
+  const result: PathResult = { ...body, cpuMs: cpuSpent, peakRss: peak, startRss, retainedHeap: process.memoryUsage().heapUsed, peakHeap, readers };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-async function inChild(which: PathName, dir: string, files: string[]): Promise<PathResult> {
+async function inChild(which: PathName, dir: string, files: string[], env: NodeJS.ProcessEnv = {}): Promise<PathResult> {
   const listFile = path.join(dir, `files-${which}-${files.length}.txt`);
   await fs.writeFile(listFile, files.join('\n'));
-  const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, 'child', which, dir, listFile], { cwd: REPO, maxBuffer: 1 << 20 });
+  const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, 'child', which, dir, listFile], { cwd: REPO, maxBuffer: 1 << 20, env: { ...process.env, ...env } });
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as PathResult;
 }
 
@@ -211,7 +214,7 @@ function printPaths(label: string, results: Partial<Record<PathName, PathResult>
   const line = (name: string, r: PathResult | undefined): void => {
     if (r) console.log(`  ${name.padEnd(44)} ${seconds(r.ms).padStart(8)} (CPU ${seconds(r.cpuMs)})   peak RSS ${mib(r.peakRss).padStart(8)} (${mib(r.peakRss - r.startRss)} above its start); heap: peak ${mib(r.peakHeap)}, held at the end ${mib(r.retainedHeap)}`);
   };
-  line('new: goodstart consolidate (streaming)', results.new);
+  line(`new: goodstart consolidate (${results.new?.readers ?? 0} readers)`, results.new);
   line('old: exceljs workbook model, all in memory', results.old);
   line('floor: zlib over the parts the reader reads', results.floor);
   const { new: n, old: o, floor: f } = results;
@@ -265,6 +268,20 @@ async function breakdown(files: string[], city: ReturnType<typeof syntheticCity>
   if (worst === 'write') console.log('  writing is now the bottleneck');
 }
 
+/**
+ * The new path the other way too (reader threads if it read in the main thread, none if it used
+ * them), as the choice follows the machine's load: both figures, their ratio, and each beside the old path.
+ */
+async function readersBothWays(dir: string, files: string[], results: Partial<Record<PathName, PathResult>>): Promise<void> {
+  const { new: chosen, old } = results;
+  if (!chosen) return;
+  const other = chosen.readers ? 0 : Math.min(os.availableParallelism(), 4);
+  const flipped = await inChild('new', dir, files, { GOODSTART_READERS: String(other) });
+  const [none, threads] = other === 0 ? [flipped, chosen] : [chosen, flipped];
+  const oldRatio = (r: PathResult): string => (old ? `, old÷new ${ratio(old.ms, r.ms)}` : '');
+  console.log(`  new path, no reader threads: ${seconds(none.ms)} (CPU ${seconds(none.cpuMs)}, peak RSS ${mib(none.peakRss)}${oldRatio(none)}); ${threads.readers} reader threads: ${seconds(threads.ms)} (CPU ${seconds(threads.cpuMs)}, peak RSS ${mib(threads.peakRss)}${oldRatio(threads)}); threads÷none ${ratio(threads.ms, none.ms)} (load average ${os.loadavg()[0]?.toFixed(2)})`);
+}
+
 async function writeCity(dir: string, schools: number): Promise<{ files: string[]; bytes: number; city: ReturnType<typeof syntheticCity> }> {
   const city = syntheticCity({ seed: 2, primaries: schools, secondaries: Math.max(4, Math.round(schools / 5)), pupilsPerPrimary: [20, 60], year: YEAR });
   await fs.writeFile(path.join(dir, 'schools.json'), JSON.stringify(city.schools));
@@ -289,7 +306,8 @@ async function consolidation(schools: number, scale: number): Promise<void> {
 
     const results: Partial<Record<PathName, PathResult>> = {};
     for (const which of ['floor', 'new', 'old'] as const) results[which] = await inChild(which, dir, files);
-    printPaths(`consolidate ${files.length} workbooks (${results.new?.pupils.toLocaleString()} pupils), each path in its own process; the new path on ${readerCount(files.length)} reader threads beside its writer:`, results);
+    printPaths(`consolidate ${files.length} workbooks (${results.new?.pupils.toLocaleString()} pupils), each path in its own process; the new path with the reader threads it chose (the load average then: ${os.loadavg()[0]?.toFixed(2)}):`, results);
+    await readersBothWays(dir, files, results);
 
     if (results.new && results.floor) await breakdown(files, city, results.new, results.floor, results.old);
 
@@ -302,7 +320,7 @@ async function consolidation(schools: number, scale: number): Promise<void> {
           many.push(link);
         }
       }
-      const big: Partial<Record<PathName, PathResult>> = { new: await inChild('new', dir, many) };
+      const big: Partial<Record<PathName, PathResult>> = { new: await inChild('new', dir, many, { GOODSTART_READERS: String(results.new?.readers ?? 0) }) };
       if (process.env.BENCH_OLD_AT_SCALE === '1') big.old = await inChild('old', dir, many);
       printPaths(`consolidate ${many.length} workbooks (the ${files.length} linked ${scale} times), for peak memory:`, big);
       if (results.new && big.new) {
