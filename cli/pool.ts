@@ -26,13 +26,18 @@ function startWorker(module: WorkerModule): Worker {
   return new Worker(boot, { eval: true, workerData: module.data });
 }
 
+type Outcome<R> = { ok: true; result: R } | { ok: false; error: Error };
+
+/** A task sent and not yet taken: the worker it went to, its name for errors, and its outcome once known. */
 interface Pending<R> {
   worker: number;
-  settle: (reply: { ok: true; result: R } | { ok: false; error: Error }) => void;
-  outcome?: { ok: true; result: R } | { ok: false; error: Error };
-  ready: Promise<void>;
+  name: string;
+  outcome?: Outcome<R>;
+  settle: (outcome: Outcome<R>) => void;
+  settled: Promise<void>;
 }
 
+/** One run of tasks per pool: map() stops the workers when it ends, however it ends. */
 export class OrderedPool<T, R> {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Pending<R>>();
@@ -61,38 +66,32 @@ export class OrderedPool<T, R> {
    * next is sent as each result is taken. The first failure is thrown and stops the pool.
    */
   async *map(tasks: readonly T[]): AsyncGenerator<R> {
-    const names = new Map<number, string>();
     const limit = this.workers.length * (1 + QUEUED_PER_WORKER);
     let sent = 0;
     const send = (): void => {
-      const task = tasks[sent] as T;
       const id = sent++;
-      const worker = id % this.workers.length;
-      names.set(id, this.describe(task));
-      const entry = { worker } as Pending<R>;
-      entry.ready = new Promise<void>((resolve) => {
-        entry.settle = (o) => {
-          entry.outcome = o;
+      const task = tasks[id] as T;
+      const entry = { worker: id % this.workers.length, name: this.describe(task) } as Pending<R>;
+      entry.settled = new Promise<void>((resolve) => {
+        entry.settle = (outcome) => {
+          entry.outcome ??= outcome;
           resolve();
         };
       });
       this.pending.set(id, entry);
-      this.workers[worker]?.postMessage({ id, task });
+      this.workers[entry.worker]?.postMessage({ id, task });
     };
-    this.taskName = (id) => names.get(id) ?? `task ${id}`;
     try {
       while (sent < tasks.length && sent < limit) send();
       for (let id = 0; id < tasks.length; id++) {
-        if (this.failure) throw this.failure;
         const entry = this.pending.get(id);
-        if (!entry) throw new Error(`${names.get(id) ?? id}: lost by the reader pool`);
-        await entry.ready;
+        if (this.failure || !entry) throw this.failure ?? new Error(`task ${id}: lost by the reader pool`);
+        await entry.settled;
         this.pending.delete(id);
-        names.delete(id);
-        const o = entry.outcome;
-        if (!o || !o.ok) throw this.failure ?? o?.error ?? new Error(`${this.taskName(id)}: no result`);
+        const outcome = entry.outcome as Outcome<R>;
+        if (!outcome.ok) throw this.failure ?? outcome.error;
         if (sent < tasks.length) send();
-        yield o.result;
+        yield outcome.result;
       }
     } finally {
       await this.close();
@@ -106,27 +105,28 @@ export class OrderedPool<T, R> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private taskName: (id: number) => string = (id) => `task ${id}`;
-
   private reply(reply: WorkerReply<R>): void {
     const entry = this.pending.get(reply.id);
     if (!entry) return;
-    if (reply.ok) entry.settle({ ok: true, result: reply.result });
-    else {
-      const error = new Error(`${this.taskName(reply.id)}: ${reply.message}`);
-      this.failure ??= error;
-      entry.settle({ ok: false, error });
+    if (reply.ok) {
+      entry.settle({ ok: true, result: reply.result });
+      return;
     }
+    const error = new Error(`${entry.name}: ${reply.message}`);
+    this.failure ??= error;
+    entry.settle({ ok: false, error });
   }
 
-  /** A worker failed or died: every task it held fails, the earliest first, and so does the run. */
+  /** A worker failed or died: the earliest task it held names the failure, and every task still out fails with it. */
   private fail(worker: number, error: (task: string) => Error): void {
-    const held = [...this.pending.entries()].filter(([, p]) => p.worker === worker && !p.outcome).sort((a, b) => a[0] - b[0]);
-    const first = held[0];
-    const e = error(first ? this.taskName(first[0]) : `reader ${worker + 1}`);
-    this.failure ??= e;
-    for (const [, p] of held) p.settle({ ok: false, error: e });
-    // Tasks still to be taken from other workers must not wait on this one: the run ends at the failure.
-    for (const [, p] of this.pending) if (!p.outcome) p.settle({ ok: false, error: this.failure });
+    let first: Pending<R> | undefined;
+    for (const p of this.pending.values()) {
+      if (p.worker === worker && !p.outcome) {
+        first = p;
+        break;
+      }
+    }
+    this.failure ??= error(first?.name ?? `reader ${worker + 1}`);
+    for (const p of this.pending.values()) if (!p.outcome) p.settle({ ok: false, error: this.failure });
   }
 }
