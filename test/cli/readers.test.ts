@@ -3,7 +3,9 @@
  * in the main thread, in input order; and a reader that fails or dies ends the run with an error
  * naming the file, never a hang.
  */
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
+import { promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -83,6 +85,16 @@ describe('reader threads for goodstart consolidate', () => {
     expect(threads.sheets).toEqual(here.sheets);
     expect((here.json.tracker as Array<{ file: string }>).map((t) => t.file)).toEqual([...(await fs.readdir(folder))].sort());
     expect((here.sheets.Pupils ?? []).length).toBe((here.json.pupils as number) + 1);
+
+    // The compiled CLI (dist/cli, built by npm ci and npm test) starts its compiled reader threads.
+    const out = path.join(dir, 'city-compiled.xlsx');
+    const bin = path.resolve(__dirname, '../../bin/goodstart.js');
+    const compiled = await promisify(execFile)(process.execPath, [bin, 'consolidate', folder, '--out', out, '--json', '--year', '2027'], { env: { ...process.env, GOODSTART_READERS: '2' } }).catch((e: { code: number; stdout: string }) => e);
+    expect((compiled as { code?: number }).code).toBe(1);
+    expect({ ...(JSON.parse(compiled.stdout) as Record<string, unknown>), out: undefined }).toEqual(here.json);
+    const sheets = await sheetValues(out);
+    delete sheets.About;
+    expect(sheets).toEqual(here.sheets);
   });
 
   it('ends the run with an error naming the file when a reader thread dies, without waiting on it', async () => {
