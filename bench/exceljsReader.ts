@@ -25,7 +25,6 @@ const NEAR_MATCH_SHARE = 0.5;
 const MAX_EXPLANATIONS = 5000;
 
 const normalise = (s: string): string => s.replace(/\s+/g, ' ').trim().toLowerCase();
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 export async function readWithExceljs(bytes: Uint8Array, opts: ReadOptions = {}): Promise<TransitionReturn> {
   const columns = opts.columns ?? TRANSITION_COLUMNS;
