@@ -20,7 +20,7 @@
  *
  * Options: BENCH_SECONDS (per autocannon run, default 8), BENCH_SUBMIT_SCHOOLS (default 200),
  * BENCH_AGG_RUNS (default 11 per size: cheap, and a steadier p50 on a shared machine), BENCH_COLD_RUNS (default 3), BENCH_PARTS (default
- * `cold,submit,aggregates`: which parts to run).
+ * `query,cold,submit,aggregates`: which parts to run).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -30,6 +30,7 @@ import type { School } from '../shared/schools';
 import { LOCALITY_AREAS } from '../shared/schools';
 import type { TransitionReturn } from '../shared/transition/schema';
 import { mapWithConcurrency } from '../functions/src/store/reads';
+import { linearQueryEngine } from '../functions/src/store/embedded';
 import { CityRollup, ROLLUP_SHARDS, SEED_SCHOOLS_PER_READ } from '../functions/src/store/rollup';
 import { includedSummaries, readSummaries } from '../functions/src/store/summaries';
 import { cityRollup, DIMENSIONS } from '../shared/aggregate/rollup';
@@ -329,9 +330,37 @@ async function pointReadBaseline(stack: Stack): Promise<void> {
   console.log(`baseline: embedded Cosmos point reads ${Math.round(ids.length / (took / 1000))}/s (${(took / ids.length).toFixed(1)} ms each; server, API and load generator share one thread)`);
 }
 
-const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'cold,submit,aggregates').split(',').map((p) => p.trim()));
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'query,cold,submit,aggregates').split(',').map((p) => p.trim()));
+
+/** (bench) Documents the query part runs over: two per school of a 24,000-school city (a head and a summary). */
+const QUERY_DOCS = 48_000;
+
+/**
+ * The embedded server's query engine as shipped (each FROM builds its list by copying it once per
+ * document) beside the same engine with linear accumulators (store/embedded.ts), on one query
+ * the rollup's year pass makes. Runs before the stack starts, which applies the change for good.
+ */
+function embeddedQuery(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const query = (require('@zeit/cosmosdb-query') as { default: (sql: string) => { exec: (docs: unknown[], opts: unknown) => { result: unknown[] } } }).default;
+  const docs = Array.from({ length: QUERY_DOCS }, (_, i) => ({ id: `d${i}`, _rid: `r${i}`, type: i % 2 ? 'head' : 'summary', year: 2027, school: String(1_000_000 + (i >> 1)) }));
+  const timeOne = (): number => {
+    const start = process.hrtime.bigint();
+    const q = query('SELECT * FROM c WHERE c.type = @type AND c.year = @year');
+    q.exec(docs, { parameters: [{ name: '@type', value: 'head' }, { name: '@year', value: 2027 }], maxItemCount: 5_000 });
+    return ms(start);
+  };
+  const shipped = timeOne();
+  linearQueryEngine();
+  const linear = median([timeOne(), timeOne(), timeOne()]);
+  console.log(
+    `embedded query over ${QUERY_DOCS.toLocaleString('en-GB')} documents (a page of 5,000 heads of a year): the engine as shipped ${shipped.toFixed(0)} ms; ` +
+      `with linear accumulators ${linear.toFixed(0)} ms (median of 3), ${(shipped / linear).toFixed(0)}× faster`,
+  );
+}
 
 async function main(): Promise<void> {
+  if (PARTS.has('query')) embeddedQuery();
   if (PARTS.has('cold')) coldStart();
   const schools = directory(450);
   const stack = await startStack({ schools });

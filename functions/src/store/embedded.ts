@@ -59,6 +59,64 @@ type RouteHandler = (account: Account, req: IncomingMessage, res: ServerResponse
 
 const PACKAGE_DIR = path.dirname(require.resolve('@vercel/cosmosdb-server/package.json'));
 
+type AstNode = { type?: unknown; [key: string]: unknown };
+const isNode = (v: unknown): v is AstNode => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isAccumulator = (v: unknown): boolean => isNode(v) && v['type'] === 'Identifier' && v['name'] === '$';
+
+/** `[...$, x]` (x possibly a spread) as `($.push(x), $)`; undefined for any other node. */
+function pushInstead(node: AstNode): AstNode | undefined {
+  const elements = node['elements'];
+  if (node['type'] !== 'ArrayExpression' || !Array.isArray(elements) || elements.length !== 2) return undefined;
+  const [first, second] = elements as unknown[];
+  if (!isNode(first) || first['type'] !== 'SpreadElement' || !isAccumulator(first['argument'])) return undefined;
+  const push = { type: 'CallExpression', callee: { type: 'MemberExpression', object: { type: 'Identifier', name: '$' }, property: { type: 'Identifier', name: 'push' }, computed: false }, arguments: [second] };
+  return { type: 'SequenceExpression', expressions: [push, { type: 'Identifier', name: '$' }] };
+}
+
+/**
+ * The query engine the embedded server uses (@zeit/cosmosdb-query) compiles every FROM and JOIN
+ * to `coll.reduce(($, c) => [...$, { c }], [])`, which copies the list once per document: a
+ * query costs O(n²) in the container's size (about 10 s over 24,000 schools' documents,
+ * whatever the filter). Each such accumulator is fresh (`[]`), so pushing onto it gives the same
+ * list in O(n). Rewritten in the generated syntax tree, before the engine prints and runs it;
+ * the engine's own code is untouched. Local mode only: Azure Cosmos DB runs its own engine.
+ */
+export function linearAccumulators(node: unknown, inReducer = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => linearAccumulators(n, inReducer));
+  if (!isNode(node)) return node;
+  if (inReducer) {
+    const replaced = pushInstead(node);
+    if (replaced) return { ...replaced, expressions: (replaced['expressions'] as unknown[]).map((e) => linearAccumulators(e, inReducer)) };
+  }
+  // A reducer is the arrow passed to `.reduce(…, [])` whose accumulator is `$`.
+  if (node['type'] === 'CallExpression' && isNode(node['callee']) && isNode(node['callee']['property']) && node['callee']['property']['name'] === 'reduce') {
+    const [reducer, initial] = (node['arguments'] as unknown[] | undefined) ?? [];
+    const freshList = isNode(initial) && initial['type'] === 'ArrayExpression' && Array.isArray(initial['elements']) && initial['elements'].length === 0;
+    if (freshList && isNode(reducer) && reducer['type'] === 'ArrowFunctionExpression' && Array.isArray(reducer['params']) && isAccumulator(reducer['params'][0])) {
+      return {
+        ...node,
+        callee: linearAccumulators(node['callee'], inReducer),
+        arguments: [{ ...reducer, body: linearAccumulators(reducer['body'], true) }, initial],
+      };
+    }
+  }
+  // Any other function starts a scope of its own: its `$` is not the accumulator.
+  const scoped = inReducer && (node['type'] === 'ArrowFunctionExpression' || node['type'] === 'FunctionExpression') ? false : inReducer;
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, linearAccumulators(v, scoped)]));
+}
+
+let queryEnginePatched = false;
+
+/** Makes the embedded server's queries linear in the container's size (see linearAccumulators). */
+export function linearQueryEngine(): void {
+  if (queryEnginePatched) return;
+  const transformerPath = require.resolve('@zeit/cosmosdb-query/lib/transformer', { paths: [PACKAGE_DIR] });
+  const transformer = require(transformerPath) as { default: (ast: unknown) => unknown };
+  const compile = transformer.default;
+  transformer.default = (ast: unknown) => linearAccumulators(compile(ast));
+  queryEnginePatched = true;
+}
+
 /** The container of items a record is about. */
 function itemsOf(account: Account, kind: ItemKind, db?: string, coll?: string): AnyItems {
   if (kind === 'dbs') return account.databases as unknown as AnyItems;
@@ -204,6 +262,7 @@ async function loadAccount(dataDir: string, account: Account): Promise<{ fresh: 
 }
 
 export async function startEmbeddedCosmos(options: EmbeddedCosmosOptions = {}): Promise<EmbeddedCosmos> {
+  linearQueryEngine();
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir === undefined ? undefined : path.resolve(options.dataDir);
   const release = dataDir ? claimDirectory(dataDir) : undefined;
