@@ -158,7 +158,9 @@ module.exports = (env = {}, argv = {}) => {
       filename: '[name].js',
       chunkFilename: '[name].[contenthash:8].js',
       publicPath: 'auto',
-      clean: true,
+      // dist/ is the add-in's, except dist/cli: the compiled CLI (`npm run build:cli`), whose
+      // incremental build info would otherwise survive the clean and claim its files are there.
+      clean: { keep: /^cli[\\/]/ },
     },
     // extensionAlias: a dynamic import() under node16 resolution names the .js the .ts becomes.
     resolve: { extensions: ['.ts', '.tsx', '.js', '.json'], extensionAlias: { '.js': ['.ts', '.tsx', '.js'] } },
