@@ -22,6 +22,8 @@ import { ensureDevKeys, mintDevToken } from './devKeys';
 /** (design) A working day, as `npm run token` defaults to. */
 export const DEV_TOKEN_TTL_SECONDS = 8 * 60 * 60;
 const MAX_BODY_BYTES = 1024;
+/** How a developer identity is named in the pane: plainly a test identity, by what the role does. */
+const DEV_ROLE_NAMES = { school: 'SENCo', trust: 'trust lead', la: 'LA officer' } as const satisfies Record<DevTokenRequest['role'], string>;
 
 export const devTokenRequestSchema = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('school'), school: z.string().regex(/^\d{7}$/, 'a 7-digit LAESTAB') }),
@@ -75,7 +77,7 @@ export function devSignInRoutes(config: Config): RouteDefinition[] {
     const now = Math.floor(Date.now() / 1000);
     const jwt = await mintDevToken(
       key,
-      { role: body.role, ...(body.role === 'school' ? { school: body.school } : {}), ...(body.role === 'trust' ? { trust: body.trust } : {}), name: `Dev ${body.role} user` },
+      { role: body.role, ...(body.role === 'school' ? { school: body.school } : {}), ...(body.role === 'trust' ? { trust: body.trust } : {}), name: `Dev ${DEV_ROLE_NAMES[body.role]}` },
       { ttlSeconds: DEV_TOKEN_TTL_SECONDS, issuer: auth.issuer, audience: auth.audience, claimNames: auth.claims, now },
     );
     return {
