@@ -303,6 +303,15 @@ describe('outages, with a scripted fetch', () => {
     expect(result).toMatchObject({ etag: '"v9"', created: true, replayed: true });
   });
 
+  test('a replayed receipt stored before a summary count existed still reads: the pane does not check the summary', async () => {
+    const receipt = (await stackClient(schoolToken).client.getReturn(PRIMARY, TRANSFER_YEAR)).value;
+    const { bySecondaryNeed: _added, ...olderSummary } = emptySummary();
+    const { fetch } = scriptedFetch([() => new Response(JSON.stringify({ ...receipt, summary: olderSummary }), { status: 201, headers: { etag: '"v9"', 'idempotent-replayed': 'true' } })]);
+    const { client } = fakeClient(fetch);
+    const result = await client.putReturn(PRIMARY, TRANSFER_YEAR, aReturn(1), { status: 'submitted', idempotencyKey: 'key-00000004' });
+    expect(result).toMatchObject({ etag: '"v9"', replayed: true, value: { version: receipt.version, status: receipt.status } });
+  });
+
   test('the caller cancelling stops at once: an AbortError, not an outage', async () => {
     const controller = new AbortController();
     const { fetch, sent } = scriptedFetch([new TypeError('fetch failed')]);
