@@ -65,6 +65,8 @@ describe('prefill from MIS (CTF)', () => {
     const before = (await inHost<unknown[][]>(page, 'grid', 'Transition', 'F10:F30')).flat().filter((v) => v !== '');
     await page.getByTestId('ctf-file').setInputFiles(ctfFile('second.ctf.xml', 5));
     await page.getByText('Update the sheet from the CTF?').waitFor();
+    // Only the column that differs is named: the surname typed over in A10.
+    await page.getByText("1 pupil matched by UPN, with the CTF's values taking the place of yours in Legal surname.").waitFor();
     expect(await capture(page, 'prefill')).toEqual([]);
     await page.getByRole('button', { name: 'Update the sheet' }).click();
     await page.getByText(/1 pupil added, 1 pupil updated/).waitFor();

@@ -29,6 +29,14 @@ export function cellsOf(plan: CtfMergePlan): CellWrite[] {
   return out;
 }
 
+/** The columns the update would change, in the sheet's order: only these cells are written over. */
+function changedHeaders(plan: CtfMergePlan): string {
+  const changed = new Set(plan.updates.flatMap((u) => u.changes.map((c) => c.key)));
+  return CTF_PREFILLED_COLUMNS.filter((k) => changed.has(k))
+    .map((k) => columnByKey(k)?.header ?? k)
+    .join(', ');
+}
+
 const PREFILLED_HEADERS = CTF_PREFILLED_COLUMNS.map((k) => columnByKey(k)?.header ?? k).join(', ');
 
 export function PrefillCtf({ sheet, describe, onWritten }: { sheet: string; describe: DescribeError; onWritten: () => void }): JSX.Element {
@@ -114,7 +122,11 @@ export function PrefillCtf({ sheet, describe, onWritten }: { sheet: string; desc
                   <Body1 block>{`${phase.summary.replace(/^Prefilled/, 'Found')}.`}</Body1>
                   <ul>
                     <li>{`${plural(phase.plan.additions.length, 'new pupil')} added below your rows.`}</li>
-                    <li>{`${plural(phase.plan.updates.length, 'pupil')} matched by UPN with cells that differ: only ${PREFILLED_HEADERS} change.`}</li>
+                    <li>
+                      {phase.plan.updates.length > 0
+                        ? `${plural(phase.plan.updates.length, 'pupil')} matched by UPN, with the CTF's values taking the place of yours in ${changedHeaders(phase.plan)}.`
+                        : 'No pupil matched by UPN has a cell the CTF would change.'}
+                    </li>
                     <li>{`${plural(phase.plan.unchanged, 'pupil')} already agree.`}</li>
                     {phase.plan.missingFromCtf.length > 0 ? <li>{`Not in the CTF, kept as they are: ${missingNames(phase.plan)}.`}</li> : null}
                   </ul>
