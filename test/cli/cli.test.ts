@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
-import { main, type Io } from '../../cli/main';
+import { main } from '../../cli/main';
+import { capture } from '../factories/cliIo';
 import { generateSamples, type GeneratedSamples } from '../../samples/generate';
 import { TRANSITION_COLUMNS, SHEET_LAYOUT } from '../../shared/transition/layout';
 import { validationReportSchema } from '../../shared/transition/schema';
@@ -14,11 +15,6 @@ import { understatedSheetBomb } from '../factories/zip';
 const run = promisify(execFile);
 const BIN = path.resolve(__dirname, '../../bin/goodstart.js');
 
-function capture(): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return { out: (t) => void (out += t), err: (t) => void (err += t), stdout: () => out, stderr: () => err };
-}
 
 let dir: string;
 let samples: GeneratedSamples;

@@ -7,7 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
-import { main, type Io } from '../../cli/main';
+import { main } from '../../cli/main';
+import { capture } from '../factories/cliIo';
 import { generateSamples, type GeneratedSamples } from '../../samples/generate';
 import { CTF_SAMPLE_CONTACT_FORENAMES, CTF_SAMPLE_CONTACT_SURNAMES, CTF_SAMPLE_EMAIL_DOMAIN, CTF_SAMPLE_PHONE_PREFIX, CTF_SAMPLE_STREET } from '../../samples/ctf';
 import { readTransitionWorkbook } from '../../shared/workbook/reader';
@@ -16,11 +17,6 @@ import { readCtf } from '../../shared/ctf/reader';
 import { TRANSITION_COLUMNS } from '../../shared/transition/layout';
 import { ctfDocument, pupilXml } from '../factories/ctf';
 
-function capture(): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return { out: (t) => void (out += t), err: (t) => void (err += t), stdout: () => out, stderr: () => err };
-}
 
 const YEAR = 2027;
 let dir: string;

@@ -9,16 +9,12 @@ import { promisify } from 'node:util';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import ExcelJS from 'exceljs';
-import { main, type Io } from '../../cli/main';
+import { main } from '../../cli/main';
+import { capture } from '../factories/cliIo';
 import { readerCount } from '../../cli/commands/consolidate';
 import { OrderedPool } from '../../cli/pool';
 import { generateSamples, type GeneratedSamples } from '../../samples/generate';
 
-function capture(): Io & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  return { out: (t) => void (out += t), err: (t) => void (err += t), stdout: () => out, stderr: () => err };
-}
 
 let dir: string;
 let samples: GeneratedSamples;

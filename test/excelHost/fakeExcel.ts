@@ -10,8 +10,10 @@
  * - Value writes raise `onChanged` after the sync (as Excel does for add-in writes, with
  *   `triggerSource: 'ThisLocalAddin'`); `host.edit()` plays a user typing into cells.
  *
- * No imports: the same file runs in jest (Node) and, bundled, in Chromium as office.js.
+ * Its one import is the column-letter rule from the runtime-neutral core, so the same file runs in
+ * jest (Node) and, bundled, in Chromium as office.js.
  */
+import { columnLetter, columnNumber } from '../../shared/transition/layout';
 
 export type Cell = string | number | boolean;
 
@@ -79,27 +81,13 @@ export interface SheetModel {
   tabColor: string;
 }
 
+
 /** Excel on the web refuses a request larger than 5 MB. */
 export const REQUEST_LIMIT_BYTES = 5 * 1024 * 1024;
 
 const key = (r: number, c: number): string => `${r},${c}`;
 
-function colNumber(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n;
-}
 
-function colLetters(n: number): string {
-  let s = '';
-  let x = n;
-  while (x > 0) {
-    const r = (x - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    x = Math.floor((x - 1) / 26);
-  }
-  return s;
-}
 
 interface Rect {
   sheet?: string;
@@ -124,7 +112,7 @@ export function parseAddress(address: string): Rect {
   const one = (p: string): { r?: number; c?: number } => {
     const m = /^([A-Z]*)(\d*)$/i.exec(p);
     if (!m || (m[1] === '' && m[2] === '')) throw hostError('InvalidArgument', `Bad address "${address}"`);
-    return { ...(m[1] ? { c: colNumber(m[1]) } : {}), ...(m[2] ? { r: Number(m[2]) } : {}) };
+    return { ...(m[1] ? { c: columnNumber(m[1]) } : {}), ...(m[2] ? { r: Number(m[2]) } : {}) };
   };
   const p1 = one(parts[0] ?? '');
   const p2 = parts[1] !== undefined ? one(parts[1]) : p1;
@@ -134,8 +122,8 @@ export function parseAddress(address: string): Rect {
 }
 
 export function formatAddress(rows: [number, number], cols: [number, number]): string {
-  const a = `${colLetters(cols[0])}${rows[0]}`;
-  return rows[0] === rows[1] && cols[0] === cols[1] ? a : `${a}:${colLetters(cols[1])}${rows[1]}`;
+  const a = `${columnLetter(cols[0])}${rows[0]}`;
+  return rows[0] === rows[1] && cols[0] === cols[1] ? a : `${a}:${columnLetter(cols[1])}${rows[1]}`;
 }
 
 const quoteSheet = (name: string): string => (/^[A-Za-z0-9_]+$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`);
