@@ -5,7 +5,8 @@
 import type { PupilRow, TransitionReturn, ValidationReport } from './transition/schema';
 import { submittability, type Verdict } from './transition/submittability';
 import type { ValidatedReturn } from './transition/validate';
-import { schoolSummary, type SchoolSummary } from './aggregate/summary';
+import { addInto, CITY_TOTAL } from './aggregate/merge';
+import { emptySummary, schoolSummary } from './aggregate/summary';
 import { cityRollup, type Dimension } from './aggregate/rollup';
 import { disclosureControl } from './aggregate/disclosure';
 import type { CountTable } from './aggregate/table';
@@ -40,7 +41,6 @@ export type ConsolidatedPupil = PupilRow & { sourceSchool: string; sourceFile?: 
 export interface Consolidation {
   tracker: TrackerEntry[];
   pupils: ConsolidatedPupil[];
-  summaries: SchoolSummary[];
   tables: CountTable[];
 }
 
@@ -116,13 +116,14 @@ export type ConsolidationTotals = Omit<Consolidation, 'pupils'> & { pupilCount: 
 
 /**
  * Consolidation one return at a time: `add` gives back the return's valid pupils to append
- * to the output and keeps only its tracker line and summary, so memory stays flat in the
- * number of pupils; `finish` rolls the summaries up into the city tables. The year labels the
- * summaries and may be settled only at the end (the CLI takes the most common year read).
+ * to the output and keeps only its tracker line, adding its counts into one running city
+ * total (every city table is a sum of school summaries), so memory stays flat in the number of
+ * pupils and nearly so in the number of schools; `finish` turns the total into the city tables.
  */
 export class ConsolidationFold {
   private readonly tracker: TrackerEntry[] = [];
-  private readonly summaries: SchoolSummary[] = [];
+  /** The sum of every school's summary so far (shared/aggregate/merge.ts). */
+  private readonly total = emptySummary(CITY_TOTAL, 0);
   private pupilCount = 0;
 
   constructor(private readonly options: { directory?: SchoolDirectory; publish?: boolean }) {}
@@ -134,7 +135,7 @@ export class ConsolidationFold {
     }
     const school = outcome.school ?? returnSchool(outcome.ret, this.options.directory) ?? '';
     const valid = outcome.pupils;
-    this.summaries.push(schoolSummary(school, year, valid));
+    addInto(this.total, schoolSummary(school, year, valid));
     this.tracker.push({
       school,
       schoolName: this.options.directory?.find(school)?.name,
@@ -149,10 +150,9 @@ export class ConsolidationFold {
   }
 
   finish(year: number): ConsolidationTotals {
-    const summaries = this.summaries.map((s) => (s.year === year ? s : { ...s, year }));
-    const raw = cityRollup(summaries, [...CONSOLIDATED_DIMENSIONS], { directory: this.options.directory });
+    const raw = cityRollup([{ ...this.total, year }], [...CONSOLIDATED_DIMENSIONS], { directory: this.options.directory });
     const tables = this.options.publish ? raw.map((t) => disclosureControl(t)) : raw;
-    return { tracker: this.tracker, summaries, tables, pupilCount: this.pupilCount };
+    return { tracker: this.tracker, tables, pupilCount: this.pupilCount };
   }
 }
 
@@ -167,6 +167,6 @@ export function consolidate(
   const fold = new ConsolidationFold(options);
   const pupils: ConsolidatedPupil[] = [];
   for (const outcome of outcomes) for (const p of fold.add(outcome, options.year)) pupils.push(p);
-  const { tracker, summaries, tables } = fold.finish(options.year);
-  return { tracker, pupils, summaries, tables };
+  const { tracker, tables } = fold.finish(options.year);
+  return { tracker, pupils, tables };
 }
