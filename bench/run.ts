@@ -6,11 +6,14 @@
  *      returns;
  *   2. consolidating 450 generated school workbooks three ways, each in its own process so
  *      each peak memory is its own: the product (`goodstart consolidate`: the streaming reader,
- *      validation and the streaming SpreadsheetML writer), the old exceljs path (exceljs's
- *      workbook model, everything in memory), and the inflate floor (zlib over the same parts
- *      the reader inflates, and nothing else); then the product's parts one by one on the same
- *      files (read, of which the XML parser alone; validate; write), so a target missed names
- *      the part that misses it, with its own figure;
+ *      validation and the streaming SpreadsheetML writer), the old exceljs path (the
+ *      pre-issue-10 `goodstart consolidate`, its start-up aside: each file read through
+ *      exceljs's workbook model, validated and held, `consolidate` over them all, the workbook
+ *      written whole in memory through exceljs's streaming writer, then to the file; the frozen
+ *      copies bench/exceljsReader.ts and bench/exceljsWriter.ts), and the inflate floor (zlib
+ *      over the same parts the reader inflates, and nothing else); then the product's parts
+ *      one by one on the same files (read, of which the XML parser alone; validate; write), so
+ *      a target missed names the part that misses it, with its own figure;
  *   3. the same at 4,500 workbooks (the 450 files linked ten times), for peak memory: the
  *      product (the old path too with BENCH_OLD_AT_SCALE=1; it takes minutes), beside its peak
  *      at 450, and the heap it still holds after a full GC at the end;
@@ -41,10 +44,11 @@ import { writeTransitionWorkbook } from '../xlsx/template';
 import { readTransitionWorkbook, readTransitionWorkbookSync } from '../shared/workbook/reader';
 import { inspectXlsx, type ZipEntry } from '../shared/workbook/zip';
 import { consolidate, ConsolidationFold, type ConsolidatedPupil, type ReturnOutcome } from '../shared/consolidation';
-import { writeConsolidatedWorkbook, writeConsolidatedWorkbookFile } from '../xlsx/consolidated';
+import { writeConsolidatedWorkbookFile } from '../xlsx/consolidated';
 import { zlibInflate } from '../xlsx/inflate';
 import { SchoolDirectory } from '../shared/schools';
 import { readWithExceljs } from './exceljsReader';
+import { writeConsolidatedWithExceljs } from './exceljsWriter';
 import { readerCount } from '../cli/commands/consolidate';
 import { understatedSheetBomb } from '../test/factories/zip';
 import { bestCpuOf, bestOf, cpuMs, mib, ms, peakRss, percentile, ratio, seconds } from './timing';
@@ -122,7 +126,12 @@ async function consolidateNew(dir: string, files: string[]): Promise<Measured> {
   return { ms: total, pupils: (JSON.parse(stdout) as { pupils: number }).pupils };
 }
 
-/** The path before issue 10: exceljs's workbook model for every file, every outcome held, one workbook in memory. */
+/**
+ * The path before issue 10, as `goodstart consolidate` ran it then (835e2de^): each file read
+ * whole through exceljs's workbook model (bench/exceljsReader.ts) and validated, every outcome
+ * held, `consolidate` over them all, then the workbook written through exceljs's streaming
+ * writer into memory (bench/exceljsWriter.ts) and the bytes to the file.
+ */
 async function consolidateOld(dir: string, files: string[]): Promise<Measured> {
   const directory = new SchoolDirectory(JSON.parse(await fs.readFile(path.join(dir, 'schools.json'), 'utf8')));
   const start = process.hrtime.bigint();
@@ -132,7 +141,16 @@ async function consolidateOld(dir: string, files: string[]): Promise<Measured> {
     outcomes.push({ kind: 'read', file: path.basename(file), ret, ...validateReturn(ret, { directory }) });
   }
   const result = consolidate(outcomes, { year: YEAR, directory });
-  const bytes = await writeConsolidatedWorkbook({ year: YEAR, generatedAt: new Date().toISOString(), pupils: result.pupils, tracker: result.tracker, tables: result.tables });
+  const received = new Set(result.tracker.map((t) => t.school));
+  const outstanding = directory.primaries().filter((s) => !received.has(s.laestab)).length;
+  const bytes = await writeConsolidatedWithExceljs({
+    year: YEAR,
+    generatedAt: new Date().toISOString(),
+    pupils: result.pupils,
+    tracker: result.tracker,
+    received: { returns: result.tracker.length, outstanding, unreadable: 0 },
+    tables: result.tables,
+  });
   const out = path.join(os.tmpdir(), `goodstart-bench-${process.pid}.xlsx`);
   await fs.writeFile(out, bytes);
   const total = ms(start);
