@@ -3,8 +3,11 @@ import * as path from 'node:path';
 import { CliError, readCapped } from './io';
 import { readReturnSync } from './returns';
 import { validateReturn } from '../shared/transition/validate';
-import { returnSchool, type ReturnOutcome } from '../shared/consolidation';
+import { returnShare, type ReturnOutcome, type TrackerEntry } from '../shared/consolidation';
 import type { SchoolDirectory } from '../shared/schools';
+import type { SchoolSummary } from '../shared/aggregate/summary';
+import { pupilRows } from '../xlsx/consolidated';
+import type { DetachedRows } from '../xlsx/spreadsheetml';
 
 /** Reads and validates one return; a file that cannot be read is an outcome too, with its one-line reason. */
 export function readOutcome(file: string, directory: SchoolDirectory): ReturnOutcome {
@@ -18,11 +21,21 @@ export function readOutcome(file: string, directory: SchoolDirectory): ReturnOut
 }
 
 /**
- * An outcome as small as consolidation needs it, to pass between threads: the return's rows
- * (the bulk, and the valid ones again as pupils) are left out, the school they name is kept.
+ * A return's share of the consolidation, as small as the main thread needs it: its tracker
+ * line and counts, the year it states, and its valid pupils already as rows of the Pupils sheet
+ * (numbered when appended). Flat strings and numbers, so it crosses threads cheaply.
  */
-export function compactOutcome(o: ReturnOutcome, directory: SchoolDirectory): ReturnOutcome {
-  if (o.kind === 'unreadable') return o;
-  const sheets = o.ret.sheets.map((s) => ({ ...s, rows: [] }));
-  return { ...o, ret: { ...o.ret, sheets, explanations: [] }, school: returnSchool(o.ret, directory) ?? '' };
+export interface ReadShare {
+  tracker: TrackerEntry;
+  summary?: SchoolSummary;
+  /** The transfer year the return states, if any. */
+  year: number | null;
+  rows: DetachedRows;
+}
+
+/** Reads one file and works out its share; `year` is the one given for the run, or 0 (the summary's year is set when the tables are made). */
+export function readShare(file: string, directory: SchoolDirectory, year: number): ReadShare {
+  const outcome = readOutcome(file, directory);
+  const { tracker, summary, pupils } = returnShare(outcome, year, directory);
+  return { tracker, ...(summary ? { summary } : {}), year: outcome.kind === 'read' ? outcome.ret.year : null, rows: pupilRows(pupils) };
 }

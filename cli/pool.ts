@@ -14,7 +14,7 @@ export interface WorkerModule {
   data?: unknown;
 }
 
-/** What a worker posts back, as JSON text, for each task it is sent ({ id, task }). */
+/** What a worker posts back for each task it is sent ({ id, task }): keep the result flat (strings, numbers), as structured clone copies every object in it. */
 export type WorkerReply<R> = { id: number; ok: true; result: R } | { id: number; ok: false; message: string };
 
 /** (design) Tasks queued on each worker beyond the one it is working on, so it never waits for the main thread. */
@@ -52,7 +52,7 @@ export class OrderedPool<T, R> {
   ) {
     for (let i = 0; i < size; i++) {
       const w = startWorker(module);
-      w.on('message', (reply: string) => this.reply(JSON.parse(reply) as WorkerReply<R>));
+      w.on('message', (reply: WorkerReply<R>) => this.reply(reply));
       w.on('error', (e: Error) => this.fail(i, (task) => new Error(`${task}: the reader failed (${e.message})`)));
       w.on('exit', (code) => {
         if (!this.closed) this.fail(i, (task) => new Error(`${task}: the reader stopped unexpectedly (exit code ${code})`));

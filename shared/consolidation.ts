@@ -6,7 +6,7 @@ import type { PupilRow, TransitionReturn, ValidationReport } from './transition/
 import { submittability, type Verdict } from './transition/submittability';
 import type { ValidatedReturn } from './transition/validate';
 import { addInto, CITY_TOTAL } from './aggregate/merge';
-import { emptySummary, schoolSummary } from './aggregate/summary';
+import { emptySummary, type SchoolSummary, schoolSummary } from './aggregate/summary';
 import { cityRollup, type Dimension } from './aggregate/rollup';
 import { disclosureControl } from './aggregate/disclosure';
 import type { CountTable } from './aggregate/table';
@@ -15,8 +15,7 @@ import type { SchoolState } from './status';
 
 /** One input to consolidation: a return that was read and validated (its report and valid pupils), or the reason it could not be. */
 export type ReturnOutcome =
-  // `school`: the submitting school (returnSchool), when worked out where the rows were read (the CLI's reader threads).
-  | ({ kind: 'read'; file?: string; ret: TransitionReturn; school?: string } & ValidatedReturn)
+  | ({ kind: 'read'; file?: string; ret: TransitionReturn } & ValidatedReturn)
   | { kind: 'unreadable'; file: string; reason: string };
 
 /** One line of the tracker: a school (or an unreadable file) and how its return stands. */
@@ -115,6 +114,38 @@ export function trackerStatus(report: ValidationReport): string {
 export type ConsolidationTotals = Omit<Consolidation, 'pupils'> & { pupilCount: number };
 
 /**
+ * One return's share of a consolidation, worked out on its own (the CLI does it on a reader
+ * thread): its tracker line, its school's counts (none for a file that could not be read) and
+ * its valid pupils, each marked with the school and file it came from.
+ */
+export interface ReturnShare {
+  tracker: TrackerEntry;
+  summary?: SchoolSummary;
+  pupils: ConsolidatedPupil[];
+}
+
+export function returnShare(outcome: ReturnOutcome, year: number, directory?: SchoolDirectory): ReturnShare {
+  if (outcome.kind === 'unreadable') {
+    return { tracker: { school: '', file: outcome.file, rows: 0, errors: 0, queries: 0, status: 'Unreadable', reason: outcome.reason }, pupils: [] };
+  }
+  const school = returnSchool(outcome.ret, directory) ?? '';
+  const valid = outcome.pupils;
+  return {
+    tracker: {
+      school,
+      schoolName: directory?.find(school)?.name,
+      file: outcome.file,
+      rows: outcome.report.summary.rows,
+      errors: outcome.report.summary.errors,
+      queries: outcome.report.summary.queries,
+      status: trackerStatus(outcome.report),
+    },
+    summary: schoolSummary(school, year, valid),
+    pupils: valid.map((p) => ({ ...p, sourceSchool: school, ...(outcome.file ? { sourceFile: outcome.file } : {}) })),
+  };
+}
+
+/**
  * Consolidation one return at a time: `add` gives back the return's valid pupils to append
  * to the output and keeps only its tracker line, adding its counts into one running city
  * total (every city table is a sum of school summaries), so memory stays flat in the number of
@@ -129,24 +160,16 @@ export class ConsolidationFold {
   constructor(private readonly options: { directory?: SchoolDirectory; publish?: boolean }) {}
 
   add(outcome: ReturnOutcome, year: number): ConsolidatedPupil[] {
-    if (outcome.kind === 'unreadable') {
-      this.tracker.push({ school: '', file: outcome.file, rows: 0, errors: 0, queries: 0, status: 'Unreadable', reason: outcome.reason });
-      return [];
-    }
-    const school = outcome.school ?? returnSchool(outcome.ret, this.options.directory) ?? '';
-    const valid = outcome.pupils;
-    addInto(this.total, schoolSummary(school, year, valid));
-    this.tracker.push({
-      school,
-      schoolName: this.options.directory?.find(school)?.name,
-      file: outcome.file,
-      rows: outcome.report.summary.rows,
-      errors: outcome.report.summary.errors,
-      queries: outcome.report.summary.queries,
-      status: trackerStatus(outcome.report),
-    });
-    this.pupilCount += valid.length;
-    return valid.map((p) => ({ ...p, sourceSchool: school, ...(outcome.file ? { sourceFile: outcome.file } : {}) }));
+    const share = returnShare(outcome, year, this.options.directory);
+    this.take(share.tracker, share.summary, share.pupils.length);
+    return share.pupils;
+  }
+
+  /** A return's share worked out elsewhere (returnShare, on a reader thread), its pupils already on their way. */
+  take(tracker: TrackerEntry, summary: SchoolSummary | undefined, pupilCount: number): void {
+    this.tracker.push(tracker);
+    if (summary) addInto(this.total, summary);
+    this.pupilCount += pupilCount;
   }
 
   finish(year: number): ConsolidationTotals {

@@ -12,7 +12,7 @@ import { cellText } from '../shared/transition/normalise';
 import { type ConsolidatedPupil, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
 import type { CountTable } from '../shared/aggregate/table';
 import { escapeCell } from '../shared/workbook/escape';
-import { type CellOut, QUEUE_BYTES, type SheetWriter, STYLE, XlsxWriter } from './spreadsheetml';
+import { type CellOut, type DetachedRows, detachedRows, QUEUE_BYTES, type SheetWriter, STYLE, XlsxWriter } from './spreadsheetml';
 
 /** What the workbook says beside its pupils: the run, the tracker and the tables. */
 export interface ConsolidatedSummary {
@@ -70,30 +70,22 @@ export async function writeConsolidatedWorkbookFile(file: string, opts: Consolid
  * that count them. The ZIP holds the parts in that order; the workbook shows About first.
  */
 export class ConsolidatedWorkbookWriter {
-  private readonly columns: Array<{ header: string; width: number; value: (p: ConsolidatedPupil) => CellOut }>;
   private readonly pupilSheet: SheetWriter;
   private pupilCount = 0;
 
   private constructor(
     private readonly xlsx: XlsxWriter,
-    layout: readonly TransitionColumn[],
+    private readonly layout: readonly TransitionColumn[],
     private readonly file?: WriteStream,
   ) {
-    this.columns = [
-      { header: 'Source school', width: 12, value: (p) => p.sourceSchool },
-      { header: 'Receiving secondary', width: 12, value: (p) => p.receivingSecondary },
-      ...layout.map((c) => ({ header: c.header, width: c.width, value: (p: ConsolidatedPupil) => readable(p, c) })),
-      { header: 'Source file', width: 30, value: (p) => p.sourceFile ?? null },
-      { header: 'Source sheet', width: 14, value: (p) => p.sheet },
-      { header: 'Source row', width: 8, value: (p) => p.row },
-    ];
+    const columns = pupilColumns(layout);
     this.pupilSheet = xlsx.sheet({
       name: CONSOLIDATED_SHEETS.pupils,
-      widths: this.columns.map((c) => c.width),
+      widths: columns.map((c) => c.width),
       frozen: { columns: 2, rows: 1 },
-      filterColumns: this.columns.length,
+      filterColumns: columns.length,
     });
-    this.pupilSheet.row(this.columns.map((c) => text(c.header)), STYLE.bold);
+    this.pupilSheet.row(columns.map((c) => text(c.header)), STYLE.bold);
   }
 
   static inMemory(layout: readonly TransitionColumn[] = TRANSITION_COLUMNS): ConsolidatedWorkbookWriter {
@@ -108,10 +100,21 @@ export class ConsolidatedWorkbookWriter {
 
   /** Appends pupils to the Pupils sheet, in order. */
   async addPupils(pupils: Iterable<ConsolidatedPupil> | AsyncIterable<ConsolidatedPupil>): Promise<void> {
+    let batch: ConsolidatedPupil[] = [];
     for await (const p of pupils) {
-      this.pupilSheet.row(this.columns.map((c) => text(c.value(p))));
-      if (++this.pupilCount % ROWS_PER_SETTLE === 0) await this.pupilSheet.settle();
+      batch.push(p);
+      if (batch.length === ROWS_PER_SETTLE) {
+        await this.addRows(pupilRows(batch, this.layout));
+        batch = [];
+      }
     }
+    await this.addRows(pupilRows(batch, this.layout));
+  }
+
+  /** Appends pupils' rows made elsewhere by pupilRows (a reader thread), in order. */
+  async addRows(rows: DetachedRows): Promise<void> {
+    this.pupilSheet.rows(rows);
+    this.pupilCount += rows.count;
     await this.pupilSheet.settle();
   }
 
@@ -142,6 +145,40 @@ export class ConsolidatedWorkbookWriter {
   abort(): void {
     this.file?.destroy();
   }
+}
+
+interface PupilColumn {
+  header: string;
+  width: number;
+  value: (p: ConsolidatedPupil) => CellOut;
+}
+
+const pupilColumnsOf = new WeakMap<readonly TransitionColumn[], PupilColumn[]>();
+
+/** The Pupils sheet's columns for a columns table: where each pupil came from, the layout's columns, then its source file, sheet and row. */
+function pupilColumns(layout: readonly TransitionColumn[]): PupilColumn[] {
+  let columns = pupilColumnsOf.get(layout);
+  if (!columns) {
+    columns = [
+      { header: 'Source school', width: 12, value: (p) => p.sourceSchool },
+      { header: 'Receiving secondary', width: 12, value: (p) => p.receivingSecondary },
+      ...layout.map((c) => ({ header: c.header, width: c.width, value: (p: ConsolidatedPupil) => readable(p, c) })),
+      { header: 'Source file', width: 30, value: (p) => p.sourceFile ?? null },
+      { header: 'Source sheet', width: 14, value: (p) => p.sheet },
+      { header: 'Source row', width: 8, value: (p) => p.row },
+    ];
+    pupilColumnsOf.set(layout, columns);
+  }
+  return columns;
+}
+
+/**
+ * Pupils as rows of the Pupils sheet, before their place in it is known (ConsolidatedWorkbookWriter.addRows
+ * numbers them): a reader thread makes them beside the reading of the next return.
+ */
+export function pupilRows(pupils: readonly ConsolidatedPupil[], layout: readonly TransitionColumn[] = TRANSITION_COLUMNS): DetachedRows {
+  const columns = pupilColumns(layout);
+  return detachedRows(pupils.map((p) => columns.map((c) => text(c.value(p)))));
 }
 
 /** A legal, unique sheet name for a table title: ≤ 31 characters, none of []:*?/\, not starting or ending with '. */

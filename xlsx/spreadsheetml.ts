@@ -89,6 +89,42 @@ function cellXml(ref: string, v: CellOut, style: number): string {
   return Number.isFinite(serial) ? `<c r="${ref}" s="${style === STYLE.normal ? STYLE.date : style}"><v>${serial}</v></c>` : '';
 }
 
+/** One row's XML, its number `r` (a number, or a placeholder of detachedRows); '' when every cell is empty. */
+function rowXml(cells: readonly CellOut[], style: number, r: string): string {
+  let xml = '';
+  for (let i = 0; i < cells.length; i++) xml += cellXml(`${columnName(i)}${r}`, cells[i] ?? null, style);
+  return xml === '' ? '' : `<row r="${r}">${xml}</row>`;
+}
+
+/**
+ * Rows written before their place in the sheet is known: on a reader thread, while the rows of
+ * earlier returns are still to come. Each row's number is a placeholder, filled in by
+ * SheetWriter.rows as they are appended, so they come out exactly as row() would write them.
+ * The placeholders are control characters xmlText never lets through.
+ */
+export interface DetachedRows {
+  xml: string;
+  count: number;
+}
+/** Starts a row (and is dropped): the next row number. */
+const NEXT_ROW = '\u0001';
+/** The current row's number, in each cell reference. */
+const THIS_ROW = '\u0000';
+// eslint-disable-next-line no-control-regex
+const ROW_PLACEHOLDERS = /[\u0000\u0001]/g;
+
+export function detachedRows(rows: Iterable<readonly CellOut[]>, style: Style = STYLE.normal): DetachedRows {
+  let xml = '';
+  let count = 0;
+  for (const cells of rows) {
+    count++;
+    const row = rowXml(cells, style, THIS_ROW);
+    // An empty row still takes its number: NEXT_ROW alone moves the count on.
+    xml += row === '' ? NEXT_ROW : NEXT_ROW + row;
+  }
+  return { xml, count };
+}
+
 /** Where the ZIP's bytes go: a file stream (with its backpressure and its first failure) or chunks kept in memory. */
 type Output = { kind: 'stream'; stream: Writable; failure?: unknown } | { kind: 'memory'; chunks: Uint8Array[] };
 
@@ -150,9 +186,26 @@ export class SheetWriter {
   /** The next row's cells from column A; `style` applies to every cell (a date keeps its date format unless the row is styled). */
   row(cells: readonly CellOut[], style: Style = STYLE.normal): void {
     const r = ++this.rowNumber;
-    let xml = '';
-    for (let i = 0; i < cells.length; i++) xml += cellXml(`${columnName(i)}${r}`, cells[i] ?? null, style);
-    if (xml !== '') this.add(`<row r="${r}">${xml}</row>`);
+    const xml = rowXml(cells, style, String(r));
+    if (xml !== '') this.add(xml);
+  }
+
+  /**
+   * Appends rows made elsewhere by detachedRows (a reader thread), numbering them from here on.
+   */
+  rows(detached: DetachedRows): void {
+    let r = this.rowNumber;
+    let ref = '';
+    const xml = detached.xml.replace(ROW_PLACEHOLDERS, (mark) => {
+      if (mark === NEXT_ROW) {
+        ref = String(++r);
+        return '';
+      }
+      return ref;
+    });
+    if (r - this.rowNumber !== detached.count) throw new Error(`detached rows hold ${r - this.rowNumber} rows, not ${detached.count}`);
+    this.rowNumber = r;
+    if (xml !== '') this.add(xml);
   }
 
   /** Skips a row, leaving it empty. */

@@ -4,12 +4,12 @@ import { parse, parseYear } from '../args';
 import { CliError, expandInputs, progressReporter, refuseExisting, writeAtomically } from '../io';
 import type { Io } from '../main';
 import { directoryFor } from '../returns';
-import { readOutcome } from '../outcomes';
+import { type ReadShare, readShare } from '../outcomes';
+import type { ReaderData } from '../readWorker';
 import { OrderedPool, type WorkerModule } from '../pool';
-import { ConsolidationFold, type ConsolidationTotals, type ReceivedCounts, type ReturnOutcome } from '../../shared/consolidation';
+import { ConsolidationFold, type ConsolidationTotals, type ReceivedCounts } from '../../shared/consolidation';
 import { ConsolidatedWorkbookWriter } from '../../xlsx/consolidated';
 import { currentTransferYear } from '../../shared/year';
-import type { SchoolDirectory } from '../../shared/schools';
 
 export async function consolidateCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -32,8 +32,8 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   io.err(`consolidate: school directory: ${source}${values.schools ? '' : '; pass --schools <file> to use the LA\'s own'}\n`);
 
   // Streaming: each return is read, validated, its valid pupils written to the workbook's
-  // Pupils sheet, and dropped; what stays in memory is one tracker line and one summary per
-  // school. The sheets that count the pupils (About, Tracker, tables) are written after them.
+  // Pupils sheet, and dropped; what stays in memory is one tracker line per school and one
+  // running city total. The sheets that count the pupils (About, Tracker, tables) come after.
   const fold = new ConsolidationFold({ directory, publish: values.publish });
   const years = new Map<number, number>();
   let year = 0;
@@ -46,23 +46,25 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
       const progress = progressReporter(inputs.length, 'consolidate: reading');
       // One return at a time, each dropped before the next is taken: nothing of it outlives its
       // turn, so it dies young instead of piling up for the old-generation collector.
-      const take = async (o: ReturnOutcome): Promise<void> => {
-        if (o.kind === 'read' && o.ret.year !== null) years.set(o.ret.year, (years.get(o.ret.year) ?? 0) + 1);
-        await writer.addPupils(fold.add(o, givenYear ?? 0));
+      const take = async (share: ReadShare): Promise<void> => {
+        if (share.year !== null) years.set(share.year, (years.get(share.year) ?? 0) + 1);
+        fold.take(share.tracker, share.summary, share.rows.count);
+        await writer.addRows(share.rows);
       };
       const readers = readerCount(inputs.length);
       if (readers === 0) {
         for (const [done, file] of inputs.entries()) {
           progress.tick(done, path.basename(file));
-          await take(readOutcome(file, directory));
+          await take(readShare(file, directory, givenYear ?? 0));
         }
       } else {
-        // Reader threads read and validate the next returns while this one writes, in input order.
-        const pool = new OrderedPool<string, ReturnOutcome>(READER_MODULE(directory), readers, (file) => file);
+        // Reader threads read, validate and lay out the next returns while this thread appends
+        // each one's rows, in input order: all that is left here is numbering and writing them.
+        const pool = new OrderedPool<string, ReadShare>(READER_MODULE({ schools: directory.schools, year: givenYear ?? 0 }), readers, (file) => file);
         let done = 0;
-        for await (const o of pool.map(inputs)) {
+        for await (const share of pool.map(inputs)) {
           progress.tick(done, path.basename(inputs[done++] ?? ''));
-          await take(o);
+          await take(share);
         }
       }
       progress.tick(inputs.length, 'done');
@@ -121,9 +123,9 @@ export function readerCount(files: number, env: NodeJS.ProcessEnv = process.env,
 }
 
 /** The reader thread's module beside this one: compiled JavaScript from dist/cli, or the TypeScript source under tsx or jest. */
-const READER_MODULE = (directory: SchoolDirectory): WorkerModule => ({
+const READER_MODULE = (data: ReaderData): WorkerModule => ({
   file: path.join(__dirname, '..', `readWorker${path.extname(__filename)}`),
-  data: directory.schools,
+  data,
 });
 
 function mostCommon(counts: ReadonlyMap<number, number>): number | undefined {

@@ -100,7 +100,7 @@ describe('reader threads for goodstart consolidate', () => {
       `const { parentPort } = require('node:worker_threads');
        parentPort.on('message', ({ id, task }) => {
          if (task === 'c.xlsx') process.exit(7);
-         parentPort.postMessage(JSON.stringify({ id, ok: true, result: task.toUpperCase() }));
+         parentPort.postMessage({ id, ok: true, result: task.toUpperCase() });
        });`,
     );
     const pool = new OrderedPool<string, string>({ file: worker }, 2, (t) => `returns/${t}`);
@@ -121,7 +121,7 @@ describe('reader threads for goodstart consolidate', () => {
       `const { parentPort } = require('node:worker_threads');
        parentPort.on('message', ({ id, task }) => {
          const reply = task === 'bad' ? { id, ok: false, message: 'boom' } : { id, ok: true, result: task * 10 };
-         setTimeout(() => parentPort.postMessage(JSON.stringify(reply)), task === 1 ? 30 : 0);
+         setTimeout(() => parentPort.postMessage(reply), task === 1 ? 30 : 0);
        });`,
     );
     const order: number[] = [];

@@ -5,7 +5,8 @@
  */
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { STYLE, XlsxWriter, columnName, xmlText } from '../../xlsx/spreadsheetml';
+import { type CellOut, detachedRows, STYLE, XlsxWriter, columnName, xmlText } from '../../xlsx/spreadsheetml';
+import { unzipSync, strFromU8 } from 'fflate';
 import { inspectXlsx, WorkbookZip } from '../../shared/workbook/zip';
 
 async function written(rows: number): Promise<Uint8Array> {
@@ -69,6 +70,37 @@ describe('the SpreadsheetML writer', () => {
       await writer.finish(['S'], { creator: 'test', created: new Date() });
     };
     await expect(run()).rejects.toThrow('disk full');
+  });
+
+  it('writes rows made detached (on a reader thread) exactly as row() writes them, numbered where they are appended', async () => {
+    const batches: CellOut[][][] = [
+      [['a & b', 1, new Date(Date.UTC(2016, 0, 2))], [null, '', null], ['  spaced  ', null, 3]],
+      [],
+      [['\u0000ctrl\u0001', -2.5, 'x']],
+    ];
+    const sheetXml = async (write: (s: ReturnType<XlsxWriter['sheet']>) => void): Promise<string> => {
+      const writer = XlsxWriter.inMemory();
+      const sheet = writer.sheet({ name: 'S', widths: [10] });
+      sheet.row(['Header'], STYLE.bold);
+      write(sheet);
+      sheet.row(['after']);
+      await sheet.end();
+      await writer.finish(['S'], { creator: 'test', created: new Date('2027-07-01T00:00:00Z') });
+      return strFromU8(unzipSync(writer.bytes())['xl/worksheets/sheet1.xml']!);
+    };
+    const direct = await sheetXml((s) => batches.flat().forEach((cells) => s.row(cells)));
+    const detached = await sheetXml((s) => batches.forEach((b) => s.rows(detachedRows(b))));
+    expect(detached).toBe(direct);
+    // The empty row keeps its number: 'after' is row 6 (header, three, one, then it).
+    expect(direct).toContain('<row r="6"><c r="A6" t="inlineStr"><is><t>after</t></is></c></row>');
+    expect(direct).toContain('<c r="A5" t="inlineStr"><is><t>ctrl</t></is></c>');
+    expect(direct).not.toContain('<row r="3">');
+  });
+
+  it('refuses detached rows whose count does not match what they hold', () => {
+    const sheet = XlsxWriter.inMemory().sheet({ name: 'S', widths: [10] });
+    const two = detachedRows([['a'], ['b']]);
+    expect(() => sheet.rows({ ...two, count: 3 })).toThrow('detached rows hold 2 rows, not 3');
   });
 
   it('escapes what XML needs and drops what it cannot hold; names columns as Excel does', () => {
