@@ -178,7 +178,15 @@ function pupilColumns(layout: readonly TransitionColumn[]): PupilColumn[] {
  */
 export function pupilRows(pupils: readonly ConsolidatedPupil[], layout: readonly TransitionColumn[] = TRANSITION_COLUMNS): DetachedRows {
   const columns = pupilColumns(layout);
-  return detachedRows(pupils.map((p) => columns.map((c) => text(c.value(p)))));
+  // One array of cells, filled anew for each pupil: detachedRows has written a row before it asks for the next.
+  const cells: CellOut[] = columns.map(() => null);
+  function* rows(): Generator<readonly CellOut[]> {
+    for (const p of pupils) {
+      for (let i = 0; i < columns.length; i++) cells[i] = text((columns[i] as PupilColumn).value(p));
+      yield cells;
+    }
+  }
+  return detachedRows(rows());
 }
 
 /** A legal, unique sheet name for a table title: ≤ 31 characters, none of []:*?/\, not starting or ending with '. */

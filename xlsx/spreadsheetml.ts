@@ -65,8 +65,12 @@ const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const XML_SPECIAL = /[&<>"\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFE\uFFFF]/g;
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
+// eslint-disable-next-line no-control-regex
+const HAS_XML_SPECIAL = /[&<>"\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFE\uFFFF]/;
+
 export function xmlText(s: string): string {
-  return s.replace(XML_SPECIAL, (c) => XML_ESCAPES[c] ?? '');
+  // Most text needs nothing: a test is cheaper than a replace that finds nothing.
+  return HAS_XML_SPECIAL.test(s) ? s.replace(XML_SPECIAL, (c) => XML_ESCAPES[c] ?? '') : s;
 }
 
 const letters: string[] = [];

@@ -10,8 +10,11 @@ export const FORMULA_TRIGGERS = ['=', '+', '-', '@', '\t', '\r'] as const;
 /** The marker put in front of text that starts with a formula trigger. */
 export const ESCAPE_PREFIX = "'";
 
+/** The triggers' character codes: every trigger is one character, and every cell of an export asks. */
+const TRIGGER_CODES = new Set(FORMULA_TRIGGERS.map((t) => t.charCodeAt(0)));
+
 function startsWithTrigger(s: string): boolean {
-  return FORMULA_TRIGGERS.some((t) => s.startsWith(t));
+  return s.length > 0 && TRIGGER_CODES.has(s.charCodeAt(0));
 }
 
 /** Text starting with = + - @ tab or carriage return gets a leading apostrophe; anything else is returned unchanged. */
