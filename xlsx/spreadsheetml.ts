@@ -114,8 +114,6 @@ export interface DetachedRows {
 const NEXT_ROW = '\u0001';
 /** The current row's number, in each cell reference. */
 const THIS_ROW = '\u0000';
-// eslint-disable-next-line no-control-regex
-const ROW_PLACEHOLDERS = /[\u0000\u0001]/g;
 
 export function detachedRows(rows: Iterable<readonly CellOut[]>, style: Style = STYLE.normal): DetachedRows {
   let xml = '';
@@ -198,18 +196,13 @@ export class SheetWriter {
    * Appends rows made elsewhere by detachedRows (a reader thread), numbering them from here on.
    */
   rows(detached: DetachedRows): void {
-    let r = this.rowNumber;
-    let ref = '';
-    const xml = detached.xml.replace(ROW_PLACEHOLDERS, (mark) => {
-      if (mark === NEXT_ROW) {
-        ref = String(++r);
-        return '';
-      }
-      return ref;
-    });
-    if (r - this.rowNumber !== detached.count) throw new Error(`detached rows hold ${r - this.rowNumber} rows, not ${detached.count}`);
-    this.rowNumber = r;
-    if (xml !== '') this.add(xml);
+    const rows = detached.xml.split(NEXT_ROW);
+    if (rows.length - 1 !== detached.count) throw new Error(`detached rows hold ${rows.length - 1} rows, not ${detached.count}`);
+    for (let i = 1; i < rows.length; i++) {
+      const r = ++this.rowNumber;
+      const row = rows[i] as string;
+      if (row !== '') this.add(row.split(THIS_ROW).join(String(r)));
+    }
   }
 
   /** Skips a row, leaving it empty. */
