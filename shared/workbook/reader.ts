@@ -1,7 +1,7 @@
 /**
  * Reads a school's transition workbook into a TransitionReturn: values only, keyed by the
  * layout's column keys, through a streaming unzip (zip.ts, fflate) and a streaming XML parse
- * (saxes). It touches only workbook.xml, its relationships, the shared strings and the sheets
+ * (xml.ts, htmlparser2's tokenizer). It touches only workbook.xml, its relationships, the shared strings and the sheets
  * it reads; it never builds a workbook model and never loads styles. Anything wrong is a
  * WorkbookError with one plain-English line.
  *
@@ -9,7 +9,6 @@
  * read as an Excel date serial in the workbook's own date system (1900 or 1904), as Excel
  * itself stores dates; text dates (dd/mm/yyyy) become ISO too.
  */
-import { SaxesParser } from 'saxes';
 import { columnLetter, SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMITS } from '../transition/layout';
 import type { CellValue, QueryExplanation, RowInput, RowValues, SheetInput, TransitionReturn } from '../transition/schema';
 import { parseDate } from '../transition/normalise';
@@ -17,6 +16,7 @@ import { WorkbookError } from './errors';
 import { hiddenRowsAndColumnsError } from './hidden';
 import { unescapeCell } from './escape';
 import { MAX_VALUE_ROWS, type PartInflater, STOP, WorkbookZip, type ZipEntry } from './zip';
+import { type XmlHandlers, XmlStream } from './xml';
 
 export interface ReadOptions {
   /** The file's name, for the caller's messages; the reader's own messages never need it. */
@@ -97,31 +97,12 @@ export function readTransitionWorkbookSync(bytes: Uint8Array, opts: ReadOptions 
 // ---------------------------------------------------------------------------------------------
 // The workbook part, its relationships and the shared strings.
 
-const localName = (name: string): string => {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
-};
-
-interface XmlHandlers {
-  open(name: string, attributes: Record<string, string>): void;
-  close?(name: string): void;
-  text?(text: string): void;
-}
-
-/** Streams one part through saxes; handlers get local names (any namespace prefix dropped). */
+/** Streams one part through the XML tokenizer (xml.ts); handlers get local names (any namespace prefix dropped). */
 function parsePart(zip: WorkbookZip, entry: ZipEntry, h: XmlHandlers): void {
-  const parser = new SaxesParser({ position: false });
-  parser.on('opentag', (tag) => h.open(localName(tag.name), tag.attributes as Record<string, string>));
-  const close = h.close;
-  if (close) parser.on('closetag', (tag) => close(localName(tag.name)));
-  const text = h.text;
-  if (text) {
-    parser.on('text', text);
-    parser.on('cdata', text);
-  }
+  const xml = new XmlStream(h);
   try {
-    zip.readText(entry, (s) => parser.write(s));
-    parser.close();
+    zip.readText(entry, (s) => xml.write(s));
+    xml.end();
   } catch (e) {
     if (e === STOP) return;
     if (e instanceof WorkbookError) throw e;
@@ -182,6 +163,7 @@ function readSharedStrings(zip: WorkbookZip, entry: ZipEntry): string[] {
   let inT = false;
   let inPhonetic = false;
   parsePart(zip, entry, {
+    attributes: NO_ATTRIBUTES,
     open(name) {
       if (name === 't') inT = !inPhonetic;
       else if (name === 'si') current = '';
@@ -201,6 +183,10 @@ function readSharedStrings(zip: WorkbookZip, entry: ZipEntry): string[] {
 
 // ---------------------------------------------------------------------------------------------
 // Cells.
+
+const NO_ATTRIBUTES: ReadonlySet<string> = new Set();
+/** What readCells reads of <row>, <col> and <c>: places, types and hiding; styles and the rest are skipped. */
+const CELL_ATTRIBUTES: ReadonlySet<string> = new Set(['r', 't', 'hidden', 'min', 'max']);
 
 /** 1-based column number of a cell reference's letters ('AB12' → 28), or 0 when it has none. */
 function columnNumber(ref: string): number {
@@ -266,6 +252,7 @@ function readCells(wb: Workbook, entry: ZipEntry, sink: CellSink, sheetName: str
   };
 
   parsePart(wb.zip, entry, {
+    attributes: CELL_ATTRIBUTES,
     open(name, a) {
       switch (name) {
         case 'row':

@@ -1,0 +1,124 @@
+/**
+ * A part's XML as events, through htmlparser2's tokenizer in XML mode: it reports each tag,
+ * attribute and text run by its place in the input, so the reader builds strings only for
+ * what it uses (saxes built a tag object and an attributes object for every element, and its
+ * well-formedness checks were half the reading of a return). Fed in pieces, as the part is
+ * inflated. Entities are decoded (the five of XML and numeric references); no DTD is read, so
+ * nothing expands. The tokenizer accepts any nesting; elements that do not nest are an XmlError.
+ */
+import { Tokenizer } from 'htmlparser2';
+
+export interface XmlHandlers {
+  /** An element starts: its local name (any prefix dropped) and its attributes, by qualified name, for this call only. */
+  open(name: string, attributes: Readonly<Record<string, string>>): void;
+  close?(name: string): void;
+  /** Text (CDATA too), in pieces; an element's text may come in several. */
+  text?(text: string): void;
+  /** The attributes open() needs, by qualified name; without it, every attribute. The rest are never copied out of the input. */
+  attributes?: ReadonlySet<string>;
+}
+
+export const localName = (name: string): string => {
+  const i = name.indexOf(':');
+  return i < 0 ? name : name.slice(i + 1);
+};
+
+/** XML that is not well-formed: elements that do not nest. */
+export class XmlError extends Error {}
+
+/** An XML parse fed in pieces: write() each, then end(). Whatever a handler throws passes through. */
+export class XmlStream {
+  private readonly tokenizer: Tokenizer;
+  /** The pieces not yet wholly behind the tokenizer, and where the first begins in the whole input. */
+  private chunks: string[] = [];
+  private chunksStart = 0;
+  private tag = '';
+  private attributes: Record<string, string> = {};
+  private attribute = '';
+  private value = '';
+  private wanted = false;
+  /** The elements open, by qualified name: the tokenizer itself accepts any nesting, so each end tag is checked against its start. */
+  private readonly open: string[] = [];
+
+  constructor(h: XmlHandlers) {
+    const text = h.text;
+    const close = h.close;
+    const wanted = h.attributes;
+    this.tokenizer = new Tokenizer(
+      { xmlMode: true, decodeEntities: true },
+      {
+        onopentagname: (start, end) => {
+          this.tag = this.slice(start, end);
+          this.attributes = {};
+        },
+        onattribname: (start, end) => {
+          this.attribute = this.slice(start, end);
+          this.wanted = wanted === undefined || wanted.has(this.attribute);
+          this.value = '';
+        },
+        onattribdata: (start, end) => {
+          if (this.wanted) this.value += this.slice(start, end);
+        },
+        onattribentity: (codepoint) => {
+          if (this.wanted) this.value += String.fromCodePoint(codepoint);
+        },
+        onattribend: () => {
+          if (this.wanted) this.attributes[this.attribute] = this.value;
+        },
+        onopentagend: () => {
+          this.open.push(this.tag);
+          h.open(localName(this.tag), this.attributes);
+        },
+        onselfclosingtag: () => {
+          const name = localName(this.tag);
+          h.open(name, this.attributes);
+          close?.(name);
+        },
+        onclosetag: (start, end) => {
+          const name = this.slice(start, end);
+          if (this.open.pop() !== name) throw new XmlError(`</${name}> does not close the element open`);
+          close?.(localName(name));
+        },
+        ontext: (start, end) => text?.(this.slice(start, end)),
+        ontextentity: (codepoint) => text?.(String.fromCodePoint(codepoint)),
+        // The end given is past the closing ]]; the offset says how far.
+        oncdata: (start, end, offset) => text?.(this.slice(start, end - offset)),
+        oncomment: () => undefined,
+        ondeclaration: () => undefined,
+        onprocessinginstruction: () => undefined,
+        onend: () => undefined,
+      },
+    );
+  }
+
+  write(chunk: string): void {
+    this.chunks.push(chunk);
+    this.tokenizer.write(chunk);
+  }
+
+  end(): void {
+    this.tokenizer.end();
+    if (this.open.length > 0) throw new XmlError(`<${this.open[this.open.length - 1] ?? ''}> is never closed`);
+  }
+
+  /** The input between two places in it, which may span pieces; pieces wholly before `start` are let go (places only ever move on). */
+  private slice(start: number, end: number): string {
+    let first = this.chunks[0] ?? '';
+    while (this.chunks.length > 1 && start >= this.chunksStart + first.length) {
+      this.chunksStart += first.length;
+      this.chunks.shift();
+      first = this.chunks[0] ?? '';
+    }
+    const from = start - this.chunksStart;
+    const to = end - this.chunksStart;
+    if (to <= first.length) return first.slice(from, to);
+    let out = first.slice(from);
+    let at = first.length;
+    for (let i = 1; i < this.chunks.length && at < to; i++) {
+      const c = this.chunks[i] ?? '';
+      out += c.slice(0, to - at);
+      at += c.length;
+    }
+    return out;
+  }
+}
