@@ -52,19 +52,34 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
         await writer.addRows(share.rows);
       };
       const readers = readerCount(inputs.length);
+      const here = (file: string): ReadShare => readShare(file, directory, givenYear ?? 0);
       if (readers === 0) {
         for (const [done, file] of inputs.entries()) {
           progress.tick(done, path.basename(file));
-          await take(readShare(file, directory, givenYear ?? 0));
+          await take(here(file));
         }
       } else {
-        // Reader threads read, validate and lay out the next returns while this thread appends
-        // each one's rows, in input order: all that is left here is numbering and writing them.
+        // Reader threads read, validate and lay out returns while this thread appends each one's
+        // rows, in input order; this thread reads its own share too (one return in every
+        // readers + MAIN_SHARE_EVERY), as numbering and writing leave it most of its core.
+        const every = readers + MAIN_SHARE_EVERY;
+        const mine = (i: number): boolean => i % every === 0;
         const pool = new OrderedPool<string, ReadShare>(READER_MODULE({ schools: directory.schools, year: givenYear ?? 0 }), readers, (file) => file);
-        let done = 0;
-        for await (const share of pool.map(inputs)) {
-          progress.tick(done, path.basename(inputs[done++] ?? ''));
-          await take(share);
+        const theirs = pool.map(inputs.filter((_, i) => !mine(i)))[Symbol.asyncIterator]();
+        try {
+          for (const [done, file] of inputs.entries()) {
+            progress.tick(done, path.basename(file));
+            if (mine(done)) {
+              await take(here(file));
+              continue;
+            }
+            const next = await theirs.next();
+            if (next.done) throw new Error(`${file}: the reader threads ended early`);
+            await take(next.value);
+          }
+        } finally {
+          // Stops the threads however the loop ended.
+          await theirs.return(undefined);
         }
       }
       progress.tick(inputs.length, 'done');
@@ -104,22 +119,28 @@ const PARALLEL_MIN_FILES = 200;
 /** (design) Idle cores (by the load average) below which reader threads cost more than they save. */
 const MIN_IDLE_CORES = 0.5;
 /** (design) More reader threads than this only contend for the writer's turn. */
-const MAX_READERS = 4;
+const MAX_READERS = 3;
+/**
+ * (design) With reader threads, this thread reads one return in every (readers + this): one in
+ * three beside one thread on 2 cores, so each core reads and the thread that also writes reads less.
+ */
+const MAIN_SHARE_EVERY = 2;
 
 /**
  * Reader threads for `files` returns: none (read here) for a few, or when the machine is busy
  * (the last minute's load average, `load`, leaves less than MIN_IDLE_CORES idle: threads then
- * only add their start-up and hand-over to the same CPU); else one per core, at most
- * MAX_READERS and never more than the files. GOODSTART_READERS sets the number (0: read here).
- * Measured on 2 cores, 450 returns, 2 readers against none: at load 1.4, 2.3 s against 2.9 s
- * (4,500 returns: 13 s against 25 s); at load 2.5, 3.9 s against 2.9 s.
+ * only add their start-up and hand-over to the same CPU); else one per core beside this
+ * thread's (which reads its share too), at most MAX_READERS and never more than the files.
+ * GOODSTART_READERS sets the number (0: read here).
+ * Measured on 2 cores, 450 returns, best of 4 each: one thread beside this one 1.9–2.2 s against
+ * 2.2–2.6 s read here alone; two threads (each with its own warm-up, on the same 2 cores) 2.3 s.
  */
 export function readerCount(files: number, env: NodeJS.ProcessEnv = process.env, load: number = os.loadavg()[0] ?? 0): number {
   const given = env.GOODSTART_READERS;
   if (given !== undefined && /^\d+$/.test(given)) return Math.min(Number(given), files);
   const cores = os.availableParallelism();
-  if (files < PARALLEL_MIN_FILES || cores - load < MIN_IDLE_CORES) return 0;
-  return Math.min(cores, MAX_READERS, files);
+  if (files < PARALLEL_MIN_FILES || cores < 2 || cores - load < MIN_IDLE_CORES) return 0;
+  return Math.min(cores - 1, MAX_READERS, files);
 }
 
 /** The reader thread's module beside this one: compiled JavaScript from dist/cli, or the TypeScript source under tsx or jest. */
