@@ -300,7 +300,8 @@ async function breakdown(files: string[], city: ReturnType<typeof syntheticCity>
 async function readersBothWays(dir: string, files: string[], results: Partial<Record<PathName, PathResult>>): Promise<void> {
   const { new: chosen, old } = results;
   if (!chosen) return;
-  const other = chosen.readers ? 0 : Math.min(os.availableParallelism(), 4);
+  // The other way: none, or as many as the CLI takes on an idle machine.
+  const other = chosen.readers ? 0 : readerCount(files.length, {}, 0);
   const flipped = await inChild('new', dir, files, { GOODSTART_READERS: String(other) });
   const [none, threads] = other === 0 ? [flipped, chosen] : [chosen, flipped];
   const oldRatio = (r: PathResult): string => (old ? `, old÷new ${ratio(old.ms, r.ms)}` : '');
