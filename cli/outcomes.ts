@@ -33,9 +33,13 @@ export interface ReadShare {
   rows: DetachedRows;
 }
 
-/** Reads one file and works out its share; `year` is the one given for the run, or 0 (the summary's year is set when the tables are made). */
-export function readShare(file: string, directory: SchoolDirectory, year: number): ReadShare {
+/**
+ * Reads one file and works out its share; `year` is the one given for the run, or 0 (the
+ * summary's year is set when the tables are made). `firstRow`: the Pupils row its pupils will
+ * start at, when it is known (read on the writing thread, in its turn).
+ */
+export function readShare(file: string, directory: SchoolDirectory, year: number, firstRow?: number): ReadShare {
   const outcome = readOutcome(file, directory);
   const { tracker, summary, pupils } = returnShare(outcome, year, directory);
-  return { tracker, ...(summary ? { summary } : {}), year: outcome.kind === 'read' ? outcome.ret.year : null, rows: pupilRows(pupils) };
+  return { tracker, ...(summary ? { summary } : {}), year: outcome.kind === 'read' ? outcome.ret.year : null, rows: pupilRows(pupils, undefined, firstRow) };
 }

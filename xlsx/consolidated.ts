@@ -104,14 +104,19 @@ export class ConsolidatedWorkbookWriter {
     for await (const p of pupils) {
       batch.push(p);
       if (batch.length === ROWS_PER_SETTLE) {
-        await this.addRows(pupilRows(batch, this.layout));
+        await this.addRows(pupilRows(batch, this.layout, this.nextPupilRow));
         batch = [];
       }
     }
-    await this.addRows(pupilRows(batch, this.layout));
+    await this.addRows(pupilRows(batch, this.layout, this.nextPupilRow));
   }
 
-  /** Appends pupils' rows made elsewhere by pupilRows (a reader thread), in order. */
+  /** The Pupils sheet row the next pupil will take, for pupilRows laid out where they are appended. */
+  get nextPupilRow(): number {
+    return this.pupilSheet.nextRow;
+  }
+
+  /** Appends pupils' rows made by pupilRows (on a reader thread, or here), in order. */
   async addRows(rows: DetachedRows): Promise<void> {
     this.pupilSheet.rows(rows);
     this.pupilCount += rows.count;
@@ -176,7 +181,7 @@ function pupilColumns(layout: readonly TransitionColumn[]): PupilColumn[] {
  * Pupils as rows of the Pupils sheet, before their place in it is known (ConsolidatedWorkbookWriter.addRows
  * numbers them): a reader thread makes them beside the reading of the next return.
  */
-export function pupilRows(pupils: readonly ConsolidatedPupil[], layout: readonly TransitionColumn[] = TRANSITION_COLUMNS): DetachedRows {
+export function pupilRows(pupils: readonly ConsolidatedPupil[], layout: readonly TransitionColumn[] = TRANSITION_COLUMNS, first?: number): DetachedRows {
   const columns = pupilColumns(layout);
   // One array of cells, filled anew for each pupil: detachedRows has written a row before it asks for the next.
   const cells: CellOut[] = columns.map(() => null);
@@ -186,7 +191,7 @@ export function pupilRows(pupils: readonly ConsolidatedPupil[], layout: readonly
       yield cells;
     }
   }
-  return detachedRows(rows());
+  return detachedRows(rows(), STYLE.normal, first);
 }
 
 /** A legal, unique sheet name for a table title: ≤ 31 characters, none of []:*?/\, not starting or ending with '. */

@@ -109,22 +109,32 @@ function rowXml(cells: readonly CellOut[], style: number, r: string): string {
 export interface DetachedRows {
   xml: string;
   count: number;
+  /** Set when the rows were laid out already numbered, from this row (detachedRows' `first`): they must go exactly there. */
+  first?: number;
 }
 /** Starts a row (and is dropped): the next row number. */
 const NEXT_ROW = '\u0001';
 /** The current row's number, in each cell reference. */
 const THIS_ROW = '\u0000';
 
-export function detachedRows(rows: Iterable<readonly CellOut[]>, style: Style = STYLE.normal): DetachedRows {
+/**
+ * `first`: where the rows will go, when that is known as they are laid out (a return read on the
+ * sheet's own thread, its turn come): they are numbered at once, with no placeholders to fill.
+ */
+export function detachedRows(rows: Iterable<readonly CellOut[]>, style: Style = STYLE.normal, first?: number): DetachedRows {
   let xml = '';
   let count = 0;
   for (const cells of rows) {
+    if (first !== undefined) {
+      xml += rowXml(cells, style, String(first + count++));
+      continue;
+    }
     count++;
     const row = rowXml(cells, style, THIS_ROW);
     // An empty row still takes its number: NEXT_ROW alone moves the count on.
     xml += row === '' ? NEXT_ROW : NEXT_ROW + row;
   }
-  return { xml, count };
+  return first === undefined ? { xml, count } : { xml, count, first };
 }
 
 /** Where the ZIP's bytes go: a file stream (with its backpressure and its first failure) or chunks kept in memory. */
@@ -196,6 +206,12 @@ export class SheetWriter {
    * Appends rows made elsewhere by detachedRows (a reader thread), numbering them from here on.
    */
   rows(detached: DetachedRows): void {
+    if (detached.first !== undefined) {
+      if (detached.first !== this.rowNumber + 1) throw new Error(`rows laid out from row ${detached.first} cannot go at row ${this.rowNumber + 1}`);
+      this.rowNumber += detached.count;
+      if (detached.xml !== '') this.add(detached.xml);
+      return;
+    }
     const rows = detached.xml.split(NEXT_ROW);
     if (rows.length - 1 !== detached.count) throw new Error(`detached rows hold ${rows.length - 1} rows, not ${detached.count}`);
     for (let i = 1; i < rows.length; i++) {
@@ -203,6 +219,11 @@ export class SheetWriter {
       const row = rows[i] as string;
       if (row !== '') this.add(row.split(THIS_ROW).join(String(r)));
     }
+  }
+
+  /** The number the next row will have. */
+  get nextRow(): number {
+    return this.rowNumber + 1;
   }
 
   /** Skips a row, leaving it empty. */

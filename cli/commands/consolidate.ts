@@ -52,7 +52,8 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
         await writer.addRows(share.rows);
       };
       const readers = readerCount(inputs.length);
-      const here = (file: string): ReadShare => readShare(file, directory, givenYear ?? 0);
+      // Read here, in its turn: every return before it is written, so its rows are numbered as they are laid out.
+      const here = (file: string): ReadShare => readShare(file, directory, givenYear ?? 0, writer.nextPupilRow);
       if (readers === 0) {
         for (const [done, file] of inputs.entries()) {
           progress.tick(done, path.basename(file));

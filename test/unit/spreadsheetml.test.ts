@@ -91,6 +91,9 @@ describe('the SpreadsheetML writer', () => {
     const direct = await sheetXml((s) => batches.flat().forEach((cells) => s.row(cells)));
     const detached = await sheetXml((s) => batches.forEach((b) => s.rows(detachedRows(b))));
     expect(detached).toBe(direct);
+    // Laid out already numbered, where the place is known: the same again.
+    const numbered = await sheetXml((s) => batches.forEach((b) => s.rows(detachedRows(b, STYLE.normal, s.nextRow))));
+    expect(numbered).toBe(direct);
     // The empty row keeps its number: 'after' is row 6 (header, three, one, then it).
     expect(direct).toContain('<row r="6"><c r="A6" t="inlineStr"><is><t>after</t></is></c></row>');
     expect(direct).toContain('<c r="A5" t="inlineStr"><is><t>ctrl</t></is></c>');
@@ -101,6 +104,14 @@ describe('the SpreadsheetML writer', () => {
     const sheet = XlsxWriter.inMemory().sheet({ name: 'S', widths: [10] });
     const two = detachedRows([['a'], ['b']]);
     expect(() => sheet.rows({ ...two, count: 3 })).toThrow('detached rows hold 2 rows, not 3');
+  });
+
+  it('refuses rows laid out numbered for another place', () => {
+    const sheet = XlsxWriter.inMemory().sheet({ name: 'S', widths: [10] });
+    sheet.row(['Header']);
+    expect(() => sheet.rows(detachedRows([['a']], STYLE.normal, 5))).toThrow('rows laid out from row 5 cannot go at row 2');
+    sheet.rows(detachedRows([['a']], STYLE.normal, 2));
+    expect(sheet.nextRow).toBe(3);
   });
 
   it('escapes what XML needs and drops what it cannot hold; names columns as Excel does', () => {
