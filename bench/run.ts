@@ -232,7 +232,7 @@ function printPaths(label: string, results: Partial<Record<PathName, PathResult>
   const line = (name: string, r: PathResult | undefined): void => {
     if (r) console.log(`  ${name.padEnd(44)} ${seconds(r.ms).padStart(8)} (CPU ${seconds(r.cpuMs)})   peak RSS ${mib(r.peakRss).padStart(8)} (${mib(r.peakRss - r.startRss)} above its start); heap: peak ${mib(r.peakHeap)}, held at the end ${mib(r.retainedHeap)}`);
   };
-  line(`new: goodstart consolidate (${results.new?.readers ?? 0} readers)`, results.new);
+  line(`new: goodstart consolidate (${results.new?.readers ?? 0} reader thread${results.new?.readers === 1 ? '' : 's'})`, results.new);
   line('old: exceljs workbook model, all in memory', results.old);
   line('floor: zlib over the parts the reader reads', results.floor);
   const { new: n, old: o, floor: f } = results;
@@ -305,7 +305,7 @@ async function readersBothWays(dir: string, files: string[], results: Partial<Re
   const flipped = await inChild('new', dir, files, { GOODSTART_READERS: String(other) });
   const [none, threads] = other === 0 ? [flipped, chosen] : [chosen, flipped];
   const oldRatio = (r: PathResult): string => (old ? `, old÷new ${ratio(old.ms, r.ms)}` : '');
-  console.log(`  new path, no reader threads: ${seconds(none.ms)} (CPU ${seconds(none.cpuMs)}, peak RSS ${mib(none.peakRss)}${oldRatio(none)}); ${threads.readers} reader threads: ${seconds(threads.ms)} (CPU ${seconds(threads.cpuMs)}, peak RSS ${mib(threads.peakRss)}${oldRatio(threads)}); threads÷none ${ratio(threads.ms, none.ms)} (load average ${os.loadavg()[0]?.toFixed(2)})`);
+  console.log(`  new path, no reader threads: ${seconds(none.ms)} (CPU ${seconds(none.cpuMs)}, peak RSS ${mib(none.peakRss)}${oldRatio(none)}); ${threads.readers} reader thread${threads.readers === 1 ? '' : 's'}: ${seconds(threads.ms)} (CPU ${seconds(threads.cpuMs)}, peak RSS ${mib(threads.peakRss)}${oldRatio(threads)}); threads÷none ${ratio(threads.ms, none.ms)} (load average ${os.loadavg()[0]?.toFixed(2)})`);
 }
 
 async function writeCity(dir: string, schools: number): Promise<{ files: string[]; bytes: number; city: ReturnType<typeof syntheticCity> }> {
