@@ -65,8 +65,8 @@ const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 const XML_SPECIAL = /[&<>"\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFE\uFFFF]/g;
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-// eslint-disable-next-line no-control-regex
-const HAS_XML_SPECIAL = /[&<>"\x00-\x08\x0B\x0C\x0E-\x1F\x7F\uFFFE\uFFFF]/;
+/** The same characters, found without replacing (no g flag, so test() keeps no state between calls). */
+const HAS_XML_SPECIAL = new RegExp(XML_SPECIAL.source);
 
 export function xmlText(s: string): string {
   // Most text needs nothing: a test is cheaper than a replace that finds nothing.
@@ -125,14 +125,10 @@ export function detachedRows(rows: Iterable<readonly CellOut[]>, style: Style = 
   let xml = '';
   let count = 0;
   for (const cells of rows) {
-    if (first !== undefined) {
-      xml += rowXml(cells, style, String(first + count++));
-      continue;
-    }
+    const row = rowXml(cells, style, first === undefined ? THIS_ROW : String(first + count));
     count++;
-    const row = rowXml(cells, style, THIS_ROW);
-    // An empty row still takes its number: NEXT_ROW alone moves the count on.
-    xml += row === '' ? NEXT_ROW : NEXT_ROW + row;
+    // Unnumbered, every row (an empty one too) starts with NEXT_ROW, so each takes its number when appended.
+    xml += first === undefined ? NEXT_ROW + row : row;
   }
   return first === undefined ? { xml, count } : { xml, count, first };
 }
@@ -202,9 +198,7 @@ export class SheetWriter {
     if (xml !== '') this.add(xml);
   }
 
-  /**
-   * Appends rows made elsewhere by detachedRows (a reader thread), numbering them from here on.
-   */
+  /** Appends rows made by detachedRows: numbered from here on, or, laid out numbered, checked to belong here. */
   rows(detached: DetachedRows): void {
     if (detached.first !== undefined) {
       if (detached.first !== this.rowNumber + 1) throw new Error(`rows laid out from row ${detached.first} cannot go at row ${this.rowNumber + 1}`);

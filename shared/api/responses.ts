@@ -26,8 +26,8 @@ export type SubmittedBy = z.infer<typeof submittedBySchema>;
 export const seenBySchema = z.strictObject({ secondary: z.string(), version: versionNumber, at: z.string() });
 export type SeenBy = z.infer<typeof seenBySchema>;
 
-/** What a school is given for a stored version (PUT's answer): the version, its report and its summary. */
-export const receiptSchema = z.strictObject({
+/** What names a stored version of a return, in every answer that gives one: whose, which, when, by whom and its content hash. */
+const storedVersion = {
   school: z.string(),
   year: transferYearSchema,
   version: z.number().int(),
@@ -35,6 +35,11 @@ export const receiptSchema = z.strictObject({
   contentHash: z.string(),
   submittedAt: z.string(),
   submittedBy: submittedBySchema,
+};
+
+/** What a school is given for a stored version (PUT's answer): the version, its report and its summary. */
+export const receiptSchema = z.strictObject({
+  ...storedVersion,
   report: validationReportSchema,
   summary: schoolSummarySchema,
 });
@@ -77,13 +82,7 @@ export const healthSchema = z.strictObject({ status: z.literal('ok'), version: z
 
 /** GET /returns/{laestab}/{year} as JSON: the current version with its validation report. */
 export const returnDocumentSchema = z.strictObject({
-  school: z.string(),
-  year: transferYearSchema,
-  version: z.number().int(),
-  status: returnStatusSchema,
-  submittedAt: z.string(),
-  submittedBy: submittedBySchema,
-  contentHash: z.string(),
+  ...storedVersion,
   submittedVersion: z.number().int().optional().describe('The latest `submitted` version, when the current one is a later draft.'),
   return: transitionReturnSchema,
   report: validationReportSchema,

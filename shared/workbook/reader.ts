@@ -1,9 +1,9 @@
 /**
  * Reads a school's transition workbook into a TransitionReturn: values only, keyed by the
  * layout's column keys, through a streaming unzip (zip.ts, fflate) and a streaming XML parse
- * (xml.ts, htmlparser2's tokenizer). It touches only workbook.xml, its relationships, the shared strings and the sheets
- * it reads; it never builds a workbook model and never loads styles. Anything wrong is a
- * WorkbookError with one plain-English line.
+ * (xml.ts, htmlparser2's tokenizer). It touches only workbook.xml, its relationships, the shared
+ * strings and the sheets it reads; it never builds a workbook model and never loads styles.
+ * Anything wrong is a WorkbookError with one plain-English line.
  *
  * Dates: without styles a cell's number format is unknown, so a number in a date column is
  * read as an Excel date serial in the workbook's own date system (1900 or 1904), as Excel
