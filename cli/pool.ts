@@ -1,8 +1,10 @@
 /**
- * An ordered pool of worker threads for the CLI: tasks go out to the workers, results come
- * back in the tasks' order, and only a few tasks are ever in flight, so memory stays flat
- * however many there are. A worker that fails or dies fails the task it held (named by the
- * caller) and the run, never a hang: every worker is then stopped.
+ * A pool of worker threads that shares an ordered run of tasks with the thread that made it:
+ * results come back in the tasks' order; each worker is sent tasks once it is loaded and keeps a
+ * few queued; this thread works out a task itself whenever the next result is not back yet (so
+ * it never sits idle while a worker boots or lags), and only a few results are ever held, so
+ * memory stays flat however many tasks there are. A worker that fails or dies fails the task it
+ * held (named by the caller) and the run, never a hang: every worker is then stopped.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -14,11 +16,28 @@ export interface WorkerModule {
   data?: unknown;
 }
 
-/** What a worker posts back for each task it is sent ({ id, task }): keep the result flat (strings, numbers), as structured clone copies every object in it. */
-export type WorkerReply<R> = { id: number; ok: true; result: R } | { id: number; ok: false; message: string };
+/**
+ * What a worker posts: READY once it is loaded (it is sent nothing before), then for each task
+ * it is sent ({ id, task }) its reply. Keep a result flat (strings, numbers), as structured
+ * clone copies every object in it.
+ */
+export type WorkerReply<R> = { id: number; ok: true; result: R } | { id: number; ok: false; message: string } | typeof READY;
 
-/** (design) Tasks queued on each worker beyond the one it is working on, so it never waits for the main thread. */
-const QUEUED_PER_WORKER = 2;
+/** The message a worker posts once its modules are loaded and it can take tasks. */
+export const READY = { ready: true } as const;
+
+/** (design) Tasks a worker holds at once, the one it is working on included, so it never waits for this thread. */
+const TASKS_PER_WORKER = 3;
+/** (design) Results back from the workers and not yet taken, at most, per worker: a worker that is ahead waits. */
+const UNTAKEN_PER_WORKER = 6;
+/**
+ * (design) Results this thread works out ahead of their turn while the next one is still with a
+ * worker: enough to cover a worker's start-up and lag, few enough to hold (each is one return).
+ */
+const AHEAD_HERE = 4;
+
+/** Lets the workers' messages in (READY, replies) after work here, so they are sent more while this thread works. */
+const lettingRepliesIn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function startWorker(module: WorkerModule): Worker {
   if (module.file.endsWith('.js')) return new Worker(module.file, { workerData: module.data });
@@ -28,21 +47,31 @@ function startWorker(module: WorkerModule): Worker {
 
 type Outcome<R> = { ok: true; result: R } | { ok: false; error: Error };
 
-/** A task sent and not yet taken: the worker it went to, its name for errors, and its outcome once known. */
+/** A task sent to a worker and not yet taken: the worker, its name for errors, and its outcome once known. */
 interface Pending<R> {
   worker: number;
   name: string;
   outcome?: Outcome<R>;
-  settle: (outcome: Outcome<R>) => void;
-  settled: Promise<void>;
 }
+
+/**
+ * Works a task out on this thread. `inTurn`: every task before it has been taken, so what it
+ * depends on (the next row of the output, say) is known; otherwise it is worked out ahead.
+ */
+export type Here<T, R> = (task: T, inTurn: boolean) => R;
 
 /** One run of tasks per pool: map() stops the workers when it ends, however it ends. */
 export class OrderedPool<T, R> {
   private readonly workers: Worker[] = [];
+  /** Tasks each worker holds; undefined until it is READY. */
+  private readonly held: Array<number | undefined> = [];
   private readonly pending = new Map<number, Pending<R>>();
   private failure: Error | undefined;
   private closed = false;
+  /** Woken whenever a worker is ready, replies or fails. */
+  private wake: () => void = () => undefined;
+  /** Sends a worker its next tasks (set while map() runs). */
+  private feed: (worker: number) => void = () => undefined;
 
   /** Starts `size` workers of `module`; `describe` names a task in an error (the file it reads). */
   constructor(
@@ -52,46 +81,72 @@ export class OrderedPool<T, R> {
   ) {
     for (let i = 0; i < size; i++) {
       const w = startWorker(module);
-      w.on('message', (reply: WorkerReply<R>) => this.reply(reply));
+      w.on('message', (reply: WorkerReply<R>) => this.reply(i, reply));
       w.on('error', (e: Error) => this.fail(i, (task) => new Error(`${task}: the reader failed (${e.message})`)));
       w.on('exit', (code) => {
         if (!this.closed) this.fail(i, (task) => new Error(`${task}: the reader stopped unexpectedly (exit code ${code})`));
       });
       this.workers.push(w);
+      this.held.push(undefined);
     }
   }
 
   /**
-   * Each task's result, in the tasks' order. At most (workers × 3) tasks are out at once; the
-   * next is sent as each result is taken. The first failure is thrown and stops the pool.
+   * Each task's result, in the tasks' order. Workers take the next tasks not yet given out;
+   * with `here`, this thread works out the next result itself when it is not given out yet, or,
+   * while it is still with a worker, a few of those after it. The first failure is thrown and
+   * stops the pool.
    */
-  async *map(tasks: readonly T[]): AsyncGenerator<R> {
-    const limit = this.workers.length * (1 + QUEUED_PER_WORKER);
-    let sent = 0;
-    const send = (): void => {
-      const id = sent++;
-      const task = tasks[id] as T;
-      const entry = { worker: id % this.workers.length, name: this.describe(task) } as Pending<R>;
-      entry.settled = new Promise<void>((resolve) => {
-        entry.settle = (outcome) => {
-          entry.outcome ??= outcome;
-          resolve();
-        };
-      });
-      this.pending.set(id, entry);
-      this.workers[entry.worker]?.postMessage({ id, task });
+  async *map(tasks: readonly T[], here?: Here<T, R>): AsyncGenerator<R> {
+    /** The next task not yet given out. */
+    let next = 0;
+    /** Results worked out here ahead of their turn. */
+    const ahead = new Map<number, R>();
+    this.feed = (worker) => {
+      const most = this.workers.length * UNTAKEN_PER_WORKER;
+      while (next < tasks.length && (this.held[worker] ?? TASKS_PER_WORKER) < TASKS_PER_WORKER && this.pending.size < most) {
+        const id = next++;
+        const task = tasks[id] as T;
+        this.pending.set(id, { worker, name: this.describe(task) });
+        this.held[worker] = (this.held[worker] ?? 0) + 1;
+        this.workers[worker]?.postMessage({ id, task });
+      }
     };
     try {
-      while (sent < tasks.length && sent < limit) send();
       for (let id = 0; id < tasks.length; id++) {
-        const entry = this.pending.get(id);
-        if (this.failure || !entry) throw this.failure ?? new Error(`task ${id}: lost by the reader pool`);
-        await entry.settled;
-        this.pending.delete(id);
-        const outcome = entry.outcome as Outcome<R>;
-        if (!outcome.ok) throw this.failure ?? outcome.error;
-        if (sent < tasks.length) send();
-        yield outcome.result;
+        let result: R;
+        for (;;) {
+          if (this.failure) throw this.failure;
+          if (ahead.has(id)) {
+            result = ahead.get(id) as R;
+            ahead.delete(id);
+            break;
+          }
+          if (id === next && here) {
+            next++;
+            result = here(tasks[id] as T, true);
+            await lettingRepliesIn();
+            break;
+          }
+          const entry = this.pending.get(id);
+          if (entry?.outcome) {
+            this.pending.delete(id);
+            if (!entry.outcome.ok) throw this.failure ?? entry.outcome.error;
+            result = entry.outcome.result;
+            for (let w = 0; w < this.workers.length; w++) this.feed(w);
+            break;
+          }
+          if (here && next < tasks.length && ahead.size < AHEAD_HERE) {
+            const later = next++;
+            ahead.set(later, here(tasks[later] as T, false));
+            await lettingRepliesIn();
+            continue;
+          }
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+          });
+        }
+        yield result;
       }
     } finally {
       await this.close();
@@ -102,19 +157,27 @@ export class OrderedPool<T, R> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.wake();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private reply(reply: WorkerReply<R>): void {
-    const entry = this.pending.get(reply.id);
-    if (!entry) return;
-    if (reply.ok) {
-      entry.settle({ ok: true, result: reply.result });
-      return;
+  private reply(worker: number, reply: WorkerReply<R>): void {
+    if ('ready' in reply) {
+      this.held[worker] = 0;
+    } else {
+      const entry = this.pending.get(reply.id);
+      if (!entry || entry.outcome) return;
+      this.held[worker] = (this.held[worker] ?? 1) - 1;
+      if (reply.ok) {
+        entry.outcome = { ok: true, result: reply.result };
+      } else {
+        const error = new Error(`${entry.name}: ${reply.message}`);
+        this.failure ??= error;
+        entry.outcome = { ok: false, error };
+      }
     }
-    const error = new Error(`${entry.name}: ${reply.message}`);
-    this.failure ??= error;
-    entry.settle({ ok: false, error });
+    if (!this.failure) this.feed(worker);
+    this.wake();
   }
 
   /** A worker failed or died: the earliest task it held names the failure, and every task still out fails with it. */
@@ -127,6 +190,7 @@ export class OrderedPool<T, R> {
       }
     }
     this.failure ??= error(first?.name ?? `reader ${worker + 1}`);
-    for (const p of this.pending.values()) if (!p.outcome) p.settle({ ok: false, error: this.failure });
+    for (const p of this.pending.values()) if (!p.outcome) p.outcome = { ok: false, error: this.failure };
+    this.wake();
   }
 }

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SchoolDirectory, type School } from '../shared/schools';
 import { readShare, type ReadShare } from './outcomes';
-import type { WorkerReply } from './pool';
+import { READY, type WorkerReply } from './pool';
 
 /** What the main thread hands each reader thread. */
 export interface ReaderData {
@@ -23,3 +23,4 @@ parentPort?.on('message', ({ id, task }: { id: number; task: string }) => {
   }
   parentPort?.postMessage(reply);
 });
+parentPort?.postMessage(READY);

@@ -52,35 +52,24 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
         await writer.addRows(share.rows);
       };
       const readers = readerCount(inputs.length);
-      // Read here, in its turn: every return before it is written, so its rows are numbered as they are laid out.
-      const here = (file: string): ReadShare => readShare(file, directory, givenYear ?? 0, writer.nextPupilRow);
+      // Read here: in its turn (every return before it written) its rows are numbered as they
+      // are laid out; ahead of its turn they are numbered when appended, like a thread's.
+      const here = (file: string, inTurn: boolean): ReadShare => readShare(file, directory, givenYear ?? 0, inTurn ? writer.nextPupilRow : undefined);
       if (readers === 0) {
         for (const [done, file] of inputs.entries()) {
           progress.tick(done, path.basename(file));
-          await take(here(file));
+          await take(here(file, true));
         }
       } else {
-        // Reader threads read, validate and lay out returns while this thread appends each one's
-        // rows, in input order; this thread reads its own share too (one return in every
-        // readers + MAIN_SHARE_EVERY), as numbering and writing leave it most of its core.
-        const every = readers + MAIN_SHARE_EVERY;
-        const mine = (i: number): boolean => i % every === 0;
+        // Reader threads read, validate and lay out returns while this thread appends each
+        // one's rows, in input order; this thread reads the next return itself whenever it is
+        // not back from a thread yet (while they start, say), so neither core waits.
         const pool = new OrderedPool<string, ReadShare>(READER_MODULE({ schools: directory.schools, year: givenYear ?? 0 }), readers, (file) => file);
-        const theirs = pool.map(inputs.filter((_, i) => !mine(i)))[Symbol.asyncIterator]();
-        try {
-          for (const [done, file] of inputs.entries()) {
-            progress.tick(done, path.basename(file));
-            if (mine(done)) {
-              await take(here(file));
-              continue;
-            }
-            const next = await theirs.next();
-            if (next.done) throw new Error(`${file}: the reader threads ended early`);
-            await take(next.value);
-          }
-        } finally {
-          // Stops the threads however the loop ended.
-          await theirs.return(undefined);
+        let done = 0;
+        for await (const share of pool.map(inputs, here)) {
+          progress.tick(done, path.basename(inputs[done] ?? ''));
+          done++;
+          await take(share);
         }
       }
       progress.tick(inputs.length, 'done');
@@ -121,12 +110,6 @@ const PARALLEL_MIN_FILES = 200;
 const MIN_IDLE_CORES = 0.5;
 /** (design) More reader threads than this only contend for the writer's turn. */
 const MAX_READERS = 3;
-/**
- * (design) With reader threads, this thread reads one return in every (readers + this): one in
- * three beside one thread on 2 cores, so each core reads and the thread that also writes reads less.
- */
-const MAIN_SHARE_EVERY = 2;
-
 /**
  * Reader threads for `files` returns: none (read here) for a few, or when the machine is busy
  * (the last minute's load average, `load`, leaves less than MIN_IDLE_CORES idle: threads then

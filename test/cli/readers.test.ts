@@ -105,7 +105,8 @@ describe('reader threads for goodstart consolidate', () => {
        parentPort.on('message', ({ id, task }) => {
          if (task === 'c.xlsx') process.exit(7);
          parentPort.postMessage({ id, ok: true, result: task.toUpperCase() });
-       });`,
+       });
+       parentPort.postMessage({ ready: true });`,
     );
     const pool = new OrderedPool<string, string>({ file: worker }, 2, (t) => `returns/${t}`);
     const seen: string[] = [];
@@ -126,7 +127,8 @@ describe('reader threads for goodstart consolidate', () => {
        parentPort.on('message', ({ id, task }) => {
          const reply = task === 'bad' ? { id, ok: false, message: 'boom' } : { id, ok: true, result: task * 10 };
          setTimeout(() => parentPort.postMessage(reply), task === 1 ? 30 : 0);
-       });`,
+       });
+       parentPort.postMessage({ ready: true });`,
     );
     const order: number[] = [];
     for await (const r of new OrderedPool<number, number>({ file: worker }, 3, (t) => `file ${t}`).map([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])) order.push(r);
@@ -138,5 +140,50 @@ describe('reader threads for goodstart consolidate', () => {
       for await (const r of failing.map([2, 'bad', 3])) got.push(r);
     })()).rejects.toThrow('file bad: boom');
     expect(got).toEqual([20]);
+  });
+
+  it('shares the tasks with this thread: each done once, here or on a thread, results in order, and done here in turn only when every result before it is taken', async () => {
+    const worker = path.join(dir, 'lagging.js');
+    await fs.writeFile(
+      worker,
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.on('message', ({ id, task }) => {
+         setTimeout(() => parentPort.postMessage({ id, ok: true, result: 'thread ' + task }), 5);
+       });
+       setTimeout(() => parentPort.postMessage({ ready: true }), 50);`,
+    );
+    const tasks = Array.from({ length: 60 }, (_, i) => i);
+    const taken: string[] = [];
+    const inTurnWrong: number[] = [];
+    const here = (task: number, inTurn: boolean): string => {
+      if (inTurn && taken.length !== task) inTurnWrong.push(task);
+      return `${inTurn ? 'turn' : 'ahead'} ${task}`;
+    };
+    for await (const r of new OrderedPool<number, string>({ file: worker }, 1, (t) => `file ${t}`).map(tasks, (t, inTurn) => {
+      // Slow enough here that the thread, once ready, takes its share.
+      const until = Date.now() + 2;
+      while (Date.now() < until);
+      return here(t, inTurn);
+    })) taken.push(r);
+    expect(taken.map((r) => Number(r.split(' ')[1]))).toEqual(tasks);
+    expect(inTurnWrong).toEqual([]);
+    // Before the thread was ready, this thread did the first tasks in turn; then both did some.
+    expect(taken[0]).toBe('turn 0');
+    expect(taken.filter((r) => r.startsWith('thread')).length).toBeGreaterThan(0);
+    expect(taken.filter((r) => !r.startsWith('thread')).length).toBeGreaterThan(0);
+  });
+
+  it('does every task here, in turn, while no thread is ready; and a thread that dies before it is ready fails the run', async () => {
+    const never = path.join(dir, 'never.js');
+    await fs.writeFile(never, `require('node:worker_threads').parentPort.on('message', () => undefined);`);
+    const got: string[] = [];
+    for await (const r of new OrderedPool<number, string>({ file: never }, 2, (t) => `file ${t}`).map([1, 2, 3, 4, 5], (t, inTurn) => `${inTurn ? 'turn' : 'ahead'} ${t}`)) got.push(r);
+    expect(got).toEqual(['turn 1', 'turn 2', 'turn 3', 'turn 4', 'turn 5']);
+
+    const dies = path.join(dir, 'dies-at-start.js');
+    await fs.writeFile(dies, `process.exit(3);`);
+    await expect((async () => {
+      for await (const _ of new OrderedPool<number, number>({ file: dies }, 1, (t) => `file ${t}`).map([1, 2, 3])) void _;
+    })()).rejects.toThrow('reader 1: the reader stopped unexpectedly (exit code 3)');
   });
 });
