@@ -151,6 +151,42 @@ export function inspectXlsx(bytes: Uint8Array): XlsxInspection {
  */
 export type PartInflater = (compressed: Uint8Array, maxBytes: number) => Uint8Array | undefined;
 
+/** Any character above U+00FF. */
+const ABOVE_LATIN1 = /[^\u0000-\u00ff]/;
+
+/**
+ * A whole part's text, as one string, or, when it holds characters above U+00FF, as pieces
+ * that keep them apart. V8 stores a string, and every piece later cut from it, two bytes a
+ * character once anything in it is above U+00FF: one curly quote in a workbook's instructions
+ * would make every shared string two bytes a character, and so every row a consolidation lays
+ * out from them, each then copied, handed over and encoded at twice the bytes. Cut where such
+ * characters start and end (never inside one), the text between them decodes one byte a
+ * character. Testing a string that is one byte a character for them costs nothing.
+ */
+function latin1Pieces(bytes: Uint8Array): string[] {
+  const whole = strFromU8(bytes);
+  if (!ABOVE_LATIN1.test(whole)) return whole === '' ? [] : [whole];
+  const pieces: string[] = [];
+  const decoder = new DecodeUTF8((text) => {
+    if (text !== '') pieces.push(text);
+  });
+  let from = 0;
+  const take = (to: number): void => {
+    if (to > from) decoder.push(bytes.subarray(from, to));
+    from = to;
+  };
+  for (let i = 0; i < bytes.length; i++) {
+    // 0xC4 starts U+0100, the first character above U+00FF; such a run ends at the next ASCII byte.
+    if ((bytes[i] as number) < 0xc4) continue;
+    take(i);
+    while (i < bytes.length && (bytes[i] as number) >= 0x80) i++;
+    take(i);
+  }
+  take(bytes.length);
+  decoder.push(new Uint8Array(0), true);
+  return pieces;
+}
+
 /**
  * Thrown by a consumer to stop reading a part early (it has seen what it needs); not an error.
  * One shared instance, since building an Error (its stack) for every sheet costs time.
@@ -221,8 +257,19 @@ export class WorkbookZip {
         // The cap is what the directory declared, or what is left of the budget: the inflater stops there.
         const cap = Math.min(entry.uncompressedSize, WORKBOOK_LIMITS.maxUncompressedBytes - this.inflated);
         const whole = this.inflateWhole(data, cap);
-        if (whole === undefined) this.count(entry, cap + 1, cap + 1);
-        else sink(whole, true);
+        if (whole === undefined) {
+          this.count(entry, cap + 1, cap + 1);
+          return;
+        }
+        this.count(entry, whole.length, whole.length);
+        for (const text of latin1Pieces(whole)) {
+          try {
+            onText(text);
+          } catch (e) {
+            consumerFailed = true;
+            throw e;
+          }
+        }
         return;
       }
       let finished = false;

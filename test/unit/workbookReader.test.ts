@@ -15,6 +15,7 @@ import { otherWriterWorkbook, type Conventions } from '../factories/otherWriters
 import { deflatedPadding, handZip, xml, type HandEntry } from '../factories/zip';
 import { deflateRawSync } from 'node:zlib';
 import { zlibInflate } from '../../xlsx/inflate';
+import * as v8 from 'node:v8';
 
 async function rejection(bytes: Uint8Array, opts: ReadOptions = {}): Promise<WorkbookError> {
   try {
@@ -218,6 +219,30 @@ describe("Node's zlib as the inflater (the CLI's)", () => {
     const bytes = template ? await writeTransitionWorkbook({ year: TRANSFER_YEAR, sheets: ret.sheets, explanations: ret.explanations }) : otherWriterWorkbook(ret, c);
     expect(await readTransitionWorkbook(bytes, zlib)).toEqual(ret);
     expect(await readTransitionWorkbook(bytes, zlib)).toEqual(await readTransitionWorkbook(bytes));
+  });
+
+  it('reads text beyond Latin-1 exactly, and keeps text that has none of it one byte a character though its part has some', async () => {
+    // Text above U+00FF in a part (an en dash in the instructions, say) would make V8 store every
+    // string cut from that part two bytes a character; the reader cuts the part around it.
+    const texts = {
+      surname: 'O’Neil–Zoë',
+      forename: 'Zoë',
+      semhNotes: 'Worried about “big school” – and the bus 🚌; 日本語 at home',
+      strengths: 'Drawing, football and Lego (no wider text here)',
+      pupilVoice: 'Ünïcödé but Latin-1 only: café, naïve, façade',
+    };
+    const ret = aReturn(2);
+    ret.sheets[0]!.rows[0] = row(1, texts);
+    ret.explanations = [{ rule: 'GS2010Q', sheet: SHEET_LAYOUT.sheetName, cell: 'Z11', text: 'Explained – with a dash, as Excel’s autocorrect writes' }];
+    const oneByte = (v: unknown): boolean => typeof v === 'string' && v8.serialize(v).length === v8.serialize('x'.repeat(v.length)).length;
+    for (const c of [{ strings: 'shared' }, { strings: 'inline' }] as Conventions[]) {
+      const got = await readTransitionWorkbook(otherWriterWorkbook(ret, c), zlib);
+      expect(got).toEqual(ret);
+      const values = got.sheets[0]!.rows[0]!.values;
+      expect(Object.fromEntries(Object.keys(texts).map((k) => [k, values[k as keyof typeof texts]]))).toEqual(texts);
+      expect([values.strengths, values.pupilVoice, values.upn].map(oneByte)).toEqual([true, true, true]);
+      expect(oneByte(values.surname)).toBe(false);
+    }
   });
 
   it('refuses a sheet that understates its size as a zip bomb, having inflated no more than the header declared', async () => {
