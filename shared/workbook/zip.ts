@@ -151,39 +151,54 @@ export function inspectXlsx(bytes: Uint8Array): XlsxInspection {
  */
 export type PartInflater = (compressed: Uint8Array, maxBytes: number) => Uint8Array | undefined;
 
-/** Any character above U+00FF. */
-const ABOVE_LATIN1 = /[^\u0000-\u00ff]/;
+/** Runs of characters above U+00FF. */
+const ABOVE_LATIN1 = /[^\u0000-\u00ff]+/g;
 
 /**
  * A whole part's text, as one string, or, when it holds characters above U+00FF, as pieces
  * that keep them apart. V8 stores a string, and every piece later cut from it, two bytes a
- * character once anything in it is above U+00FF: one curly quote in a workbook's instructions
- * would make every shared string two bytes a character, and so every row a consolidation lays
- * out from them, each then copied, handed over and encoded at twice the bytes. Cut where such
+ * character once anything in it is above U+00FF: one dash in a workbook's instructions would
+ * make every shared string two bytes a character, and so every row a consolidation lays out
+ * from them, each then copied, handed over and encoded at twice the bytes. Cut where such
  * characters start and end (never inside one), the text between them decodes one byte a
- * character. Testing a string that is one byte a character for them costs nothing.
+ * character. Searching a string that is one byte a character for them costs nothing. The
+ * pieces joined are always the text decoded whole, and bytes it refuses are refused.
  */
-function latin1Pieces(bytes: Uint8Array): string[] {
-  const whole = strFromU8(bytes);
-  if (!ABOVE_LATIN1.test(whole)) return whole === '' ? [] : [whole];
+export function latin1Pieces(bytes: Uint8Array): string[] {
+  let whole = '';
+  // fflate's streaming decoder, as for a part read in steps: what it refuses (a sequence cut off at the end) is refused here too.
+  new DecodeUTF8((text) => {
+    whole += text;
+  }).push(bytes, true);
+  ABOVE_LATIN1.lastIndex = 0;
+  let run = ABOVE_LATIN1.exec(whole);
+  if (!run) return whole === '' ? [] : [whole];
   const pieces: string[] = [];
+  let decoded = 0;
   const decoder = new DecodeUTF8((text) => {
+    decoded += text.length;
     if (text !== '') pieces.push(text);
   });
+  // Where the next piece starts, in bytes and in characters (UTF-16 units, as the search counts);
+  // every cut falls between characters, so each piece decodes whole as it is pushed.
   let from = 0;
-  const take = (to: number): void => {
-    if (to > from) decoder.push(bytes.subarray(from, to));
-    from = to;
-  };
-  for (let i = 0; i < bytes.length; i++) {
-    // 0xC4 starts U+0100, the first character above U+00FF; such a run ends at the next ASCII byte.
-    if ((bytes[i] as number) < 0xc4) continue;
-    take(i);
-    while (i < bytes.length && (bytes[i] as number) >= 0x80) i++;
-    take(i);
+  while (run) {
+    // The run's first byte: a character takes a byte at least, so it is no nearer than this, and
+    // no byte from 0xC4 (the lead of U+0100) on comes before it.
+    let start = from + (run.index - decoded);
+    while ((bytes[start] as number) < 0xc4) start++;
+    // Its end: the next ASCII byte (any Latin-1 letters right after it go with it).
+    let end = start;
+    while (end < bytes.length && (bytes[end] as number) >= 0x80) end++;
+    decoder.push(bytes.subarray(from, start));
+    decoder.push(bytes.subarray(start, end));
+    from = end;
+    // Bytes that are not UTF-8 decode as U+FFFD, which has no lead byte to find: the rest goes whole.
+    if (decoded <= run.index) break;
+    ABOVE_LATIN1.lastIndex = decoded;
+    run = ABOVE_LATIN1.exec(whole);
   }
-  take(bytes.length);
-  decoder.push(new Uint8Array(0), true);
+  decoder.push(bytes.subarray(from), true);
   return pieces;
 }
 

@@ -5,7 +5,7 @@
  */
 import { readTransitionWorkbook, type ReadOptions, serialDate } from '../../shared/workbook/reader';
 import fc from 'fast-check';
-import { inspectXlsx, MAX_STEP_OUTPUT, WorkbookZip } from '../../shared/workbook/zip';
+import { inspectXlsx, latin1Pieces, MAX_STEP_OUTPUT, WorkbookZip } from '../../shared/workbook/zip';
 import { WorkbookError } from '../../shared/workbook/errors';
 import { writeTransitionWorkbook } from '../../xlsx/template';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS } from '../../shared/transition/layout';
@@ -14,6 +14,7 @@ import { aReturn, row, sheet, TRANSFER_YEAR } from '../factories/transition';
 import { otherWriterWorkbook, type Conventions } from '../factories/otherWriters';
 import { deflatedPadding, handZip, xml, type HandEntry } from '../factories/zip';
 import { deflateRawSync } from 'node:zlib';
+import { DecodeUTF8 } from 'fflate';
 import { zlibInflate } from '../../xlsx/inflate';
 import * as v8 from 'node:v8';
 
@@ -219,6 +220,43 @@ describe("Node's zlib as the inflater (the CLI's)", () => {
     const bytes = template ? await writeTransitionWorkbook({ year: TRANSFER_YEAR, sheets: ret.sheets, explanations: ret.explanations }) : otherWriterWorkbook(ret, c);
     expect(await readTransitionWorkbook(bytes, zlib)).toEqual(ret);
     expect(await readTransitionWorkbook(bytes, zlib)).toEqual(await readTransitionWorkbook(bytes));
+  });
+
+  it('cuts a part\'s text around characters above U+00FF into pieces that join to the text decoded whole, whatever the bytes (not UTF-8 too)', () => {
+    // As the reader decoded a whole part before (fflate's streaming decoder, in one push): the text, or its refusal.
+    const decoded = (b: Uint8Array): string => {
+      let text = '';
+      try {
+        new DecodeUTF8((t) => void (text += t)).push(b, true);
+      } catch {
+        return 'refused';
+      }
+      return text;
+    };
+    const pieces = (b: Uint8Array): string => {
+      try {
+        return latin1Pieces(b).join('');
+      } catch {
+        return 'refused';
+      }
+    };
+    const pieceOf = fc.oneof(
+      fc.constantFrom('<c r="A1"><v>', 'plain ASCII ', 'é', 'Zoë', '–', '“q”', '😀', '日本', '\uFEFF', 'x'),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    );
+    const asBytes = fc.oneof(
+      fc.array(pieceOf, { maxLength: 30 }).map((p) => new TextEncoder().encode(p.join(''))),
+      fc.uint8Array({ maxLength: 60 }),
+      fc.tuple(fc.array(pieceOf, { maxLength: 10 }), fc.uint8Array({ maxLength: 8 }), fc.array(pieceOf, { maxLength: 10 })).map(([a, bad, b]) => {
+        const enc = new TextEncoder();
+        return Uint8Array.from([...enc.encode(a.join('')), ...bad, ...enc.encode(b.join(''))]);
+      }),
+    );
+    fc.assert(fc.property(asBytes, (bytes) => pieces(bytes) === decoded(bytes)), { numRuns: 2000 });
+    // A piece holds characters above U+00FF only where the text has them.
+    const cut = latin1Pieces(new TextEncoder().encode('abc – déf “g” hij 😀 klm'));
+    expect(cut.join('')).toBe('abc – déf “g” hij 😀 klm');
+    expect(cut.filter((p) => /[^\u0000-\u00ff]/.test(p))).toEqual(['–', '“', '”', '😀']);
   });
 
   it('reads text beyond Latin-1 exactly, and keeps text that has none of it one byte a character though its part has some', async () => {
