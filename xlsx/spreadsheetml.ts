@@ -211,7 +211,7 @@ export class SheetWriter {
     for (let i = 1; i < rows.length; i++) {
       const r = ++this.rowNumber;
       const row = rows[i] as string;
-      if (row !== '') this.add(row.split(THIS_ROW).join(String(r)));
+      if (row !== '') this.add(row.replaceAll(THIS_ROW, String(r)));
     }
   }
 
