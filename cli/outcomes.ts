@@ -40,6 +40,6 @@ export interface ReadShare {
  */
 export function readShare(file: string, directory: SchoolDirectory, year: number, firstRow?: number): ReadShare {
   const outcome = readOutcome(file, directory);
-  const { tracker, summary, pupils } = returnShare(outcome, year, directory);
-  return { tracker, ...(summary ? { summary } : {}), year: outcome.kind === 'read' ? outcome.ret.year : null, rows: pupilRows(pupils, undefined, firstRow) };
+  const { tracker, summary, pupils, source } = returnShare(outcome, year, directory);
+  return { tracker, ...(summary ? { summary } : {}), year: outcome.kind === 'read' ? outcome.ret.year : null, rows: pupilRows(pupils, undefined, firstRow, source) };
 }

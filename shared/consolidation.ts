@@ -34,8 +34,14 @@ export interface TrackerEntry {
   reason?: string;
 }
 
+/** Where a pupil row came from: the school (and, from the CLI, the file). */
+export interface PupilSource {
+  sourceSchool: string;
+  sourceFile?: string;
+}
+
 /** A valid pupil row, with the school (and, from the CLI, the file) it came from. */
-export type ConsolidatedPupil = PupilRow & { sourceSchool: string; sourceFile?: string };
+export type ConsolidatedPupil = PupilRow & PupilSource;
 
 export interface Consolidation {
   tracker: TrackerEntry[];
@@ -115,18 +121,20 @@ export type ConsolidationTotals = Omit<Consolidation, 'pupils'> & { pupilCount: 
 
 /**
  * One return's share of a consolidation, worked out on its own (the CLI does it on a reader
- * thread): its tracker line, its school's counts (none for a file that could not be read) and
- * its valid pupils, each marked with the school and file it came from.
+ * thread): its tracker line, its school's counts (none for a file that could not be read), its
+ * valid pupils and the school and file they all came from (one source for the lot, rather than
+ * a copy of every pupil marked with it).
  */
 export interface ReturnShare {
   tracker: TrackerEntry;
   summary?: SchoolSummary;
-  pupils: ConsolidatedPupil[];
+  pupils: PupilRow[];
+  source: PupilSource;
 }
 
 export function returnShare(outcome: ReturnOutcome, year: number, directory?: SchoolDirectory): ReturnShare {
   if (outcome.kind === 'unreadable') {
-    return { tracker: { school: '', file: outcome.file, rows: 0, errors: 0, queries: 0, status: 'Unreadable', reason: outcome.reason }, pupils: [] };
+    return { tracker: { school: '', file: outcome.file, rows: 0, errors: 0, queries: 0, status: 'Unreadable', reason: outcome.reason }, pupils: [], source: { sourceSchool: '', sourceFile: outcome.file } };
   }
   const school = returnSchool(outcome.ret, directory) ?? '';
   const valid = outcome.pupils;
@@ -141,7 +149,8 @@ export function returnShare(outcome: ReturnOutcome, year: number, directory?: Sc
       status: trackerStatus(outcome.report),
     },
     summary: schoolSummary(school, year, valid),
-    pupils: valid.map((p) => ({ ...p, sourceSchool: school, ...(outcome.file ? { sourceFile: outcome.file } : {}) })),
+    pupils: valid,
+    source: { sourceSchool: school, ...(outcome.file ? { sourceFile: outcome.file } : {}) },
   };
 }
 
@@ -162,7 +171,7 @@ export class ConsolidationFold {
   add(outcome: ReturnOutcome, year: number): ConsolidatedPupil[] {
     const share = returnShare(outcome, year, this.options.directory);
     this.take(share.tracker, share.summary, share.pupils.length);
-    return share.pupils;
+    return share.pupils.map((p) => ({ ...p, ...share.source }));
   }
 
   /** A return's share worked out elsewhere (returnShare, on a reader thread), its pupils already on their way. */

@@ -9,7 +9,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { TRANSITION_COLUMNS, type TransitionColumn } from '../shared/transition/layout';
 import { cellText } from '../shared/transition/normalise';
-import { type ConsolidatedPupil, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
+import { type ConsolidatedPupil, type PupilSource, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
+import type { PupilRow } from '../shared/transition/schema';
 import type { CountTable } from '../shared/aggregate/table';
 import { escapeCell } from '../shared/workbook/escape';
 import { type CellOut, type DetachedRows, detachedRows, QUEUE_BYTES, type SheetWriter, STYLE, XlsxWriter } from './spreadsheetml';
@@ -155,7 +156,7 @@ export class ConsolidatedWorkbookWriter {
 interface PupilColumn {
   header: string;
   width: number;
-  value: (p: ConsolidatedPupil) => CellOut;
+  value: (p: PupilRow, source: PupilSource) => CellOut;
 }
 
 const pupilColumnsOf = new WeakMap<readonly TransitionColumn[], PupilColumn[]>();
@@ -165,10 +166,10 @@ function pupilColumns(layout: readonly TransitionColumn[]): PupilColumn[] {
   let columns = pupilColumnsOf.get(layout);
   if (!columns) {
     columns = [
-      { header: 'Source school', width: 12, value: (p) => p.sourceSchool },
+      { header: 'Source school', width: 12, value: (_, source) => source.sourceSchool },
       { header: 'Receiving secondary', width: 12, value: (p) => p.receivingSecondary },
-      ...layout.map((c) => ({ header: c.header, width: c.width, value: (p: ConsolidatedPupil) => readable(p, c) })),
-      { header: 'Source file', width: 30, value: (p) => p.sourceFile ?? null },
+      ...layout.map((c) => ({ header: c.header, width: c.width, value: (p: PupilRow) => readable(p, c) })),
+      { header: 'Source file', width: 30, value: (_, source) => source.sourceFile ?? null },
       { header: 'Source sheet', width: 14, value: (p) => p.sheet },
       { header: 'Source row', width: 8, value: (p) => p.row },
     ];
@@ -181,13 +182,17 @@ function pupilColumns(layout: readonly TransitionColumn[]): PupilColumn[] {
  * Pupils as rows of the Pupils sheet, before their place in it is known (ConsolidatedWorkbookWriter.addRows
  * numbers them): a reader thread makes them beside the reading of the next return.
  */
-export function pupilRows(pupils: readonly ConsolidatedPupil[], layout: readonly TransitionColumn[] = TRANSITION_COLUMNS, first?: number): DetachedRows {
+export function pupilRows(pupils: readonly ConsolidatedPupil[], layout?: readonly TransitionColumn[], first?: number): DetachedRows;
+/** A return's pupils, all from one `source`. */
+export function pupilRows(pupils: readonly PupilRow[], layout: readonly TransitionColumn[] | undefined, first: number | undefined, source: PupilSource): DetachedRows;
+export function pupilRows(pupils: readonly (PupilRow | ConsolidatedPupil)[], layout: readonly TransitionColumn[] = TRANSITION_COLUMNS, first?: number, source?: PupilSource): DetachedRows {
   const columns = pupilColumns(layout);
   // One array of cells, filled anew for each pupil: detachedRows has written a row before it asks for the next.
   const cells: CellOut[] = columns.map(() => null);
   function* rows(): Generator<readonly CellOut[]> {
     for (const p of pupils) {
-      for (let i = 0; i < columns.length; i++) cells[i] = text((columns[i] as PupilColumn).value(p));
+      const from = source ?? (p as ConsolidatedPupil);
+      for (let i = 0; i < columns.length; i++) cells[i] = text((columns[i] as PupilColumn).value(p, from));
       yield cells;
     }
   }
@@ -235,7 +240,7 @@ async function writeAbout(xlsx: XlsxWriter, opts: ConsolidatedSummary, pupilCoun
 }
 
 /** A pupil's cell for reading: a date as a real date, the rest as the sheet's own text ("Y: base name", "PSS, EPS"). */
-function readable(p: ConsolidatedPupil, column: TransitionColumn): CellOut {
+function readable(p: PupilRow, column: TransitionColumn): CellOut {
   const v = cellText(p, column);
   if (column.type.kind === 'date' && typeof v === 'string') {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
