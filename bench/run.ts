@@ -114,7 +114,7 @@ interface PathResult {
 }
 
 /** The product: `goodstart consolidate`, run through the CLI's own main(). */
-type Measured = Pick<PathResult, 'ms' | 'pupils'>;
+type Measured = Pick<PathResult, 'ms' | 'pupils' | 'readers'>;
 
 async function consolidateNew(dir: string, files: string[]): Promise<Measured> {
   // The compiled CLI (dist/cli, as `goodstart` runs it), so its reader threads run compiled
@@ -123,11 +123,14 @@ async function consolidateNew(dir: string, files: string[]): Promise<Measured> {
   require(path.join(REPO, 'dist/cli/cli/commands/consolidate.js'));
   const out = path.join(os.tmpdir(), `goodstart-bench-${process.pid}.xlsx`);
   let stdout = '';
+  let stderr = '';
   const start = process.hrtime.bigint();
-  await cliMain(['consolidate', ...files, '--out', out, '--json', '--force', '--schools', path.join(dir, 'schools.json')], { out: (t: string) => void (stdout += t), err: () => undefined });
+  await cliMain(['consolidate', ...files, '--out', out, '--json', '--force', '--schools', path.join(dir, 'schools.json')], { out: (t: string) => void (stdout += t), err: (t: string) => void (stderr += t) });
   const total = ms(start);
   await fs.rm(out, { force: true });
-  return { ms: total, pupils: (JSON.parse(stdout) as { pupils: number }).pupils };
+  // The reader threads the CLI chose (it says so on stderr), from what it measured of the cores as it started.
+  const readers = Number(/consolidate: (\d+) reader thread/.exec(stderr)?.[1] ?? 0);
+  return { ms: total, pupils: (JSON.parse(stdout) as { pupils: number }).pupils, readers };
 }
 
 /**
@@ -211,7 +214,6 @@ async function bombOld(_dir: string, files: string[]): Promise<Measured> {
 async function child(which: PathName, dir: string, listFile: string): Promise<void> {
   const files = (await fs.readFile(listFile, 'utf8')).split('\n').filter((f) => f !== '');
   const startRss = process.memoryUsage().rss;
-  const readers = which === 'new' ? readerCount(files.length) : undefined;
   let peakHeap = 0;
   const sampler = setInterval(() => void (peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed)), 20);
   const cpu = process.cpuUsage();
@@ -220,7 +222,7 @@ async function child(which: PathName, dir: string, listFile: string): Promise<vo
   const peak = peakRss();
   clearInterval(sampler);
   (globalThis as { gc?: () => void }).gc?.();
-  const result: PathResult = { ...body, cpuMs: cpuSpent, peakRss: peak, startRss, retainedHeap: process.memoryUsage().heapUsed, peakHeap, readers };
+  const result: PathResult = { ...body, cpuMs: cpuSpent, peakRss: peak, startRss, retainedHeap: process.memoryUsage().heapUsed, peakHeap };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -305,7 +307,7 @@ async function readersBothWays(dir: string, files: string[], results: Partial<Re
   const { new: chosen, old } = results;
   if (!chosen) return;
   // The other way: none, or as many as the CLI takes on an idle machine.
-  const other = chosen.readers ? 0 : readerCount(files.length, {}, 0);
+  const other = chosen.readers ? 0 : readerCount(files.length, {}, os.availableParallelism());
   const flipped = await inChild('new', dir, files, { GOODSTART_READERS: String(other) });
   const [none, threads] = other === 0 ? [flipped, chosen] : [chosen, flipped];
   const oldRatio = (r: PathResult): string => (old ? `, old÷new ${ratio(old.ms, r.ms)}` : '');
@@ -346,7 +348,7 @@ async function consolidation(schools: number, scale: number): Promise<void> {
       }
     }
     const every = ['new', 'old', 'floor'].map((w) => `${w} ${(times[w] ?? []).map((t) => (t / 1000).toFixed(2)).join(', ')} s`).join('; ');
-    printPaths(`consolidate ${files.length} workbooks (${results.new?.pupils.toLocaleString()} pupils), each path in its own process, at its best of ${ROUNDS} run${ROUNDS === 1 ? '' : 's'} taken in turn (every run: ${every}); the new path with the reader threads it chose (the load average then: ${os.loadavg()[0]?.toFixed(2)}):`, results);
+    printPaths(`consolidate ${files.length} workbooks (${results.new?.pupils.toLocaleString()} pupils), each path in its own process, at its best of ${ROUNDS} run${ROUNDS === 1 ? '' : 's'} taken in turn (every run: ${every}); the new path with the reader threads it chose from the cores it found idle as it started:`, results);
     await readersBothWays(dir, files, results);
 
     if (results.new && results.floor) await breakdown(files, city, results.new, results.floor, results.old);

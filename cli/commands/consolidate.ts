@@ -12,6 +12,8 @@ import { ConsolidatedWorkbookWriter } from '../../xlsx/consolidated';
 import { currentTransferYear } from '../../shared/year';
 
 export async function consolidateCommand(args: string[], io: Io): Promise<number> {
+  // How busy the cores are while this command starts decides whether reader threads pay.
+  const cpusAtStart = os.cpus();
   const { values, positionals } = parse(args, {
     out: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -51,7 +53,8 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
         fold.take(share.tracker, share.summary, share.rows.count);
         await writer.addRows(share.rows);
       };
-      const readers = readerCount(inputs.length);
+      const readers = readerCount(inputs.length, process.env, idleCores(cpusAtStart));
+      if (readers > 0) io.err(`consolidate: ${readers} reader thread${readers === 1 ? '' : 's'} beside this one\n`);
       // Read here: in its turn (every return before it written) its rows are numbered as they
       // are laid out; ahead of its turn they are numbered when appended, like a thread's.
       const here = (file: string, inTurn: boolean): ReadShare => readShare(file, directory, givenYear ?? 0, inTurn ? writer.nextPupilRow : undefined);
@@ -106,25 +109,50 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
 
 /** (design) Below this many returns, reader threads cost about what they save (2 cores, load 1.5: 100 returns 0.9 s either way, 200 1.2 s against 1.3 s). */
 const PARALLEL_MIN_FILES = 200;
-/** (design) Idle cores (by the load average) below which reader threads cost more than they save. */
+/** (design) Idle cores below which reader threads cost more than they save. */
 const MIN_IDLE_CORES = 0.5;
 /** (design) More reader threads than this only contend for the writer's turn. */
 const MAX_READERS = 3;
+/** (design) CPU time (all cores, ms) a measuring window needs before its idle share is trusted; the kernel counts in 10 ms ticks. */
+const MIN_WINDOW_MS = 40;
+
 /**
- * Reader threads for `files` returns: none (read here) for a few, or when the machine is busy
- * (the last minute's load average, `load`, leaves less than MIN_IDLE_CORES idle: threads then
- * only add their start-up and hand-over to the same CPU); else one per core beside this
- * thread's (which reads whatever is not back from them in time), at most MAX_READERS and never
- * more than the files. GOODSTART_READERS sets the number (0: read here).
- * Measured on 2 cores, whole runs, best of 5 each: 450 returns, one thread beside this one 1.8 s
- * against 2.0 s read here alone (two threads, each with its own warm-up on the same 2 cores,
- * 2.8 s); 200 returns 1.27 s against 1.22 s; 100 returns 0.77 s against 0.68 s.
+ * Idle cores, measured over the time since `since` (os.cpus() then) when that was long enough
+ * to tell, else estimated from the last minute's load average. The load average lags and counts
+ * what ran a minute ago (a run just before this one, say), so a measured window is preferred.
  */
-export function readerCount(files: number, env: NodeJS.ProcessEnv = process.env, load: number = os.loadavg()[0] ?? 0): number {
+export function idleCores(since?: readonly os.CpuInfo[]): number {
+  const now = os.cpus();
+  if (since && since.length === now.length) {
+    let idle = 0;
+    let total = 0;
+    now.forEach((c, i) => {
+      const b = (since[i] as os.CpuInfo).times;
+      const t = c.times;
+      idle += t.idle - b.idle;
+      total += t.user + t.nice + t.sys + t.idle + t.irq - (b.user + b.nice + b.sys + b.idle + b.irq);
+    });
+    if (total >= MIN_WINDOW_MS) return (idle / total) * now.length;
+  }
+  return now.length - (os.loadavg()[0] ?? 0);
+}
+
+/**
+ * Reader threads for `files` returns: none (read here) for a few, or when fewer than
+ * MIN_IDLE_CORES cores are idle (`idle`; threads then only add their start-up, warm-up and
+ * hand-over to the same CPU); else one per core beside this thread's (which reads whatever is
+ * not back from them in time), at most MAX_READERS and never more than the files.
+ * GOODSTART_READERS sets the number (0: read here).
+ * Measured on 2 cores, whole runs, best of 5 each: 450 returns, one thread beside this one 1.6 s
+ * against 1.9 s read here alone (two threads, each with its own warm-up on the same 2 cores,
+ * 2.8 s); with another process busy on one core, 2.3 s either way; 200 returns 1.27 s against
+ * 1.22 s; 100 returns 0.77 s against 0.68 s.
+ */
+export function readerCount(files: number, env: NodeJS.ProcessEnv = process.env, idle: number = idleCores()): number {
   const given = env.GOODSTART_READERS;
   if (given !== undefined && /^\d+$/.test(given)) return Math.min(Number(given), files);
   const cores = os.availableParallelism();
-  if (files < PARALLEL_MIN_FILES || cores < 2 || cores - load < MIN_IDLE_CORES) return 0;
+  if (files < PARALLEL_MIN_FILES || cores < 2 || idle < MIN_IDLE_CORES) return 0;
   return Math.min(cores - 1, MAX_READERS, files);
 }
 

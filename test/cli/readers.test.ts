@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import ExcelJS from 'exceljs';
 import { main } from '../../cli/main';
 import { capture } from '../factories/cliIo';
-import { readerCount } from '../../cli/commands/consolidate';
+import { idleCores, readerCount } from '../../cli/commands/consolidate';
 import { OrderedPool } from '../../cli/pool';
 import { generateSamples, type GeneratedSamples } from '../../samples/generate';
 
@@ -45,16 +45,32 @@ describe('reader threads for goodstart consolidate', () => {
   it('reads in this thread for a few returns or when no core is idle, and with one thread per other core (at most 3, never more than the files) for many', () => {
     const cores = os.availableParallelism();
     const threads = cores < 2 ? 0 : Math.min(cores - 1, 3);
-    expect(readerCount(1, {}, 0)).toBe(0);
-    expect(readerCount(199, {}, 0)).toBe(0);
-    expect(readerCount(200, {}, 0)).toBe(threads);
-    expect(readerCount(450, {}, 0)).toBe(threads);
-    expect(readerCount(450, {}, cores - 0.5)).toBe(threads);
-    expect(readerCount(450, {}, cores - 0.4)).toBe(0);
-    expect(readerCount(450, {}, cores + 2)).toBe(0);
-    expect(readerCount(450, { GOODSTART_READERS: '0' }, 0)).toBe(0);
-    expect(readerCount(450, { GOODSTART_READERS: '3' }, cores + 2)).toBe(3);
-    expect(readerCount(2, { GOODSTART_READERS: '3' }, 0)).toBe(2);
+    // The third argument: idle cores.
+    expect(readerCount(1, {}, cores)).toBe(0);
+    expect(readerCount(199, {}, cores)).toBe(0);
+    expect(readerCount(200, {}, cores)).toBe(threads);
+    expect(readerCount(450, {}, cores)).toBe(threads);
+    expect(readerCount(450, {}, 0.5)).toBe(threads);
+    expect(readerCount(450, {}, 0.4)).toBe(0);
+    expect(readerCount(450, {}, -2)).toBe(0);
+    expect(readerCount(450, { GOODSTART_READERS: '0' }, cores)).toBe(0);
+    expect(readerCount(450, { GOODSTART_READERS: '3' }, 0)).toBe(3);
+    expect(readerCount(2, { GOODSTART_READERS: '3' }, cores)).toBe(2);
+  });
+
+  it('measures idle cores over a window long enough to tell, else estimates them from the load average', () => {
+    const cores = os.cpus().length;
+    const since = os.cpus();
+    // This thread busy for 100 ms: at most the other cores were idle meanwhile.
+    const until = Date.now() + 100;
+    while (Date.now() < until);
+    const measured = idleCores(since);
+    expect(measured).toBeGreaterThanOrEqual(0);
+    expect(measured).toBeLessThanOrEqual(cores - 0.5);
+    // No window (or none long enough): the load average's estimate.
+    const load = os.loadavg()[0] ?? 0;
+    expect(Math.abs(idleCores() - (cores - load))).toBeLessThan(0.5);
+    expect(Math.abs(idleCores(os.cpus()) - (cores - (os.loadavg()[0] ?? 0)))).toBeLessThan(0.5);
   });
 
   it('writes the same workbook, tracker and summary on reader threads as in this thread, in input order, an unreadable file included', async () => {
