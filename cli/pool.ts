@@ -63,8 +63,8 @@ export type Here<T, R> = (task: T, inTurn: boolean) => R;
 /** One run of tasks per pool: map() stops the workers when it ends, however it ends. */
 export class OrderedPool<T, R> {
   private readonly workers: Worker[] = [];
-  /** Tasks each worker holds; undefined until it is READY. */
-  private readonly held: Array<number | undefined> = [];
+  /** Tasks each worker holds; Infinity until it is READY, so it is sent none before. */
+  private readonly held: number[] = [];
   private readonly pending = new Map<number, Pending<R>>();
   private failure: Error | undefined;
   private closed = false;
@@ -87,28 +87,29 @@ export class OrderedPool<T, R> {
         if (!this.closed) this.fail(i, (task) => new Error(`${task}: the reader stopped unexpectedly (exit code ${code})`));
       });
       this.workers.push(w);
-      this.held.push(undefined);
+      this.held.push(Infinity);
     }
   }
 
   /**
    * Each task's result, in the tasks' order. Workers take the next tasks not yet given out;
    * with `here`, this thread works out the next result itself when it is not given out yet, or,
-   * while it is still with a worker, a few of those after it. The first failure is thrown and
-   * stops the pool.
+   * while it is still with a worker, a few of those after it (a pool of no workers works every
+   * task out here, in turn). The first failure is thrown and stops the pool.
    */
   async *map(tasks: readonly T[], here?: Here<T, R>): AsyncGenerator<R> {
+    if (this.workers.length === 0 && !here) throw new Error('a pool without workers needs this thread to work the tasks out (here)');
     /** The next task not yet given out. */
     let next = 0;
     /** Results worked out here ahead of their turn. */
     const ahead = new Map<number, R>();
     this.feed = (worker) => {
       const most = this.workers.length * UNTAKEN_PER_WORKER;
-      while (next < tasks.length && (this.held[worker] ?? TASKS_PER_WORKER) < TASKS_PER_WORKER && this.pending.size < most) {
+      while (next < tasks.length && (this.held[worker] as number) < TASKS_PER_WORKER && this.pending.size < most) {
         const id = next++;
         const task = tasks[id] as T;
         this.pending.set(id, { worker, name: this.describe(task) });
-        this.held[worker] = (this.held[worker] ?? 0) + 1;
+        (this.held[worker] as number)++;
         this.workers[worker]?.postMessage({ id, task });
       }
     };
@@ -167,7 +168,7 @@ export class OrderedPool<T, R> {
     } else {
       const entry = this.pending.get(reply.id);
       if (!entry || entry.outcome) return;
-      this.held[worker] = (this.held[worker] ?? 1) - 1;
+      (this.held[worker] as number)--;
       if (reply.ok) {
         entry.outcome = { ok: true, result: reply.result };
       } else {

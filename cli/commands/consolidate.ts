@@ -58,22 +58,15 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
       // Read here: in its turn (every return before it written) its rows are numbered as they
       // are laid out; ahead of its turn they are numbered when appended, like a thread's.
       const here = (file: string, inTurn: boolean): ReadShare => readShare(file, directory, givenYear ?? 0, inTurn ? writer.nextPupilRow : undefined);
-      if (readers === 0) {
-        for (const [done, file] of inputs.entries()) {
-          progress.tick(done, path.basename(file));
-          await take(here(file, true));
-        }
-      } else {
-        // Reader threads read, validate and lay out returns while this thread appends each
-        // one's rows, in input order; this thread reads the next return itself whenever it is
-        // not back from a thread yet (while they start, say), so neither core waits.
-        const pool = new OrderedPool<string, ReadShare>(READER_MODULE({ schools: directory.schools, year: givenYear ?? 0 }), readers, (file) => file);
-        let done = 0;
-        for await (const share of pool.map(inputs, here)) {
-          progress.tick(done, path.basename(inputs[done] ?? ''));
-          done++;
-          await take(share);
-        }
+      // Reader threads (none for a few returns) read, validate and lay out returns while this
+      // thread appends each one's rows, in input order; this thread reads the next return itself
+      // whenever it is not back from a thread yet (while they start, say), so neither core waits.
+      const pool = new OrderedPool<string, ReadShare>(READER_MODULE({ schools: directory.schools, year: givenYear ?? 0 }), readers, (file) => file);
+      let taken = 0;
+      for await (const share of pool.map(inputs, here)) {
+        progress.tick(taken, path.basename(inputs[taken] ?? ''));
+        taken++;
+        await take(share);
       }
       progress.tick(inputs.length, 'done');
       progress.end();

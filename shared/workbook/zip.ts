@@ -246,7 +246,7 @@ export class WorkbookZip {
   readText(entry: ZipEntry, onText: (text: string) => void): void {
     // The consumer's own failures pass through as they are; only the unpacking's become 'corrupt'.
     let consumerFailed = false;
-    const decoder = new DecodeUTF8((text) => {
+    const deliver = (text: string): void => {
       if (text.length === 0) return;
       try {
         onText(text);
@@ -254,11 +254,15 @@ export class WorkbookZip {
         consumerFailed = true;
         throw e;
       }
-    });
+    };
+    const decoder = new DecodeUTF8(deliver);
     let seen = 0;
-    const sink = (chunk: Uint8Array, final: boolean): void => {
+    const counted = (chunk: Uint8Array): void => {
       seen += chunk.length;
       this.count(entry, seen, chunk.length);
+    };
+    const sink = (chunk: Uint8Array, final: boolean): void => {
+      counted(chunk);
       decoder.push(chunk, final);
     };
     const data = this.compressedData(entry);
@@ -276,15 +280,8 @@ export class WorkbookZip {
           this.count(entry, cap + 1, cap + 1);
           return;
         }
-        this.count(entry, whole.length, whole.length);
-        for (const text of latin1Pieces(whole)) {
-          try {
-            onText(text);
-          } catch (e) {
-            consumerFailed = true;
-            throw e;
-          }
-        }
+        counted(whole);
+        for (const text of latin1Pieces(whole)) deliver(text);
         return;
       }
       let finished = false;

@@ -29,6 +29,16 @@ afterAll(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * A worker module for the pool: `onTask` is the body of its message handler ({ id, task } in
+ * scope, parentPort to reply on); `ready` is how it announces itself (the pool's READY).
+ */
+async function workerFile(name: string, onTask: string, ready = 'parentPort.postMessage({ ready: true });'): Promise<string> {
+  const file = path.join(dir, name);
+  await fs.writeFile(file, `const { parentPort } = require('node:worker_threads');\nparentPort.on('message', ({ id, task }) => {\n${onTask}\n});\n${ready}\n`);
+  return file;
+}
+
 async function sheetValues(file: string): Promise<Record<string, unknown[][]>> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load((await fs.readFile(file)) as unknown as ArrayBuffer);
@@ -114,16 +124,9 @@ describe('reader threads for goodstart consolidate', () => {
   });
 
   it('ends the run with an error naming the file when a reader thread dies, without waiting on it', async () => {
-    const worker = path.join(dir, 'dies.js');
-    await fs.writeFile(
-      worker,
-      `const { parentPort } = require('node:worker_threads');
-       parentPort.on('message', ({ id, task }) => {
-         if (task === 'c.xlsx') process.exit(7);
-         parentPort.postMessage({ id, ok: true, result: task.toUpperCase() });
-       });
-       parentPort.postMessage({ ready: true });`,
-    );
+    const worker = await workerFile('dies.js', `
+      if (task === 'c.xlsx') process.exit(7);
+      parentPort.postMessage({ id, ok: true, result: task.toUpperCase() });`);
     const pool = new OrderedPool<string, string>({ file: worker }, 2, (t) => `returns/${t}`);
     const seen: string[] = [];
     const run = (async () => {
@@ -136,16 +139,9 @@ describe('reader threads for goodstart consolidate', () => {
   });
 
   it('gives results in the tasks\' order whichever reader finishes first, and fails on a reader\'s error naming the file', async () => {
-    const worker = path.join(dir, 'slow.js');
-    await fs.writeFile(
-      worker,
-      `const { parentPort } = require('node:worker_threads');
-       parentPort.on('message', ({ id, task }) => {
-         const reply = task === 'bad' ? { id, ok: false, message: 'boom' } : { id, ok: true, result: task * 10 };
-         setTimeout(() => parentPort.postMessage(reply), task === 1 ? 30 : 0);
-       });
-       parentPort.postMessage({ ready: true });`,
-    );
+    const worker = await workerFile('slow.js', `
+      const reply = task === 'bad' ? { id, ok: false, message: 'boom' } : { id, ok: true, result: task * 10 };
+      setTimeout(() => parentPort.postMessage(reply), task === 1 ? 30 : 0);`);
     const order: number[] = [];
     for await (const r of new OrderedPool<number, number>({ file: worker }, 3, (t) => `file ${t}`).map([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])) order.push(r);
     expect(order).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
@@ -159,14 +155,10 @@ describe('reader threads for goodstart consolidate', () => {
   });
 
   it('shares the tasks with this thread: each done once, here or on a thread, results in order, and done here in turn only when every result before it is taken', async () => {
-    const worker = path.join(dir, 'lagging.js');
-    await fs.writeFile(
-      worker,
-      `const { parentPort } = require('node:worker_threads');
-       parentPort.on('message', ({ id, task }) => {
-         setTimeout(() => parentPort.postMessage({ id, ok: true, result: 'thread ' + task }), 5);
-       });
-       setTimeout(() => parentPort.postMessage({ ready: true }), 50);`,
+    const worker = await workerFile(
+      'lagging.js',
+      `setTimeout(() => parentPort.postMessage({ id, ok: true, result: 'thread ' + task }), 5);`,
+      'setTimeout(() => parentPort.postMessage({ ready: true }), 50);',
     );
     const tasks = Array.from({ length: 60 }, (_, i) => i);
     const taken: string[] = [];
@@ -190,8 +182,7 @@ describe('reader threads for goodstart consolidate', () => {
   });
 
   it('does every task here, in turn, while no thread is ready; and a thread that dies before it is ready fails the run', async () => {
-    const never = path.join(dir, 'never.js');
-    await fs.writeFile(never, `require('node:worker_threads').parentPort.on('message', () => undefined);`);
+    const never = await workerFile('never.js', '', '');
     const got: string[] = [];
     for await (const r of new OrderedPool<number, string>({ file: never }, 2, (t) => `file ${t}`).map([1, 2, 3, 4, 5], (t, inTurn) => `${inTurn ? 'turn' : 'ahead'} ${t}`)) got.push(r);
     expect(got).toEqual(['turn 1', 'turn 2', 'turn 3', 'turn 4', 'turn 5']);
