@@ -1,5 +1,5 @@
 /** File-system edges of the CLI: size-capped reads and writes that never leave half a file. */
-import { promises as fs, readFileSync, statSync } from 'node:fs';
+import { promises as fs, readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { WORKBOOK_LIMITS } from '../shared/transition/layout';
 
@@ -46,6 +46,13 @@ export async function writeAtomically(file: string, content: Uint8Array | ((tmp:
   await refuseExisting(file, { force });
   await fs.mkdir(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
+  // Stopped (Ctrl-C, or killed) while writing: the half-written file goes too, and the exit code says which signal.
+  const stopped = (signal: NodeJS.Signals): void => {
+    rmSync(tmp, { force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stopped);
+  process.once('SIGTERM', stopped);
   try {
     if (typeof content === 'function') await content(tmp);
     else await fs.writeFile(tmp, content);
@@ -53,6 +60,9 @@ export async function writeAtomically(file: string, content: Uint8Array | ((tmp:
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw new CliError(`could not write ${file}: ${(e as Error).message}`);
+  } finally {
+    process.off('SIGINT', stopped);
+    process.off('SIGTERM', stopped);
   }
 }
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -141,6 +141,26 @@ describe('goodstart validate', () => {
 });
 
 describe('goodstart consolidate', () => {
+  it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('stopped by %s while it writes, leaves neither the workbook nor its temporary file, and exits %i', async (signal, code) => {
+    // Enough returns that the run is still writing when it is stopped: the samples, many times over.
+    const folder = path.join(dir, `stopped-${signal}`);
+    await fs.mkdir(path.join(folder, 'out'), { recursive: true });
+    for (let k = 0; k < 60; k++) for (const f of samples.workbooks) await fs.symlink(f, path.join(folder, `${k}-${path.basename(f)}`));
+    const out = path.join(folder, 'out', 'city.xlsx');
+    const child = spawn(process.execPath, [BIN, 'consolidate', folder, '--out', out, '--year', '2027'], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // Stopped once its temporary file exists (the writing has begun).
+    let started = false;
+    for (let i = 0; i < 1000 && !started; i++) {
+      started = (await fs.readdir(path.join(folder, 'out'))).some((n) => n.endsWith('.tmp'));
+      if (!started) await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(started).toBe(true);
+    child.kill(signal);
+    expect(await exited).toBe(code);
+    expect(await fs.readdir(path.join(folder, 'out'))).toEqual([]);
+  });
+
   it('writes Pupils, Tracker and summary sheets and skips a bad file without stopping', async () => {
     const folder = path.join(dir, 'returns');
     await fs.mkdir(folder, { recursive: true });
