@@ -163,8 +163,39 @@ const ABOVE_LATIN1 = /[^\u0000-\u00ff]+/g;
  * characters start and end (never inside one), the text between them decodes one byte a
  * character. Searching a string that is one byte a character for them costs nothing. The
  * pieces joined are always the text decoded whole, and bytes it refuses are refused.
+ *
+ * A sheet's text is ASCII up to its end, or to the prompts of its dropdowns (after the values):
+ * that much is decoded once, whole (fflate's strFromU8: the host's TextDecoder), and only what
+ * follows is searched and cut.
  */
 export function latin1Pieces(bytes: Uint8Array): string[] {
+  const ascii = asciiLength(bytes);
+  if (ascii === bytes.length) return ascii === 0 ? [] : [strFromU8(bytes)];
+  if (ascii <= 1) return piecesAroundWideText(bytes);
+  // The rest starts at the last ASCII byte, so its decoder starts on a character that is no byte order mark (a leading one is dropped; not one within).
+  return [strFromU8(bytes.subarray(0, ascii - 1)), ...piecesAroundWideText(bytes.subarray(ascii - 1))];
+}
+
+/** How many bytes from the start are ASCII: the place of the first byte from 0x80 on, or the length. Four bytes at a time. */
+export function asciiLength(bytes: Uint8Array): number {
+  const n = bytes.length;
+  // Whole words from the first four-byte boundary of the buffer, if there are any; the bytes either side one by one.
+  const from = Math.min(n, (4 - (bytes.byteOffset & 3)) & 3);
+  const words = (n - from) >> 2;
+  let i = 0;
+  for (; i < from; i++) if ((bytes[i] as number) & 0x80) return i;
+  if (words > 0) {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + from, words);
+    let w = 0;
+    while (w < words && ((view[w] as number) & 0x80808080) === 0) w++;
+    i += w * 4;
+  }
+  for (; i < n; i++) if ((bytes[i] as number) & 0x80) return i;
+  return n;
+}
+
+/** latin1Pieces, for bytes that may hold anything from their start. */
+function piecesAroundWideText(bytes: Uint8Array): string[] {
   let whole = '';
   // fflate's streaming decoder, as for a part read in steps: what it refuses (a sequence cut off at the end) is refused here too.
   new DecodeUTF8((text) => {

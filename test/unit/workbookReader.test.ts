@@ -5,7 +5,7 @@
  */
 import { readTransitionWorkbook, type ReadOptions, serialDate } from '../../shared/workbook/reader';
 import fc from 'fast-check';
-import { inspectXlsx, latin1Pieces, MAX_STEP_OUTPUT, WorkbookZip } from '../../shared/workbook/zip';
+import { asciiLength, inspectXlsx, latin1Pieces, MAX_STEP_OUTPUT, WorkbookZip } from '../../shared/workbook/zip';
 import { WorkbookError } from '../../shared/workbook/errors';
 import { writeTransitionWorkbook } from '../../xlsx/template';
 import { SHEET_LAYOUT, TRANSITION_COLUMNS } from '../../shared/transition/layout';
@@ -257,6 +257,20 @@ describe("Node's zlib as the inflater (the CLI's)", () => {
     const cut = latin1Pieces(new TextEncoder().encode('abc – déf “g” hij 😀 klm'));
     expect(cut.join('')).toBe('abc – déf “g” hij 😀 klm');
     expect(cut.filter((p) => /[^\u0000-\u00ff]/.test(p))).toEqual(['–', '“', '”', '😀']);
+  });
+
+  it('finds where the ASCII at the start of a part ends, at any alignment of its bytes in their buffer', () => {
+    const byteOf = fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0x80, max: 0xff }));
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 0x7f }) }, { weight: 1, arbitrary: byteOf }), { maxLength: 40 }), fc.integer({ min: 0, max: 7 }), (values, offset) => {
+        const buffer = new Uint8Array(offset + values.length);
+        buffer.set(values, offset);
+        const bytes = buffer.subarray(offset);
+        const first = values.findIndex((b) => b >= 0x80);
+        return asciiLength(bytes) === (first < 0 ? values.length : first);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('reads text beyond Latin-1 exactly, and keeps text that has none of it one byte a character though its part has some', async () => {
