@@ -6,7 +6,7 @@
  * inflated. Entities are decoded (the five of XML and numeric references); no DTD is read, so
  * nothing expands. The tokenizer accepts any nesting; elements that do not nest are an XmlError.
  */
-import { Tokenizer } from 'htmlparser2';
+import { Tokenizer, type TokenizerCallbacks } from 'htmlparser2';
 
 export interface XmlHandlers {
   /** An element starts: its local name (any prefix dropped) and its attributes, by qualified name, for this call only. */
@@ -26,8 +26,13 @@ export const localName = (name: string): string => {
 /** XML that is not well-formed: elements that do not nest. */
 export class XmlError extends Error {}
 
-/** An XML parse fed in pieces: write() each, then end(). Whatever a handler throws passes through. */
-export class XmlStream {
+/**
+ * An XML parse fed in pieces: write() each, then end(). Whatever a handler throws passes through.
+ * The stream is the tokenizer's callbacks object itself, its methods shared by every stream, so
+ * the tokenizer calls the same functions for every part of every workbook (closures made per
+ * stream would be new functions each time, and each call through them a call to an unknown one).
+ */
+export class XmlStream implements TokenizerCallbacks {
   private readonly tokenizer: Tokenizer;
   /** The pieces not yet wholly behind the tokenizer, and where the first begins in the whole input. */
   private chunks: string[] = [];
@@ -40,55 +45,8 @@ export class XmlStream {
   /** The elements open, by qualified name: the tokenizer itself accepts any nesting, so each end tag is checked against its start. */
   private readonly open: string[] = [];
 
-  constructor(h: XmlHandlers) {
-    const text = h.text;
-    const close = h.close;
-    const wanted = h.attributes;
-    this.tokenizer = new Tokenizer(
-      { xmlMode: true, decodeEntities: true },
-      {
-        onopentagname: (start, end) => {
-          this.tag = this.slice(start, end);
-          this.attributes = {};
-        },
-        onattribname: (start, end) => {
-          this.attribute = this.slice(start, end);
-          this.wanted = wanted === undefined || wanted.has(this.attribute);
-          this.value = '';
-        },
-        onattribdata: (start, end) => {
-          if (this.wanted) this.value += this.slice(start, end);
-        },
-        onattribentity: (codepoint) => {
-          if (this.wanted) this.value += String.fromCodePoint(codepoint);
-        },
-        onattribend: () => {
-          if (this.wanted) this.attributes[this.attribute] = this.value;
-        },
-        onopentagend: () => {
-          this.open.push(this.tag);
-          h.open(localName(this.tag), this.attributes);
-        },
-        onselfclosingtag: () => {
-          const name = localName(this.tag);
-          h.open(name, this.attributes);
-          close?.(name);
-        },
-        onclosetag: (start, end) => {
-          const name = this.slice(start, end);
-          if (this.open.pop() !== name) throw new XmlError(`</${name}> does not close the element open`);
-          close?.(localName(name));
-        },
-        ontext: (start, end) => text?.(this.slice(start, end)),
-        ontextentity: (codepoint) => text?.(String.fromCodePoint(codepoint)),
-        // The end given is past the closing ]]; the offset says how far.
-        oncdata: (start, end, offset) => text?.(this.slice(start, end - offset)),
-        oncomment: () => undefined,
-        ondeclaration: () => undefined,
-        onprocessinginstruction: () => undefined,
-        onend: () => undefined,
-      },
-    );
+  constructor(private readonly h: XmlHandlers) {
+    this.tokenizer = new Tokenizer({ xmlMode: true, decodeEntities: true }, this);
   }
 
   write(chunk: string): void {
@@ -100,6 +58,66 @@ export class XmlStream {
     this.tokenizer.end();
     if (this.open.length > 0) throw new XmlError(`<${this.open[this.open.length - 1] ?? ''}> is never closed`);
   }
+
+  // The tokenizer's callbacks: each place it reports is in the whole input, and the text there is copied out only when used.
+
+  onopentagname(start: number, end: number): void {
+    this.tag = this.slice(start, end);
+    this.attributes = {};
+  }
+
+  onattribname(start: number, end: number): void {
+    this.attribute = this.slice(start, end);
+    this.wanted = this.h.attributes === undefined || this.h.attributes.has(this.attribute);
+    this.value = '';
+  }
+
+  onattribdata(start: number, end: number): void {
+    if (this.wanted) this.value += this.slice(start, end);
+  }
+
+  onattribentity(codepoint: number): void {
+    if (this.wanted) this.value += String.fromCodePoint(codepoint);
+  }
+
+  onattribend(): void {
+    if (this.wanted) this.attributes[this.attribute] = this.value;
+  }
+
+  onopentagend(): void {
+    this.open.push(this.tag);
+    this.h.open(localName(this.tag), this.attributes);
+  }
+
+  onselfclosingtag(): void {
+    const name = localName(this.tag);
+    this.h.open(name, this.attributes);
+    this.h.close?.(name);
+  }
+
+  onclosetag(start: number, end: number): void {
+    const name = this.slice(start, end);
+    if (this.open.pop() !== name) throw new XmlError(`</${name}> does not close the element open`);
+    this.h.close?.(localName(name));
+  }
+
+  ontext(start: number, end: number): void {
+    this.h.text?.(this.slice(start, end));
+  }
+
+  ontextentity(codepoint: number): void {
+    this.h.text?.(String.fromCodePoint(codepoint));
+  }
+
+  /** The end given is past the closing ]]; the offset says how far. */
+  oncdata(start: number, end: number, offset: number): void {
+    this.h.text?.(this.slice(start, end - offset));
+  }
+
+  oncomment(): void {}
+  ondeclaration(): void {}
+  onprocessinginstruction(): void {}
+  onend(): void {}
 
   /** The input between two places in it, which may span pieces; pieces wholly before `start` are let go (places only ever move on). */
   private slice(start: number, end: number): string {
