@@ -1,23 +1,16 @@
-/** A reader thread for `goodstart consolidate` (pool.ts): each file it is sent, read, validated and sent back as its share (outcomes.ts). */
-import { parentPort, workerData } from 'node:worker_threads';
-import { SchoolDirectory, type School } from '../shared/schools';
-import { readShare, type ReadShare } from './outcomes';
+/**
+ * A reader thread for `goodstart consolidate` (pool.ts): each file it is sent, read as a return
+ * (unzipped and parsed) and sent back as it stands; the main thread validates it and lays it out.
+ * It loads the workbook reader alone (read.ts), so it is ready at once.
+ */
+import { parentPort } from 'node:worker_threads';
+import { readFile, type ReadFile } from './read';
 import { READY, type WorkerReply } from './pool';
 
-/** What the main thread hands each reader thread. */
-export interface ReaderData {
-  schools: readonly School[];
-  /** The run's year (--year), or 0. */
-  year: number;
-}
-
-const { schools, year } = workerData as ReaderData;
-const directory = new SchoolDirectory(schools);
-
 parentPort?.on('message', ({ id, task }: { id: number; task: string }) => {
-  let reply: WorkerReply<ReadShare>;
+  let reply: WorkerReply<ReadFile>;
   try {
-    reply = { id, ok: true, result: readShare(task, directory, year) };
+    reply = { id, ok: true, result: readFile(task) };
   } catch (e) {
     reply = { id, ok: false, message: (e as Error).message };
   }

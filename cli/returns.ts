@@ -1,27 +1,8 @@
-/** Reading returns and the school directory from disk for the CLI. */
+/** The school directory from disk for the CLI (read.ts reads the returns). */
 import { promises as fs } from 'node:fs';
 import { CliError } from './io';
-import { readTransitionWorkbookSync } from '../shared/workbook/reader';
-import { WorkbookError } from '../shared/workbook/errors';
-import { zlibInflate } from '../xlsx/inflate';
 import { SchoolDirectory, schoolDirectorySchema } from '../shared/schools';
 import bundledSchools from '../samples/schools.json';
-import type { TransitionReturn } from '../shared/transition/schema';
-
-/** Reads a workbook into a return; a file it cannot read is a CliError with the reader's one-line reason. */
-export async function readReturn(file: string, bytes: Uint8Array): Promise<TransitionReturn> {
-  return readReturnSync(file, bytes);
-}
-
-/** readReturn, synchronously: the reader never waits, and a reader thread has nothing else to do. */
-export function readReturnSync(file: string, bytes: Uint8Array): TransitionReturn {
-  try {
-    return readTransitionWorkbookSync(bytes, { fileName: file, inflate: zlibInflate });
-  } catch (e) {
-    if (e instanceof WorkbookError) throw new CliError(`${file}: ${e.message}`);
-    throw e;
-  }
-}
 
 export async function loadDirectory(file: string): Promise<SchoolDirectory> {
   let raw: unknown;

@@ -177,3 +177,9 @@ export function canonicalCode(list: readonly Code[], value: string): string | un
 }
 
 export const codes = (list: readonly Code[]): string[] => list.map((c) => c.code);
+
+/** Pulls the 7-digit LAESTAB out of a header cell such as "Hillcrest Academy (3304001)". */
+export function laestabInText(text: string): string | undefined {
+  const m = /(?:^|\D)(\d{7})(?:\D|$)/.exec(text);
+  return m?.[1];
+}

@@ -69,8 +69,5 @@ export class SchoolDirectory {
   }
 }
 
-/** Pulls the 7-digit LAESTAB out of a header cell such as "Hillcrest Academy (3304001)". */
-export function laestabInText(text: string): string | undefined {
-  const m = /(?:^|\D)(\d{7})(?:\D|$)/.exec(text);
-  return m?.[1];
-}
+/** Pulls the 7-digit LAESTAB out of a header cell (codes.ts; here too, where callers have long found it). */
+export { laestabInText } from './codes';

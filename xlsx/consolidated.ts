@@ -112,12 +112,12 @@ export class ConsolidatedWorkbookWriter {
     await this.addRows(pupilRows(batch, this.layout, this.nextPupilRow));
   }
 
-  /** The Pupils sheet row the next pupil will take, for pupilRows laid out where they are appended. */
+  /** The Pupils sheet row the next pupil will take: where pupilRows lays the next rows out from. */
   get nextPupilRow(): number {
     return this.pupilSheet.nextRow;
   }
 
-  /** Appends pupils' rows made by pupilRows (on a reader thread, or here), in order. */
+  /** Appends pupils' rows made by pupilRows from nextPupilRow. */
   async addRows(rows: DetachedRows): Promise<void> {
     this.pupilSheet.rows(rows);
     this.pupilCount += rows.count;
@@ -178,14 +178,11 @@ function pupilColumns(layout: readonly TransitionColumn[]): PupilColumn[] {
   return columns;
 }
 
-/**
- * Pupils as rows of the Pupils sheet, before their place in it is known (ConsolidatedWorkbookWriter.addRows
- * numbers them): a reader thread makes them beside the reading of the next return.
- */
-export function pupilRows(pupils: readonly ConsolidatedPupil[], layout?: readonly TransitionColumn[], first?: number): DetachedRows;
+/** Pupils as rows of the Pupils sheet from row `first` (ConsolidatedWorkbookWriter.nextPupilRow), to append with addRows. */
+export function pupilRows(pupils: readonly ConsolidatedPupil[], layout: readonly TransitionColumn[] | undefined, first: number): DetachedRows;
 /** A return's pupils, all from one `source`. */
-export function pupilRows(pupils: readonly PupilRow[], layout: readonly TransitionColumn[] | undefined, first: number | undefined, source: PupilSource): DetachedRows;
-export function pupilRows(pupils: readonly (PupilRow | ConsolidatedPupil)[], layout: readonly TransitionColumn[] = TRANSITION_COLUMNS, first?: number, source?: PupilSource): DetachedRows {
+export function pupilRows(pupils: readonly PupilRow[], layout: readonly TransitionColumn[] | undefined, first: number, source: PupilSource): DetachedRows;
+export function pupilRows(pupils: readonly (PupilRow | ConsolidatedPupil)[], layout: readonly TransitionColumn[] = TRANSITION_COLUMNS, first: number, source?: PupilSource): DetachedRows {
   const columns = pupilColumns(layout);
   // One array of cells, filled anew for each pupil: detachedRows has written a row before it asks for the next.
   const cells: CellOut[] = columns.map(() => null);

@@ -99,44 +99,26 @@ function cellXml(ref: string, v: CellOut, style: number): string {
   return Number.isFinite(serial) ? `<c r="${ref}" s="${style === STYLE.normal ? STYLE.date : style}"><v>${serial}</v></c>` : '';
 }
 
-/** One row's XML, its number `r` (a number, or a placeholder of detachedRows); '' when every cell is empty. */
+/** One row's XML, numbered `r`; '' when every cell is empty. */
 function rowXml(cells: readonly CellOut[], style: number, r: string): string {
   let xml = '';
   for (let i = 0; i < cells.length; i++) xml += cellXml(`${columnName(i)}${r}`, cells[i] ?? null, style);
   return xml === '' ? '' : `<row r="${r}">${xml}</row>`;
 }
 
-/**
- * Rows written before their place in the sheet is known: on a reader thread, while the rows of
- * earlier returns are still to come. Each row's number is a placeholder, filled in by
- * SheetWriter.rows as they are appended, so they come out exactly as row() would write them.
- * The placeholders are control characters xmlText never lets through.
- */
+/** Rows laid out as one piece of XML, numbered from `first`, the row they must go at (SheetWriter.rows). */
 export interface DetachedRows {
   xml: string;
   count: number;
-  /** Set when the rows were laid out already numbered, from this row (detachedRows' `first`): they must go exactly there. */
-  first?: number;
+  first: number;
 }
-/** Starts a row (and is dropped): the next row number. */
-const NEXT_ROW = '\u0001';
-/** The current row's number, in each cell reference. */
-const THIS_ROW = '\u0000';
 
-/**
- * `first`: where the rows will go, when that is known as they are laid out (a return read on the
- * sheet's own thread, its turn come): they are numbered at once, with no placeholders to fill.
- */
-export function detachedRows(rows: Iterable<readonly CellOut[]>, style: Style = STYLE.normal, first?: number): DetachedRows {
+/** Lays rows out from row `first` (SheetWriter.nextRow, say): one string to append, built apart from the sheet. */
+export function detachedRows(rows: Iterable<readonly CellOut[]>, style: Style, first: number): DetachedRows {
   let xml = '';
   let count = 0;
-  for (const cells of rows) {
-    const row = rowXml(cells, style, first === undefined ? THIS_ROW : String(first + count));
-    count++;
-    // Unnumbered, every row (an empty one too) starts with NEXT_ROW, so each takes its number when appended.
-    xml += first === undefined ? NEXT_ROW + row : row;
-  }
-  return first === undefined ? { xml, count } : { xml, count, first };
+  for (const cells of rows) xml += rowXml(cells, style, String(first + count++));
+  return { xml, count, first };
 }
 
 /** Where the ZIP's bytes go: a file stream (with its backpressure and its first failure) or chunks kept in memory. */
@@ -204,21 +186,11 @@ export class SheetWriter {
     if (xml !== '') this.add(xml);
   }
 
-  /** Appends rows made by detachedRows: numbered from here on, or, laid out numbered, checked to belong here. */
+  /** Appends rows made by detachedRows, which must have been laid out from this sheet's next row. */
   rows(detached: DetachedRows): void {
-    if (detached.first !== undefined) {
-      if (detached.first !== this.rowNumber + 1) throw new Error(`rows laid out from row ${detached.first} cannot go at row ${this.rowNumber + 1}`);
-      this.rowNumber += detached.count;
-      if (detached.xml !== '') this.add(detached.xml);
-      return;
-    }
-    const rows = detached.xml.split(NEXT_ROW);
-    if (rows.length - 1 !== detached.count) throw new Error(`detached rows hold ${rows.length - 1} rows, not ${detached.count}`);
-    for (let i = 1; i < rows.length; i++) {
-      const r = ++this.rowNumber;
-      const row = rows[i] as string;
-      if (row !== '') this.add(row.replaceAll(THIS_ROW, String(r)));
-    }
+    if (detached.first !== this.rowNumber + 1) throw new Error(`rows laid out from row ${detached.first} cannot go at row ${this.rowNumber + 1}`);
+    this.rowNumber += detached.count;
+    if (detached.xml !== '') this.add(detached.xml);
   }
 
   /** The number the next row will have. */

@@ -4,8 +4,8 @@ import { parse, parseYear } from '../args';
 import { CliError, expandInputs, progressReporter, refuseExisting, writeAtomically } from '../io';
 import type { Io } from '../main';
 import { directoryFor } from '../returns';
-import { type ReadShare, readShare } from '../outcomes';
-import type { ReaderData } from '../readWorker';
+import { type ReadShare, shareOf } from '../outcomes';
+import { type ReadFile, readFile } from '../read';
 import { OrderedPool, type WorkerModule } from '../pool';
 import { ConsolidationFold, type ConsolidationTotals, type ReceivedCounts } from '../../shared/consolidation';
 import { ConsolidatedWorkbookWriter } from '../../xlsx/consolidated';
@@ -55,18 +55,17 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
       };
       const readers = readerCount(inputs.length, process.env, idleCores(cpusAtStart));
       if (readers > 0) io.err(`consolidate: ${readers} reader thread${readers === 1 ? '' : 's'} beside this one\n`);
-      // Read here: in its turn (every return before it written) its rows are numbered as they
-      // are laid out; ahead of its turn they are numbered when appended, like a thread's.
-      const here = (file: string, inTurn: boolean): ReadShare => readShare(file, directory, givenYear ?? 0, inTurn ? writer.nextPupilRow : undefined);
-      // Reader threads (none for a few returns) read, validate and lay out returns while this
-      // thread appends each one's rows, in input order; this thread reads the next return itself
-      // whenever it is not back from a thread yet (while they start, say), so neither core waits.
-      const pool = new OrderedPool<string, ReadShare>(READER_MODULE({ schools: directory.schools, year: givenYear ?? 0 }), readers, (file) => file);
+      // Reader threads (none for a few returns) unzip and parse returns, in input order; this
+      // thread validates each, lays its pupils out and appends them. Validating and laying out run
+      // here alone, so only this thread's JIT compiles them and the threads load the reader alone.
+      // While the next return is still with a thread, this one reads a few itself (as the thread
+      // starts, say), so neither core waits.
+      const pool = new OrderedPool<string, ReadFile>(READER_MODULE, readers, (file) => file);
       let taken = 0;
-      for await (const share of pool.map(inputs, here)) {
+      for await (const read of pool.map(inputs, readFile)) {
         progress.tick(taken, path.basename(inputs[taken] ?? ''));
         taken++;
-        await take(share);
+        await take(shareOf(read, directory, givenYear ?? 0, writer.nextPupilRow));
       }
       progress.tick(inputs.length, 'done');
       progress.end();
@@ -133,13 +132,11 @@ export function idleCores(since?: readonly os.CpuInfo[]): number {
 /**
  * Reader threads for `files` returns: none (read here) for a few, or when fewer than
  * MIN_IDLE_CORES cores are idle (`idle`; threads then only add their start-up, warm-up and
- * hand-over to the same CPU); else one per core beside this thread's (which reads whatever is
- * not back from them in time), at most MAX_READERS and never more than the files.
- * GOODSTART_READERS sets the number (0: read here).
- * Measured on 2 cores, whole runs, best of 5 each: 450 returns, one thread beside this one 1.6 s
- * against 1.9 s read here alone (two threads, each with its own warm-up on the same 2 cores,
- * 2.8 s); with another process busy on one core, 2.3 s either way; 200 returns 1.27 s against
- * 1.22 s; 100 returns 0.77 s against 0.68 s.
+ * hand-over to the same CPU); else one per core beside this thread's (which validates and writes
+ * every return, and reads whatever is not back from them in time), at most MAX_READERS and never
+ * more than the files. GOODSTART_READERS sets the number (0: read here).
+ * Measured on 2 cores (shared, and noisy: best of 8 runs in turn): 450 returns, one thread
+ * beside this one 1.41 s against 1.71 s read here alone.
  */
 export function readerCount(files: number, env: NodeJS.ProcessEnv = process.env, idle: number = idleCores()): number {
   const given = env.GOODSTART_READERS;
@@ -150,10 +147,7 @@ export function readerCount(files: number, env: NodeJS.ProcessEnv = process.env,
 }
 
 /** The reader thread's module beside this one: compiled JavaScript from dist/cli, or the TypeScript source under tsx or jest. */
-const READER_MODULE = (data: ReaderData): WorkerModule => ({
-  file: path.join(__dirname, '..', `readWorker${path.extname(__filename)}`),
-  data,
-});
+const READER_MODULE: WorkerModule = { file: path.join(__dirname, '..', `readWorker${path.extname(__filename)}`) };
 
 function mostCommon(counts: ReadonlyMap<number, number>): number | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];

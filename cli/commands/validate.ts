@@ -1,7 +1,8 @@
 import { parse } from '../args';
 import { CliError, readCapped } from '../io';
 import type { Io } from '../main';
-import { loadDirectory, readReturn } from '../returns';
+import { loadDirectory } from '../returns';
+import { readReturn } from '../read';
 import { validateReturn } from '../../shared/transition/validate';
 import type { ValidationIssue, ValidationReport } from '../../shared/transition/schema';
 import { submittability, type Verdict } from '../../shared/transition/submittability';

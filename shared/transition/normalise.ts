@@ -7,8 +7,7 @@
  * are compiled once per table, with their code lookups built in advance, because validation
  * reads every cell of a city's returns.
  */
-import { type Code, isLaestab, isUrn } from '../codes';
-import { laestabInText } from '../schools';
+import { type Code, isLaestab, isUrn, laestabInText } from '../codes';
 import { type ColumnType, TRANSITION_COLUMNS, type TransitionColumn } from './layout';
 import type { CellValue, RowValues } from './schema';
 

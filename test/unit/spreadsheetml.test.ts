@@ -72,7 +72,7 @@ describe('the SpreadsheetML writer', () => {
     await expect(run()).rejects.toThrow('disk full');
   });
 
-  it('writes rows made detached (on a reader thread) exactly as row() writes them, numbered where they are appended', async () => {
+  it('writes rows laid out apart exactly as row() writes them, from the row they are laid out at', async () => {
     const batches: CellOut[][][] = [
       [['a & b', 1, new Date(Date.UTC(2016, 0, 2))], [null, '', null], ['  spaced  ', null, 3]],
       [],
@@ -89,21 +89,12 @@ describe('the SpreadsheetML writer', () => {
       return strFromU8(unzipSync(writer.bytes())['xl/worksheets/sheet1.xml']!);
     };
     const direct = await sheetXml((s) => batches.flat().forEach((cells) => s.row(cells)));
-    const detached = await sheetXml((s) => batches.forEach((b) => s.rows(detachedRows(b))));
-    expect(detached).toBe(direct);
-    // Laid out already numbered, where the place is known: the same again.
     const numbered = await sheetXml((s) => batches.forEach((b) => s.rows(detachedRows(b, STYLE.normal, s.nextRow))));
     expect(numbered).toBe(direct);
     // The empty row keeps its number: 'after' is row 6 (header, three, one, then it).
     expect(direct).toContain('<row r="6"><c r="A6" t="inlineStr"><is><t>after</t></is></c></row>');
     expect(direct).toContain('<c r="A5" t="inlineStr"><is><t>ctrl</t></is></c>');
     expect(direct).not.toContain('<row r="3">');
-  });
-
-  it('refuses detached rows whose count does not match what they hold', () => {
-    const sheet = XlsxWriter.inMemory().sheet({ name: 'S', widths: [10] });
-    const two = detachedRows([['a'], ['b']]);
-    expect(() => sheet.rows({ ...two, count: 3 })).toThrow('detached rows hold 2 rows, not 3');
   });
 
   it('refuses rows laid out numbered for another place', () => {

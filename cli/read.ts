@@ -1,0 +1,39 @@
+/**
+ * Reading returns from disk for the CLI: the workbook reader and nothing else, so a reader thread
+ * (readWorker.ts) loads only this and starts at once.
+ */
+import * as path from 'node:path';
+import { CliError, readCapped } from './io';
+import { readTransitionWorkbookSync } from '../shared/workbook/reader';
+import { WorkbookError } from '../shared/workbook/errors';
+import { zlibInflate } from '../xlsx/inflate';
+import type { TransitionReturn } from '../shared/transition/schema';
+
+/** Reads a workbook into a return; a file it cannot read is a CliError with the reader's one-line reason. */
+export async function readReturn(file: string, bytes: Uint8Array): Promise<TransitionReturn> {
+  return readReturnSync(file, bytes);
+}
+
+/** readReturn, synchronously: the reader never waits, and a reader thread has nothing else to do. */
+export function readReturnSync(file: string, bytes: Uint8Array): TransitionReturn {
+  try {
+    return readTransitionWorkbookSync(bytes, { fileName: file, inflate: zlibInflate });
+  } catch (e) {
+    if (e instanceof WorkbookError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** A file read as a return, not yet validated; or, when it cannot be read, its one-line reason. */
+export type ReadFile = { kind: 'read'; file: string; ret: TransitionReturn } | { kind: 'unreadable'; file: string; reason: string };
+
+/** Reads one file as a return: all a reader thread does, so it loads only the reader. */
+export function readFile(file: string): ReadFile {
+  try {
+    return { kind: 'read', file: path.basename(file), ret: readReturnSync(file, readCapped(file)) };
+  } catch (e) {
+    if (!(e instanceof CliError)) throw e;
+    return { kind: 'unreadable', file: path.basename(file), reason: e.message.replace(`${file}: `, '') };
+  }
+}
+
