@@ -138,6 +138,15 @@ describe('reader threads for goodstart consolidate', () => {
     expect(seen.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('starts a compiled reader without the flags this process was started with (a loader such as tsx would load again in every thread)', async () => {
+    const worker = await workerFile('flags.js', 'parentPort.postMessage({ id, ok: true, result: process.execArgv });');
+    const pool = path.resolve(__dirname, '../../dist/cli/cli/pool.js');
+    const parent = path.join(dir, 'flags-parent.js');
+    await fs.writeFile(parent, `(async () => { for await (const r of new (require(${JSON.stringify(pool)}).OrderedPool)({ file: ${JSON.stringify(worker)} }, 1, String).map([1])) console.log(JSON.stringify({ parent: process.execArgv, reader: r })); })();`);
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', parent]);
+    expect(JSON.parse(stdout)).toEqual({ parent: ['--expose-gc'], reader: [] });
+  });
+
   it('gives results in the tasks\' order whichever reader finishes first, and fails on a reader\'s error naming the file', async () => {
     const worker = await workerFile('slow.js', `
       const reply = task === 'bad' ? { id, ok: false, message: 'boom' } : { id, ok: true, result: task * 10 };
