@@ -19,6 +19,8 @@ export interface XmlHandlers {
 }
 
 export const localName = (name: string): string => {
+  // A prefixed name has three characters at least ('x:c'); a sheet's own (c, v, is, t) have fewer, and need no search.
+  if (name.length < 3) return name;
   const i = name.indexOf(':');
   return i < 0 ? name : name.slice(i + 1);
 };
