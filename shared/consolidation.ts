@@ -120,8 +120,8 @@ export function trackerStatus(report: ValidationReport): string {
 export type ConsolidationTotals = Omit<Consolidation, 'pupils'> & { pupilCount: number };
 
 /**
- * One return's share of a consolidation, worked out on its own (the CLI does it on a reader
- * thread): its tracker line, its school's counts (none for a file that could not be read), its
+ * One return's share of a consolidation, worked out on its own (the CLI appends each as it
+ * comes): its tracker line, its school's counts (none for a file that could not be read), its
  * valid pupils and the school and file they all came from (one source for the lot, rather than
  * a copy of every pupil marked with it).
  */

@@ -13,7 +13,7 @@ import { type ConsolidatedPupil, type PupilSource, receivedLine, type ReceivedCo
 import type { PupilRow } from '../shared/transition/schema';
 import type { CountTable } from '../shared/aggregate/table';
 import { escapeCell } from '../shared/workbook/escape';
-import { type CellOut, type DetachedRows, detachedRows, QUEUE_BYTES, type SheetWriter, STYLE, XlsxWriter } from './spreadsheetml';
+import { type CellOut, QUEUE_BYTES, type SheetWriter, STYLE, XlsxWriter } from './spreadsheetml';
 
 /** What the workbook says beside its pupils: the run, the tracker and the tables. */
 export interface ConsolidatedSummary {
@@ -72,14 +72,18 @@ export async function writeConsolidatedWorkbookFile(file: string, opts: Consolid
  */
 export class ConsolidatedWorkbookWriter {
   private readonly pupilSheet: SheetWriter;
+  private readonly columns: readonly PupilColumn[];
+  private readonly cells: CellOut[];
   private pupilCount = 0;
 
   private constructor(
     private readonly xlsx: XlsxWriter,
-    private readonly layout: readonly TransitionColumn[],
+    layout: readonly TransitionColumn[],
     private readonly file?: WriteStream,
   ) {
     const columns = pupilColumns(layout);
+    this.columns = columns;
+    this.cells = columns.map(() => null);
     this.pupilSheet = xlsx.sheet({
       name: CONSOLIDATED_SHEETS.pupils,
       widths: columns.map((c) => c.width),
@@ -99,29 +103,26 @@ export class ConsolidatedWorkbookWriter {
     return new ConsolidatedWorkbookWriter(XlsxWriter.toStream(out), layout, out);
   }
 
-  /** Appends pupils to the Pupils sheet, in order. */
+  /** Appends pupils to the Pupils sheet, in order, each marked with where it came from. */
   async addPupils(pupils: Iterable<ConsolidatedPupil> | AsyncIterable<ConsolidatedPupil>): Promise<void> {
-    let batch: ConsolidatedPupil[] = [];
     for await (const p of pupils) {
-      batch.push(p);
-      if (batch.length === ROWS_PER_SETTLE) {
-        await this.addRows(pupilRows(batch, this.layout, this.nextPupilRow));
-        batch = [];
-      }
+      this.pupilRow(p, p);
+      if (this.pupilCount % ROWS_PER_SETTLE === 0) await this.pupilSheet.settle();
     }
-    await this.addRows(pupilRows(batch, this.layout, this.nextPupilRow));
-  }
-
-  /** The Pupils sheet row the next pupil will take: where pupilRows lays the next rows out from. */
-  get nextPupilRow(): number {
-    return this.pupilSheet.nextRow;
-  }
-
-  /** Appends pupils' rows made by pupilRows from nextPupilRow. */
-  async addRows(rows: DetachedRows): Promise<void> {
-    this.pupilSheet.rows(rows);
-    this.pupilCount += rows.count;
     await this.pupilSheet.settle();
+  }
+
+  /** Appends one return's pupils, all from one `source`. */
+  async addReturnPupils(pupils: readonly PupilRow[], source: PupilSource): Promise<void> {
+    for (const p of pupils) this.pupilRow(p, source);
+    await this.pupilSheet.settle();
+  }
+
+  private pupilRow(p: PupilRow, source: PupilSource): void {
+    // One array of cells, filled anew for each pupil: row() has written it before the next.
+    for (let i = 0; i < this.columns.length; i++) this.cells[i] = text((this.columns[i] as PupilColumn).value(p, source));
+    this.pupilSheet.row(this.cells);
+    this.pupilCount++;
   }
 
   /** Ends the Pupils sheet, writes the sheets that count it, and closes the workbook (and its file). */
@@ -176,24 +177,6 @@ function pupilColumns(layout: readonly TransitionColumn[]): PupilColumn[] {
     pupilColumnsOf.set(layout, columns);
   }
   return columns;
-}
-
-/** Pupils as rows of the Pupils sheet from row `first` (ConsolidatedWorkbookWriter.nextPupilRow), to append with addRows. */
-export function pupilRows(pupils: readonly ConsolidatedPupil[], layout: readonly TransitionColumn[] | undefined, first: number): DetachedRows;
-/** A return's pupils, all from one `source`. */
-export function pupilRows(pupils: readonly PupilRow[], layout: readonly TransitionColumn[] | undefined, first: number, source: PupilSource): DetachedRows;
-export function pupilRows(pupils: readonly (PupilRow | ConsolidatedPupil)[], layout: readonly TransitionColumn[] = TRANSITION_COLUMNS, first: number, source?: PupilSource): DetachedRows {
-  const columns = pupilColumns(layout);
-  // One array of cells, filled anew for each pupil: detachedRows has written a row before it asks for the next.
-  const cells: CellOut[] = columns.map(() => null);
-  function* rows(): Generator<readonly CellOut[]> {
-    for (const p of pupils) {
-      const from = source ?? (p as ConsolidatedPupil);
-      for (let i = 0; i < columns.length; i++) cells[i] = text((columns[i] as PupilColumn).value(p, from));
-      yield cells;
-    }
-  }
-  return detachedRows(rows(), STYLE.normal, first);
 }
 
 /** A legal, unique sheet name for a table title: ≤ 31 characters, none of []:*?/\, not starting or ending with '. */

@@ -106,21 +106,6 @@ function rowXml(cells: readonly CellOut[], style: number, r: string): string {
   return xml === '' ? '' : `<row r="${r}">${xml}</row>`;
 }
 
-/** Rows laid out as one piece of XML, numbered from `first`, the row they must go at (SheetWriter.rows). */
-export interface DetachedRows {
-  xml: string;
-  count: number;
-  first: number;
-}
-
-/** Lays rows out from row `first` (SheetWriter.nextRow, say): one string to append, built apart from the sheet. */
-export function detachedRows(rows: Iterable<readonly CellOut[]>, style: Style, first: number): DetachedRows {
-  let xml = '';
-  let count = 0;
-  for (const cells of rows) xml += rowXml(cells, style, String(first + count++));
-  return { xml, count, first };
-}
-
 /** Where the ZIP's bytes go: a file stream (with its backpressure and its first failure) or chunks kept in memory. */
 type Output = { kind: 'stream'; stream: Writable; failure?: unknown } | { kind: 'memory'; chunks: Uint8Array[] };
 
@@ -184,18 +169,6 @@ export class SheetWriter {
     const r = ++this.rowNumber;
     const xml = rowXml(cells, style, String(r));
     if (xml !== '') this.add(xml);
-  }
-
-  /** Appends rows made by detachedRows, which must have been laid out from this sheet's next row. */
-  rows(detached: DetachedRows): void {
-    if (detached.first !== this.rowNumber + 1) throw new Error(`rows laid out from row ${detached.first} cannot go at row ${this.rowNumber + 1}`);
-    this.rowNumber += detached.count;
-    if (detached.xml !== '') this.add(detached.xml);
-  }
-
-  /** The number the next row will have. */
-  get nextRow(): number {
-    return this.rowNumber + 1;
   }
 
   /** Skips a row, leaving it empty. */

@@ -50,8 +50,8 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
       // turn, so it dies young instead of piling up for the old-generation collector.
       const take = async (share: ReadShare): Promise<void> => {
         if (share.year !== null) years.set(share.year, (years.get(share.year) ?? 0) + 1);
-        fold.take(share.tracker, share.summary, share.rows.count);
-        await writer.addRows(share.rows);
+        fold.take(share.tracker, share.summary, share.pupils.length);
+        await writer.addReturnPupils(share.pupils, share.source);
       };
       const readers = readerCount(inputs.length, process.env, idleCores(cpusAtStart));
       if (readers > 0) io.err(`consolidate: ${readers} reader thread${readers === 1 ? '' : 's'} beside this one\n`);
@@ -65,7 +65,7 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
       for await (const read of pool.map(inputs, readFile)) {
         progress.tick(taken, path.basename(inputs[taken] ?? ''));
         taken++;
-        await take(shareOf(read, directory, givenYear ?? 0, writer.nextPupilRow));
+        await take(shareOf(read, directory, givenYear ?? 0));
       }
       progress.tick(inputs.length, 'done');
       progress.end();
