@@ -235,7 +235,7 @@ describe("Node's zlib as the inflater (the CLI's)", () => {
     };
     const pieces = (b: Uint8Array): string => {
       try {
-        return latin1Pieces(b).join('');
+        return [...latin1Pieces(b)].join('');
       } catch {
         return 'refused';
       }
@@ -254,9 +254,20 @@ describe("Node's zlib as the inflater (the CLI's)", () => {
     );
     fc.assert(fc.property(asBytes, (bytes) => pieces(bytes) === decoded(bytes)), { numRuns: 2000 });
     // A piece holds characters above U+00FF only where the text has them.
-    const cut = latin1Pieces(new TextEncoder().encode('abc – déf “g” hij 😀 klm'));
+    const cut = [...latin1Pieces(new TextEncoder().encode('abc – déf “g” hij 😀 klm'))];
     expect(cut.join('')).toBe('abc – déf “g” hij 😀 klm');
     expect(cut.filter((p) => /[^\u0000-\u00ff]/.test(p))).toEqual(['–', '“', '”', '😀']);
+  });
+
+  it('decodes a part\'s text only as far as its reader takes it: the ASCII start comes before anything after it is decoded', () => {
+    // A sheet's reader stops at </sheetData>; the dropdown prompts after it (where a sheet's first
+    // character above ASCII usually is) are then never decoded. Here what follows is a cut-off
+    // character, which decoding refuses: taking the first piece does not reach it.
+    const bytes = Uint8Array.from([...new TextEncoder().encode('<sheetData/>'), 0xe2, 0x80]);
+    const pieces = latin1Pieces(bytes);
+    expect(pieces.next()).toEqual({ value: '<sheetData/', done: false }); // the last ASCII byte starts the rest
+    expect(() => pieces.next()).toThrow();
+    expect(() => [...latin1Pieces(bytes)]).toThrow();
   });
 
   it('finds where the ASCII at the start of a part ends, at any alignment of its bytes in their buffer', () => {
