@@ -1,5 +1,4 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseTransferYear } from '../shared/year';
 import { CliError } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -16,6 +15,9 @@ export function parse<O extends Options>(args: string[], options: O, { positiona
 /** A --year value, read by the one year rule (shared/year.ts): 2027 or 2027-28 is transfer in September 2027. */
 export function parseYear(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
+  // Loaded here, not with the arguments: the year rule brings zod (its schemas), and a command
+  // that starts threads (consolidate) starts them before it loads that.
+  const { parseTransferYear } = require('../shared/year') as typeof import('../shared/year');
   try {
     return parseTransferYear(value);
   } catch (e) {

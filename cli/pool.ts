@@ -116,6 +116,8 @@ export class OrderedPool<T, R> {
         this.workers[worker]?.postMessage({ id, task });
       }
     };
+    // Workers made ready before this run (started early, while their maker loaded) are sent tasks now.
+    for (let w = 0; w < this.workers.length; w++) this.feed(w);
     try {
       for (let id = 0; id < tasks.length; id++) {
         let result: R;

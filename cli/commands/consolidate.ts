@@ -1,19 +1,14 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse, parseYear } from '../args';
-import { CliError, expandInputs, progressReporter, refuseExisting, writeAtomically } from '../io';
+import { parse } from '../args';
+import { CliError, expandInputs, refuseExisting } from '../io';
 import type { Io } from '../main';
-import { directoryFor } from '../returns';
-import { type ReadShare, shareOf } from '../outcomes';
-import { type ReadFile, readFile } from '../read';
+import type { ReadFile } from '../read';
 import { OrderedPool, type WorkerModule } from '../pool';
-import { ConsolidationFold, type ConsolidationTotals, type ReceivedCounts } from '../../shared/consolidation';
-import { ConsolidatedWorkbookWriter } from '../../xlsx/consolidated';
-import { currentTransferYear } from '../../shared/year';
 
 export async function consolidateCommand(args: string[], io: Io): Promise<number> {
   // How busy the cores are while this command starts decides whether reader threads pay.
-  const cpusAtStart = os.cpus();
+  const start = coreSample();
   const { values, positionals } = parse(args, {
     out: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -29,74 +24,30 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   if (files.length === 0) throw new CliError('no .xlsx workbooks found in the folders given');
   const outPath = path.resolve(values.out);
   await refuseExisting(values.out, { force: values.force });
-  const givenYear = values.year === undefined ? undefined : parseYear(values.year, currentTransferYear());
-  const { directory, source } = await directoryFor(values.schools);
-  io.err(`consolidate: school directory: ${source}${values.schools ? '' : '; pass --schools <file> to use the LA\'s own'}\n`);
+  const inputs = files.filter((f) => path.resolve(f) !== outPath);
 
-  // Streaming: each return is read, validated, its valid pupils written to the workbook's
-  // Pupils sheet, and dropped; what stays in memory is one tracker line per school and one
-  // running city total. The sheets that count the pupils (About, Tracker, tables) come after.
-  const fold = new ConsolidationFold({ directory, publish: values.publish });
-  const years = new Map<number, number>();
-  let year = 0;
-  let totals: ConsolidationTotals | undefined;
-  let counts: ReceivedCounts | undefined;
-  await writeAtomically(values.out, async (tmp) => {
-    const writer = await ConsolidatedWorkbookWriter.toFile(tmp);
-    try {
-      const inputs = files.filter((f) => path.resolve(f) !== outPath);
-      const progress = progressReporter(inputs.length, 'consolidate: reading');
-      // One return at a time, each dropped before the next is taken: nothing of it outlives its
-      // turn, so it dies young instead of piling up for the old-generation collector.
-      const take = async (share: ReadShare): Promise<void> => {
-        if (share.year !== null) years.set(share.year, (years.get(share.year) ?? 0) + 1);
-        fold.take(share.tracker, share.summary, share.pupils.length);
-        await writer.addReturnPupils(share.pupils, share.source);
-      };
-      const readers = readerCount(inputs.length, process.env, idleCores(cpusAtStart));
-      if (readers > 0) io.err(`consolidate: ${readers} reader thread${readers === 1 ? '' : 's'} beside this one\n`);
-      // Reader threads (none for a few returns) unzip and parse returns, in input order; this
-      // thread validates each, lays its pupils out and appends them. Validating and laying out run
-      // here alone, so only this thread's JIT compiles them and the threads load the reader alone.
-      // While the next return is still with a thread, this one reads a few itself (as the thread
-      // starts, say), so neither core waits.
-      const pool = new OrderedPool<string, ReadFile>(READER_MODULE, readers, (file) => file);
-      let taken = 0;
-      for await (const read of pool.map(inputs, readFile)) {
-        progress.tick(taken, path.basename(inputs[taken] ?? ''));
-        taken++;
-        await take(shareOf(read, directory, givenYear ?? 0));
+  // The reader threads start now, before this thread loads what validates, counts and writes the
+  // returns (about 150 ms, zod's schemas the most of it), so they are loaded when it is: started
+  // after it, they were ready some 300 ms into a run of about 1.4 s. Whether they pay is known only
+  // once this thread has loaded (a window long enough to measure the cores over): if no core is
+  // idle, they are stopped before they are sent anything, and this thread reads every return.
+  const planned = readerCount(inputs.length, process.env, os.availableParallelism());
+  let pool = new OrderedPool<string, ReadFile>(READER_MODULE, planned, (file) => file);
+  try {
+    const { consolidateReturns } = require('../consolidateReturns') as typeof import('../consolidateReturns');
+    const readers = async (): Promise<OrderedPool<string, ReadFile>> => {
+      const chosen = readerCount(inputs.length, process.env, idleCores(start));
+      if (chosen < planned) {
+        await pool.close();
+        pool = new OrderedPool<string, ReadFile>(READER_MODULE, chosen, (file) => file);
       }
-      progress.tick(inputs.length, 'done');
-      progress.end();
-      year = givenYear ?? mostCommon(years) ?? currentTransferYear();
-      const done = fold.finish(year);
-      const unreadableFiles = done.tracker.filter((t) => t.status === 'Unreadable').length;
-      const received = new Set(done.tracker.map((t) => t.school));
-      counts = { returns: done.tracker.length - unreadableFiles, outstanding: directory.primaries().filter((s) => !received.has(s.laestab)).length, unreadable: unreadableFiles };
-      await writer.finish({ year, generatedAt: new Date().toISOString(), tracker: done.tracker, received: counts, tables: done.tables });
-      totals = done;
-    } catch (e) {
-      writer.abort();
-      throw e;
-    }
-  }, { force: values.force });
-  if (!totals || !counts) throw new Error('consolidate finished without totals');
-  const result = totals;
-
-  const { unreadable, outstanding } = counts;
-  const withErrors = result.tracker.filter((t) => t.errors > 0).length;
-  if (values.json) {
-    io.out(`${JSON.stringify({ out: values.out, year, directory: source, files: result.tracker.length, pupils: result.pupilCount, unreadable, outstanding, withErrors, tracker: result.tracker }, null, 2)}\n`);
-  } else {
-    for (const t of result.tracker) {
-      if (t.status === 'Unreadable') io.err(`skipped ${t.file}: ${t.reason}\n`);
-    }
-    io.out(`Wrote ${values.out}: ${result.pupilCount} pupils from ${result.tracker.length - unreadable} of ${result.tracker.length} files` +
-      `${withErrors ? `; ${withErrors} with errors (their rows with errors are left out)` : ''}` +
-      `${unreadable ? `; ${unreadable} unreadable, listed on the Tracker sheet` : ''}.\n`);
+      if (chosen > 0) io.err(`consolidate: ${chosen} reader thread${chosen === 1 ? '' : 's'} beside this one\n`);
+      return pool;
+    };
+    return await consolidateReturns({ inputs, out: values.out, values, readers, io });
+  } finally {
+    await pool.close();
   }
-  return unreadable > 0 || withErrors > 0 ? 1 : 0;
 }
 
 /** (design) Below this many returns, reader threads cost about what they save (2 cores, load 1.5: 100 returns 0.9 s either way, 200 1.2 s against 1.3 s). */
@@ -108,25 +59,48 @@ const MAX_READERS = 3;
 /** (design) CPU time (all cores, ms) a measuring window needs before its idle share is trusted; the kernel counts in 10 ms ticks. */
 const MIN_WINDOW_MS = 40;
 
+/** The cores' times and this process's CPU time at one moment: where a window idleCores() measures starts. */
+export interface CoreSample {
+  cpus: readonly os.CpuInfo[];
+  usage: NodeJS.CpuUsage;
+}
+
+export const coreSample = (): CoreSample => ({ cpus: os.cpus(), usage: process.cpuUsage() });
+
 /**
- * Idle cores, measured over the time since `since` (os.cpus() then) when that was long enough
- * to tell, else estimated from the last minute's load average. The load average lags and counts
- * what ran a minute ago (a run just before this one, say), so a measured window is preferred.
+ * Idle cores beside this thread, measured over the time since `since` when that was long enough
+ * to tell, else estimated from the last minute's load average (which lags, and counts what ran a
+ * minute ago, a run just before this one, say; so a measured window is preferred).
  */
-export function idleCores(since?: readonly os.CpuInfo[]): number {
-  const now = os.cpus();
-  if (since && since.length === now.length) {
-    let idle = 0;
-    let total = 0;
-    now.forEach((c, i) => {
-      const b = (since[i] as os.CpuInfo).times;
-      const t = c.times;
-      idle += t.idle - b.idle;
-      total += t.user + t.nice + t.sys + t.idle + t.irq - (b.user + b.nice + b.sys + b.idle + b.irq);
-    });
-    if (total >= MIN_WINDOW_MS) return (idle / total) * now.length;
+export function idleCores(since?: CoreSample): number {
+  if (since) {
+    const usage = process.cpuUsage(since.usage);
+    const measured = idleBeside(since.cpus, os.cpus(), (usage.user + usage.system) / 1000);
+    if (measured !== undefined) return measured;
   }
-  return now.length - (os.loadavg()[0] ?? 0);
+  return os.cpus().length - (os.loadavg()[0] ?? 0);
+}
+
+/**
+ * Idle cores beside this thread between two samples of the cores' times, given the CPU time this
+ * process used meanwhile (`ownMs`, every thread of it): the cores, less this thread's own, less
+ * what other processes kept busy. This process's other threads (readers loading at once beside
+ * this thread) are its own to use, so they count as idle. Undefined for a window too short to tell.
+ */
+export function idleBeside(before: readonly os.CpuInfo[], after: readonly os.CpuInfo[], ownMs: number): number | undefined {
+  if (before.length !== after.length || after.length === 0) return undefined;
+  let busy = 0;
+  let total = 0;
+  after.forEach((c, i) => {
+    const b = (before[i] as os.CpuInfo).times;
+    const t = c.times;
+    const used = t.user + t.nice + t.sys + t.irq - (b.user + b.nice + b.sys + b.irq);
+    busy += used;
+    total += used + t.idle - b.idle;
+  });
+  if (total < MIN_WINDOW_MS) return undefined;
+  const others = (Math.max(0, busy - ownMs) / total) * after.length;
+  return Math.max(0, after.length - 1 - others);
 }
 
 /**
@@ -148,7 +122,3 @@ export function readerCount(files: number, env: NodeJS.ProcessEnv = process.env,
 
 /** The reader thread's module beside this one: compiled JavaScript from dist/cli, or the TypeScript source under tsx or jest. */
 const READER_MODULE: WorkerModule = { file: path.join(__dirname, '..', `readWorker${path.extname(__filename)}`) };
-
-function mostCommon(counts: ReadonlyMap<number, number>): number | undefined {
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-}

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import ExcelJS from 'exceljs';
 import { main } from '../../cli/main';
 import { capture } from '../factories/cliIo';
-import { idleCores, readerCount } from '../../cli/commands/consolidate';
+import { coreSample, idleBeside, idleCores, readerCount } from '../../cli/commands/consolidate';
 import { OrderedPool } from '../../cli/pool';
 import { generateSamples, type GeneratedSamples } from '../../samples/generate';
 
@@ -70,17 +70,53 @@ describe('reader threads for goodstart consolidate', () => {
 
   it('measures idle cores over a window long enough to tell, else estimates them from the load average', () => {
     const cores = os.cpus().length;
-    const since = os.cpus();
+    const since = coreSample();
     // This thread busy for 100 ms: at most the other cores were idle meanwhile.
     const until = Date.now() + 100;
     while (Date.now() < until);
     const measured = idleCores(since);
     expect(measured).toBeGreaterThanOrEqual(0);
-    expect(measured).toBeLessThanOrEqual(cores - 0.5);
+    expect(measured).toBeLessThanOrEqual(cores - 1);
     // No window (or none long enough): the load average's estimate.
     const load = os.loadavg()[0] ?? 0;
     expect(Math.abs(idleCores() - (cores - load))).toBeLessThan(0.5);
-    expect(Math.abs(idleCores(os.cpus()) - (cores - (os.loadavg()[0] ?? 0)))).toBeLessThan(0.5);
+    expect(Math.abs(idleCores(coreSample()) - (cores - (os.loadavg()[0] ?? 0)))).toBeLessThan(0.5);
+  });
+
+  it('counts as idle what this process\'s own threads used (readers started early), and as busy only what other processes used', () => {
+    const at = (...busyIdle: Array<[number, number]>): os.CpuInfo[] =>
+      busyIdle.map(([user, idle]) => ({ model: 'test', speed: 0, times: { user, nice: 0, sys: 0, idle, irq: 0 } }));
+    const before = at([1000, 5000], [2000, 4000]);
+    // 200 ms on 2 cores: this thread busy on one; a reader of ours busy 150 ms on the other.
+    expect(idleBeside(before, at([1200, 5000], [2150, 4050]), 350)).toBeCloseTo(1);
+    // The same, but the other core busy with another process: no core is idle beside this thread.
+    expect(idleBeside(before, at([1200, 5000], [2200, 4000]), 200)).toBeCloseTo(0);
+    // Half of it busy with another process.
+    expect(idleBeside(before, at([1200, 5000], [2100, 4100]), 200)).toBeCloseTo(0.5);
+    // Four cores, this thread on one, others on one: two idle.
+    const four = at([0, 0], [0, 0], [0, 0], [0, 0]);
+    expect(idleBeside(four, at([100, 0], [100, 0], [0, 100], [0, 100]), 100)).toBeCloseTo(2);
+    // Too short a window to tell (the kernel counts in 10 ms ticks), or cores that changed.
+    expect(idleBeside(before, at([1010, 5000], [2000, 4010]), 10)).toBeUndefined();
+    expect(idleBeside(before, at([1200, 5000]), 200)).toBeUndefined();
+  });
+
+  it('starts its reader threads before it loads validation and the writer, and sends them the returns once it has', async () => {
+    const folder = path.join(dir, 'early');
+    await fs.mkdir(folder, { recursive: true });
+    for (const f of samples.workbooks) await fs.copyFile(f, path.join(folder, path.basename(f)));
+    // Under the compiled CLI, each thread as it is made says whether zod (which the schemas,
+    // and so validation, the directory and the year rule, load) is loaded yet in this thread.
+    const probe = path.join(dir, 'probe.js');
+    await fs.writeFile(probe, `const wt = require('node:worker_threads');
+const Worker = wt.Worker;
+wt.Worker = class extends Worker { constructor(...a) { process.stderr.write('thread made; zod loaded: ' + Object.keys(require.cache).some((k) => k.includes('/zod/')) + '\\n'); super(...a); } };`);
+    const bin = path.resolve(__dirname, '../../bin/goodstart.js');
+    const out = path.join(dir, 'city-early.xlsx');
+    const run = await promisify(execFile)(process.execPath, ['-r', probe, bin, 'consolidate', folder, '--out', out, '--json', '--year', '2027'], { env: { ...process.env, GOODSTART_READERS: '1' } });
+    expect(run.stderr).toContain('consolidate: 1 reader thread beside this one');
+    expect(run.stderr.match(/thread made; zod loaded: \w+/g)).toEqual(['thread made; zod loaded: false']);
+    expect((JSON.parse(run.stdout) as { files: number }).files).toBe(samples.workbooks.length);
   });
 
   it('writes the same workbook, tracker and summary on reader threads as in this thread, in input order, an unreadable file included', async () => {
@@ -188,6 +224,27 @@ describe('reader threads for goodstart consolidate', () => {
     expect(taken[0]).toBe('turn 0');
     expect(taken.filter((r) => r.startsWith('thread')).length).toBeGreaterThan(0);
     expect(taken.filter((r) => !r.startsWith('thread')).length).toBeGreaterThan(0);
+  });
+
+  it('sends tasks to threads that were ready before the run began (started early, while their maker loaded)', async () => {
+    const marker = path.join(dir, 'ready-marker');
+    const worker = await workerFile('early.js', 'parentPort.postMessage({ id, ok: true, result: task * 2 });', `parentPort.postMessage({ ready: true }); require('node:fs').writeFileSync(${JSON.stringify(marker)}, '');`);
+    const pool = new OrderedPool<number, number>({ file: worker }, 1, (t) => `file ${t}`);
+    while (!(await fs.stat(marker).catch(() => undefined))) await new Promise((r) => setTimeout(r, 10));
+    // Its READY is in: the run that follows has only the thread to work the tasks out.
+    await new Promise((r) => setTimeout(r, 50));
+    const got: number[] = [];
+    const run = (async () => {
+      for await (const r of pool.map([1, 2, 3])) got.push(r);
+      return 'done';
+    })();
+    // A thread never sent its tasks would leave the run waiting for good: it fails here instead.
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([run, new Promise<string>((r) => (timer = setTimeout(() => r('waiting'), 5000)))]);
+    clearTimeout(timer);
+    await pool.close();
+    expect(ended).toBe('done');
+    expect(got).toEqual([2, 4, 6]);
   });
 
   it('does every task here, in turn, while no thread is ready; and a thread that dies before it is ready fails the run', async () => {
