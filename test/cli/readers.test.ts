@@ -119,6 +119,62 @@ wt.Worker = class extends Worker { constructor(...a) { process.stderr.write('thr
     expect((JSON.parse(run.stdout) as { files: number }).files).toBe(samples.workbooks.length);
   });
 
+  it('stops the threads it started at once, unsent, when no core turns out to be idle, and reads every return here', async () => {
+    const folder = path.join(dir, 'busy');
+    await fs.mkdir(folder, { recursive: true });
+    // 200 returns, the fewest that start threads: one sample workbook, copied.
+    const one = samples.workbooks[0] as string;
+    for (let i = 0; i < 200; i++) await fs.copyFile(one, path.join(folder, `r${String(i).padStart(3, '0')}.xlsx`));
+    // The modules themselves (not this file's namespace copies), as the command reads them.
+    const realOs = require('node:os') as typeof os;
+    const threads = require('node:worker_threads') as typeof import('node:worker_threads');
+    // Four cores, every one kept busy by other processes while the command loads.
+    let tick = 0;
+    const busy = jest.spyOn(realOs, 'cpus').mockImplementation(() => {
+      tick += 10_000;
+      return Array.from({ length: 4 }, () => ({ model: 'test', speed: 0, times: { user: tick, nice: 0, sys: 0, idle: 0, irq: 0 } }));
+    });
+    const cores = jest.spyOn(realOs, 'availableParallelism').mockReturnValue(4);
+    const RealWorker = threads.Worker;
+    type Made = InstanceType<typeof RealWorker>;
+    const workers: Made[] = [];
+    const exits: Array<Promise<unknown>> = [];
+    const made = jest
+      .spyOn(threads as unknown as { Worker: (...args: ConstructorParameters<typeof RealWorker>) => Made }, 'Worker')
+      .mockImplementation((...args) => {
+        const w = new RealWorker(...args);
+        workers.push(w);
+        exits.push(new Promise((resolve) => w.once('exit', resolve)));
+        return w;
+      });
+    const io = capture();
+    let code: number;
+    let stopped: boolean;
+    try {
+      delete process.env.GOODSTART_READERS;
+      code = await main(['consolidate', folder, '--out', path.join(dir, 'city-busy.xlsx'), '--json', '--year', '2027'], io);
+      // Each thread stopped by the command (a thread left running would never exit by itself).
+      let timer: NodeJS.Timeout | undefined;
+      stopped = await Promise.race([Promise.all(exits).then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5000)))]);
+      clearTimeout(timer);
+    } finally {
+      busy.mockRestore();
+      cores.mockRestore();
+      made.mockRestore();
+      await Promise.all(workers.map((w) => w.terminate()));
+    }
+    // Three threads started at once (one per core beside this one, at most 3), each stopped.
+    expect(workers).toHaveLength(3);
+    expect(stopped).toBe(true);
+    expect(io.stderr()).not.toContain('reader thread');
+    expect(code).toBe(0);
+    const json = JSON.parse(io.stdout()) as { files: number; pupils: number; unreadable: number };
+    expect(json.files).toBe(200);
+    expect(json.unreadable).toBe(0);
+    expect(json.pupils % 200).toBe(0);
+    expect(json.pupils).toBeGreaterThan(0);
+  });
+
   it('writes the same workbook, tracker and summary on reader threads as in this thread, in input order, an unreadable file included', async () => {
     const folder = path.join(dir, 'returns');
     await fs.mkdir(folder, { recursive: true });
