@@ -98,7 +98,8 @@ export class OrderedPool<T, R> {
    * Each task's result, in the tasks' order. Workers take the next tasks not yet given out;
    * with `here`, this thread works out the next result itself when it is not given out yet, or,
    * while it is still with a worker, a few of those after it (a pool of no workers works every
-   * task out here, in turn). The first failure is thrown and stops the pool.
+   * task out here, in turn). The first failure is thrown and stops the pool, once the results
+   * already back before it have come out.
    */
   async *map(tasks: readonly T[], here?: Here<T, R>): AsyncGenerator<R> {
     if (this.workers.length === 0 && !here) throw new Error('a pool without workers needs this thread to work the tasks out (here)');
@@ -122,24 +123,26 @@ export class OrderedPool<T, R> {
       for (let id = 0; id < tasks.length; id++) {
         let result: R;
         for (;;) {
-          if (this.failure) throw this.failure;
           if (ahead.has(id)) {
             result = ahead.get(id) as R;
             ahead.delete(id);
             break;
           }
+          // A result already back comes out in its turn even when a later task has failed
+          // meanwhile: what comes before a failure does not depend on when this thread looked.
+          const entry = this.pending.get(id);
+          if (entry?.outcome?.ok) {
+            this.pending.delete(id);
+            result = entry.outcome.result;
+            if (!this.failure) for (let w = 0; w < this.workers.length; w++) this.feed(w);
+            break;
+          }
+          // A failed task sets the run's failure (reply, fail), and nothing after it is given out.
+          if (this.failure) throw this.failure;
           if (id === next && here) {
             next++;
             result = here(tasks[id] as T, true);
             await lettingRepliesIn();
-            break;
-          }
-          const entry = this.pending.get(id);
-          if (entry?.outcome) {
-            this.pending.delete(id);
-            if (!entry.outcome.ok) throw this.failure ?? entry.outcome.error;
-            result = entry.outcome.result;
-            for (let w = 0; w < this.workers.length; w++) this.feed(w);
             break;
           }
           if (here && next < tasks.length && ahead.size < AHEAD_HERE) {

@@ -230,6 +230,19 @@ wt.Worker = class extends Worker { constructor(...a) { process.stderr.write('thr
     expect(seen.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('gives out, in turn, the results back before a reader died', async () => {
+    // The reply and the death come together (Node delivers a thread's last messages before its exit).
+    const worker = await workerFile('replyThenDie.js', `
+      parentPort.postMessage({ id, ok: true, result: task.toUpperCase() });
+      if (task === 'a') process.exit(7);`);
+    const pool = new OrderedPool<string, string>({ file: worker }, 1, (t) => `returns/${t}`);
+    const seen: string[] = [];
+    await expect((async () => {
+      for await (const r of pool.map(['a', 'b', 'c'])) seen.push(r);
+    })()).rejects.toThrow('returns/b: the reader stopped unexpectedly (exit code 7)');
+    expect(seen).toEqual(['A']);
+  });
+
   it('starts a compiled reader without the flags this process was started with (a loader such as tsx would load again in every thread)', async () => {
     const worker = await workerFile('flags.js', 'parentPort.postMessage({ id, ok: true, result: process.execArgv });');
     const pool = path.resolve(__dirname, '../../dist/cli/cli/pool.js');
