@@ -9,13 +9,8 @@ import { WorkbookError } from '../shared/workbook/errors';
 import { zlibInflate } from '../xlsx/inflate';
 import type { TransitionReturn } from '../shared/transition/schema';
 
-/** Reads a workbook into a return; a file it cannot read is a CliError with the reader's one-line reason. */
-export async function readReturn(file: string, bytes: Uint8Array): Promise<TransitionReturn> {
-  return readReturnSync(file, bytes);
-}
-
-/** readReturn, synchronously: the reader never waits, and a reader thread has nothing else to do. */
-export function readReturnSync(file: string, bytes: Uint8Array): TransitionReturn {
+/** Reads a workbook into a return (synchronously: the reader never waits); a file it cannot read is a CliError with the reader's one-line reason. */
+export function readReturn(file: string, bytes: Uint8Array): TransitionReturn {
   try {
     return readTransitionWorkbookSync(bytes, { fileName: file, inflate: zlibInflate });
   } catch (e) {
@@ -30,7 +25,7 @@ export type ReadFile = { kind: 'read'; file: string; ret: TransitionReturn } | {
 /** Reads one file as a return: all a reader thread does, so it loads only the reader. */
 export function readFile(file: string): ReadFile {
   try {
-    return { kind: 'read', file: path.basename(file), ret: readReturnSync(file, readCapped(file)) };
+    return { kind: 'read', file: path.basename(file), ret: readReturn(file, readCapped(file)) };
   } catch (e) {
     if (!(e instanceof CliError)) throw e;
     return { kind: 'unreadable', file: path.basename(file), reason: e.message.replace(`${file}: `, '') };

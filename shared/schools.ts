@@ -68,6 +68,3 @@ export class SchoolDirectory {
     return this.schools.filter((s) => s.trust === trust);
   }
 }
-
-/** Pulls the 7-digit LAESTAB out of a header cell (codes.ts; here too, where callers have long found it). */
-export { laestabInText } from './codes';

@@ -31,6 +31,7 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   // after it, they were ready about 400 ms into a run of about 1.3 s; now about 170 ms. Whether they pay is known only
   // once this thread has loaded (a window long enough to measure the cores over): if no core is
   // idle, they are stopped before they are sent anything, and this thread reads every return.
+  // As many as there would be were every core idle; fewer only once measured.
   const planned = readerCount(inputs.length, process.env, os.availableParallelism());
   let pool = new OrderedPool<string, ReadFile>(READER_MODULE, planned, (file) => file);
   try {

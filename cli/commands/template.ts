@@ -7,7 +7,7 @@ import { writeTransitionWorkbook } from '../../xlsx/template';
 import { SHEET_LAYOUT } from '../../shared/transition/layout';
 import type { RowInput } from '../../shared/transition/schema';
 import { validateReturn } from '../../shared/transition/validate';
-import { laestabInText } from '../../shared/schools';
+import { laestabInText } from '../../shared/codes';
 import { currentTransferYear } from '../../shared/year';
 import { CTF_PREFILLED_COLUMNS, prefillFromCtf, prefillSummary } from '../../shared/ctf';
 

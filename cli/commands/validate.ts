@@ -15,7 +15,7 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new CliError('give exactly one workbook: goodstart validate <file.xlsx>');
   const file = positionals[0] as string;
   const directory = values.schools ? await loadDirectory(values.schools) : undefined;
-  const ret = await readReturn(file, readCapped(file));
+  const ret = readReturn(file, readCapped(file));
   const { report } = validateReturn(ret, { directory });
   if (values.json) {
     io.out(`${JSON.stringify(report, null, 2)}\n`);

@@ -6,7 +6,8 @@
  * below carry the census logic between columns. Rule ids, titles and fixes live in
  * `rules.ts`.
  */
-import { laestabInText, type SchoolDirectory } from '../schools';
+import { laestabInText } from '../codes';
+import type { SchoolDirectory } from '../schools';
 import { bandIndex } from '../toolkit/continuum';
 import { bandGap, expectedBand } from '../toolkit/support';
 import { isTemporaryUpn, upnCheckLetter, upnProblem } from '../upn';

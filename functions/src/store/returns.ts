@@ -23,7 +23,7 @@ import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointReadWithEtag, readByIdForSchools } from './reads';
 import { schoolSummary } from '../../../shared/aggregate/summary';
-import { laestabInText } from '../../../shared/schools';
+import { laestabInText } from '../../../shared/codes';
 import type { ReturnStatus } from '../../../shared/status';
 import { type PupilRow, type TransitionReturn, type ValidationReport } from '../../../shared/transition/schema';
 import type { Principal } from '../auth/principal';
