@@ -16,7 +16,7 @@ import { WorkbookError } from './errors';
 import { hiddenRowsAndColumnsError } from './hidden';
 import { unescapeCell } from './escape';
 import { MAX_VALUE_ROWS, type PartInflater, STOP, WorkbookZip, type ZipEntry } from './zip';
-import { type XmlHandlers, XmlStream } from './xml';
+import { type XmlHandlers, parseXml } from './xml';
 
 export interface ReadOptions {
   /** The file's name, for the caller's messages; the reader's own messages never need it. */
@@ -99,10 +99,8 @@ export function readTransitionWorkbookSync(bytes: Uint8Array, opts: ReadOptions 
 
 /** Streams one part through the XML tokenizer (xml.ts); handlers get local names (any namespace prefix dropped). */
 function parsePart(zip: WorkbookZip, entry: ZipEntry, h: XmlHandlers): void {
-  const xml = new XmlStream(h);
   try {
-    zip.readText(entry, (s) => xml.write(s));
-    xml.end();
+    parseXml(h, (write) => zip.readText(entry, write));
   } catch (e) {
     if (e === STOP) return;
     if (e instanceof WorkbookError) throw e;

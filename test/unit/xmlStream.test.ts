@@ -1,27 +1,40 @@
 /**
  * The workbook reader's XML events (shared/workbook/xml.ts, on htmlparser2's tokenizer): the
  * same events however the input is cut into pieces, entities decoded in text and attributes,
- * prefixes dropped from names, only the attributes asked for, and elements that do not nest
- * refused.
+ * prefixes dropped from names, only the attributes asked for, elements that do not nest
+ * refused, and one stream reused for every document: a document given up part way (a handler
+ * throws) leaves nothing behind for the next.
  */
-import { XmlError, type XmlHandlers, XmlStream } from '../../shared/workbook/xml';
+import { parseXml, XmlError, type XmlHandlers, XmlStream } from '../../shared/workbook/xml';
 
 type Event = ['open', string, Record<string, string>] | ['close', string] | ['text', string];
 
-function events(pieces: readonly string[], attributes?: ReadonlySet<string>): Event[] {
-  const out: Event[] = [];
-  const h: XmlHandlers = {
+/** Handlers that record every event into `out` (neighbouring text joined, so cuts in the input do not show). */
+function recorder(out: Event[], attributes?: ReadonlySet<string>): XmlHandlers {
+  return {
     open: (name, a) => void out.push(['open', name, { ...a }]),
     close: (name) => void out.push(['close', name]),
     text: (t) => {
       const last = out[out.length - 1];
-      // Text may come in several pieces; join neighbours so cuts in the input do not show.
       if (last?.[0] === 'text') last[1] += t;
       else out.push(['text', t]);
     },
     ...(attributes ? { attributes } : {}),
   };
-  const xml = new XmlStream(h);
+}
+
+/** A document's events, read as the workbook reader reads every part: through parseXml and this thread's stream. */
+function events(pieces: readonly string[], attributes?: ReadonlySet<string>): Event[] {
+  const out: Event[] = [];
+  parseXml(recorder(out, attributes), (write) => pieces.forEach(write));
+  return out;
+}
+
+/** The same, through a stream made for this document alone. */
+function freshEvents(pieces: readonly string[]): Event[] {
+  const out: Event[] = [];
+  const xml = new XmlStream();
+  xml.begin(recorder(out));
   for (const p of pieces) xml.write(p);
   xml.end();
   return out;
@@ -79,5 +92,66 @@ describe('the reader\'s XML events', () => {
   it('expands no entity a document declares for itself', () => {
     const got = events(['<!DOCTYPE a [<!ENTITY e "boom">]><a>&e;</a>']);
     expect(got.filter((e) => e[0] === 'text').map((e) => e[1]).join('')).not.toContain('boom');
+  });
+
+  it('reads a document whole after one given up part way, wherever it stopped: in a tag, an attribute, an entity, CDATA, a comment or a closing tag', () => {
+    const whole = freshEvents([SHEET]);
+    const stop = new Error('stop');
+    // The reader stops a part by throwing from its feed or a handler (STOP, at the end of a sheet's values, or an error).
+    const prefixes = ['<a b="x&am', '<a b="1"><!-- half', '<a><![CDATA[half', '<a>t &#23', '<a>t &#x', '<x:c r="A1', '<a></', '<a b', '<?xml versi', '<a c=\'q'];
+    for (const prefix of prefixes) {
+      expect(() =>
+        parseXml({ open() {} }, (write) => {
+          write(prefix);
+          throw stop;
+        }),
+      ).toThrow(stop);
+      expect(events([SHEET])).toEqual(whole);
+    }
+    // A handler that throws at the k-th element, the input cut anywhere.
+    for (let k = 1; k <= 12; k++) {
+      for (const cut of [1, 37, 120, SHEET.length - 1]) {
+        let n = 0;
+        expect(() =>
+          parseXml({
+            open: () => {
+              if (++n === k) throw stop;
+            },
+          }, (write) => {
+            write(SHEET.slice(0, cut));
+            write(SHEET.slice(cut));
+          }),
+        ).toThrow(stop);
+        expect(events([SHEET.slice(0, cut), SHEET.slice(cut)])).toEqual(whole);
+      }
+    }
+    // And a document that is not well-formed, refused at its end.
+    expect(() => events(['<a><b>'])).toThrow(XmlError);
+    expect(events([SHEET])).toEqual(whole);
+  });
+
+  it('gives the same events through the reused stream as through a stream of its own, however the input is cut', () => {
+    for (let i = 1; i < SHEET.length; i += 7) {
+      const pieces = [SHEET.slice(0, i), SHEET.slice(i)];
+      expect(events(pieces)).toEqual(freshEvents([SHEET]));
+    }
+  });
+
+  it('gives a document begun inside another\'s handler a stream of its own, and both read whole', () => {
+    const inner: Event[][] = [];
+    const outer: Event[] = [];
+    const h = recorder(outer);
+    parseXml({
+      ...h,
+      open: (name, a) => {
+        h.open(name, a);
+        if (name === 'row') inner.push(events(['<p q="1">in &amp; out</p>']));
+      },
+    }, (write) => write(SHEET));
+    expect(outer).toEqual(freshEvents([SHEET]));
+    expect(inner).toEqual([
+      [['open', 'p', { q: '1' }], ['text', 'in & out'], ['close', 'p']],
+      [['open', 'p', { q: '1' }], ['text', 'in & out'], ['close', 'p']],
+    ]);
   });
 });
