@@ -48,7 +48,7 @@ import { readTransitionWorkbook, readTransitionWorkbookSync } from '../shared/wo
 import { inspectXlsx, type ZipEntry } from '../shared/workbook/zip';
 import { consolidate, ConsolidationFold, type ConsolidatedPupil, type ReturnOutcome } from '../shared/consolidation';
 import { writeConsolidatedWorkbookFile } from '../xlsx/consolidated';
-import { zlibInflate } from '../xlsx/inflate';
+import { NODE_READER } from '../xlsx/inflate';
 import { SchoolDirectory } from '../shared/schools';
 import { readWithExceljs } from './exceljsReader';
 import { writeConsolidatedWithExceljs } from './exceljsWriter';
@@ -279,7 +279,7 @@ async function breakdown(files: string[], city: ReturnType<typeof syntheticCity>
     }
     return xml.reduce((n, t) => n + t.length, 0);
   });
-  const read = await bestCpuOf(3, () => books.map((b) => readTransitionWorkbookSync(b, { inflate: zlibInflate })));
+  const read = await bestCpuOf(3, () => books.map((b) => readTransitionWorkbookSync(b, NODE_READER)));
   const validate = await bestCpuOf(3, () => read.result.map((ret, i) => ({ kind: 'read' as const, file: path.basename(files[i] ?? ''), ret, ...validateReturn(ret, { directory }) })));
   const fold = new ConsolidationFold({ directory });
   const pupils: ConsolidatedPupil[] = validate.result.flatMap((o) => fold.add(o, YEAR));
@@ -394,12 +394,12 @@ async function oneWorkbook(): Promise<void> {
     return times.sort((a, b) => a - b);
   };
   const floor = await sample(300, () => parts.reduce((n, e) => n + inflateRawSync(bytes.subarray(dataStart(bytes, e), dataStart(bytes, e) + e.compressedSize)).length, 0));
-  const fresh = await sample(300, () => readTransitionWorkbook(bytes, { inflate: zlibInflate }));
+  const fresh = await sample(300, () => readTransitionWorkbook(bytes, NODE_READER));
   const browser = await sample(300, () => readTransitionWorkbook(bytes));
   const old = await sample(40, () => readWithExceljs(bytes));
   const rows = ret.sheets.reduce((n, s) => n + s.rows.length, 0);
   console.log(`\nread one workbook (${rows} pupils, ${(bytes.length / 1024).toFixed(0)} KiB):`);
-  for (const [name, t] of [['new reader (zlib, as the CLI)', fresh], ['new reader (fflate, as the browser)', browser], ['old exceljs reader', old], ['floor: zlib over the same parts', floor]] as const) {
+  for (const [name, t] of [['new reader (zlib, latin1: the CLI)', fresh], ['new reader (fflate, TextDecoder: web)', browser], ['old exceljs reader', old], ['floor: zlib over the same parts', floor]] as const) {
     console.log(`  ${name.padEnd(36)} p50 ${percentile(t, 50).toFixed(2).padStart(7)} ms   p99 ${percentile(t, 99).toFixed(2).padStart(7)} ms   (${t.length} reads)`);
   }
   console.log(`  ratio p50: new/floor ${ratio(percentile(fresh, 50), percentile(floor, 50))}, old/new ${ratio(percentile(old, 50), percentile(fresh, 50))}`);

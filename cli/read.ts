@@ -6,13 +6,13 @@ import * as path from 'node:path';
 import { CliError, readCapped } from './io';
 import { readTransitionWorkbookSync } from '../shared/workbook/reader';
 import { WorkbookError } from '../shared/workbook/errors';
-import { zlibInflate } from '../xlsx/inflate';
+import { NODE_READER } from '../xlsx/inflate';
 import type { TransitionReturn } from '../shared/transition/schema';
 
 /** Reads a workbook into a return (synchronously: the reader never waits); a file it cannot read is a CliError with the reader's one-line reason. */
 export function readReturn(file: string, bytes: Uint8Array): TransitionReturn {
   try {
-    return readTransitionWorkbookSync(bytes, { fileName: file, inflate: zlibInflate });
+    return readTransitionWorkbookSync(bytes, { ...NODE_READER, fileName: file });
   } catch (e) {
     if (e instanceof WorkbookError) throw new CliError(`${file}: ${e.message}`);
     throw e;

@@ -15,7 +15,7 @@ import { parseDate } from '../transition/normalise';
 import { WorkbookError } from './errors';
 import { hiddenRowsAndColumnsError } from './hidden';
 import { unescapeCell } from './escape';
-import { MAX_VALUE_ROWS, type PartInflater, STOP, WorkbookZip, type ZipEntry } from './zip';
+import { type AsciiDecoder, MAX_VALUE_ROWS, type PartInflater, STOP, WorkbookZip, type ZipEntry } from './zip';
 import { type XmlHandlers, parseXml } from './xml';
 
 export interface ReadOptions {
@@ -25,6 +25,8 @@ export interface ReadOptions {
   columns?: readonly TransitionColumn[];
   /** The host's own inflater (Node's zlib: xlsx/inflate.ts), faster than fflate's; the guard holds either way. */
   inflate?: PartInflater;
+  /** The host's own decoder for a part's text up to its first byte beyond ASCII (Node's: xlsx/inflate.ts). */
+  asciiText?: AsciiDecoder;
 }
 
 const NON_PUPIL_SHEETS = new Set([SHEET_LAYOUT.instructionsSheet, SHEET_LAYOUT.listsSheet, SHEET_LAYOUT.explanationsSheet].map((n) => n.toLowerCase()));
@@ -63,7 +65,7 @@ export async function readTransitionWorkbook(bytes: Uint8Array, opts: ReadOption
 /** The reader itself, synchronous: the whole file is already in memory and nothing here waits. */
 export function readTransitionWorkbookSync(bytes: Uint8Array, opts: ReadOptions = {}): TransitionReturn {
   const columns = opts.columns ?? TRANSITION_COLUMNS;
-  const wb = openWorkbook(bytes, opts.inflate);
+  const wb = openWorkbook(bytes, opts.inflate, opts.asciiText);
 
   for (const s of wb.sheets) {
     if (s.state !== 'visible') {
@@ -118,8 +120,8 @@ function partPath(target: string): string {
   return out.join('/');
 }
 
-function openWorkbook(bytes: Uint8Array, inflate: PartInflater | undefined): Workbook {
-  const zip = new WorkbookZip(bytes, inflate);
+function openWorkbook(bytes: Uint8Array, inflate: PartInflater | undefined, asciiText: AsciiDecoder | undefined): Workbook {
+  const zip = new WorkbookZip(bytes, inflate, asciiText);
   const required = (name: string): ZipEntry => {
     const e = zip.entry(name);
     if (!e) throw unreadable();

@@ -15,7 +15,7 @@ import { otherWriterWorkbook, type Conventions } from '../factories/otherWriters
 import { deflatedPadding, handZip, xml, type HandEntry } from '../factories/zip';
 import { deflateRawSync } from 'node:zlib';
 import { DecodeUTF8 } from 'fflate';
-import { zlibInflate } from '../../xlsx/inflate';
+import { latin1Text, NODE_READER, zlibInflate } from '../../xlsx/inflate';
 import * as v8 from 'node:v8';
 
 async function rejection(bytes: Uint8Array, opts: ReadOptions = {}): Promise<WorkbookError> {
@@ -205,11 +205,11 @@ describe('zip bombs whose headers lie', () => {
   });
 });
 
-describe("Node's zlib as the inflater (the CLI's)", () => {
+describe("Node's zlib as the inflater and Buffer's latin1 as the decoder (the CLI's and the API's)", () => {
   const SHEET = 'xl/worksheets/sheet1.xml';
   const head = '<worksheet><sheetData><row r="9">';
   const tail = '</row></sheetData></worksheet>';
-  const zlib: ReadOptions = { inflate: zlibInflate };
+  const zlib: ReadOptions = NODE_READER;
 
   it.each([
     ['the template', { strings: 'shared' } as Conventions, true],
@@ -233,9 +233,9 @@ describe("Node's zlib as the inflater (the CLI's)", () => {
       }
       return text;
     };
-    const pieces = (b: Uint8Array): string => {
+    const pieces = (b: Uint8Array, asciiText?: (b: Uint8Array) => string): string => {
       try {
-        return [...latin1Pieces(b)].join('');
+        return [...latin1Pieces(b, asciiText)].join('');
       } catch {
         return 'refused';
       }
@@ -252,7 +252,8 @@ describe("Node's zlib as the inflater (the CLI's)", () => {
         return Uint8Array.from([...enc.encode(a.join('')), ...bad, ...enc.encode(b.join(''))]);
       }),
     );
-    fc.assert(fc.property(asBytes, (bytes) => pieces(bytes) === decoded(bytes)), { numRuns: 2000 });
+    // With the default decoder of the ASCII start (TextDecoder) and with Node's (a latin1 slice).
+    fc.assert(fc.property(asBytes, (bytes) => pieces(bytes) === decoded(bytes) && pieces(bytes, latin1Text) === decoded(bytes)), { numRuns: 2000 });
     // A piece holds characters above U+00FF only where the text has them.
     const cut = [...latin1Pieces(new TextEncoder().encode('abc – déf “g” hij 😀 klm'))];
     expect(cut.join('')).toBe('abc – déf “g” hij 😀 klm');
@@ -268,6 +269,19 @@ describe("Node's zlib as the inflater (the CLI's)", () => {
     expect(pieces.next()).toEqual({ value: '<sheetData/', done: false }); // the last ASCII byte starts the rest
     expect(() => pieces.next()).toThrow();
     expect(() => [...latin1Pieces(bytes)]).toThrow();
+  });
+
+  it("decodes ASCII bytes wherever they sit in their buffer as TextDecoder does (Node's decoder)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0x7f }), { maxLength: 60 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 9 }), (values, before, after) => {
+        // Bytes beyond ASCII either side, in the same buffer: a slice that strays shows them.
+        const buffer = new Uint8Array(before + values.length + after).fill(0xe9);
+        buffer.set(values, before);
+        const bytes = buffer.subarray(before, before + values.length);
+        return latin1Text(bytes) === new TextDecoder().decode(bytes);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('finds where the ASCII at the start of a part ends, at any alignment of its bytes in their buffer', () => {

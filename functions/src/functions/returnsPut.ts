@@ -21,7 +21,7 @@ import { submittability } from '../../../shared/transition/submittability';
 import { validateReturn } from '../../../shared/transition/validate';
 import { WorkbookError } from '../../../shared/workbook/errors';
 import { readTransitionWorkbook } from '../../../shared/workbook/reader';
-import { zlibInflate } from '../../../xlsx/inflate';
+import { NODE_READER } from '../../../xlsx/inflate';
 import { authenticate, requireWriteReturn } from '../auth';
 import { getConfig } from '../config';
 import { checkBodyShape, parseJsonBytes, readBytesBody, requireContentType } from '../http/body';
@@ -52,8 +52,8 @@ async function parseBody(bytes: Uint8Array, type: string): Promise<TransitionRet
   if (type === XLSX_MEDIA_TYPE) {
     let raw: TransitionReturn;
     try {
-      // Node's zlib as the inflater, as the CLI reads (about 20% faster on a whole read than fflate); the zip guard holds either way.
-      raw = await readTransitionWorkbook(bytes, { inflate: zlibInflate });
+      // Node's zlib as the inflater and Buffer's decoder, as the CLI reads (about 20% faster on a whole read than fflate and TextDecoder); the zip guard holds either way.
+      raw = await readTransitionWorkbook(bytes, NODE_READER);
     } catch (error) {
       if (!(error instanceof WorkbookError)) throw error;
       // The reader's messages are written for the SENCo and never quote cell values.
