@@ -121,7 +121,9 @@ async function consolidateNew(dir: string, files: string[]): Promise<Measured> {
   // JavaScript too. Its entry and the command's front are loaded before the clock starts (the
   // old path's start-up is left aside too); what the command loads once its reader threads are
   // started (validation, the directory, the writer: cli/consolidateReturns.ts) is timed, as it
-  // is part of the run, beside the threads' own loading.
+  // is part of the run, beside the threads' own loading. The CLI's code cache is turned on as
+  // bin/goodstart.js turns it on (the first round writes it).
+  (require(path.join(REPO, 'dist/cli/cli/compileCache.js')) as typeof import('../cli/compileCache')).useCompileCache({ write: true });
   const cliMain = (require(path.join(REPO, 'dist/cli/cli/main.js')) as typeof import('../cli/main')).main;
   require(path.join(REPO, 'dist/cli/cli/commands/consolidate.js'));
   const out = path.join(os.tmpdir(), `goodstart-bench-${process.pid}.xlsx`);
