@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import { main } from '../../cli/main';
 import { capture } from '../factories/cliIo';
 import { coreSample, idleBeside, idleCores, readerCount } from '../../cli/commands/consolidate';
-import { OrderedPool } from '../../cli/pool';
+import { OrderedPool, WORKER_YOUNG_GENERATION_MB } from '../../cli/pool';
 import { generateSamples, type GeneratedSamples } from '../../samples/generate';
 
 
@@ -250,6 +250,14 @@ wt.Worker = class extends Worker { constructor(...a) { process.stderr.write('thr
     await fs.writeFile(parent, `(async () => { for await (const r of new (require(${JSON.stringify(pool)}).OrderedPool)({ file: ${JSON.stringify(worker)} }, 1, String).map([1])) console.log(JSON.stringify({ parent: process.execArgv, reader: r })); })();`);
     const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', parent]);
     expect(JSON.parse(stdout)).toEqual({ parent: ['--expose-gc'], reader: [] });
+  });
+
+  it('starts a reader with its young generation capped, so a reader kept busy does not grow its heap with the run', async () => {
+    const worker = await workerFile('limits.js', "parentPort.postMessage({ id, ok: true, result: require('node:worker_threads').resourceLimits });");
+    const got: Array<{ maxYoungGenerationSizeMb: number }> = [];
+    for await (const r of new OrderedPool<number, { maxYoungGenerationSizeMb: number }>({ file: worker }, 1, String).map([1])) got.push(r);
+    expect(got[0]?.maxYoungGenerationSizeMb).toBe(WORKER_YOUNG_GENERATION_MB);
+    expect(WORKER_YOUNG_GENERATION_MB).toBeLessThan(16);
   });
 
   it('gives results in the tasks\' order whichever reader finishes first, and fails on a reader\'s error naming the file', async () => {
