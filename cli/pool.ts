@@ -48,11 +48,12 @@ const AHEAD_HERE = 4;
 const lettingRepliesIn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * (design) A worker's young generation, in MiB. A worker kept busy (never idle between tasks) let
- * V8 grow it to its full size: consolidating 4,500 returns, the reader's heap reached 40 MB with
- * 11 MB in use, and the process peaked at 198–215 MiB against 178–188 MiB at 450 returns'
- * worth of work before. Capped at 8 MiB, the heap stays at 17 MB and the process at 178–183 MiB;
- * at 450 returns no slower (10 runs in turn: best 1.20 s against 1.21 s).
+ * (design) A worker's young generation, in MiB. A worker kept busy (never idle between tasks,
+ * since it holds 6) let V8 grow it to its full 48 MiB: consolidating 4,500 returns, the reader's
+ * heap reached 40 MB with 11 MB in use, and the process peaked at 198–215 MiB, where it had
+ * peaked at 178–188 MiB with 3 tasks held (and at 161 MiB for 450 returns). Capped at 8 MiB, the
+ * reader's heap stays at 17 MB and the process at 173–183 MiB; 450 returns are no slower (10 runs
+ * in turn: best 1.20 s against 1.21 s).
  */
 export const WORKER_YOUNG_GENERATION_MB = 8;
 
