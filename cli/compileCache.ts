@@ -34,18 +34,12 @@ export interface CompileCacheStats {
 
 interface InternalModule {
   exports: unknown;
-  filename: string;
-  require(id: string): unknown;
   _compile(content: string, filename: string): unknown;
 }
 
 interface ModuleStatics {
   prototype: InternalModule;
   wrap(source: string): string;
-  _resolveFilename(request: string, parent: InternalModule, isMain: boolean, options?: { paths?: string[] }): string;
-  _resolveLookupPaths(request: string, parent: InternalModule): string[] | null;
-  _extensions: unknown;
-  _cache: unknown;
 }
 
 const stats: CompileCacheStats = { used: 0, compiled: 0, written: 0 };
@@ -81,25 +75,14 @@ export function useCompileCache({ dir = process.env.GOODSTART_COMPILE_CACHE_DIR 
       if (write) missing.push({ file, sum, script });
     }
     const wrapper = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
-    return wrapper.call(this.exports, this.exports, requireFor(M, this), this, filename, path.dirname(filename));
+    // Node's public require for a file: its resolution and module cache, as the module's own would have.
+    return wrapper.call(this.exports, this.exports, Module.createRequire(filename), this, filename, path.dirname(filename));
   };
 
   process.on('exit', () => {
     if (missing.length > 0) writeAll(dir, missing);
     if (setting === 'report') process.stderr.write(`compile cache: ${stats.used} from cache, ${stats.compiled} from source, ${stats.written} written\n`);
   });
-}
-
-/** The require a module is given: Node's own, made for it (resolution and the module cache are Node's). */
-function requireFor(M: ModuleStatics, mod: InternalModule): NodeJS.Require {
-  const require = ((id: string) => mod.require(id)) as NodeJS.Require;
-  const resolve = ((request: string, options?: { paths?: string[] }) => M._resolveFilename(request, mod, false, options)) as NodeJS.RequireResolve;
-  resolve.paths = (request: string) => M._resolveLookupPaths(request, mod);
-  require.resolve = resolve;
-  require.main = require.main ?? (process as { mainModule?: NodeJS.Module }).mainModule;
-  require.extensions = M._extensions as NodeJS.RequireExtensions;
-  require.cache = M._cache as NodeJS.Dict<NodeJS.Module>;
-  return require;
 }
 
 /** A module's cache file: named by its path's checksum and its name, so two modules never share one. */

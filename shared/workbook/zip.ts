@@ -174,7 +174,7 @@ const ABOVE_LATIN1 = /[^\u0000-\u00ff]+/g;
  * pieces joined are always the text decoded whole, and bytes it refuses are refused.
  *
  * A sheet's text is ASCII up to its end, or to the prompts of its dropdowns (after the values):
- * that much is decoded once, whole (fflate's strFromU8: the host's TextDecoder), and only what
+ * that much is decoded once, whole (the host's AsciiDecoder, else TextDecoder), and only what
  * follows is searched and cut. The pieces come as they are taken, so a reader that stops at the
  * end of a sheet's values never decodes the prompts: reading 150 returns, 4.6% fewer instructions.
  */
