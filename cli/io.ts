@@ -2,6 +2,7 @@
 import { promises as fs, readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { WORKBOOK_LIMITS } from '../shared/transition/layout';
+import { FolderError, makeFolder } from './folders';
 
 /** A problem the user can fix: printed as one line, exit code 2. */
 export class CliError extends Error {
@@ -44,7 +45,12 @@ export async function refuseExisting(file: string, { force = false } = {}): Prom
 export async function writeAtomically(file: string, content: Uint8Array | ((tmp: string) => Promise<void>), { force = false } = {}): Promise<void> {
   const target = path.resolve(file);
   await refuseExisting(file, { force });
-  await fs.mkdir(path.dirname(target), { recursive: true });
+  try {
+    makeFolder(path.dirname(target));
+  } catch (e) {
+    if (e instanceof FolderError) throw new CliError(`could not write ${file}: ${e.message}; choose another --out`);
+    throw e;
+  }
   const tmp = `${target}.${process.pid}.tmp`;
   // Stopped (Ctrl-C, or killed) while writing: the half-written file goes too, and the exit code says which signal.
   const stopped = (signal: NodeJS.Signals): void => {
