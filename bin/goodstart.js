@@ -14,6 +14,7 @@ try {
   }
   throw e;
 }
+cli.useProcessOutput();
 cli.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

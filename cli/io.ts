@@ -94,6 +94,20 @@ export function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
+/**
+ * Lets the CLI's output go unread: where the program reading it has stopped (`goodstart
+ * consolidate … --json | head`), what is still written to the stream is dropped, and the command
+ * finishes its work (the workbook it writes) and exits as it would. Without this, Node throws the
+ * pipe's EPIPE as an uncaught error: a stack trace, exit 1 (a return with errors, to a script),
+ * and the workbook left half written. Any other failure of the stream is thrown as before.
+ */
+export function tolerateClosedReader(stream: NodeJS.WritableStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    // A write after the reader has gone fails as the stream is already destroyed: the same case.
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
+}
+
 /** Progress on stderr: a rewritten line on a terminal, a line every tenth of the way otherwise. */
 export function progressReporter(total: number, label: string, stream: NodeJS.WriteStream = process.stderr) {
   const tty = stream.isTTY === true;

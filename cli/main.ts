@@ -3,7 +3,7 @@
  * Every failure the user can act on is one line on stderr and a documented exit code,
  * never a stack trace.
  */
-import { CliError } from './io';
+import { CliError, tolerateClosedReader } from './io';
 
 export const USAGE = `goodstart: Good Start transition returns, offline
 
@@ -47,6 +47,12 @@ const defaultIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
 };
+
+/** For the `goodstart` program itself (bin/goodstart.js): its output may go to a reader that stops early. */
+export function useProcessOutput(): void {
+  tolerateClosedReader(process.stdout);
+  tolerateClosedReader(process.stderr);
+}
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;

@@ -161,6 +161,29 @@ describe('goodstart consolidate', () => {
     expect(await fs.readdir(path.join(folder, 'out'))).toEqual([]);
   });
 
+  it('finishes its workbook and exits as it would when the program reading its output stops early (| head)', async () => {
+    const folder = path.join(dir, 'piped');
+    await fs.mkdir(folder, { recursive: true });
+    for (const f of samples.workbooks) await fs.copyFile(f, path.join(folder, path.basename(f)));
+    const args = ['consolidate', folder, '--json', '--year', '2027'];
+    const expected = await main([...args, '--out', path.join(dir, 'piped-read.xlsx')], capture());
+    const out = path.join(dir, 'piped-unread.xlsx');
+    const child = spawn(process.execPath, [BIN, ...args, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader of its output goes before a line is written, as `| head` does once it has its lines.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(expected);
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    const written = new ExcelJS.Workbook();
+    await written.xlsx.readFile(out);
+    const reference = new ExcelJS.Workbook();
+    await reference.xlsx.readFile(path.join(dir, 'piped-read.xlsx'));
+    expect(written.getWorksheet('Pupils')?.rowCount).toBe(reference.getWorksheet('Pupils')?.rowCount);
+    expect(written.getWorksheet('Pupils')?.rowCount).toBeGreaterThan(1);
+  });
+
   it('writes Pupils, Tracker and summary sheets and skips a bad file without stopping', async () => {
     const folder = path.join(dir, 'returns');
     await fs.mkdir(folder, { recursive: true });
