@@ -14,14 +14,14 @@
  * or written is left aside: the module compiles from source, as without one.
  *
  * Only bin/goodstart.js and the reader threads turn it on (the bench too, to time the CLI as it
- * runs); GOODSTART_COMPILE_CACHE=0 turns it off. It loads nothing but Node's own modules (and folders.ts, which loads only those).
+ * runs); GOODSTART_COMPILE_CACHE=0 turns it off. It loads nothing but Node's own modules (and xlsx/folders.ts, which loads only those).
  */
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { crc32 } from 'node:zlib';
-import { makeFolder } from './folders';
+import { makeFolder } from '../xlsx/folders';
 
 /** The cache's folder beside the compiled CLI (dist/cli/.v8-cache): built output, never in the repository. */
 export const COMPILE_CACHE_DIR = path.join(__dirname, '..', '.v8-cache');

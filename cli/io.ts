@@ -2,7 +2,7 @@
 import { promises as fs, readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { WORKBOOK_LIMITS } from '../shared/transition/layout';
-import { FolderError, makeFolder } from './folders';
+import { FolderError, makeFolder } from '../xlsx/folders';
 
 /** A problem the user can fix: printed as one line, exit code 2. */
 export class CliError extends Error {

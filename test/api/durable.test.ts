@@ -189,3 +189,18 @@ it('refuses to start on a damaged data file, saying how to reset, and starts emp
   expect((tracker.body['totals'] as { submitted: number }).submitted).toBe(0);
   await killHard();
 }, 120_000);
+
+it('refuses, in one line naming LOCAL_DATA_DIR, a data folder that cannot be made, rather than hanging as it starts', async () => {
+  // Under /proc no new folder can be made, though the parent is there: Node's recursive mkdir retried that for ever.
+  for (const dataDir of ['/proc/goodstart-no-such/data', path.join(work, 'a-file', 'data')]) {
+    await fs.writeFile(path.join(work, 'a-file'), 'not a folder');
+    const proc = spawn(process.execPath, NODE_ARGS, { cwd: ROOT, env: { ...env, LOCAL_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    let output = '';
+    proc.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    proc.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    expect(await exitOf(proc)).toBe(1);
+    expect(output).toContain(`The local data cannot be kept in ${dataDir}`);
+    expect(output).toContain('Set LOCAL_DATA_DIR to a folder that can be made');
+  }
+}, 60_000);

@@ -1,5 +1,5 @@
 /**
- * Making the folder the CLI writes into (cli/folders.ts): missing parents are made, and a folder
+ * Making the folder the CLI writes into (xlsx/folders.ts), by the CLI and the API's local data: missing parents are made, and a folder
  * that cannot be made is one plain line naming the path at fault, at once. Node's own recursive
  * mkdir spins for ever where a parent exists but cannot hold the folder (/proc), and names a
  * parent with an error code where a file is in the way.
@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { promises as fs, existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FolderError, makeFolder } from '../../cli/folders';
+import { FolderError, makeFolder } from '../../xlsx/folders';
 import { main } from '../../cli/main';
 import { capture } from '../factories/cliIo';
 
@@ -51,7 +51,7 @@ describe('makeFolder', () => {
   // Under /proc (Linux, as the CI) Node's own recursive mkdir never returns, and a loop in this
   // thread would stall the whole run: it is tried in a process of its own, stopped after 20 s.
   it('names a folder that exists but cannot hold a new one (/proc), and returns', () => {
-    const script = `require('tsx/cjs/api').register(); try { require(${JSON.stringify(path.resolve(__dirname, '../../cli/folders.ts'))}).makeFolder('/proc/goodstart-no-such/out'); } catch (e) { process.stdout.write(e.name + ': ' + e.message); }`;
+    const script = `require('tsx/cjs/api').register(); try { require(${JSON.stringify(path.resolve(__dirname, '../../xlsx/folders.ts'))}).makeFolder('/proc/goodstart-no-such/out'); } catch (e) { process.stdout.write(e.name + ': ' + e.message); }`;
     const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000 });
     expect(out).toBe('Error: the folder /proc cannot hold a new folder (goodstart-no-such)');
   });

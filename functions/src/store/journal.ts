@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import { FolderError, makeFolder } from '../../../xlsx/folders';
 
 /** Which level of the account a record is about. */
 export type ItemKind = 'dbs' | 'colls' | 'docs';
@@ -233,7 +234,13 @@ export class JournalWriter {
  * interleave their journals. A lock left by a process that no longer runs (kill -9) is taken over.
  */
 export function claimDirectory(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
+  try {
+    // Not Node's recursive mkdir, which retries for ever where a parent cannot hold the folder (see makeFolder).
+    makeFolder(dir);
+  } catch (error) {
+    if (error instanceof FolderError) throw new Error(`The local data cannot be kept in ${dir}: ${error.message}. Set LOCAL_DATA_DIR to a folder that can be made.`);
+    throw error;
+  }
   const lock = path.join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

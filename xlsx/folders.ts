@@ -1,6 +1,7 @@
 /**
- * Making the folder a file goes in. It loads nothing but Node's own modules, so the code cache
- * (compileCache.ts), which is set up before anything else, can use it too.
+ * Making the folder files go in: the CLI's output (and its code cache), and the API's local data
+ * (functions/src/store/journal.ts). It loads nothing but Node's own modules, so the CLI's code
+ * cache (cli/compileCache.ts), which is set up before anything else, can use it too.
  */
 import { mkdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,7 +16,7 @@ const codeOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).
  * own `mkdir(dir, { recursive: true })`: where a parent exists but cannot hold the folder (a
  * path under /proc, which answers "no such file" for any new name), Node 20 steps back to the
  * parent, finds it there, and tries again, for ever, at full CPU. `goodstart consolidate --out
- * /proc/x/city.xlsx` never ended. Its errors also named a parent ("EEXIST ... mkdir
+ * /proc/x/city.xlsx` never ended, nor did `npm start` with LOCAL_DATA_DIR there. Its errors also named a parent ("EEXIST ... mkdir
  * '/etc/hostname'") and no reason a user could act on.
  */
 export function makeFolder(dir: string): void {
