@@ -35,7 +35,8 @@ export interface CompileCacheStats {
 
 interface InternalModule {
   exports: unknown;
-  _compile(content: string, filename: string): unknown;
+  /** `format` (Node 20.19 and later): 'module' for an ES module loaded by require(), which Node's own _compile loads as one. */
+  _compile(content: string, filename: string, format?: string): unknown;
 }
 
 interface ModuleStatics {
@@ -62,7 +63,12 @@ export function useCompileCache({ dir = process.env.GOODSTART_COMPILE_CACHE_DIR 
   const M = Module as unknown as ModuleStatics;
   const missing: Array<{ file: string; sum: number; script: vm.Script }> = [];
 
-  M.prototype._compile = function compileWithCache(this: InternalModule, content: string, filename: string): unknown {
+  const nodeCompile = M.prototype._compile;
+  M.prototype._compile = function compileWithCache(this: InternalModule, content: string, filename: string, format?: string): unknown {
+    // An ES module reached through require() (Node 20.19+ runs one; a package's "module-sync"
+    // export, as get-intrinsic's async-function under exceljs, is one) is Node's to load: wrapped
+    // as CommonJS, its import statements are a SyntaxError, and `goodstart template` failed on it.
+    if ((format !== undefined && format !== 'commonjs') || filename.endsWith('.mjs')) return nodeCompile.call(this, content, filename, format);
     // A first line starting #! (bin scripts) is no JavaScript; Node blanks it the same way.
     const source = content.startsWith('#!') ? `//${content}` : content;
     const sum = crc32(source);

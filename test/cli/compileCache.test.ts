@@ -108,4 +108,17 @@ describe('the CLI\'s code cache', () => {
     expect(first.code).toBe(2);
     expect(first.stderr).toMatch(/no-such\.xlsx/);
   });
+
+  it('leaves ES modules that packages load through require() to Node: goodstart template writes its workbook, cache cold and warm', async () => {
+    // exceljs reaches get-intrinsic, whose async-function exports an ES module to require() ("module-sync").
+    const cache = path.join(dir, 'esm');
+    for (const round of ['cold', 'warm']) {
+      const out = path.join(dir, `template-${round}.xlsx`);
+      const made = await goodstart(cache, {}, ['template', '--out', out, '--year', '2027']);
+      expect(made.stdout).toMatch(/^Wrote .*template-.*\.xlsx: the Y6\/7 transition workbook for transfer in September 2027\.\n$/);
+      expect(made.compiled + made.used).toBeGreaterThan(20);
+      const checked = await run(process.execPath, [BIN, 'validate', out, '--json'], { env: { ...process.env, GOODSTART_COMPILE_CACHE_DIR: cache } }).catch((e: { stdout: string }) => e);
+      expect(JSON.parse(checked.stdout)).toMatchObject({ summary: { sheets: 1, rows: 0 } });
+    }
+  });
 });
