@@ -40,6 +40,8 @@ export async function consolidateReturns({ inputs, out, values, readers, io }: C
   const fold = new ConsolidationFold({ directory, publish: values.publish });
   const years = new Map<number, number>();
   let year = 0;
+  /** The transfer years returns state other than the run's, and how many state each. */
+  let otherYears: Array<[number, number]> = [];
   let totals: ConsolidationTotals | undefined;
   let counts: ReceivedCounts | undefined;
   await writeAtomically(out, async (tmp) => {
@@ -67,6 +69,7 @@ export async function consolidateReturns({ inputs, out, values, readers, io }: C
       progress.tick(inputs.length, 'done');
       progress.end();
       year = givenYear ?? mostCommon(years) ?? currentTransferYear();
+      otherYears = [...years].filter(([y]) => y !== year);
       const done = fold.finish(year);
       const unreadableFiles = done.tracker.filter((t) => t.status === 'Unreadable').length;
       const received = new Set(done.tracker.map((t) => t.school));
@@ -83,8 +86,18 @@ export async function consolidateReturns({ inputs, out, values, readers, io }: C
 
   const { unreadable, outstanding } = counts;
   const withErrors = result.tracker.filter((t) => t.errors > 0).length;
+  // With --year, a return for another year has error GS1090 and none of its pupils are written.
+  // Without it, returns are written as they come and the year most of them state is known only
+  // at the end: returns for another year are in the workbook, and said so, with how to leave them out.
+  for (const [other, n] of otherYears) {
+    const returns = `${n} return${n === 1 ? ' states' : 's state'} transfer in ${other}, not ${year}`;
+    io.err(givenYear === undefined
+      ? `consolidate: ${returns}; their pupils are in ${out}. Run again with --year ${year} to leave them out (each is then listed with error GS1090).\n`
+      : `consolidate: ${returns}; none of their pupils are in ${out}, and the Tracker sheet counts the error (GS1090) against each.\n`);
+  }
   if (values.json) {
-    io.out(`${JSON.stringify({ out, year, directory: source, files: result.tracker.length, pupils: result.pupilCount, unreadable, outstanding, withErrors, tracker: result.tracker }, null, 2)}\n`);
+    const others = otherYears.map(([y, returns]) => ({ year: y, returns, pupilsIncluded: givenYear === undefined }));
+    io.out(`${JSON.stringify({ out, year, directory: source, files: result.tracker.length, pupils: result.pupilCount, unreadable, outstanding, withErrors, otherYears: others, tracker: result.tracker }, null, 2)}\n`);
   } else {
     for (const t of result.tracker) {
       if (t.status === 'Unreadable') io.err(`skipped ${t.file}: ${t.reason}\n`);
@@ -93,7 +106,7 @@ export async function consolidateReturns({ inputs, out, values, readers, io }: C
       `${withErrors ? `; ${withErrors} with errors (their rows with errors are left out)` : ''}` +
       `${unreadable ? `; ${unreadable} unreadable, listed on the Tracker sheet` : ''}.\n`);
   }
-  return unreadable > 0 || withErrors > 0 ? 1 : 0;
+  return unreadable > 0 || withErrors > 0 || otherYears.length > 0 ? 1 : 0;
 }
 
 function mostCommon(counts: ReadonlyMap<number, number>): number | undefined {

@@ -4,9 +4,9 @@ import { validateReturn } from '../shared/transition/validate';
 import { returnShare, type ReturnOutcome, type ReturnShare } from '../shared/consolidation';
 import type { SchoolDirectory } from '../shared/schools';
 
-/** A file read, validated. */
-export function validated(read: ReadFile, directory: SchoolDirectory): ReturnOutcome {
-  return read.kind === 'read' ? { ...read, ...validateReturn(read.ret, { directory }) } : read;
+/** A file read, validated (against the run's transfer year, when one was given). */
+export function validated(read: ReadFile, directory: SchoolDirectory, year?: number): ReturnOutcome {
+  return read.kind === 'read' ? { ...read, ...validateReturn(read.ret, year === undefined ? { directory } : { directory, year }) } : read;
 }
 
 /** A return's share of the consolidation (shared/consolidation.ts), and the transfer year it states, if any. */
@@ -14,9 +14,14 @@ export type ReadShare = ReturnShare & { year: number | null };
 
 /**
  * A file read (here or on a reader thread), validated, as its share. `year` is the one given
- * for the run, or 0 (the summary's year is set when the tables are made).
+ * for the run, or 0 (the summary's year is set when the tables are made). A return that states
+ * another transfer year than the one given is tracked with its error (GS1090), and none of its
+ * pupils join the run: they move up to secondary school in another September.
  */
 export function shareOf(read: ReadFile, directory: SchoolDirectory, year: number): ReadShare {
-  const outcome = validated(read, directory);
-  return { ...returnShare(outcome, year, directory), year: outcome.kind === 'read' ? outcome.ret.year : null };
+  const outcome = validated(read, directory, year === 0 ? undefined : year);
+  const stated = outcome.kind === 'read' ? outcome.ret.year : null;
+  const otherYear = year !== 0 && stated !== null && stated !== year;
+  const counted = otherYear && outcome.kind === 'read' ? { ...outcome, pupils: [] } : outcome;
+  return { ...returnShare(counted, year, directory), year: stated };
 }

@@ -184,6 +184,38 @@ describe('goodstart consolidate', () => {
     expect(written.getWorksheet('Pupils')?.rowCount).toBeGreaterThan(1);
   });
 
+  it('keeps a return for another transfer year out with --year, and without it names it and exits 1', async () => {
+    const folder = path.join(dir, 'years');
+    await fs.mkdir(folder, { recursive: true });
+    for (const f of samples.workbooks) await fs.copyFile(f, path.join(folder, path.basename(f)));
+    // Last year's return for one school, left in the folder: its A4 says 2026.
+    const first = samples.workbooks[0] as string;
+    const stale = new ExcelJS.Workbook();
+    await stale.xlsx.readFile(first);
+    stale.eachSheet((ws) => {
+      if (ws.getCell(SHEET_LAYOUT.yearCell).value === 2027) ws.getCell(SHEET_LAYOUT.yearCell).value = 2026;
+    });
+    await stale.xlsx.writeFile(path.join(folder, 'zz-last-year.xlsx'));
+    type Summary = { pupils: number; withErrors: number; otherYears: Array<{ year: number; returns: number; pupilsIncluded: boolean }>; tracker: Array<{ file: string; rows: number; errors: number }> };
+
+    const all = capture();
+    expect(await main(['consolidate', folder, '--out', path.join(dir, 'years-all.xlsx'), '--json'], all)).toBe(1);
+    const mixed = JSON.parse(all.stdout()) as Summary;
+    expect(mixed.otherYears).toEqual([{ year: 2026, returns: 1, pupilsIncluded: true }]);
+    expect(all.stderr()).toContain('1 return states transfer in 2026, not 2027; their pupils are in');
+    expect(all.stderr()).toContain('--year 2027');
+
+    const given = capture();
+    expect(await main(['consolidate', folder, '--out', path.join(dir, 'years-2027.xlsx'), '--json', '--year', '2027'], given)).toBe(1);
+    const kept = JSON.parse(given.stdout()) as Summary;
+    const lastYear = kept.tracker.find((t) => t.file === 'zz-last-year.xlsx');
+    expect(lastYear?.errors).toBeGreaterThan(0);
+    expect(lastYear?.rows).toBeGreaterThan(0);
+    expect(kept.pupils).toBe(mixed.pupils - (lastYear?.rows ?? 0));
+    expect(kept.otherYears).toEqual([{ year: 2026, returns: 1, pupilsIncluded: false }]);
+    expect(given.stderr()).toContain('none of their pupils are in');
+  });
+
   it('writes Pupils, Tracker and summary sheets and skips a bad file without stopping', async () => {
     const folder = path.join(dir, 'returns');
     await fs.mkdir(folder, { recursive: true });
