@@ -313,6 +313,37 @@ describe('the compiled goodstart binary', () => {
     expect(stdout.trim()).toBe('B');
   });
 
+  it('gives every command the same answer through the installed CLI (bin/goodstart.js, its code cache cold then warm) as in process', async () => {
+    // What only bin/goodstart.js sets up (the code cache, the output's handling) is met here; a
+    // command that fails there alone (as template once did) fails this test.
+    const cache = path.join(dir, 'bin-cache');
+    const schools = path.join(dir, 'samples', 'schools.json');
+    const workbook = samples.workbooks[0] as string;
+    const commands: Array<(out: string) => string[]> = [
+      () => ['help'],
+      (out) => ['template', '--out', `${out}.xlsx`, '--year', '2027'],
+      (out) => ['template', '--from-ctf', samples.ctfs[0] as string, '--out', `${out}.xlsx`, '--year', '2027'],
+      () => ['validate', workbook, '--schools', schools],
+      () => ['validate', samples.errorsWorkbook, '--json', '--schools', schools],
+      (out) => ['consolidate', ...samples.workbooks, '--out', `${out}.xlsx`, '--year', '2027', '--json', '--schools', schools],
+      () => ['fn', 'TOOLKIT.SUPPORT', 'Y4.1', '6'],
+      () => ['fn', 'NO.SUCH'],
+    ];
+    for (const [i, command] of commands.entries()) {
+      const here = path.join(dir, `same-${i}-here`);
+      const io = capture();
+      const code = await main(command(here), io);
+      for (const round of ['cold', 'warm']) {
+        const there = path.join(dir, `same-${i}-${round}`);
+        const ran = await run(process.execPath, [BIN, ...command(there)], { env: { ...process.env, GOODSTART_COMPILE_CACHE_DIR: cache } })
+          .then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }))
+          .catch((e: { code: number; stdout: string; stderr: string }) => e);
+        expect({ command: command('OUT'), round, code: ran.code, stdout: ran.stdout.split(there).join('OUT') }).toEqual({ command: command('OUT'), round, code, stdout: io.stdout().split(here).join('OUT') });
+        expect(ran.stderr).not.toMatch(/unexpected failure|\n\s+at /);
+      }
+    }
+  });
+
   it('refuses a workbook whose headers understate a 300 MB sheet as a zip bomb, exit 2, in one line', async () => {
     const bomb = understatedSheetBomb(300);
     const file = path.join(dir, 'bomb.xlsx');
