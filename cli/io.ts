@@ -98,8 +98,9 @@ export function formatBytes(n: number): string {
  * Lets the CLI's output go unread: where the program reading it has stopped (`goodstart
  * consolidate … --json | head`), what is still written to the stream is dropped, and the command
  * finishes its work (the workbook it writes) and exits as it would. Without this, Node throws the
- * pipe's EPIPE as an uncaught error: a stack trace, exit 1 (a return with errors, to a script),
- * and the workbook left half written. Any other failure of the stream is thrown as before.
+ * pipe's EPIPE as an uncaught error: a stack trace and exit 1 (a return with errors, to a
+ * script); where it was the progress on stderr that went unread, the run stopped there, with no
+ * workbook and its temporary file left behind. Any other failure of the stream is thrown as before.
  */
 export function tolerateClosedReader(stream: NodeJS.WritableStream): void {
   stream.on('error', (e: NodeJS.ErrnoException) => {

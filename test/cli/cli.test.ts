@@ -182,6 +182,14 @@ describe('goodstart consolidate', () => {
     await reference.xlsx.readFile(path.join(dir, 'piped-read.xlsx'));
     expect(written.getWorksheet('Pupils')?.rowCount).toBe(reference.getWorksheet('Pupils')?.rowCount);
     expect(written.getWorksheet('Pupils')?.rowCount).toBeGreaterThan(1);
+
+    // The reader of its progress (stderr) goes: before, the run stopped there, with no workbook and its temporary file left.
+    const quiet = path.join(dir, 'piped-quiet', 'city.xlsx');
+    const unheard = spawn(process.execPath, [BIN, ...args, '--out', quiet], { stdio: ['ignore', 'pipe', 'pipe'] });
+    unheard.stderr.destroy();
+    unheard.stdout.resume();
+    expect(await new Promise<number | null>((resolve) => unheard.on('close', (c) => resolve(c)))).toBe(expected);
+    expect(await fs.readdir(path.dirname(quiet))).toEqual(['city.xlsx']);
   });
 
   it('keeps a return for another transfer year out with --year, and without it names it and exits 1', async () => {
