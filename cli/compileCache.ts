@@ -68,7 +68,7 @@ export function useCompileCache({ dir = process.env.GOODSTART_COMPILE_CACHE_DIR 
     // An ES module reached through require() (Node 20.19+ runs one; a package's "module-sync"
     // export, as get-intrinsic's async-function under exceljs, is one) is Node's to load: wrapped
     // as CommonJS, its import statements are a SyntaxError, and `goodstart template` failed on it.
-    if ((format !== undefined && format !== 'commonjs') || filename.endsWith('.mjs')) return nodeCompile.call(this, content, filename, format);
+    if (format !== undefined && format !== 'commonjs') return nodeCompile.call(this, content, filename, format);
     // A first line starting #! (bin scripts) is no JavaScript; Node blanks it the same way.
     const source = content.startsWith('#!') ? `//${content}` : content;
     const sum = crc32(source);

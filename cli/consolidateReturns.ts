@@ -64,7 +64,7 @@ export async function consolidateReturns({ inputs, out, values, readers, io }: C
       for await (const read of pool.map(inputs, readFile)) {
         progress.tick(taken, path.basename(inputs[taken] ?? ''));
         taken++;
-        await take(shareOf(read, directory, givenYear ?? 0));
+        await take(shareOf(read, directory, givenYear));
       }
       progress.tick(inputs.length, 'done');
       progress.end();

@@ -13,15 +13,15 @@ export function validated(read: ReadFile, directory: SchoolDirectory, year?: num
 export type ReadShare = ReturnShare & { year: number | null };
 
 /**
- * A file read (here or on a reader thread), validated, as its share. `year` is the one given
- * for the run, or 0 (the summary's year is set when the tables are made). A return that states
- * another transfer year than the one given is tracked with its error (GS1090), and none of its
- * pupils join the run: they move up to secondary school in another September.
+ * A file read (here or on a reader thread), validated, as its share. `givenYear` is the run's
+ * (--year), if one was given; without it the summary's year is set when the tables are made. A
+ * return that states another transfer year than the one given is tracked with its error
+ * (GS1090), and none of its pupils join the run: they move up to secondary school in another September.
  */
-export function shareOf(read: ReadFile, directory: SchoolDirectory, year: number): ReadShare {
-  const outcome = validated(read, directory, year === 0 ? undefined : year);
+export function shareOf(read: ReadFile, directory: SchoolDirectory, givenYear: number | undefined): ReadShare {
+  const outcome = validated(read, directory, givenYear);
   const stated = outcome.kind === 'read' ? outcome.ret.year : null;
-  const otherYear = year !== 0 && stated !== null && stated !== year;
+  const otherYear = givenYear !== undefined && stated !== null && stated !== givenYear;
   const counted = otherYear && outcome.kind === 'read' ? { ...outcome, pupils: [] } : outcome;
-  return { ...returnShare(counted, year, directory), year: stated };
+  return { ...returnShare(counted, givenYear ?? 0, directory), year: stated };
 }
