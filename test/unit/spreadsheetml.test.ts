@@ -91,8 +91,36 @@ describe('the SpreadsheetML writer', () => {
     const direct = await sheetXml((s) => batches.flat().forEach((cells) => s.row(cells)));
     // The empty row keeps its number: 'after' is row 6 (header, three, one, then it).
     expect(direct).toContain('<row r="6"><c r="A6" t="inlineStr"><is><t>after</t></is></c></row>');
-    expect(direct).toContain('<c r="A5" t="inlineStr"><is><t>ctrl</t></is></c>');
+    expect(direct).toContain('<row r="5"><c r="A5" t="inlineStr"><is><t>ctrl</t></is></c><c><v>-2.5</v></c><c t="inlineStr"><is><t>x</t></is></c></row>');
     expect(direct).not.toContain('<row r="3">');
+    // Only a row's first cell and a cell after an empty one name their places: 3 is in C4, as B4 is empty.
+    expect(direct).toContain('<row r="4"><c r="A4" t="inlineStr"><is><t xml:space="preserve">  spaced  </t></is></c><c r="C4"><v>3</v></c></row>');
+  });
+
+  it('puts every cell in its column, gaps and all, as exceljs reads it back', async () => {
+    const rows: CellOut[][] = [
+      ['a', 'b', 'c', 'd', 'e'],
+      [null, 'B only'],
+      [null, null, null, 'D', 'E'],
+      ['A', null, 'C', null, 'E'],
+      ['A', '', null, 4, new Date(Date.UTC(2016, 1, 29))],
+      Array.from({ length: 30 }, (_, i) => (i % 7 === 3 ? null : i)),
+    ];
+    const writer = XlsxWriter.inMemory();
+    const sheet = writer.sheet({ name: 'Gaps', widths: [10] });
+    rows.forEach((cells) => sheet.row(cells));
+    await sheet.end();
+    await writer.finish(['Gaps'], { creator: 'test', created: new Date('2027-07-01T00:00:00Z') });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(writer.bytes()) as unknown as ArrayBuffer);
+    const read = wb.getWorksheet('Gaps')!;
+    rows.forEach((cells, r) =>
+      cells.forEach((v, c) => {
+        const got = read.getCell(r + 1, c + 1).value;
+        expect({ at: `${columnName(c)}${r + 1}`, got }).toEqual({ at: `${columnName(c)}${r + 1}`, got: v === '' ? null : v });
+      }),
+    );
+    expect(read.getCell(6, 31).value).toBeNull();
   });
 
   it('escapes what XML needs and drops what it cannot hold; names columns as Excel does', () => {
