@@ -13,14 +13,18 @@
  *      into the store, as data from before the rollup would be; the reads that seed the rollup from
  *      them (a chunk of schools each, 503 until done) are timed apart from the p50. An instance
  *      fetches a shard again only when its etag changed, so beside the API's p50 a new instance's
- *      read (every shard fetched and parsed) is timed in-process too.
+ *      read (every shard fetched and parsed) is timed in-process too;
+ *   4. zip bombs: eight uploads at once of a 639 KiB workbook whose headers understate a sheet
+ *      that inflates to 630 MiB, each refused as zip-bomb: the slowest answer, /health meanwhile,
+ *      and the process's resident memory (server, Cosmos emulator and client share it), beside
+ *      the yardstick of eight ordinary .xlsx returns uploaded at once the same way.
  *
  * The embedded server is a single-threaded JavaScript emulation: absolute figures are far from
  * Azure Cosmos DB's; ratios and shapes are what carry over.
  *
  * Options: BENCH_SECONDS (per autocannon run, default 8), BENCH_SUBMIT_SCHOOLS (default 200),
  * BENCH_AGG_RUNS (default 11 per size: cheap, and a steadier p50 on a shared machine), BENCH_COLD_RUNS (default 3), BENCH_PARTS (default
- * `query,cold,submit,aggregates`: which parts to run).
+ * `query,cold,bomb,submit,aggregates`: which parts to run).
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -37,7 +41,9 @@ import { cityRollup, DIMENSIONS } from '../shared/aggregate/rollup';
 import { headDoc, summaryDoc } from '../test/factories/documents';
 import { row, sheet, TRANSFER_YEAR, upnFor } from '../test/factories/transition';
 import { startStack, type Stack } from '../test/api/harness';
-import { median, ms, percentile } from './timing';
+import { understatedSheetBomb } from '../test/factories/zip';
+import { writeTransitionWorkbook } from '../xlsx/template';
+import { median, mib, ms, percentile, ratio } from './timing';
 
 // autocannon ships no types; this is the part of its API used here.
 interface AutocannonRequest {
@@ -171,6 +177,73 @@ async function submissions(stack: Stack, schools: School[]): Promise<void> {
         `(${result.requests.total} requests; ${codes}${result.errors ? `; ${result.errors} errors` : ''}${result.timeouts ? `; ${result.timeouts} timeouts` : ''})`,
     );
   }
+}
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+interface Burst {
+  /** When the last of the eight was answered. */
+  slowest: number;
+  statuses: string[];
+  /** Resident memory before the burst and the most sampled (every 5 ms) while it ran. */
+  rssBefore: number;
+  rssPeak: number;
+  health: number;
+}
+
+/** Eight uploads at once, with a /health request sent beside them; resident memory sampled throughout. */
+async function burst(stack: Stack, uploads: Array<{ path: string; token: string; body: Uint8Array<ArrayBuffer> }>): Promise<Burst> {
+  const rssBefore = process.memoryUsage.rss();
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => void (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 5);
+  const start = process.hrtime.bigint();
+  const answers = uploads.map((u, i) =>
+    stack
+      .fetch(u.path, { method: 'PUT', headers: { authorization: u.token, 'content-type': XLSX, 'idempotency-key': `bench-burst-${process.pid}-${Date.now()}-${i}` }, body: u.body })
+      .then(async (res) => {
+        const body = (await res.json().catch(() => ({}))) as { code?: string };
+        return `${res.status}${body.code ? ` ${body.code}` : ''}`;
+      }),
+  );
+  const health = stack.fetch('/health').then((res) => res.status);
+  const statuses = await Promise.all(answers);
+  const slowest = ms(start);
+  clearInterval(sampler);
+  rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+  return { slowest, statuses, rssBefore, rssPeak, health: await health };
+}
+
+/** Eight understated-size zip bombs uploaded at once, beside eight ordinary returns uploaded the same way (best of 3 bursts each, taken in turn). */
+async function zipBombs(stack: Stack, schools: School[]): Promise<void> {
+  const bomb = new Uint8Array(understatedSheetBomb(630));
+  const primaries = schools.filter((s) => s.phase === 'primary').slice(0, 8);
+  const uploads = await Promise.all(
+    primaries.map(async (s, i) => {
+      const ret = JSON.parse(submission(s.laestab, i).replace('__REV__', 'xlsx')) as TransitionReturn;
+      return { path: `/returns/${s.laestab}/${TRANSFER_YEAR}`, token: `Bearer ${await stack.token({ role: 'school', school: s.laestab })}`, ordinary: new Uint8Array(await writeTransitionWorkbook({ year: ret.year, sheets: ret.sheets })) };
+    }),
+  );
+  let bombs: Burst | undefined;
+  let ordinary: Burst | undefined;
+  for (let round = 0; round < 3; round++) {
+    const b = await burst(stack, uploads.map((u) => ({ ...u, body: bomb })));
+    if (!bombs || b.slowest < bombs.slowest) bombs = { ...b, rssPeak: Math.max(b.rssPeak, bombs?.rssPeak ?? 0) };
+    const o = await burst(stack, uploads.map((u) => ({ ...u, body: u.ordinary })));
+    if (!ordinary || o.slowest < ordinary.slowest) ordinary = { ...o, rssPeak: Math.max(o.rssPeak, ordinary?.rssPeak ?? 0) };
+  }
+  if (!bombs || !ordinary) return;
+  const tally = (xs: string[]): string => [...new Set(xs)].map((x) => `${x} ×${xs.filter((y) => y === x).length}`).join(', ');
+  const size = uploads[0]?.ordinary.length ?? 0;
+  console.log(
+    `zip bombs, 8 uploads at once (${(bomb.length / 1024).toFixed(0)} KiB, declaring a 100 KiB sheet that inflates to 630 MiB; best of 3 bursts): ` +
+      `${tally(bombs.statuses)}, the slowest answered in ${bombs.slowest.toFixed(0)} ms; /health ${bombs.health} meanwhile; ` +
+      `resident memory ${mib(bombs.rssBefore)} before, at most ${mib(bombs.rssPeak)} in any burst`,
+  );
+  console.log(
+    `  yardstick, 8 ordinary returns uploaded at once as .xlsx (${PUPILS_PER_PRIMARY} pupils, ${(size / 1024).toFixed(0)} KiB each): ${tally(ordinary.statuses)}, ` +
+      `the slowest in ${ordinary.slowest.toFixed(0)} ms; at most ${mib(ordinary.rssPeak)}; ratio bombs/ordinary: time ${ratio(bombs.slowest, ordinary.slowest)}, ` +
+      `memory growth ${mib(Math.max(0, bombs.rssPeak - bombs.rssBefore))} against ${mib(Math.max(0, ordinary.rssPeak - ordinary.rssBefore))}`,
+  );
 }
 
 /** A synthetic summary for a school: counts only, spread over needs, support levels and secondaries. */
@@ -330,7 +403,7 @@ async function pointReadBaseline(stack: Stack): Promise<void> {
   console.log(`baseline: embedded Cosmos point reads ${Math.round(ids.length / (took / 1000))}/s (${(took / ids.length).toFixed(1)} ms each; server, API and load generator share one thread)`);
 }
 
-const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'query,cold,submit,aggregates').split(',').map((p) => p.trim()));
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'query,cold,bomb,submit,aggregates').split(',').map((p) => p.trim()));
 
 /** (bench) Documents the query part runs over: two per school of a 24,000-school city (a head and a summary). */
 const QUERY_DOCS = 48_000;
@@ -367,6 +440,7 @@ async function main(): Promise<void> {
   try {
     const la = await stack.token({ role: 'la' });
     await pointReadBaseline(stack);
+    if (PARTS.has('bomb')) await zipBombs(stack, schools);
     if (PARTS.has('submit')) await submissions(stack, schools);
     if (PARTS.has('aggregates')) await aggregates(stack, la);
   } finally {
