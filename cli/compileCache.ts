@@ -14,7 +14,8 @@
  * or written is left aside: the module compiles from source, as without one.
  *
  * Only bin/goodstart.js and the reader threads turn it on (the bench too, to time the CLI as it
- * runs); GOODSTART_COMPILE_CACHE=0 turns it off. It loads nothing but Node's own modules (and xlsx/folders.ts, which loads only those).
+ * runs); GOODSTART_COMPILE_CACHE=0 turns it off. It loads nothing but Node's own modules (and
+ * xlsx/folders.ts, which loads only those).
  */
 import * as fs from 'node:fs';
 import Module from 'node:module';

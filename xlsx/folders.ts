@@ -16,8 +16,8 @@ const codeOf = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).
  * own `mkdir(dir, { recursive: true })`: where a parent exists but cannot hold the folder (a
  * path under /proc, which answers "no such file" for any new name), Node 20 steps back to the
  * parent, finds it there, and tries again, for ever, at full CPU. `goodstart consolidate --out
- * /proc/x/city.xlsx` never ended, nor did `npm start` with LOCAL_DATA_DIR there. Its errors also named a parent ("EEXIST ... mkdir
- * '/etc/hostname'") and no reason a user could act on.
+ * /proc/x/city.xlsx` never ended, nor did `npm start` with LOCAL_DATA_DIR there. Its errors
+ * also named a parent ("EEXIST ... mkdir '/etc/hostname'") and no reason a user could act on.
  */
 export function makeFolder(dir: string): void {
   const at = path.resolve(dir);

@@ -85,9 +85,10 @@ export function columnName(index: number): string {
   return (letters[index] ??= columnLetter(index + 1));
 }
 
-/** One cell's XML, with its reference attribute `at` (' r="C5"', or '' where the cell's place follows from the cell before it); '' for nothing. */
-function cellXml(at: string, v: CellOut, style: number): string {
+/** One cell's XML at 0-based `column` of row `r`, naming its place only when `named`; '' for nothing. */
+function cellXml(v: CellOut, style: number, named: boolean, column: number, r: string): string {
   if (v === null) return '';
+  const at = named ? ` r="${columnName(column)}${r}"` : '';
   const s = style === STYLE.normal ? '' : ` s="${style}"`;
   if (typeof v === 'string') {
     if (v === '') return '';
@@ -104,18 +105,18 @@ function cellXml(at: string, v: CellOut, style: number): string {
  *
  * (design) A cell names its place (r="C5") only where the order cannot tell it: the row's first
  * cell, and a cell after an empty one. SpreadsheetML makes the reference optional; a cell
- * without one is in the column after the cell before it. Excel, LibreOffice, openpyxl and this
- * repo's reader read that anywhere; exceljs needs the row's first cell named, so it is. On the
- * consolidated export of 450 returns the references were a fifth of the sheet XML and, as each
- * differs from the last, half the compressed file: 4.1 MB with them all, 2.2 MB without, and a
- * fifth less CPU to write (the text to build and to deflate). Each row keeps its number, as
- * rows may be skipped.
+ * without one is in the column after the cell before it. LibreOffice, openpyxl and this repo's
+ * reader read that anywhere (checked), as Excel does by public reports; exceljs needs the row's
+ * first cell named, so it is. On the consolidated export of 450 returns the references were a
+ * fifth of the sheet XML and, as each differs from the last, half the compressed file: 4.1 MB
+ * with them all, 2.2 MB without, and a fifth less CPU to write (the text to build and to
+ * deflate). Each row keeps its number, as rows may be skipped.
  */
 function rowXml(cells: readonly CellOut[], style: number, r: string): string {
   let xml = '';
   let placed = false;
   for (let i = 0; i < cells.length; i++) {
-    const cell = cellXml(placed ? '' : ` r="${columnName(i)}${r}"`, cells[i] ?? null, style);
+    const cell = cellXml(cells[i] ?? null, style, !placed, i, r);
     placed = cell !== '';
     xml += cell;
   }
