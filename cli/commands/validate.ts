@@ -46,6 +46,7 @@ export function formatReport(file: string, report: ValidationReport, showSheet: 
   return [
     ...report.errors.map(line),
     ...report.queries.map(line),
+    ...(report.more ? [`${report.more}\n`] : []),
     `${file}: ${s.rows} pupil${s.rows === 1 ? '' : 's'} on ${s.sheets} sheet${s.sheets === 1 ? '' : 's'}, ` +
       `${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.queries} quer${s.queries === 1 ? 'y' : 'ies'} ` +
       `(${s.unexplainedQueries} unexplained): ${verdict}.\n`,

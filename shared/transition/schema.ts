@@ -102,12 +102,34 @@ export const validationSummarySchema = z.strictObject({
 });
 export type ValidationSummary = z.infer<typeof validationSummarySchema>;
 
+/**
+ * (design) The most issues one validation report lists, errors and queries together. A return
+ * of 66,000 rows each with a bad code has 924,000 issues: listed, a 202 MB answer that nobody
+ * reads past the first screen. The summary and `byRule` still count every issue, so what may be
+ * stored and submitted is decided on all of them; the school fixes what is listed and checks again.
+ */
+export const REPORT_ISSUE_LIMIT = 200;
+
+const issueCount = z.number().int().nonnegative();
+
 export const validationReportSchema = z.strictObject({
-  errors: z.array(validationIssueSchema),
-  queries: z.array(validationIssueSchema),
+  errors: z.array(validationIssueSchema).describe(`The first errors in sheet, row and column order; errors and queries together list at most ${REPORT_ISSUE_LIMIT} issues.`),
+  queries: z
+    .array(validationIssueSchema)
+    .describe(`The first queries in sheet order, in the room the errors leave: those still to explain before those explained (at most ${REPORT_ISSUE_LIMIT} issues in all).`),
   summary: validationSummarySchema,
+  /** Absent only on reports stored before issues were counted by rule, which listed every issue. */
+  byRule: z.record(z.string(), issueCount).optional().describe('Every issue counted by rule id, listed or not.'),
+  notListed: issueCount.default(0).describe('Issues counted in the summary but left out of `errors` and `queries`.'),
+  more: z.string().optional().describe('When issues are left out, a plain line saying so, to show beside the lists.'),
 });
 export type ValidationReport = z.infer<typeof validationReportSchema>;
+
+/** The plain line a report carries when it lists only some of its issues. */
+export function notListedLine(notListed: number): string {
+  const n = notListed.toLocaleString('en-GB');
+  return `${n} more issue${notListed === 1 ? ' is' : 's are'} not shown; fix these and check again.`;
+}
 
 type CodeIn<T> = T extends { readonly codes: ReadonlyArray<{ readonly code: infer S extends string }> } ? S : never;
 type Simplify<T> = { -readonly [K in keyof T]: T[K] } & {};

@@ -14,7 +14,7 @@ import { isTemporaryUpn, upnCheckLetter, upnProblem } from '../upn';
 import { type ColumnKey, SHEET_LAYOUT, TRANSITION_COLUMNS, type TransitionColumn } from './layout';
 import { parseRow } from './normalise';
 import { ruleById, VALIDATION_THRESHOLDS, type ValidationThresholds } from './rules';
-import type { PupilRow, QueryExplanation, SheetInput, TransitionReturn, ValidationIssue, ValidationReport } from './schema';
+import { notListedLine, REPORT_ISSUE_LIMIT, type PupilRow, type QueryExplanation, type Severity, type SheetInput, type TransitionReturn, type ValidationIssue, type ValidationReport } from './schema';
 import { submittability } from './submittability';
 
 export interface ValidateOptions {
@@ -27,6 +27,8 @@ export interface ValidateOptions {
   thresholds?: Partial<ValidationThresholds>;
   /** The columns table; TRANSITION_COLUMNS unless a test says otherwise. */
   columns?: readonly TransitionColumn[];
+  /** The most issues the report lists; REPORT_ISSUE_LIMIT unless a test says otherwise. */
+  issueLimit?: number;
 }
 
 /**
@@ -173,15 +175,69 @@ const ROW_RULES: ReadonlyArray<(ctx: RowContext, emit: Emit) => void> = [
   },
 ];
 
-function cellIssue(rule: string, sheet: string, row: number, letter: string, key: string, message: string): ValidationIssue {
-  const r = ruleById(rule);
-  return { rule, severity: r.severity, sheet, row, column: letter, cell: `${letter}${row}`, field: key, message, fix: r.fix };
-}
+/**
+ * The issues of one return as they are found: every one counted (by severity, by rule, explained
+ * or not), and only those the report can list built, so a return with a million issues costs
+ * counting, not a million objects. Explanations attach here, as each query is found, so a query
+ * left out of the list is still counted as explained or not.
+ */
+class IssueTally {
+  private readonly explained: Map<string, string>;
+  private readonly errors: ValidationIssue[] = [];
+  /** Queries in sheet order, up to the limit of each kind: which are listed is settled at the end. */
+  private readonly queries: ValidationIssue[] = [];
+  private readonly byRule: Record<string, number> = {};
+  private errorCount = 0;
+  private queryCount = 0;
+  private unexplainedCount = 0;
 
-function headerIssue(rule: string, sheet: string, cell: string, message: string): ValidationIssue {
-  const r = ruleById(rule);
-  const m = /^([A-Z]+)(\d+)$/.exec(cell);
-  return { rule, severity: r.severity, sheet, row: Number(m?.[2] ?? 1), column: m?.[1] ?? 'A', cell, message, fix: r.fix };
+  constructor(
+    private readonly limit: number,
+    explanations: readonly QueryExplanation[],
+  ) {
+    this.explained = new Map(explanations.map((e) => [`${e.rule}\u0000${e.sheet}\u0000${e.cell}`, e.text.trim()]));
+  }
+
+  /** Counts an issue at a cell (of a column, when `field` is given), building it only when the report may list it; gives its severity. */
+  add(rule: string, sheet: string, row: number, column: string, message: string, field?: string): Severity {
+    const { severity, fix } = ruleById(rule);
+    this.byRule[rule] = (this.byRule[rule] ?? 0) + 1;
+    if (severity === 'error') {
+      this.errorCount++;
+      if (this.errors.length < this.limit) this.errors.push({ rule, severity, sheet, row, column, cell: `${column}${row}`, ...(field === undefined ? {} : { field }), message, fix });
+      return severity;
+    }
+    this.queryCount++;
+    const cell = `${column}${row}`;
+    const explanation = this.explained.get(`${rule}\u0000${sheet}\u0000${cell}`);
+    if (!explanation) this.unexplainedCount++;
+    const ofItsKind = explanation ? this.queryCount - this.unexplainedCount : this.unexplainedCount;
+    if (ofItsKind <= this.limit) {
+      this.queries.push({ rule, severity, sheet, row, column, cell, ...(field === undefined ? {} : { field }), message, fix, ...(explanation ? { explanation } : {}) });
+    }
+    return severity;
+  }
+
+  /**
+   * The report: errors first, then queries still to explain, then explained ones, up to the
+   * limit, each list in sheet order; the summary counts every issue.
+   */
+  report(sheets: number, rows: number): ValidationReport {
+    const errors = this.errors;
+    let unexplainedRoom = Math.min(this.limit - errors.length, this.unexplainedCount);
+    let explainedRoom = this.limit - errors.length - unexplainedRoom;
+    const queries = this.queries.filter((q) => (q.explanation === undefined ? unexplainedRoom-- > 0 : explainedRoom-- > 0));
+    const notListed = this.errorCount + this.queryCount - errors.length - queries.length;
+    const counts = { errors: this.errorCount, unexplainedQueries: this.unexplainedCount };
+    return {
+      errors,
+      queries,
+      summary: { sheets, rows, errors: this.errorCount, queries: this.queryCount, unexplainedQueries: this.unexplainedCount, canSubmit: submittability(counts).verdict === 'ready' },
+      byRule: this.byRule,
+      notListed,
+      ...(notListed > 0 ? { more: notListedLine(notListed) } : {}),
+    };
+  }
 }
 
 /** Most rows have no cell in error: they share this empty set. */
@@ -195,14 +251,18 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
   const { directory } = options;
   const columns = options.columns ?? TRANSITION_COLUMNS;
   const letters = new Map<string, string>(columns.map((c) => [c.key, c.letter]));
-  const issues: ValidationIssue[] = [];
+  const issues = new IssueTally(options.issueLimit ?? REPORT_ISSUE_LIMIT, ret.explanations ?? []);
+  const headerIssue = (rule: string, sheet: string, cell: string, message: string): void => {
+    const m = /^([A-Z]+)(\d+)$/.exec(cell);
+    issues.add(rule, sheet, Number(m?.[2] ?? 1), m?.[1] ?? 'A', message);
+  };
   const pupils: PupilRow[] = [];
   const firstSheet = ret.sheets[0]?.name ?? SHEET_LAYOUT.sheetName;
 
   if (ret.year === null) {
-    issues.push(headerIssue('GS1090', firstSheet, SHEET_LAYOUT.yearCell, 'The transfer year is blank.'));
+    headerIssue('GS1090', firstSheet, SHEET_LAYOUT.yearCell, 'The transfer year is blank.');
   } else if (options.year !== undefined && ret.year !== options.year) {
-    issues.push(headerIssue('GS1090', firstSheet, SHEET_LAYOUT.yearCell, `The workbook is for transfer in ${ret.year}, but this return is for ${options.year}.`));
+    headerIssue('GS1090', firstSheet, SHEET_LAYOUT.yearCell, `The workbook is for transfer in ${ret.year}, but this return is for ${options.year}.`);
   }
   const year = ret.year ?? options.year ?? null;
   const cohort = year === null ? null : cohortOf(year);
@@ -215,9 +275,9 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
     const secondary = a7 === '' ? undefined : laestabInText(a7);
     let destination: string | undefined = secondary;
     if (!secondary) {
-      issues.push(headerIssue('GS1080', sheet.name, SHEET_LAYOUT.receivingCell, a7 === '' ? 'The receiving secondary is blank.' : 'A7 has no 7-digit LAESTAB.'));
+      headerIssue('GS1080', sheet.name, SHEET_LAYOUT.receivingCell, a7 === '' ? 'The receiving secondary is blank.' : 'A7 has no 7-digit LAESTAB.');
     } else if (directory && directory.find(secondary)?.phase !== 'secondary') {
-      issues.push(headerIssue('GS1081', sheet.name, SHEET_LAYOUT.receivingCell, `${secondary} is not a secondary school in the LA's directory.`));
+      headerIssue('GS1081', sheet.name, SHEET_LAYOUT.receivingCell, `${secondary} is not a secondary school in the LA's directory.`);
       destination = undefined;
     }
 
@@ -229,9 +289,7 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
       const failed = failures || missing ? new Set<ColumnKey>() : NO_FAILURES;
       let rowErrors = 0;
       const emit: Emit = (rule, key, message) => {
-        const issue = cellIssue(rule, sheet.name, input.row, letters.get(key) ?? 'A', key, message);
-        if (issue.severity === 'error') rowErrors++;
-        issues.push(issue);
+        if (issues.add(rule, sheet.name, input.row, letters.get(key) ?? 'A', message, key) === 'error') rowErrors++;
       };
       for (const { column, problem } of failures ?? []) {
         const key = column.key as ColumnKey;
@@ -264,25 +322,5 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
       if (rowErrors === 0 && destination !== undefined) pupils.push(parsed as PupilRow);
     }
   }
-  return { report: report(issues, ret.sheets.length, rows, ret.explanations ?? []), pupils };
-}
-
-/** Splits issues into errors and queries, attaches explanations and sums up. */
-function report(issues: ValidationIssue[], sheets: number, rows: number, explanations: QueryExplanation[]): ValidationReport {
-  const explained = new Map(explanations.map((e) => [`${e.rule}\u0000${e.sheet}\u0000${e.cell}`, e.text.trim()]));
-  const errors: ValidationIssue[] = [];
-  const queries: ValidationIssue[] = [];
-  for (const issue of issues) {
-    if (issue.severity === 'error') errors.push(issue);
-    else {
-      const text = explained.get(`${issue.rule}\u0000${issue.sheet}\u0000${issue.cell}`);
-      queries.push(text ? { ...issue, explanation: text } : issue);
-    }
-  }
-  const unexplainedQueries = queries.filter((q) => q.explanation === undefined).length;
-  return {
-    errors,
-    queries,
-    summary: { sheets, rows, errors: errors.length, queries: queries.length, unexplainedQueries, canSubmit: submittability({ errors: errors.length, unexplainedQueries }).verdict === 'ready' },
-  };
+  return { report: issues.report(ret.sheets.length, rows), pupils };
 }
