@@ -20,6 +20,7 @@ import {
 import type { CellValue, QueryExplanation, SheetInput } from '../shared/transition/schema';
 import { DATE_FORMAT, INSTRUCTION_WIDTHS, instructionRows } from '../shared/transition/sheetPlan';
 import { escapeCell } from '../shared/workbook/escape';
+import { withoutNonXmlCharacters } from '../shared/text';
 
 /** (design) Data rows that get dropdowns and input prompts: well above the largest Y6 cohort sent to one secondary. */
 export const TEMPLATE_INPUT_ROWS = 500;
@@ -102,7 +103,8 @@ const GROUP_FILL: Record<FilledBy, string> = {
 };
 
 function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | null, lists: Map<string, string>, columns: readonly TransitionColumn[]): void {
-  const ws = wb.addWorksheet(s.name, {
+  // A sheet's name is the school's text too: a character XML cannot hold would spoil the whole workbook.
+  const ws = wb.addWorksheet(withoutNonXmlCharacters(s.name), {
     views: [{ state: 'frozen', xSplit: 2, ySplit: SHEET_LAYOUT.headerRow, activeCell: `C${SHEET_LAYOUT.firstDataRow}` }],
   });
   for (const c of columns) {

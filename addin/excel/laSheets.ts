@@ -34,7 +34,7 @@ function writeTable(sheet: Excel.Worksheet, existing: Excel.Table, block: TableB
   // An empty table still needs one body row.
   const body = block.rows.length > 0 ? block.rows : [block.header.map(() => '')];
   const range = sheet.getRange(blockAddress(block));
-  range.values = [[...block.header], ...body.map((r) => r.map((v) => (typeof v === 'string' ? escapeCell(v) : v)))];
+  range.values = [block.header.map((h) => escapeCell(h)), ...body.map((r) => r.map((v) => escapeCell(v)))];
   if (existing.isNullObject) {
     const table = sheet.tables.add(blockAddress(block), true);
     table.name = block.name;
@@ -197,7 +197,7 @@ export async function pullAggregates(input: AggregatesInput): Promise<Aggregates
         for (const [i, t] of s.tables.entries()) {
           const block: TableBlock = { name: aggregateTableName(t.id), header: [t.table.rowHeader, ...t.table.columns, 'Total'], rows: tableRows(t.table), row: TABLE_FIRST_ROW, column };
           const heading = s.sheet.getRange(`${columnLetter(column)}${TABLE_FIRST_ROW - 1}`);
-          heading.values = [[t.table.title]];
+          heading.values = [[escapeCell(t.table.title)]];
           heading.format.font.bold = true;
           writeTable(s.sheet, s.existing[i] as Excel.Table, block, lastUsedRow(s.used));
           // The chart plots the counts by provision: no totals, so the bars compare like with like.
@@ -208,8 +208,8 @@ export async function pullAggregates(input: AggregatesInput): Promise<Aggregates
           const chart = existing && !existing.isNullObject ? existing : s.sheet.charts.add(t.chart as Excel.ChartType, source, 'Columns' as Excel.ChartSeriesBy);
           if (existing && !existing.isNullObject) chart.setData(source, 'Columns' as Excel.ChartSeriesBy);
           else chart.name = aggregateChartName(t.id);
-          chart.title.text = t.table.title;
-          chart.axes.categoryAxis.title.text = t.table.rowHeader;
+          chart.title.text = escapeCell(t.table.title);
+          chart.axes.categoryAxis.title.text = escapeCell(t.table.rowHeader);
           chart.axes.valueAxis.title.text = 'Pupils';
           const chartFrom = column + block.header.length + GAP_COLUMNS;
           chart.setPosition(`${columnLetter(chartFrom)}${TABLE_FIRST_ROW}`, `${columnLetter(chartFrom + CHART_COLUMNS - 1)}${TABLE_FIRST_ROW + CHART_ROWS - 1}`);

@@ -28,16 +28,16 @@ export async function writeResourceBaseSheet(dataset: ResourceBaseDataset, optio
       const { sheet } = found;
       if (!oldTable.isNullObject) oldTable.delete();
       const title = sheet.getRange('A1');
-      title.values = [[`Resource base dataset ${dataset.academicYear}`]];
+      title.values = [[escapeCell(`Resource base dataset ${dataset.academicYear}`)]];
       title.format.font.bold = true;
       title.format.font.size = 16;
       sheet.getRange('A2').values = [['Edit places and costs in the table, add or remove rows, then Publish from the Good Start pane. Need codes must be ones the dataset already has.']];
       sheet.getRange(`A3:B4`).values = [
-        ['Academic year', dataset.academicYear],
+        ['Academic year', escapeCell(dataset.academicYear)],
         ['Source', escapeCell(dataset.source)],
       ];
       sheet.getRange('A3:A4').format.font.bold = true;
-      const body = datasetTableRows(dataset).map((r) => r.map((v) => (typeof v === 'string' ? escapeCell(v) : v)));
+      const body = datasetTableRows(dataset).map((r) => r.map((v) => escapeCell(v)));
       const lastRow = firstDataRow + body.length - 1;
       sheet.getRange(`A${headerRow}:${DATASET_LAST_COLUMN}${lastRow}`).values = [DATASET_COLUMNS.map((c) => c.header), ...body];
       sheet.getRange(`D${firstDataRow}:D${lastRow}`).numberFormat = body.map(() => ['£#,##0']);

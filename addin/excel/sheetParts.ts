@@ -3,11 +3,12 @@
  * styled, and a titled column chart placed where the plan says. Queued only: the caller syncs.
  */
 import { columnLetter } from '../../shared/transition/layout';
+import { escapeCell, type PlanCell, planCellInput } from '../../shared/workbook/escape';
 
-/** Writes a plan's cells (values and formulas) from A1 and styles A1 as the sheet's title. */
-export function writePlanCells(sheet: Excel.Worksheet, cells: readonly (readonly (string | number | boolean)[])[]): void {
+/** Writes a plan's cells from A1 and styles A1 as the sheet's title: its Formula cells as formulas, its text escaped. */
+export function writePlanCells(sheet: Excel.Worksheet, cells: readonly (readonly PlanCell[])[]): void {
   const width = cells[0]?.length ?? 1;
-  sheet.getRange(`A1:${columnLetter(width)}${cells.length}`).formulas = cells as (string | number | boolean)[][];
+  sheet.getRange(`A1:${columnLetter(width)}${cells.length}`).formulas = cells.map((row) => row.map(planCellInput));
   const title = sheet.getRange('A1');
   title.format.font.bold = true;
   title.format.font.size = 16;
@@ -27,9 +28,9 @@ export interface ColumnChartSpec {
 export function addColumnChart(sheet: Excel.Worksheet, spec: ColumnChartSpec): Excel.Chart {
   const chart = sheet.charts.add('ColumnClustered', sheet.getRange(spec.source), 'Columns');
   chart.name = spec.name;
-  chart.title.text = spec.name;
-  chart.axes.categoryAxis.title.text = spec.categoryAxis;
-  chart.axes.valueAxis.title.text = spec.valueAxis;
+  chart.title.text = escapeCell(spec.name);
+  chart.axes.categoryAxis.title.text = escapeCell(spec.categoryAxis);
+  chart.axes.valueAxis.title.text = escapeCell(spec.valueAxis);
   chart.setPosition(spec.at);
   return chart;
 }

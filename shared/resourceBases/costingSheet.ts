@@ -1,16 +1,18 @@
 /**
  * A trust lead's costing sheet: one row per locality area and need group, with the RB.* formulas
  * that read the LA's dataset (places, cost per place) and the live demand (sufficiency). Pure:
- * the Excel adapter writes `cells` as formulas and puts a table and a chart over them.
+ * the Excel adapter writes `cells` and puts a table and a chart over them. The need groups are
+ * the LA's dataset's own text, so they are text cells, never formulas, whatever they start with.
  */
 import { LOCALITY_AREAS } from '../schools';
+import { formula, type PlanCell } from '../workbook/escape';
 
 export const COSTING_SHEET = { sheetName: 'Costing', yearCell: 'B3', headerRow: 5, firstRow: 6, tableName: 'GoodStartCosting' } as const;
 
 export const COSTING_HEADERS = ['Locality area', 'Need group', 'Commissioned places', 'Cost per place (£)', 'Sufficiency (places − pupils)'] as const;
 
 export interface CostingPlan {
-  cells: (string | number)[][];
+  cells: PlanCell[][];
   /** The table: header row and one row per area × group. */
   table: string;
   /** The chart's source: area, group and places. */
@@ -25,8 +27,8 @@ export function planCostingSheet(groups: readonly string[], year: number): Costi
   const pairs = LOCALITY_AREAS.flatMap((area) => groups.map((group) => [area, group] as const));
   const lastRow = firstRow + pairs.length - 1;
   const width = COSTING_HEADERS.length;
-  const cells: (string | number)[][] = Array.from({ length: lastRow }, () => Array.from({ length: width }, () => ''));
-  const row = (n: number): (string | number)[] => cells[n - 1] as (string | number)[];
+  const cells: PlanCell[][] = Array.from({ length: lastRow }, () => Array.from({ length: width }, () => ''));
+  const row = (n: number): PlanCell[] => cells[n - 1] as PlanCell[];
   row(1)[0] = 'Resource base costing';
   row(2)[0] = "Places and cost per place come from the LA's latest published dataset (the bundled 2019-20 figures when offline). Sufficiency is places minus the incoming Year 7 pupils who need that kind of place: sign in for it.";
   row(3)[0] = 'Intake (September the pupils start Year 7)';
@@ -34,7 +36,7 @@ export function planCostingSheet(groups: readonly string[], year: number): Costi
   cells[headerRow - 1] = [...COSTING_HEADERS];
   pairs.forEach(([area, group], i) => {
     const r = firstRow + i;
-    cells[r - 1] = [area, group, `=RB.PLACES($A${r},$B${r})`, `=RB.COSTPERPLACE($A${r},$B${r})`, `=RB.SUFFICIENCY($A${r},$B${r},${absolute(COSTING_SHEET.yearCell)})`];
+    cells[r - 1] = [area, group, formula(`=RB.PLACES($A${r},$B${r})`), formula(`=RB.COSTPERPLACE($A${r},$B${r})`), formula(`=RB.SUFFICIENCY($A${r},$B${r},${absolute(COSTING_SHEET.yearCell)})`)];
   });
   return {
     cells,

@@ -2,12 +2,12 @@
  * A class toolkit grid as a sheet, in the shape TOOLKIT.BAND reads: band labels down column A,
  * one column of ticks per pupil, the criterion text to the right; under the pupils the formula
  * rows (band reached, bands gained, gap, support) and beside them a COUNTIF summary of pupils
- * per support level for a chart. Pure: the Excel adapter writes `cells` as formulas.
+ * per support level for a chart. Pure: the Excel adapter writes `cells`; only Formula cells are formulas.
  */
 import { columnLetter } from '../transition/layout';
 import { BANDS, bandIndex } from './continuum';
 import { SUPPORT_LEVEL } from '../codes';
-import { escapeCell } from '../workbook/escape';
+import { formula, type PlanCell } from '../workbook/escape';
 import type { Term } from './term';
 
 /** Placeholder criteria per band: the real text is PSS's licensed material, which schools load themselves. */
@@ -28,8 +28,8 @@ export interface ToolkitGridOptions {
 }
 
 export interface ToolkitGridPlan {
-  /** Every cell from A1, row by row: text, numbers and formulas (text starting with "="). */
-  cells: (string | number)[][];
+  /** Every cell from A1, row by row: text, numbers and formulas. */
+  cells: PlanCell[][];
   /** e.g. "A4:AE4": the header row, for bold. */
   headerRow: string;
   /** e.g. "A5:AE52": the band labels and ticks TOOLKIT.BAND reads. */
@@ -81,9 +81,9 @@ export function planToolkitGrid(options: ToolkitGridOptions): ToolkitGridPlan {
   const L = columnLetter;
   const pupilCols = Array.from({ length: pupils }, (_, i) => L(firstPupil + i));
 
-  const cells: (string | number)[][] = Array.from({ length: supportRow }, () => Array.from({ length: width }, () => ''));
-  const put = (row: number, col: number, v: string | number): void => {
-    (cells[row - 1] as (string | number)[])[col - 1] = v;
+  const cells: PlanCell[][] = Array.from({ length: supportRow }, () => Array.from({ length: width }, () => ''));
+  const put = (row: number, col: number, v: PlanCell): void => {
+    (cells[row - 1] as PlanCell[])[col - 1] = v;
   };
   put(1, 1, 'Toolkit grid');
   put(2, 1, 'Year group');
@@ -96,26 +96,26 @@ export function planToolkitGrid(options: ToolkitGridOptions): ToolkitGridPlan {
   put(headerRow, criterionCol, 'Criterion');
   criteria.forEach((c, i) => {
     put(firstCriterionRow + i, 1, c.band);
-    // The user's own text is never taken for a formula.
-    put(firstCriterionRow + i, criterionCol, escapeCell(c.text));
+    // The user's own text: a text cell, escaped as it is written, never a formula.
+    put(firstCriterionRow + i, criterionCol, c.text);
   });
   const grid = `A${firstCriterionRow}:${L(lastPupil)}${lastCriterionRow}`;
   put(bandRow, 1, 'Band reached');
   // One formula bands the class; its answer spills across the pupil columns.
-  put(bandRow, firstPupil, `=TOOLKIT.BAND(${grid})`);
+  put(bandRow, firstPupil, formula(`=TOOLKIT.BAND(${grid})`));
   put(gainedRow, 1, 'Bands gained in 12 months (optional)');
   put(gapRow, 1, 'Gap to expected band');
   put(supportRow, 1, 'Support level');
   pupilCols.forEach((col, i) => {
-    put(gapRow, firstPupil + i, `=TOOLKIT.GAP(${col}${bandRow},$B$2,$D$2)`);
-    put(supportRow, firstPupil + i, `=TOOLKIT.SUPPORT(${col}${bandRow},$B$2,${col}${gainedRow},$D$2)`);
+    put(gapRow, firstPupil + i, formula(`=TOOLKIT.GAP(${col}${bandRow},$B$2,$D$2)`));
+    put(supportRow, firstPupil + i, formula(`=TOOLKIT.SUPPORT(${col}${bandRow},$B$2,${col}${gainedRow},$D$2)`));
   });
   const supportCells = `$B$${supportRow}:$${L(lastPupil)}$${supportRow}`;
   put(headerRow, summaryCol, 'Support level');
   put(headerRow, summaryCol + 1, 'Pupils');
   SUPPORT_LEVEL.forEach(({ code: level }, i) => {
     put(headerRow + 1 + i, summaryCol, level);
-    put(headerRow + 1 + i, summaryCol + 1, `=COUNTIF(${supportCells},"${level}")`);
+    put(headerRow + 1 + i, summaryCol + 1, formula(`=COUNTIF(${supportCells},"${level}")`));
   });
   return {
     cells,

@@ -9,7 +9,7 @@
  * - Idempotency-Key is required (withIdempotency); If-Match, when sent, must be the head's ETag.
  * - What may be stored is shared/transition/submittability.ts's decision: a return with errors is
  *   refused (422 `return-has-errors`), whatever the status; (design) a draft may be stored with
- *   unexplained queries, `submitted` needs every query explained or fixed (422 `unexplained-queries`). Both 422s carry the whole validation report as `report`.
+ *   unexplained queries, `submitted` needs every query explained or fixed (422 `unexplained-queries`). Both 422s carry the validation report as `report`: its first REPORT_ISSUE_LIMIT issues, every issue counted.
  * - A body that is not an xlsx, sent as one, is 422 `workbook-unreadable` (code `not-xlsx`), like
  *   every other workbook that cannot be read; 415 is only for a content type the endpoint does not take.
  * - 201 for a new version; 200 with the existing receipt when the content and status equal the
