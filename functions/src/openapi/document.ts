@@ -30,7 +30,7 @@ import { schoolSummarySchema } from '../../../shared/aggregate/summary';
 import { countTableSchema } from '../../../shared/aggregate/table';
 import { resourceBaseDatasetSchema } from '../../../shared/resourceBases/dataset';
 import { TRANSITION_COLUMNS, type TransitionColumn } from '../../../shared/transition/layout';
-import { transitionReturnSchema, transitionReturnSchemaFor, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
+import { REPORT_ISSUE_LIMIT, transitionReturnSchema, transitionReturnSchemaFor, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
 import { schoolSchema } from '../../../shared/schools';
 import { transferYearSchema, YEAR_RULE, YEAR_TEXT_PATTERN } from '../../../shared/year';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
@@ -263,7 +263,7 @@ const OPERATIONS: Record<string, OperationSpec> = {
   'PUT /returns/{}/{}': {
     summary: "Submit a primary school's transition return (JSON or the filled .xlsx)",
     description:
-      'Creates a new immutable version. Errors refuse the return (422 `return-has-errors`, the whole report in `report`); unexplained queries refuse `submitted` (422 `unexplained-queries`) but may be saved as a `draft`. ' +
+      `Creates a new immutable version. Errors refuse the return (422 \`return-has-errors\`, the report in \`report\`: at most ${REPORT_ISSUE_LIMIT} issues listed, errors first, every one counted in \`summary\` and \`byRule\`, \`more\` saying how many are not listed); unexplained queries refuse \`submitted\` (422 \`unexplained-queries\`) but may be saved as a \`draft\`. ` +
       'A body sent as .xlsx that is not a readable workbook (not an xlsx at all, encrypted, hidden sheets, formulas in data, an unknown layout) is 422 `workbook-unreadable` with its `code`; 415 is only for a content type other than JSON or .xlsx.',
     tags: ['returns'],
     idempotent: true,
