@@ -10,11 +10,12 @@
 import { type Code, isLaestab, isUrn, laestabInText } from '../codes';
 import { type ColumnType, TRANSITION_COLUMNS, type TransitionColumn } from './layout';
 import type { CellValue, RowValues } from './schema';
+import { CELL_MAX_CHARS, codePointName, firstNonXmlCharacter } from '../text';
 
 /** A cell's value in a PupilRow: text, a number, a list of codes, or a code with its text under the column's field names. */
 export type ParsedValue = string | number | string[] | { readonly [field: string]: string | null } | null;
 
-export type ProblemReason = 'required' | 'code' | 'length' | 'number' | 'date' | 'upn' | 'school';
+export type ProblemReason = 'required' | 'code' | 'length' | 'character' | 'number' | 'date' | 'upn' | 'school';
 
 /** Why a cell cannot be read for its column. */
 export class CellProblem {
@@ -300,6 +301,16 @@ export interface RowParse {
   readonly missing: TransitionColumn[] | undefined;
 }
 
+/**
+ * Text no column may hold, whatever its type: more than an Excel cell holds, or a character XML
+ * 1.0 cannot (one such character makes the secondary's whole .xlsx unreadable: issue 32).
+ */
+function unstorable(v: string): CellProblem | undefined {
+  if (v.length > CELL_MAX_CHARS) return new CellProblem('length', `${v.length.toLocaleString('en-GB')} characters; an Excel cell holds at most ${CELL_MAX_CHARS.toLocaleString('en-GB')}`);
+  const bad = firstNonXmlCharacter(v);
+  return bad === undefined ? undefined : new CellProblem('character', `holds ${codePointName(bad)}, a character an Excel file cannot store`);
+}
+
 /** Reads every cell of a row once, for its column: a row without failures or missing cells is a complete PupilRow. */
 export function parseRow(place: RowPlace, cells: RowValues, columns: readonly TransitionColumn[] = TRANSITION_COLUMNS): RowParse {
   const table = compile(columns);
@@ -324,7 +335,7 @@ export function parseRow(place: RowPlace, cells: RowValues, columns: readonly Tr
     if (v === undefined || v === null || isBlank(v)) continue;
     filled++;
     mask |= c.bit;
-    const p = c.parse(v);
+    const p = (typeof v === 'string' ? unstorable(v) : undefined) ?? c.parse(v);
     if (p instanceof CellProblem) (failures ??= []).push({ column: c.column, problem: p });
     else values[key] = p;
   }

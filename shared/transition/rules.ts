@@ -44,6 +44,7 @@ export const RULES: readonly Rule[] = [
   error('GS1003', 'Free text is longer than the column allows', 'Shorten the text to a summary; share full documents through your usual secure route.'),
   error('GS1004', 'A number is missing, not a number, or outside its range', 'Type a plain number in the range the column header gives.'),
   error('GS1005', 'A date is not a real date', 'Type the date as dd/mm/yyyy, e.g. 15/01/2016.'),
+  error('GS1006', 'The text holds a character a workbook cannot keep', 'Retype the text: a character pasted from another program (named in the message, e.g. U+FFFE) cannot be stored in an Excel file, and would spoil the secondary\'s workbook.'),
   // UPN (DfE: 13 characters, check letter first).
   error('GS1010', 'The UPN is not 13 characters of the right form', 'Copy the UPN from your MIS: a check letter, then 12 digits (or 11 and a final letter for a temporary UPN).', 'upn'),
   error('GS1011', 'The UPN\'s check letter does not match the rest of the UPN', 'Re-copy the UPN from your MIS; one character is mistyped.', 'upn'),

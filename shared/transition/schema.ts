@@ -12,9 +12,22 @@ import { z } from 'zod';
 import { transferYearSchema } from '../year';
 import type { Code } from '../codes';
 import { type ColumnType, TRANSITION_COLUMNS, type TransitionColumn, WORKBOOK_LIMITS } from './layout';
+import { codePointName, firstNonXmlCharacter } from '../text';
 
-export const cellValueSchema = z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]);
+/**
+ * A cell's text has no length or character cap here: too long for its column or for Excel
+ * (GS1003), or holding a character an Excel file cannot store (GS1006), it is refused at its
+ * cell by the validator, where the pane and the CLI show it. The request's size caps bound it.
+ */
+export const cellValueSchema = z.union([z.string(), z.number().finite(), z.boolean(), z.null()]);
 export type CellValue = z.infer<typeof cellValueSchema>;
+
+/** Text outside the cells (a sheet's name, an explanation): a character an Excel file cannot store is refused, by name. */
+const storableText = (text: z.ZodString) =>
+  text.superRefine((v, ctx) => {
+    const bad = firstNonXmlCharacter(v);
+    if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `holds ${codePointName(bad)}, a character an Excel file cannot store; retype the text` });
+  });
 
 /** A sheet cell as the add-in, the reader or a JSON client sends it. */
 const cellInputSchema = cellValueSchema.optional();
@@ -37,7 +50,7 @@ export function transitionReturnSchemaFor<Cs extends readonly TransitionColumn[]
   });
   /** One transition sheet: the pupils going to one receiving secondary (header cell A7). */
   const sheetInput = z.strictObject({
-    name: z.string().min(1).max(31),
+    name: storableText(z.string().min(1).max(31)),
     /** The content of A7, e.g. "Hillcrest Academy (3304001)". */
     receivingSecondary: z.string().max(200).nullable(),
     rows: z.array(rowInput).max(WORKBOOK_LIMITS.maxRowsPerSheet),
@@ -53,9 +66,9 @@ export function transitionReturnSchemaFor<Cs extends readonly TransitionColumn[]
 /** A school's explanation of a query, kept with the return (census style). */
 export const queryExplanationSchema = z.strictObject({
   rule: z.string().regex(/^GS2\d{3}Q$/, 'a query rule id such as GS2010Q'),
-  sheet: z.string().min(1).max(31),
+  sheet: storableText(z.string().min(1).max(31)),
   cell: z.string().regex(/^[A-Z]{1,3}\d{1,7}$/, 'a cell reference such as Z12'),
-  text: z.string().trim().min(5, 'an explanation of at least 5 characters').max(500),
+  text: storableText(z.string().trim().min(5, 'an explanation of at least 5 characters').max(500)),
 });
 export type QueryExplanation = z.infer<typeof queryExplanationSchema>;
 

@@ -16,6 +16,7 @@ import { parseRow } from './normalise';
 import { ruleById, VALIDATION_THRESHOLDS, type ValidationThresholds } from './rules';
 import { notListedLine, REPORT_ISSUE_LIMIT, type PupilRow, type QueryExplanation, type Severity, type SheetInput, type TransitionReturn, type ValidationIssue, type ValidationReport } from './schema';
 import { submittability } from './submittability';
+import { codePointName, firstNonXmlCharacter } from '../text';
 
 export interface ValidateOptions {
   /** With a directory, feeder primaries and receiving secondaries must be known schools. */
@@ -243,7 +244,7 @@ class IssueTally {
 /** Most rows have no cell in error: they share this empty set. */
 const NO_FAILURES: Set<ColumnKey> = new Set();
 
-const CELL_RULE: Record<string, string> = { required: 'GS1001', code: 'GS1002', length: 'GS1003', number: 'GS1004', date: 'GS1005', school: 'GS1070', upn: 'GS1010' };
+const CELL_RULE: Record<string, string> = { required: 'GS1001', code: 'GS1002', length: 'GS1003', character: 'GS1006', number: 'GS1004', date: 'GS1005', school: 'GS1070', upn: 'GS1010' };
 
 /** Validates a whole return, reading each cell once. Issues come out in sheet, row and column order. */
 export function validateReturn(ret: TransitionReturn, options: ValidateOptions = {}): ValidatedReturn {
@@ -280,6 +281,8 @@ export function validateReturn(ret: TransitionReturn, options: ValidateOptions =
       headerIssue('GS1081', sheet.name, SHEET_LAYOUT.receivingCell, `${secondary} is not a secondary school in the LA's directory.`);
       destination = undefined;
     }
+    const unstorable = firstNonXmlCharacter(a7);
+    if (unstorable !== undefined) headerIssue('GS1006', sheet.name, SHEET_LAYOUT.receivingCell, `A7 holds ${codePointName(unstorable)}, a character an Excel file cannot store.`);
 
     for (const input of sheet.rows) {
       const { values: parsed, filled, failures, missing } = parseRow({ sheet: sheet.name, row: input.row, receivingSecondary: destination ?? '' }, input.values, columns);

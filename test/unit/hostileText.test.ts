@@ -77,7 +77,7 @@ describe('the .xlsx writers', () => {
   });
 
   it('the chase list', async () => {
-    const schools = HOSTILE_TEXT.map((t, i) => ({ school: String(3302000 + i), name: t, area: text(i + 1), status: 'not-started' as const, email: text(i + 2) }));
+    const schools = HOSTILE_TEXT.map((t, i) => ({ school: String(3302000 + i), name: t, area: text(i + 1), status: 'outstanding' as const, email: text(i + 2) }));
     await expectSafeWorkbook(await writeChaseListWorkbook({ year: TRANSFER_YEAR, today: new Date('2027-06-01T00:00:00Z'), schools }));
   });
 
@@ -132,7 +132,7 @@ describe('the Office.js adapters', () => {
   });
 
   it('the chase list and the aggregate sheets, with their charts', async () => {
-    const schools = HOSTILE_TEXT.map((t, i) => ({ school: String(3302000 + i), name: t, area: text(i + 1), status: 'not-started' as const, email: text(i + 2) }));
+    const schools = HOSTILE_TEXT.map((t, i) => ({ school: String(3302000 + i), name: t, area: text(i + 1), status: 'outstanding' as const, email: text(i + 2) }));
     await writeChaseList({ year: TRANSFER_YEAR, academicYear: '2027-28', schools, today: new Date('2027-06-01T00:00:00Z') });
     const table: CountTable = { id: 'need-by-provision', title: WEBSERVICE, rowHeader: text(1), columns: [text(2), text(7)], rows: [{ label: text(9), cells: [1, 'c'], total: 'c' }], columnTotals: [1, 'c'], grandTotal: 1, disclosureControlled: true };
     await pullAggregates({ year: TRANSFER_YEAR, academicYear: '2027-28', tables: [table], schools: { expected: 1, included: 1 }, disclosureControlled: true, pulledAt: new Date('2027-07-01T00:00:00Z') });

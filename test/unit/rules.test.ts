@@ -29,6 +29,7 @@ const CASES: Array<[string, Partial<RowValues>, string[]]> = [
   ['GS1003', { keyProvision: 'x'.repeat(501) }, [r10('V')]],
   ['GS1004', { attendance: 101 }, [r10('Z')]],
   ['GS1005', { dob: '31/02/2016' }, [r10('C')]],
+  ['GS1006', { strengths: 'Art and\uFFFE football.' }, [r10('AJ')]],
   ['GS1010', { upn: 'A12345' }, [r10('F')]],
   ['GS1011', { upn: `${upnFor(1).startsWith('A') ? 'B' : 'A'}${upnFor(1).slice(1)}` }, [r10('F')]],
   ['GS1020', { dob: `${TRANSFER_YEAR - 14}-01-01` }, [r10('C')]],
