@@ -4,6 +4,7 @@
  * never a stack trace.
  */
 import { CliError, tolerateClosedReader } from './io';
+import { terminalText } from '../shared/text';
 
 export const USAGE = `goodstart: Good Start transition returns, offline
 
@@ -77,7 +78,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
   } catch (e) {
     if (e instanceof CliError) {
-      io.err(`goodstart ${command}: ${e.message}\n`);
+      io.err(`goodstart ${command}: ${terminalText(e.message)}\n`);
       return e.exitCode;
     }
     // An unexpected failure is still one line; GOODSTART_DEBUG=1 shows the stack for developers.

@@ -3,6 +3,7 @@ import type { Io } from '../main';
 import { CUSTOM_FUNCTIONS, type FunctionParam } from '../../shared/functions/catalogue';
 import { CELL_ERROR_CODES } from '../../shared/functions/cells';
 import { DomainInputError } from '../../shared/errors';
+import { terminalText } from '../../shared/text';
 
 const codeOf = (e: DomainInputError): string => CELL_ERROR_CODES[e.kind];
 
@@ -88,7 +89,7 @@ export async function fnCommand(args: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof DomainInputError) {
       io.out(`${codeOf(e)}\n`);
-      io.err(`${id}: ${e.message}\n`);
+      io.err(`${id}: ${terminalText(e.message)}\n`);
       return 1;
     }
     throw e;
@@ -98,12 +99,12 @@ export async function fnCommand(args: string[], io: Io): Promise<number> {
     const rows = value as unknown[][];
     io.out(rows.map((r) => (Array.isArray(r) ? r : [r]).map(formatValue).join('\t')).join('\n') + '\n');
     const errors = rows.flat().filter((v): v is DomainInputError => v instanceof DomainInputError);
-    for (const e of errors) io.err(`${id}: ${e.message}\n`);
+    for (const e of errors) io.err(`${id}: ${terminalText(e.message)}\n`);
     return errors.length > 0 ? 1 : 0;
   }
   io.out(`${formatValue(value)}\n`);
   if (value instanceof DomainInputError) {
-    io.err(`${id}: ${value.message}\n`);
+    io.err(`${id}: ${terminalText(value.message)}\n`);
     return 1;
   }
   return 0;

@@ -10,6 +10,7 @@ import { validateReturn } from '../../shared/transition/validate';
 import { laestabInText } from '../../shared/codes';
 import { currentTransferYear } from '../../shared/year';
 import { CTF_PREFILLED_COLUMNS, prefillFromCtf, prefillSummary } from '../../shared/ctf';
+import { terminalText } from '../../shared/text';
 
 const PREFILLED: ReadonlySet<string> = new Set(CTF_PREFILLED_COLUMNS);
 
@@ -41,7 +42,8 @@ export async function templateCommand(args: string[], io: Io): Promise<number> {
     io.out(`Wrote ${values.out}: the Y6/7 transition workbook for transfer in September ${year}.\n`);
     return 0;
   }
-  io.out(`${prefillSummary(prefill)}\n`);
+  // The school's name is the CTF's text: a right-to-left override or a control in it must not reach the terminal as one.
+  io.out(`${terminalText(prefillSummary(prefill))}\n`);
   // The validator's own words for what the CTF brought in (a bad UPN, a date of birth outside
   // the cohort): queries for the SENCo, never a reason to drop a pupil.
   const { report } = validateReturn({ year, sheets: [sheet], explanations: [] });

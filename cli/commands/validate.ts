@@ -6,6 +6,7 @@ import { readReturn } from '../read';
 import { validateReturn } from '../../shared/transition/validate';
 import type { ValidationIssue, ValidationReport } from '../../shared/transition/schema';
 import { submittability, type Verdict } from '../../shared/transition/submittability';
+import { terminalText } from '../../shared/text';
 
 export async function validateCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, {
@@ -31,11 +32,11 @@ const VERDICT: Record<Verdict, string> = {
   ready: 'is ready to submit',
 };
 
-/** One issue as a line: `rule id · severity · cell · message · how to fix`. */
+/** One issue as a line: `rule id · severity · cell · message · how to fix`. The sheet's name and the school's explanation are the school's text, shown as terminalText. */
 export function issueLine(i: ValidationIssue, showSheet = false): string {
   const where = showSheet ? `'${i.sheet}'!${i.cell}` : i.cell;
   const explained = i.explanation ? ` · explained: ${i.explanation}` : '';
-  return `${i.rule} · ${i.severity} · ${where} · ${i.message} · ${i.fix}${explained}\n`;
+  return `${terminalText(`${i.rule} · ${i.severity} · ${where} · ${i.message} · ${i.fix}${explained}`)}\n`;
 }
 
 /** One issue a line, then a summary line. */

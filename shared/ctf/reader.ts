@@ -11,6 +11,8 @@
  * a sequence, but MIS exports differ), so fields are matched by their path, never by position.
  */
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { WORKBOOK_LIMITS } from '../transition/layout';
+import { codePointName, firstNonXmlCharacter } from '../text';
 
 /** The WHATWG decoder every supported runtime has (browsers, Node); declared here because shared/ compiles without DOM or Node types. */
 declare const TextDecoder: new (label: string, options: { fatal: boolean }) => { decode(input?: Uint8Array, options?: { stream: boolean }): string };
@@ -19,12 +21,20 @@ declare const TextDecoder: new (label: string, options: { fatal: boolean }) => {
 export const CTF_LIMITS = {
   /** Largest CTF accepted, in bytes: a large primary's CTF with full history is a few MB. */
   maxBytes: 20 * 1024 * 1024,
+  /** More pupils than this is more than one school's return can hold (a sheet's row limit), so the file is refused as the next pupil opens. */
+  maxPupils: WORKBOOK_LIMITS.maxRowsPerSheet,
+  /**
+   * (design) Characters in one field read from the file. The fields read are codes, dates and
+   * names of a few dozen characters; a longer one is refused as it grows, so a 19 MB surname is
+   * never held, let alone written into a cell.
+   */
+  maxFieldChars: 1000,
 } as const;
 
 /** The root element of every CTF (DfE CTF specification, "XML message structure"). */
 export const CTF_ROOT = 'CTfile';
 
-export type CtfErrorCode = 'too-large' | 'doctype' | 'not-well-formed' | 'not-ctf' | 'encoding';
+export type CtfErrorCode = 'too-large' | 'too-many-pupils' | 'field-too-long' | 'character' | 'doctype' | 'not-well-formed' | 'not-ctf' | 'encoding';
 
 /** Why a file cannot be read as a CTF: one plain-English line (what is wrong; what to do), never pupil values or a stack. */
 export class CtfError extends Error {
@@ -184,7 +194,10 @@ export function checkCtfSize(bytes: number, maxBytes: number = CTF_LIMITS.maxByt
 
 export interface CtfReadOptions {
   maxBytes?: number;
+  maxPupils?: number;
 }
+
+const figure = (n: number): string => n.toLocaleString('en-GB');
 
 /**
  * A push parser: `write` chunks of the file as they arrive (bytes or text), then `close` for
@@ -194,7 +207,10 @@ export class CtfReader {
   private readonly parser = new SaxesParser({ xmlns: false, position: true });
   private readonly decoder = new TextDecoder('utf-8', { fatal: true });
   private readonly maxBytes: number;
+  private readonly maxPupils: number;
   private bytes = 0;
+  /** Pupils opened so far, counting the one being read: where a refusal says which pupil. */
+  private pupilCount = 0;
   private readonly header: HeaderDraft = { version: null, dateTime: null, source: emptySchool(), dest: emptySchool() };
   private readonly pupils: PupilDraft[] = [];
   private pupil: PupilDraft | undefined;
@@ -207,6 +223,7 @@ export class CtfReader {
 
   constructor(options: CtfReadOptions = {}) {
     this.maxBytes = options.maxBytes ?? CTF_LIMITS.maxBytes;
+    this.maxPupils = options.maxPupils ?? CTF_LIMITS.maxPupils;
     const p = this.parser;
     // A DTD is how entity bombs and external entities get in; a CTF never has one.
     p.on('doctype', () => {
@@ -217,12 +234,8 @@ export class CtfReader {
     });
     p.on('opentag', (tag) => this.open(tag));
     p.on('closetag', () => this.close());
-    p.on('text', (t) => {
-      if (this.leaf) this.text += t;
-    });
-    p.on('cdata', (t) => {
-      if (this.leaf) this.text += t;
-    });
+    p.on('text', (t) => this.leafText(t));
+    p.on('cdata', (t) => this.leafText(t));
   }
 
   /** A text chunk counts its UTF-16 length against the cap, bytes their byte length. */
@@ -276,6 +289,13 @@ export class CtfReader {
       if (target) {
         path = full;
         if (target.container === 'pupil') {
+          // Refused as the pupil past the cap opens: the rest of the file is never read into memory.
+          if (++this.pupilCount > this.maxPupils) {
+            throw new CtfError(
+              'too-many-pupils',
+              `the file holds at least ${figure(this.pupilCount)} pupils, more than the ${figure(this.maxPupils)} rows a school's transition return can hold; export the CTF for your Year 6 pupils only and try again`,
+            );
+          }
           this.pupil = emptyPupil();
           // Inside a pupil, paths restart at "Pupil" so the table stays short.
           path = 'Pupil';
@@ -290,11 +310,28 @@ export class CtfReader {
     this.stack.push(path);
   }
 
+  private leafText(t: string): void {
+    if (!this.leaf) return;
+    this.text += t;
+    if (this.text.length > CTF_LIMITS.maxFieldChars) {
+      throw new CtfError('field-too-long', `${this.fieldName(this.stack.at(-1))} is longer than ${figure(CTF_LIMITS.maxFieldChars)} characters, which no field of a Common Transfer File is; export the CTF from your MIS again`);
+    }
+  }
+
+  /** "pupil 12's Surname" or "the header's SchoolName": where a field is, never what it holds. */
+  private fieldName(path: string | null | undefined): string {
+    const element = (path ?? '').slice((path ?? '').lastIndexOf('/') + 1);
+    return this.leaf?.pupil ? `pupil ${figure(this.pupilCount)}'s ${element}` : `the header's ${element}`;
+  }
+
   private close(): void {
     const path = this.stack.pop();
     const leaf = this.leaf;
     if (leaf && path !== null && path !== undefined) {
       const value = this.text.trim();
+      // Only a surrogate without its pair gets past the parser's own check of XML's characters (text handed in as strings).
+      const bad = firstNonXmlCharacter(value);
+      if (bad !== undefined) throw new CtfError('character', `${this.fieldName(path)} holds ${codePointName(bad)}, a character an Excel file cannot store; export the CTF from your MIS again`);
       this.leaf = undefined;
       this.text = '';
       if (value !== '') {

@@ -15,7 +15,7 @@ import { readTransitionWorkbook } from '../../shared/workbook/reader';
 import { CTF_PREFILLED_COLUMNS } from '../../shared/ctf/prefill';
 import { readCtf } from '../../shared/ctf/reader';
 import { TRANSITION_COLUMNS } from '../../shared/transition/layout';
-import { ctfDocument, pupilXml } from '../factories/ctf';
+import { ctfDocument, ctfHeader, pupilXml } from '../factories/ctf';
 
 
 const YEAR = 2027;
@@ -155,6 +155,52 @@ describe('goodstart template --from-ctf', () => {
     const io = capture();
     expect(await main(['template', '--from-ctf', ctf, '--out', path.join(dir, 'huge.xlsx')], io)).toBe(2);
     expect(io.stderr()).toBe(`goodstart template: ${ctf}: the file is 21.0 MB, over the 20.0 MB limit for a Common Transfer File; export the CTF for your Year 6 pupils only and try again\n`);
+  });
+
+  /** Runs template --from-ctf over `content`: its exit code, output and whether a workbook was written. */
+  async function fromCtf(label: string, content: string): Promise<{ code: number; stdout: string; stderr: string; written: boolean; out: string }> {
+    const ctf = path.join(dir, `${label}.ctf.xml`);
+    await fs.writeFile(ctf, content, 'utf8');
+    const out = path.join(dir, `${label}.xlsx`);
+    const io = capture();
+    const code = await main(['template', '--from-ctf', ctf, '--out', out, '--year', String(YEAR)], io);
+    const written = await fs.access(out).then(() => true, () => false);
+    return { code, stdout: io.stdout(), stderr: io.stderr(), written, out };
+  }
+
+  it('refuses a CTF with more pupils than a return can hold, naming both figures, before writing anything, and stops reading there', async () => {
+    const pupils = Array.from({ length: 2001 }, (_, i) => `<Pupil><UPN>${i}</UPN><BasicDetails><NCyearActual>6</NCyearActual></BasicDetails></Pupil>`);
+    // What follows the cap is never read: were it, this broken tail would be the error.
+    const run = await fromCtf('too-many', `${ctfDocument(pupils)}`.replace('</CTFpupilData>', '<Pupil><Broken></CTFpupilData>'));
+    expect([run.code, run.stdout, run.written]).toEqual([2, '', false]);
+    expect(run.stderr).toBe(`goodstart template: ${path.join(dir, 'too-many.ctf.xml')}: the file holds at least 2,001 pupils, more than the 2,000 rows a school's transition return can hold; export the CTF for your Year 6 pupils only and try again\n`);
+    expect(readCtf(ctfDocument(pupils.slice(0, 2000))).pupils).toHaveLength(2000);
+  });
+
+  it('refuses a field longer than any CTF field at its pupil, and writes a long name into the workbook for the validator to flag at the cell', async () => {
+    const huge = await fromCtf('huge-surname', ctfDocument([pupilXml(1), pupilXml(2, { surname: 'S'.repeat(2_000_000) })]));
+    expect([huge.code, huge.written]).toEqual([2, false]);
+    expect(huge.stderr).toMatch(/: pupil 2's Surname is longer than 1,000 characters, which no field of a Common Transfer File is; export the CTF from your MIS again\n$/);
+    const long = await fromCtf('long-surname', ctfDocument([pupilXml(1, { surname: 'S'.repeat(900) })]));
+    expect([long.code, long.written]).toEqual([0, true]);
+    expect(long.stdout).toContain('GS1003 · error · A10 · Legal surname: 900 characters; the limit is 60. · ');
+  });
+
+  it('refuses a character an Excel file cannot store, in the file or as a reference, with where it is', async () => {
+    for (const [label, name] of [['raw', 'St Ann\uFFFE Primary'], ['reference', 'St Ann&#xFFFE; Primary'], ['control', 'St Ann&#1; Primary']]) {
+      const run = await fromCtf(`bad-char-${label}`, ctfDocument([pupilXml(1)], ctfHeader({ name })));
+      expect([label, run.code, run.written]).toEqual([label, 2, false]);
+      expect(run.stderr).toMatch(/: the file is not well-formed XML at line 2, column \d+ \((disallowed character|malformed character entity)\)/);
+    }
+    // Text handed to the reader as a string (the pane may) can carry a lone surrogate past the parser.
+    expect(() => readCtf(ctfDocument([pupilXml(1, { forename: 'Ann\uD800' })]))).toThrow("pupil 1's Forename holds U+D800, a character an Excel file cannot store; export the CTF from your MIS again");
+  });
+
+  it('prints the school name with its controls and bidirectional characters made visible', async () => {
+    const run = await fromCtf('bidi', ctfDocument([pupilXml(1)], ctfHeader({ name: 'St Ann\u202Eyramirp\u202C\u0085\u200F Primary' })));
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe('Prefilled 1 Year 6 pupil from St Ann<U+202E>yramirp<U+202C><U+0085><U+200F> Primary (3302001); skipped 0 pupils in other year groups');
+    expect(run.stdout).not.toMatch(/[\u0080-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
   });
 
   it('exits 2 for a CTF that is not there', async () => {
