@@ -5,7 +5,7 @@ import { returnShare, type ReturnOutcome, type ReturnShare } from '../shared/con
 import type { SchoolDirectory } from '../shared/schools';
 
 /** A file read, validated (against the run's transfer year, when one was given). */
-export function validated(read: ReadFile, directory: SchoolDirectory, year?: number): ReturnOutcome {
+export function validated(read: ReadFile, directory: SchoolDirectory | undefined, year?: number): ReturnOutcome {
   return read.kind === 'read' ? { ...read, ...validateReturn(read.ret, year === undefined ? { directory } : { directory, year }) } : read;
 }
 
@@ -18,10 +18,14 @@ export type ReadShare = ReturnShare & { year: number | null };
  * return that states another transfer year than the one given is tracked with its error
  * (GS1090), and none of its pupils join the run: they move up to secondary school in another September.
  */
-export function shareOf(read: ReadFile, directory: SchoolDirectory, givenYear: number | undefined): ReadShare {
+export function shareOf(read: ReadFile, directory: SchoolDirectory | undefined, givenYear: number | undefined): ReadShare {
   const outcome = validated(read, directory, givenYear);
   const stated = outcome.kind === 'read' ? outcome.ret.year : null;
   const otherYear = givenYear !== undefined && stated !== null && stated !== givenYear;
   const counted = otherYear && outcome.kind === 'read' ? { ...outcome, pupils: [] } : outcome;
-  return { ...returnShare(counted, givenYear ?? 0, directory), year: stated };
+  const share = returnShare(counted, givenYear ?? 0, directory);
+  if (otherYear && share.tracker.rows > 0) {
+    share.tracker.reason = `All ${share.tracker.rows} pupils are left out: the workbook is for transfer in ${stated}, not ${givenYear} (GS1090, A4).`;
+  }
+  return { ...share, year: stated };
 }

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { CliError, readCapped } from './io';
-import { readTransitionWorkbookSync } from '../shared/workbook/reader';
+import { readTransitionWorkbookSync, readWorkbookModifiedSync } from '../shared/workbook/reader';
 import { WorkbookError } from '../shared/workbook/errors';
 import { NODE_READER } from '../xlsx/inflate';
 import type { TransitionReturn } from '../shared/transition/schema';
@@ -19,13 +19,19 @@ export function readReturn(file: string, bytes: Uint8Array): TransitionReturn {
   }
 }
 
-/** A file read as a return, not yet validated; or, when it cannot be read, its one-line reason. */
-export type ReadFile = { kind: 'read'; file: string; ret: TransitionReturn } | { kind: 'unreadable'; file: string; reason: string };
+/**
+ * A file read as a return, not yet validated, with when the workbook says it was last saved
+ * (ISO, or null: which of two copies of one school's return is kept); or, when it cannot be
+ * read, its one-line reason.
+ */
+export type ReadFile = { kind: 'read'; file: string; ret: TransitionReturn; modified: string | null } | { kind: 'unreadable'; file: string; reason: string };
 
 /** Reads one file as a return: all a reader thread does, so it loads only the reader. */
 export function readFile(file: string): ReadFile {
   try {
-    return { kind: 'read', file: path.basename(file), ret: readReturn(file, readCapped(file)) };
+    const bytes = readCapped(file);
+    const ret = readReturn(file, bytes);
+    return { kind: 'read', file: path.basename(file), ret, modified: readWorkbookModifiedSync(bytes, NODE_READER) };
   } catch (e) {
     if (!(e instanceof CliError)) throw e;
     return { kind: 'unreadable', file: path.basename(file), reason: e.message.replace(`${file}: `, '') };

@@ -2,7 +2,6 @@
 import { promises as fs } from 'node:fs';
 import { CliError } from './io';
 import { SchoolDirectory, schoolDirectorySchema } from '../shared/schools';
-import bundledSchools from '../samples/schools.json';
 
 export async function loadDirectory(file: string): Promise<SchoolDirectory> {
   let raw: unknown;
@@ -16,11 +15,17 @@ export async function loadDirectory(file: string): Promise<SchoolDirectory> {
   return new SchoolDirectory(parsed.data);
 }
 
-/** Where the CLI's school directory came from, to say so: the file given with --schools, or the bundled one. */
-export const BUNDLED_DIRECTORY_NAME = 'the bundled directory (samples/schools.json)';
+/** What the CLI says when no --schools was given: school codes are checked for their form alone. */
+export const NOT_CHECKED = "schools were not checked against the LA's list (no --schools given): school codes were checked for form only";
 
-/** The directory given with --schools, or else the bundled one; `source` names which, for the user. */
-export async function directoryFor(file: string | undefined): Promise<{ directory: SchoolDirectory; source: string }> {
+/**
+ * The one directory rule of `goodstart validate` and `goodstart consolidate`: the LA's list given
+ * with --schools, or none. The synthetic sample directory (samples/schools.json) is for the local
+ * demo (`npm start`) and is never taken in its place: real schools judged against invented ones
+ * would leave out real pupils. Without one, school codes are checked for form only
+ * (shared/transition/validate.ts), and `source` says so, for the user.
+ */
+export async function directoryFor(file: string | undefined): Promise<{ directory?: SchoolDirectory; source: string }> {
   if (file !== undefined) return { directory: await loadDirectory(file), source: file };
-  return { directory: new SchoolDirectory(schoolDirectorySchema.parse(bundledSchools)), source: BUNDLED_DIRECTORY_NAME };
+  return { source: NOT_CHECKED };
 }

@@ -139,7 +139,7 @@ function sendParserProblem(socket: import('node:stream').Duplex): void {
   const correlationId = correlationIdFrom(undefined);
   const init = problem('malformed-body', { detail: 'The request could not be parsed: a header or the framing is malformed.', extensions: { correlationId } });
   const body = JSON.stringify(init.jsonBody);
-  const head = [`HTTP/1.1 ${init.status ?? 400} Bad Request`, ...Object.entries(init.headers as Record<string, string>).map(([k, v]) => `${k}: ${v}`), `${CORRELATION_HEADER}: ${correlationId}`, `content-length: ${Buffer.byteLength(body)}`, 'connection: close'];
+  const head = [`HTTP/1.1 ${init.status ?? 400} Bad Request`, ...Object.entries(init.headers as Record<string, string>).map(([k, v]) => `${k}: ${v}`), `${CORRELATION_HEADER}: ${correlationId}`, 'x-content-type-options: nosniff', `content-length: ${Buffer.byteLength(body)}`, 'connection: close'];
   socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
 }
 
@@ -240,6 +240,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // Every answer, the host's own problems included, is read as the type it declares.
+    res.setHeader('x-content-type-options', 'nosniff');
     const origin = req.headers.origin;
     if (origin !== undefined && corsOrigins.has(origin)) {
       res.setHeader('access-control-allow-origin', origin);
@@ -247,7 +249,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       res.setHeader('access-control-expose-headers', EXPOSED_HEADERS);
     }
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    } catch {
+      req.resume();
+      return sendProblem(res, 'malformed-body', { detail: 'The request could not be read: its Host header or target is malformed.' });
+    }
     const parts = url.pathname.split('/').filter(Boolean).map((s) => {
       try {
         return decodeURIComponent(s);

@@ -9,7 +9,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { TRANSITION_COLUMNS, type TransitionColumn } from '../shared/transition/layout';
 import { cellText } from '../shared/transition/normalise';
-import { type ConsolidatedPupil, type PupilSource, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
+import { alsoOnText, type ConsolidatedPupil, type PupilSource, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
 import type { PupilRow } from '../shared/transition/schema';
 import type { CountTable } from '../shared/aggregate/table';
 import { escapeCell } from '../shared/workbook/escape';
@@ -152,6 +152,15 @@ export class ConsolidatedWorkbookWriter {
   abort(): void {
     this.file?.destroy();
   }
+
+  /** Stops writing the file and waits until it is closed, so that it can be written afresh (a run that starts again). */
+  async discard(): Promise<void> {
+    const file = this.file;
+    if (!file || file.closed) return;
+    const closed = once(file, 'close');
+    file.destroy();
+    await closed;
+  }
 }
 
 interface PupilColumn {
@@ -205,7 +214,7 @@ async function writeAbout(xlsx: XlsxWriter, opts: ConsolidatedSummary, pupilCoun
     `Transfer year: September ${opts.year}.`,
     `Generated: ${opts.generatedAt}.`,
     receivedLine(pupilCount, opts.received ?? filesReceived(opts.tracker)),
-    'Pupil rows with errors are left out of the Pupils sheet and the tables until the school fixes them.',
+    'Pupil rows with errors are left out of the Pupils sheet and the tables until the school fixes them; an error in a sheet\'s receiving secondary (A7) leaves every pupil on that sheet out, and the Tracker sheet says so.',
     '',
     "This workbook contains special-category personal data about children (SEND, health, safeguarding flags). Handle it under the council's data protection policy:",
     'store it only in approved locations, share it only with people who need it for transition planning, never email it unencrypted, and delete it when it is no longer needed.',
@@ -240,6 +249,7 @@ async function writeTracker(xlsx: XlsxWriter, tracker: TrackerEntry[]): Promise<
     { header: 'State', width: 12, value: (t) => t.state ?? null },
     { header: 'Status', width: 16, value: (t) => t.status },
     { header: 'Reason', width: 80, value: (t) => t.reason ?? null },
+    { header: "Also on another school's return (same UPN)", width: 60, value: (t) => (t.alsoOn ? alsoOnText(t.alsoOn) : null) },
   ];
   const ws = xlsx.sheet({ name: CONSOLIDATED_SHEETS.tracker, widths: columns.map((c) => c.width), frozen: { rows: 1 }, filterColumns: columns.length });
   ws.row(columns.map((c) => text(c.header)), STYLE.bold);

@@ -65,6 +65,10 @@ export const API_MESSAGES: Record<ApiProblemSlug | 'service-unavailable-read' | 
     userMessage: 'This submission was retried with different data from the first attempt.',
     nextStep: 'Submit again: the add-in will start a new submission with the data as it is now.',
   },
+  'idempotency-keys-exhausted': {
+    userMessage: 'You have sent more new submissions in the last hour than Good Start accepts from one person.',
+    nextStep: 'Wait until the time shown has passed, then submit again. What you sent before is kept.',
+  },
   'request-in-progress': {
     userMessage: 'Your earlier submission is still being processed.',
     nextStep: 'Wait a moment and try again: the same submission will be used, not a second one.',

@@ -36,8 +36,15 @@ export async function consolidateCommand(args: string[], io: Io): Promise<number
   let pool = new OrderedPool<string, ReadFile>(READER_MODULE, planned, (file) => file);
   try {
     const { consolidateReturns } = require('../consolidateReturns') as typeof import('../consolidateReturns');
+    let chosen: number | undefined;
     const readers = async (): Promise<OrderedPool<string, ReadFile>> => {
-      const chosen = readerCount(inputs.length, process.env, idleCores(start));
+      // A run that starts again (a later copy of a return already written) reads with as many threads, new ones.
+      if (chosen !== undefined) {
+        await pool.close();
+        pool = new OrderedPool<string, ReadFile>(READER_MODULE, chosen, (file) => file);
+        return pool;
+      }
+      chosen = readerCount(inputs.length, process.env, idleCores(start));
       if (chosen < planned) {
         await pool.close();
         pool = new OrderedPool<string, ReadFile>(READER_MODULE, chosen, (file) => file);

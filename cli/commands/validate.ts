@@ -1,11 +1,12 @@
 import { parse } from '../args';
 import { CliError, readCapped } from '../io';
 import type { Io } from '../main';
-import { loadDirectory } from '../returns';
+import { directoryFor } from '../returns';
 import { readReturn } from '../read';
 import { validateReturn } from '../../shared/transition/validate';
 import type { ValidationIssue, ValidationReport } from '../../shared/transition/schema';
 import { submittability, type Verdict } from '../../shared/transition/submittability';
+import { sheetsLeftOut } from '../../shared/consolidation';
 import { terminalText } from '../../shared/text';
 
 export async function validateCommand(args: string[], io: Io): Promise<number> {
@@ -15,13 +16,17 @@ export async function validateCommand(args: string[], io: Io): Promise<number> {
   });
   if (positionals.length !== 1) throw new CliError('give exactly one workbook: goodstart validate <file.xlsx>');
   const file = positionals[0] as string;
-  const directory = values.schools ? await loadDirectory(values.schools) : undefined;
+  // The same directory rule as consolidate's: the LA's list given with --schools, or none (codes checked for form only).
+  const { directory, source } = await directoryFor(values.schools);
   const ret = readReturn(file, readCapped(file));
   const { report } = validateReturn(ret, { directory });
+  const leftOut = sheetsLeftOut(ret, report);
   if (values.json) {
-    io.out(`${JSON.stringify(report, null, 2)}\n`);
+    const schools = directory ? { checked: true, directory: source } : { checked: false, note: source };
+    io.out(`${JSON.stringify({ ...report, schools, ...(leftOut.length > 0 ? { sheetsLeftOut: leftOut } : {}) }, null, 2)}\n`);
   } else {
-    io.out(formatReport(file, report, ret.sheets.length > 1));
+    const notes = [...leftOut, ...(directory ? [] : [`${source[0]?.toUpperCase()}${source.slice(1)}; pass --schools <file> to check them.`])];
+    io.out(formatReport(file, report, ret.sheets.length > 1, notes));
   }
   return submittability(report.summary).verdict === 'has-errors' ? 1 : 0;
 }
@@ -39,8 +44,8 @@ export function issueLine(i: ValidationIssue, showSheet = false): string {
   return `${terminalText(`${i.rule} · ${i.severity} · ${where} · ${i.message} · ${i.fix}${explained}`)}\n`;
 }
 
-/** One issue a line, then a summary line. */
-export function formatReport(file: string, report: ValidationReport, showSheet: boolean): string {
+/** One issue a line, then any `notes` (a line each: sheets left out, schools not checked), then a summary line. */
+export function formatReport(file: string, report: ValidationReport, showSheet: boolean, notes: readonly string[] = []): string {
   const line = (i: ValidationIssue): string => issueLine(i, showSheet);
   const s = report.summary;
   const verdict = VERDICT[submittability(s).verdict];
@@ -48,6 +53,7 @@ export function formatReport(file: string, report: ValidationReport, showSheet: 
     ...report.errors.map(line),
     ...report.queries.map(line),
     ...(report.more ? [`${report.more}\n`] : []),
+    ...notes.map((n) => `${terminalText(n)}\n`),
     `${file}: ${s.rows} pupil${s.rows === 1 ? '' : 's'} on ${s.sheets} sheet${s.sheets === 1 ? '' : 's'}, ` +
       `${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.queries} quer${s.queries === 1 ? 'y' : 'ies'} ` +
       `(${s.unexplainedQueries} unexplained): ${verdict}.\n`,

@@ -20,6 +20,7 @@
  * | AUTH_SCHOOL_CLAIM / AUTH_TRUST_CLAIM / AUTH_ROLES_CLAIM | school / trust / roles | claim names |
  * | AUTH_LOCAL_KEY_DIR | ./.local | where scripts/devKeys.ts keeps the dev key pair |
  * | MAX_JSON_BYTES / MAX_XLSX_BYTES | 2 MiB / 5 MiB | request body caps |
+ * | IDEMPOTENCY_KEYS_PER_HOUR | 300 | new Idempotency-Keys one user may start an hour (429 beyond) |
  * | LOCAL_SAMPLES_DIR | ./samples | seed data for the embedded server |
  * | LOCAL_DATA_DIR | unset (`npm start`: ./.local/cosmos) | where the embedded server keeps its data; unset under `func start`: in memory |
  * | APP_VERSION | functions/package.json version | reported by /api/health |
@@ -69,6 +70,8 @@ const envSchema = z.object({
   AUTH_LOCAL_KEY_DIR: optionalString,
   MAX_JSON_BYTES: byteCount(2 * MiB),
   MAX_XLSX_BYTES: byteCount(5 * MiB),
+  /** (design) New Idempotency-Keys one user may open in an hour (each is a stored record): 429 beyond. */
+  IDEMPOTENCY_KEYS_PER_HOUR: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(300)),
   LOCAL_SAMPLES_DIR: optionalString,
   LOCAL_DATA_DIR: optionalString,
   APP_VERSION: optionalString,
@@ -100,7 +103,7 @@ export interface Config {
     clockToleranceSeconds: number;
     claims: { school: string; trust: string; roles: string };
   };
-  limits: { maxJsonBytes: number; maxXlsxBytes: number };
+  limits: { maxJsonBytes: number; maxXlsxBytes: number; idempotencyKeysPerHour: number };
   samplesDir: string;
 }
 
@@ -173,7 +176,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
       claims: { school: e.AUTH_SCHOOL_CLAIM, trust: e.AUTH_TRUST_CLAIM, roles: e.AUTH_ROLES_CLAIM },
     },
-    limits: { maxJsonBytes: e.MAX_JSON_BYTES, maxXlsxBytes: e.MAX_XLSX_BYTES },
+    limits: { maxJsonBytes: e.MAX_JSON_BYTES, maxXlsxBytes: e.MAX_XLSX_BYTES, idempotencyKeysPerHour: e.IDEMPOTENCY_KEYS_PER_HOUR },
     samplesDir: path.resolve(cwd, e.LOCAL_SAMPLES_DIR ?? 'samples'),
   };
 }

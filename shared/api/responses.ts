@@ -37,11 +37,24 @@ const storedVersion = {
   submittedBy: submittedBySchema,
 };
 
+/**
+ * What a primary is told of its own pupils whose UPN is also on another school's latest submitted
+ * return: where they are in its return, never which other school (issue 29). The LA resolves it.
+ */
+export const crossSchoolNoticeSchema = z.strictObject({
+  pupils: z
+    .array(z.strictObject({ sheet: z.string(), row: z.number().int(), otherReturns: z.number().int().positive().describe('How many other schools’ returns hold this UPN (not which).') }))
+    .describe('This return’s pupils whose UPN is also on another school’s latest submitted return, in sheet and row order.'),
+  notice: z.string().describe('What to tell the school, or an empty string when no pupil is on another return.'),
+});
+export type CrossSchoolNotice = z.infer<typeof crossSchoolNoticeSchema>;
+
 /** What a school is given for a stored version (PUT's answer): the version, its report and its summary. */
 export const receiptSchema = z.strictObject({
   ...storedVersion,
   report: validationReportSchema,
   summary: schoolSummarySchema,
+  crossSchool: crossSchoolNoticeSchema.optional().describe('Pupils of this version also on another school’s return (absent from receipts stored before the cross-school index).'),
 });
 export type Receipt = z.infer<typeof receiptSchema>;
 
@@ -99,8 +112,32 @@ export const cohortSchema = z.strictObject({
   noReturnsYet: noReturnsYet,
   feeders: z.array(z.strictObject({ primary: z.string(), name: z.string().nullable().describe('The primary’s name in the LA directory, or null when it is not listed.'), version: z.number().int(), pupils: z.number().int() })).describe('Each feeder primary’s latest submitted version and how many of its pupils come here.'),
   pupils: z.array(pupilRowObjectFor(TRANSITION_COLUMNS).extend({ sourceSchool: z.string().regex(/^\d{7}$/) })),
+  crossSchool: z
+    .array(
+      z.strictObject({
+        upn: z.string(),
+        sourceSchool: z.string().describe('The feeder whose row is listed (the first by LAESTAB of those sending the pupil here).'),
+        alsoFrom: z.array(z.string()).describe('Other feeders of this cohort that sent the same UPN: their rows are left out, so the pupil is listed once.'),
+        otherReturns: z.number().int().nonnegative().describe('How many schools’ latest submitted returns hold the UPN besides `sourceSchool`, these feeders included.'),
+      }),
+    )
+    .optional()
+    .describe('Pupils whose UPN is on more than one school’s return: listed once, with a warning, until the LA resolves which school is right.'),
 });
 export type CohortResponse = z.infer<typeof cohortSchema>;
+
+/** POST /returns/{laestab}/{year}/cross-school: the school's own UPNs, asked about before it submits. */
+export const crossSchoolCheckRequestSchema = z.strictObject({
+  upns: z.array(z.string().trim().min(1).max(20)).max(2_000).describe('UPNs from the school’s own sheet (at most a return’s 2,000 rows).'),
+});
+/** Its answer: which of those UPNs another school's latest submitted return holds; never which school. */
+export const crossSchoolCheckSchema = z.strictObject({
+  school: z.string(),
+  year: transferYearSchema,
+  upns: z.array(z.strictObject({ upn: z.string(), otherReturns: z.number().int().positive() })).describe('Only UPNs the request sent, each with how many other schools’ returns hold it.'),
+  notice: z.string().describe('What to tell the school, or an empty string when none is on another return.'),
+});
+export type CrossSchoolCheckResponse = z.infer<typeof crossSchoolCheckSchema>;
 
 /** GET /.well-known/jwks.json (local mode). */
 export const jwksSchema = z.strictObject({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional(), use: z.string().optional() })) });
@@ -145,6 +182,7 @@ export const trackerSchema = z.strictObject({
       submittedVersion: z.number().int().nullable(),
       submittedAt: z.string().nullable(),
       ...issueCounts,
+      crossSchoolUpns: z.number().int().optional().describe('UPNs on this school’s latest submitted return that another school’s also holds.'),
     }),
   ),
   totals: z.strictObject({
@@ -155,6 +193,17 @@ export const trackerSchema = z.strictObject({
     rows: z.number().int(),
     unexplainedQueries: z.number().int(),
   }),
+  crossSchool: z
+    .strictObject({
+      upns: z.number().int().describe('UPNs on two or more schools’ latest submitted returns, of schools in scope. Each such pupil is counted under every school that returned them in the city tables.'),
+      groups: z
+        .array(z.strictObject({ schools: z.array(z.string()).min(2), count: z.number().int().positive() }))
+        .describe('Each set of schools sharing UPNs, and how many: the LA resolves them. A trust sees only sets within its own schools.'),
+      line: z.string(),
+    })
+    .optional()
+    .describe('UPNs on more than one school’s return (issue 29). The UPNs themselves are not given: the schools named hold them.'),
 });
 export type TrackerResponse = z.infer<typeof trackerSchema>;
+
 

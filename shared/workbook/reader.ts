@@ -533,3 +533,45 @@ function readExplanations(wb: Workbook): QueryExplanation[] {
   }, s.name);
   return out;
 }
+
+/**
+ * When the workbook was last saved, by its own properties (docProps/core.xml, dcterms:modified,
+ * which Excel sets on every save), as an ISO timestamp; null where the part, the property or a
+ * readable date is missing. Copying the file leaves it as it was, so two copies of one save
+ * tell as the same; the file system's times would not.
+ */
+export function readWorkbookModifiedSync(bytes: Uint8Array, opts: Pick<ReadOptions, 'inflate' | 'asciiText'> = {}): string | null {
+  const zip = new WorkbookZip(bytes, opts.inflate, opts.asciiText);
+  const core = zip.entry('docProps/core.xml');
+  if (!core) return null;
+  let text: string | null = null;
+  // A damaged or oversized properties part only loses the date: the return itself is read apart.
+  try {
+    readModified(zip, core, (t) => (text = t));
+  } catch (e) {
+    if (e instanceof WorkbookError) return null;
+    throw e;
+  }
+  const ms = text === null ? NaN : Date.parse((text as string).trim());
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+function readModified(zip: WorkbookZip, core: ZipEntry, found: (text: string) => void): void {
+  let text = '';
+  let inModified = false;
+  parsePart(zip, core, {
+    attributes: NO_ATTRIBUTES,
+    open(name) {
+      if (name === 'modified') inModified = true;
+    },
+    close(name) {
+      if (name === 'modified') {
+        found(text);
+        throw STOP;
+      }
+    },
+    text(t) {
+      if (inModified) text += t;
+    },
+  });
+}

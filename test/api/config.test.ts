@@ -22,7 +22,7 @@ describe('parseConfig', () => {
     expect(c.cosmos.endpoint).toBeUndefined();
     expect(c.auth).toMatchObject({ mode: 'local', issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: ['RS256', 'ES256'], localKeyDir: '/repo/.local' });
     expect(c.auth.claims).toEqual({ school: 'school', trust: 'trust', roles: 'roles' });
-    expect(c.limits).toEqual({ maxJsonBytes: 2 * 1024 * 1024, maxXlsxBytes: 5 * 1024 * 1024 });
+    expect(c.limits).toEqual({ maxJsonBytes: 2 * 1024 * 1024, maxXlsxBytes: 5 * 1024 * 1024, idempotencyKeysPerHour: 300 });
   });
 
   it('treats a loopback endpoint (embedded server, emulator) as local', () => {

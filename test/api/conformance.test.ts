@@ -323,6 +323,22 @@ describe('GET /cohorts/{laestab}/{year}', () => {
   });
 });
 
+describe('POST /returns/{laestab}/{year}/cross-school', () => {
+  const post = (body: string, type = 'application/json') => ({ token: 'primary', headers: { 'content-type': type }, body });
+  it('200 with the UPNs also on another return (none here); 400, 401, 403, 406, 413, 415, 422', async () => {
+    const ok = await call('POST', `${returnUrl()}/cross-school`, 200, post(JSON.stringify({ upns: [] })));
+    expect(ok.body).toMatchObject({ school: PRIMARY, upns: [], notice: '' });
+    await call('POST', `${returnUrl(PRIMARY, 'abc')}/cross-school`, 400, post('{}'), 'invalid-parameter');
+    await call('POST', `${returnUrl()}/cross-school`, 400, post('{not json'), 'malformed-body');
+    await call('POST', `${returnUrl()}/cross-school`, 401, { headers: { 'content-type': 'application/json' }, body: '{}' }, 'invalid-token');
+    await call('POST', `${returnUrl()}/cross-school`, 403, { ...post('{}'), token: 'la' }, 'forbidden');
+    await call('POST', `${returnUrl()}/cross-school`, 406, { ...post('{}'), headers: { 'content-type': 'application/json', accept: 'text/csv' } }, 'not-acceptable');
+    await call('POST', `${returnUrl()}/cross-school`, 413, post(JSON.stringify({ upns: ['x'.repeat(3 * 1024 * 1024)] })), 'payload-too-large');
+    await call('POST', `${returnUrl()}/cross-school`, 415, post('a,b', 'text/csv'), 'unsupported-media-type');
+    await call('POST', `${returnUrl()}/cross-school`, 422, post(JSON.stringify({ upns: 'A123' })), 'validation-failed');
+  });
+});
+
 describe('city views: tracker, aggregates, export', () => {
   it('200 for the LA and a trust; a year with no returns is 200 with noReturnsYet, never 404', async () => {
     const tracker = await call('GET', `/tracker/${TRANSFER_YEAR}`, 200, { token: 'la' });
@@ -430,6 +446,7 @@ describe('when Cosmos DB is unavailable', () => {
       ['GET', `${returnUrl()}/history`, { token: 'primary' }],
       ['GET', `/cohorts/${SECONDARY}/${TRANSFER_YEAR}`, { token: 'secondary' }],
       ['GET', `/tracker/${TRANSFER_YEAR}`, { token: 'la' }],
+      ['POST', `${returnUrl()}/cross-school`, { token: 'primary', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upns: [] }) }],
       ['GET', `/aggregates/${TRANSFER_YEAR}`, { token: 'la' }],
       ['GET', `/exports/${TRANSFER_YEAR}/consolidated.xlsx`, { token: 'la' }],
       ['GET', '/resource-bases/latest', { token: 'la' }],

@@ -3,6 +3,7 @@
  * errors that never leak, and logs that never hold a UPN, a name or a date of birth.
  * Uses test-only routes served beside the real ones.
  */
+import net from 'node:net';
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { getConfig } from '../../functions/src/config';
@@ -276,6 +277,49 @@ describe('content negotiation', () => {
     const refused = await stack.fetch('/test/workbook/2026', { headers: { accept: 'text/csv' } });
     expect(refused.status).toBe(406);
     expect(await refused.json()).toMatchObject({ type: `${PROBLEM_BASE}not-acceptable`, available: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE], correlationId: refused.headers.get('x-correlation-id') });
+  });
+});
+
+describe('headers on every answer', () => {
+  /** One raw HTTP/1.1 exchange with the local host, for requests fetch() will not send. */
+  const raw = (request: string) =>
+    new Promise<string>((resolve, reject) => {
+      const { hostname, port } = new URL(stack.baseUrl);
+      const socket = net.connect(Number(port), hostname, () => socket.end(request));
+      let text = '';
+      socket.on('data', (c: Buffer) => (text += c.toString('latin1')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+
+  it('sends nosniff on JSON, workbooks, problems and the host\'s own answers', async () => {
+    const answers = await Promise.all([
+      stack.fetch('/health'),
+      stack.fetch('/test/workbook/2026', { headers: { accept: XLSX_MEDIA_TYPE } }),
+      stack.fetch('/test/workbook/twenty'),
+      stack.fetch('/no-such-route'),
+      stack.fetch('/health', { method: 'DELETE' }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 404, 404, 405]);
+    for (const a of answers) expect(a.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('answers a malformed Host with 400 problem+json, not 500', async () => {
+    const text = await raw('GET /api/health HTTP/1.1\r\nHost: bad host:x\r\nConnection: close\r\n\r\n');
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(text.toLowerCase()).toContain('content-type: application/problem+json');
+    expect(text.toLowerCase()).toContain('x-content-type-options: nosniff');
+    expect(text).toContain(`${PROBLEM_BASE}malformed-body`);
+  });
+
+  it('answers 503 with Retry-After when a Cosmos request times out', async () => {
+    // The Cosmos client's own error for a request past its requestTimeout.
+    const handler = withErrors(async () => {
+      throw Object.assign(new Error('Timeout Error! Request took more than 10000 ms'), { name: 'TimeoutError', code: 'TimeoutError' });
+    });
+    const res = await handler(new HttpRequest({ method: 'GET', url: 'http://localhost/api/x' }), new InvocationContext({ logHandler: () => undefined }));
+    expect(res.status).toBe(503);
+    expect(new Headers(res.headers as Record<string, string>).get('retry-after')).toBe('5');
   });
 });
 

@@ -11,6 +11,9 @@ import { TRANSITION_COLUMNS, SHEET_LAYOUT } from '../../shared/transition/layout
 import { validationReportSchema } from '../../shared/transition/schema';
 import { YEAR_RULE } from '../../shared/year';
 import { understatedSheetBomb } from '../factories/zip';
+import { makeUpn } from '../../shared/upn';
+import { asOtherSchool } from '../../samples/otherSchools';
+import { readTransitionWorkbookSync } from '../../shared/workbook/reader';
 
 const run = promisify(execFile);
 const BIN = path.resolve(__dirname, '../../bin/goodstart.js');
@@ -95,7 +98,9 @@ describe('goodstart validate', () => {
   it('prints a machine-readable report with --json', async () => {
     const io = capture();
     expect(await main(['validate', samples.errorsWorkbook, '--json'], io)).toBe(1);
-    const report = validationReportSchema.parse(JSON.parse(io.stdout()));
+    const { schools, ...printed } = JSON.parse(io.stdout()) as { schools: unknown };
+    expect(schools).toMatchObject({ checked: false });
+    const report = validationReportSchema.parse(printed);
     expect(report.errors.length).toBeGreaterThan(0);
     for (const issue of [...report.errors, ...report.queries]) {
       expect(issue.cell).toBe(`${issue.column}${issue.row}`);
@@ -140,12 +145,35 @@ describe('goodstart validate', () => {
   });
 });
 
+let many: Promise<string[]> | undefined;
+
+/** The samples' returns 60 times over as 360 schools' returns, each its own (a copy of one school's return would be left out as a duplicate, and not written). */
+function manyReturns(): Promise<string[]> {
+  many ??= (async () => {
+    const folder = path.join(dir, 'many');
+    await fs.mkdir(folder, { recursive: true });
+    const files: string[] = [];
+    for (const [i, f] of samples.workbooks.entries()) {
+      const bytes = new Uint8Array(await fs.readFile(f));
+      const ret = readTransitionWorkbookSync(bytes);
+      const school = String(ret.sheets[0]?.rows[0]?.values.feederPrimary);
+      for (let k = 0; k < 60; k++) {
+        const file = path.join(folder, `${k}-${i}.xlsx`);
+        await fs.writeFile(file, asOtherSchool(bytes, ret, school, k * samples.workbooks.length + i));
+        files.push(file);
+      }
+    }
+    return files;
+  })();
+  return many;
+}
+
 describe('goodstart consolidate', () => {
   it.each([['SIGTERM', 143], ['SIGINT', 130]] as const)('stopped by %s while it writes, leaves neither the workbook nor its temporary file, and exits %i', async (signal, code) => {
-    // Enough returns that the run is still writing when it is stopped: the samples, many times over.
+    // Enough returns that the run is still writing when it is stopped: the samples, many times over, each as another school's.
     const folder = path.join(dir, `stopped-${signal}`);
     await fs.mkdir(path.join(folder, 'out'), { recursive: true });
-    for (let k = 0; k < 60; k++) for (const f of samples.workbooks) await fs.symlink(f, path.join(folder, `${k}-${path.basename(f)}`));
+    for (const f of await manyReturns()) await fs.symlink(f, path.join(folder, path.basename(f)));
     const out = path.join(folder, 'out', 'city.xlsx');
     const child = spawn(process.execPath, [BIN, 'consolidate', folder, '--out', out, '--year', '2027'], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
@@ -200,8 +228,16 @@ describe('goodstart consolidate', () => {
     const first = samples.workbooks[0] as string;
     const stale = new ExcelJS.Workbook();
     await stale.xlsx.readFile(first);
+    // Last year's pupils, not this year's: other UPNs (the same UPNs would make it a copy of this year's return, left out).
+    const upnColumn = TRANSITION_COLUMNS.find((c) => c.key === 'upn')?.letter ?? 'F';
+    let serial = 0;
     stale.eachSheet((ws) => {
-      if (ws.getCell(SHEET_LAYOUT.yearCell).value === 2027) ws.getCell(SHEET_LAYOUT.yearCell).value = 2026;
+      if (ws.getCell(SHEET_LAYOUT.yearCell).value !== 2027) return;
+      ws.getCell(SHEET_LAYOUT.yearCell).value = 2026;
+      for (let r = SHEET_LAYOUT.firstDataRow; r <= ws.rowCount; r++) {
+        const cell = ws.getCell(`${upnColumn}${r}`);
+        if (cell.value) cell.value = makeUpn('330', '2999', '14', String(++serial).padStart(3, '0'));
+      }
     });
     await stale.xlsx.writeFile(path.join(folder, 'zz-last-year.xlsx'));
     type Summary = { pupils: number; withErrors: number; otherYears: Array<{ year: number; returns: number; pupilsIncluded: boolean }>; tracker: Array<{ file: string; rows: number; errors: number }> };
@@ -247,16 +283,29 @@ describe('goodstart consolidate', () => {
     expect((await fs.readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('uses the bundled school directory without --schools, says so, and names every school on the Tracker', async () => {
+  it("checks school codes for form only without --schools, and says so; with the LA's list, names every school on the Tracker and counts those outstanding", async () => {
     const folder = path.join(dir, 'named');
     await fs.mkdir(folder, { recursive: true });
     for (const f of samples.workbooks) await fs.copyFile(f, path.join(folder, path.basename(f)));
-    const out = path.join(dir, 'named.xlsx');
     const io = capture();
-    expect(await main(['consolidate', folder, '--out', out, '--json'], io)).toBe(0);
-    expect(io.stderr()).toContain("consolidate: school directory: the bundled directory (samples/schools.json); pass --schools <file> to use the LA's own\n");
-    const summary = JSON.parse(io.stdout()) as { directory: string; files: number; outstanding: number };
-    expect(summary.directory).toBe('the bundled directory (samples/schools.json)');
+    expect(await main(['consolidate', folder, '--out', path.join(dir, 'unnamed.xlsx'), '--json'], io)).toBe(0);
+    expect(io.stderr()).toContain("consolidate: schools were not checked against the LA's list (no --schools given): school codes were checked for form only; pass --schools <file> to check them against the LA's own\n");
+    expect(io.stderr()).not.toContain('samples/schools.json');
+    const unnamed = JSON.parse(io.stdout()) as { schoolsChecked: boolean; outstanding: number; tracker: Array<{ schoolName?: string }> };
+    expect(unnamed.schoolsChecked).toBe(false);
+    expect(unnamed.outstanding).toBe(0);
+    expect(unnamed.tracker.every((t) => t.schoolName === undefined)).toBe(true);
+
+    const out = path.join(dir, 'named.xlsx');
+    // The LA's list: the samples' schools and one primary that has sent nothing.
+    const schools = path.join(dir, 'la-schools.json');
+    const listed = JSON.parse(await fs.readFile(path.join(dir, 'samples', 'schools.json'), 'utf8')) as unknown[];
+    await fs.writeFile(schools, JSON.stringify([...listed, { laestab: '3302999', urn: '199999', name: 'Silent Lane Primary', phase: 'primary', area: 'North', trust: null }]));
+    const given = capture();
+    expect(await main(['consolidate', folder, '--out', out, '--schools', schools, '--json'], given)).toBe(0);
+    expect(given.stderr()).toContain(`consolidate: school directory: ${schools}\n`);
+    const summary = JSON.parse(given.stdout()) as { directory: string; schoolsChecked: boolean; files: number; outstanding: number };
+    expect(summary).toMatchObject({ directory: schools, schoolsChecked: true });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await fs.readFile(out)) as unknown as ArrayBuffer);
     const tracker = wb.getWorksheet('Tracker') as ExcelJS.Worksheet;
@@ -267,11 +316,8 @@ describe('goodstart consolidate', () => {
     expect(names).toHaveLength(samples.workbooks.length);
     expect(names.every((n) => typeof n === 'string' && n.length > 0)).toBe(true);
     const about = wb.getWorksheet('About') as ExcelJS.Worksheet;
-    expect(String(about.getCell('A4').value)).toMatch(new RegExp(`^\\d+ pupils from ${samples.workbooks.length} returns received; ${summary.outstanding} schools outstanding \\(nothing received\\)\\.`));
-
-    const given = capture();
-    expect(await main(['consolidate', folder, '--out', path.join(dir, 'given.xlsx'), '--schools', path.join(dir, 'samples', 'schools.json'), '--json'], given)).toBe(0);
-    expect(given.stderr()).toContain(`consolidate: school directory: ${path.join(dir, 'samples', 'schools.json')}\n`);
+    expect(summary.outstanding).toBe(1);
+    expect(String(about.getCell('A4').value)).toMatch(new RegExp(`^\\d+ pupils from ${samples.workbooks.length} returns received; 1 school outstanding \\(nothing received\\)\\.`));
   });
 });
 

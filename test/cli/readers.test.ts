@@ -14,6 +14,8 @@ import { capture } from '../factories/cliIo';
 import { coreSample, idleBeside, idleCores, readerCount } from '../../cli/commands/consolidate';
 import { OrderedPool, WORKER_YOUNG_GENERATION_MB } from '../../cli/pool';
 import { generateSamples, type GeneratedSamples } from '../../samples/generate';
+import { asOtherSchool } from '../../samples/otherSchools';
+import { readTransitionWorkbookSync } from '../../shared/workbook/reader';
 
 
 let dir: string;
@@ -122,9 +124,11 @@ wt.Worker = class extends Worker { constructor(...a) { process.stderr.write('thr
   it('stops the threads it started at once, unsent, when no core turns out to be idle, and reads every return here', async () => {
     const folder = path.join(dir, 'busy');
     await fs.mkdir(folder, { recursive: true });
-    // 200 returns, the fewest that start threads: one sample workbook, copied.
-    const one = samples.workbooks[0] as string;
-    for (let i = 0; i < 200; i++) await fs.copyFile(one, path.join(folder, `r${String(i).padStart(3, '0')}.xlsx`));
+    // 200 returns, the fewest that start threads: one sample workbook as 200 schools' returns (copies of one school's would be left out as duplicates).
+    const one = new Uint8Array(await fs.readFile(samples.workbooks[0] as string));
+    const ret = readTransitionWorkbookSync(one);
+    const school = String(ret.sheets[0]?.rows[0]?.values.feederPrimary);
+    for (let i = 0; i < 200; i++) await fs.writeFile(path.join(folder, `r${String(i).padStart(3, '0')}.xlsx`), asOtherSchool(one, ret, school, i));
     // The modules themselves (not this file's namespace copies), as the command reads them.
     const realOs = require('node:os') as typeof os;
     const threads = require('node:worker_threads') as typeof import('node:worker_threads');
@@ -172,6 +176,7 @@ wt.Worker = class extends Worker { constructor(...a) { process.stderr.write('thr
     expect(json.files).toBe(200);
     expect(json.unreadable).toBe(0);
     expect(json.pupils % 200).toBe(0);
+    expect((json as { duplicates?: number }).duplicates).toBe(0);
     expect(json.pupils).toBeGreaterThan(0);
   });
 

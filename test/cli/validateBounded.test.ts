@@ -31,7 +31,10 @@ describe('goodstart validate on a return with 600 bad codes', () => {
   it('--json lists the first 200 errors, counts all 600 by rule and says 400 more exist', async () => {
     const io = capture();
     expect(await main(['validate', file, '--json'], io)).toBe(1);
-    const report = validationReportSchema.parse(JSON.parse(io.stdout()));
+    // Beside the report, whether the schools were checked against the LA's list (here, with no --schools, not).
+    const { schools, ...printed } = JSON.parse(io.stdout()) as { schools: { checked: boolean } };
+    expect(schools.checked).toBe(false);
+    const report = validationReportSchema.parse(printed);
     expect(report.errors).toHaveLength(REPORT_ISSUE_LIMIT);
     expect(report.summary).toMatchObject({ rows: 600, errors: 600 });
     expect(report.byRule).toEqual({ GS1002: 600 });
@@ -43,8 +46,10 @@ describe('goodstart validate on a return with 600 bad codes', () => {
     const io = capture();
     expect(await main(['validate', file], io)).toBe(1);
     const lines = io.stdout().trimEnd().split('\n');
-    expect(lines).toHaveLength(REPORT_ISSUE_LIMIT + 2);
+    // The line before the summary says the schools were not checked against the LA's list (no --schools).
+    expect(lines).toHaveLength(REPORT_ISSUE_LIMIT + 3);
     expect(lines[REPORT_ISSUE_LIMIT]).toBe('400 more issues are not shown; fix these and check again.');
-    expect(lines[REPORT_ISSUE_LIMIT + 1]).toMatch(/^.*bad-codes\.xlsx: 600 pupils on 1 sheet, 600 errors, 0 queries \(0 unexplained\): cannot be submitted until the errors are fixed\.$/);
+    expect(lines[REPORT_ISSUE_LIMIT + 1]).toMatch(/^Schools were not checked against the LA's list/);
+    expect(lines[REPORT_ISSUE_LIMIT + 2]).toMatch(/^.*bad-codes\.xlsx: 600 pupils on 1 sheet, 600 errors, 0 queries \(0 unexplained\): cannot be submitted until the errors are fixed\.$/);
   });
 });

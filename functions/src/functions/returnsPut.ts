@@ -28,14 +28,14 @@ import { checkBodyShape, parseJsonBytes, readBytesBody, requireContentType } fro
 import { httpEtag, ifMatchHolds, parseEtagList } from '../http/etag';
 import { withErrors } from '../http/handler';
 import { invalidParameter, returnTarget } from '../http/params';
-import { withIdempotency } from '../http/idempotency';
+import { type IdempotentAction, withIdempotency } from '../http/idempotency';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { HttpProblem, SpecificProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { RETURN_STATUSES, type ReturnStatus } from '../../../shared/status';
-import { PreconditionFailed, returnsRepository, WriteContention } from '../store/returns';
+import { PreconditionFailed, returnsRepository, WriteContention, type WriteResult } from '../store/returns';
 
 function statusOf(request: HttpRequest): ReturnStatus {
   const raw = request.query.get('status');
@@ -93,7 +93,23 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
   const bytes = await readBytesBody(request, type === XLSX_MEDIA_TYPE ? limits.maxXlsxBytes : limits.maxJsonBytes);
   const ifMatchHeader = request.headers.get('if-match');
 
-  return withIdempotency(request, principal, bytes, async (): Promise<HttpResponseInit> => {
+  const receiptResponse = (result: WriteResult): HttpResponseInit => ({
+    status: result.created ? 201 : 200,
+    headers: {
+      // A replayed older action's version is not the current one: no ETag to write on top of.
+      ...(result.etag !== undefined ? { etag: httpEtag(result.etag) ?? '' } : {}),
+      location: `/api/returns/${laestab}/${year}`,
+      'cache-control': 'no-store',
+    },
+    jsonBody: result.receipt,
+  });
+  // A receipt too large to keep with the key is rebuilt from the version the action stored.
+  const rebuild = async (action: IdempotentAction) => {
+    const earlier = await returnsRepository().actionOutcome(laestab, year, action.id);
+    return earlier && receiptResponse(earlier);
+  };
+
+  return withIdempotency(request, principal, bytes, async (action): Promise<HttpResponseInit> => {
     // Preconditions before the content is processed (RFC 9110 §13.2.2): a stale If-Match is 412 whatever the body.
     const ifMatch = ifMatchHeader === null ? undefined : await storeIfMatch(ifMatchHeader, laestab, year);
     const ret = await parseBody(bytes, type);
@@ -113,7 +129,7 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
 
     let result;
     try {
-      result = await returnsRepository().write({ school: laestab, year, status, ret, report, pupils, principal, ...(ifMatch !== undefined ? { ifMatch } : {}) });
+      result = await returnsRepository().write({ school: laestab, year, status, ret, report, pupils, principal, action: action.id, ...(ifMatch !== undefined ? { ifMatch } : {}) });
     } catch (error) {
       if (error instanceof PreconditionFailed) {
         throw new HttpProblem('precondition-failed', {
@@ -127,16 +143,8 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
       throw error;
     }
     await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.write', ids: [result.versionDocId], correlationId });
-    return {
-      status: result.created ? 201 : 200,
-      headers: {
-        etag: httpEtag(result.etag) ?? '',
-        location: `/api/returns/${laestab}/${year}`,
-        'cache-control': 'no-store',
-      },
-      jsonBody: result.receipt,
-    };
-  }, { correlationId });
+    return receiptResponse(result);
+  }, { correlationId, rebuild });
 });
 
 export const route = defineRoute({ name: 'returnsPut', methods: ['PUT'], route: 'returns/{laestab}/{year}', authLevel: 'anonymous', handler: returnsPut });

@@ -9,6 +9,10 @@
  * with bounded concurrency, so the cost grows with schools and never with pupils. No pupil data;
  * audited as `tracker.read` in the city partition.
  *
+ * UPNs on two or more schools' latest submitted returns (store/upnIndex.ts) are counted beside
+ * the totals and grouped by the schools holding them, for the LA to resolve; the UPNs themselves
+ * are not given (the schools named hold them). The audit record names the index read (`crossSchool:{year}`).
+ *
  * With an .xlsx Accept header it answers the chase list as a workbook (xlsx/chaseList.ts):
  * the schools still to send a return (shared/chaseList.ts), outstanding first, with the days to the deadline.
  */
@@ -20,6 +24,8 @@ import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { returnsRepository } from '../store/returns';
+import { crossSchoolAuditId, crossSchoolSummary, upnIndex } from '../store/upnIndex';
+import { crossSchoolLine } from '../../../shared/crossSchool';
 import { transferYearParam } from '../http/params';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { writeChaseListWorkbook } from '../../../xlsx/chaseList';
@@ -34,7 +40,8 @@ export const trackerGet = withErrors(async (request, { correlationId, mediaType:
   const primaries = schoolsInScope(principal, directory).filter((s) => s.phase === 'primary');
   const repo = returnsRepository();
 
-  const heads = await repo.heads(primaries.map((s) => s.laestab), year);
+  const [heads, shared] = await Promise.all([repo.heads(primaries.map((s) => s.laestab), year), upnIndex().shared(year)]);
+  const crossSchool = crossSchoolSummary(shared, new Set(primaries.map((s) => s.laestab)));
   const schools = primaries.map((s) => {
     const head = heads.get(s.laestab);
     const status = schoolState(head);
@@ -52,10 +59,11 @@ export const trackerGet = withErrors(async (request, { correlationId, mediaType:
       errors: head?.counts.errors ?? 0,
       queries: head?.counts.queries ?? 0,
       unexplainedQueries: head?.counts.unexplainedQueries ?? 0,
+      crossSchoolUpns: crossSchool.perSchool.get(s.laestab) ?? 0,
     };
   });
   const count = (st: SchoolState) => schools.filter((s) => s.status === st).length;
-  await store.audit.record({ who: principal.subject, role: principal.role, school: null, action: 'tracker.read', ids: [], correlationId });
+  await store.audit.record({ who: principal.subject, role: principal.role, school: null, action: 'tracker.read', ids: [crossSchoolAuditId(year)], correlationId });
   if (type === XLSX_MEDIA_TYPE) {
     const body = await writeChaseListWorkbook({ year, today: new Date(), schools });
     return {
@@ -79,6 +87,7 @@ export const trackerGet = withErrors(async (request, { correlationId, mediaType:
         rows: schools.reduce((n, s) => n + s.rows, 0),
         unexplainedQueries: schools.reduce((n, s) => n + s.unexplainedQueries, 0),
       },
+      crossSchool: { upns: crossSchool.upns, groups: crossSchool.groups, line: crossSchoolLine(crossSchool.upns) },
     } satisfies TrackerResponse,
   };
 }, { produces: [JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE] });

@@ -48,8 +48,12 @@ function pathOf(url: string): string {
   }
 }
 
-/** Failures that are an outage of ours (Cosmos throttling or unreachable), worth a retry: 503, not 500. */
-const TRANSIENT_CODES = new Set<unknown>([429, 503, 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * Failures that are an outage of ours (Cosmos throttling, unreachable or too slow), worth a retry:
+ * 503, not 500. The Cosmos client reports a request past its timeout as code 'TimeoutError'
+ * (and the service itself as 408).
+ */
+const TRANSIENT_CODES = new Set<unknown>([408, 429, 503, 'TimeoutError', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 
 export function isTransientFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -97,6 +101,7 @@ export function withErrors(handler: ScopedHandler, options: EndpointOptions = {}
     }
     const status = response.status ?? 200;
     log.info('request.completed', { method: request.method, path: pathOf(request.url), status, ms: Date.now() - started });
-    return withHeader(withCorrelation(response, correlationId), CORRELATION_HEADER, correlationId);
+    // nosniff on every answer: a JSON or workbook body is never sniffed into something a browser runs.
+    return withHeader(withHeader(withCorrelation(response, correlationId), CORRELATION_HEADER, correlationId), 'x-content-type-options', 'nosniff');
   };
 }

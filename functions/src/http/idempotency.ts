@@ -7,7 +7,8 @@
  * no key is 400.
  *
  * Records live in the `idempotency` container (partition /key, TTL a day), id and partition key
- * `<subject>:<key>`: keys are per user, so one user can never replay (or block) another's.
+ * a hash of the length-prefixed pair (subject, key): keys are per user, so one user can never
+ * replay (or block) another's, whatever characters either part holds.
  *
  * Concurrency without transactions: the first request creates the record as `pending` with
  * create(), which Cosmos makes exclusive on the id. A duplicate in flight gets 409 on that create,
@@ -16,13 +17,23 @@
  * process that died mid-request (kill -9, a host recycled) holds the key for at most
  * PENDING_LEASE_MS: once the lease lapses the next retry takes the record over (If-Match).
  * A handler failure (5xx or a throw) deletes the pending record, so a later retry with the same
- * key runs again; the write path itself must therefore be safe to re-run (returnsPut is: same
- * content as the head is a 200 with the existing receipt, never a second version).
+ * key runs again. So the work may have been done by an earlier run whose answer was never kept
+ * (it crashed after its write, or could not store the answer): `run` is given the action's id
+ * (the record id), which a write path stores with what it writes and looks for before writing
+ * again (returnsPut: the version document records it, and a retry answers with that version's
+ * receipt whatever has been committed since).
+ *
+ * Bounded storage: an answer is kept whole only when it is small (KEEP_WHOLE_BYTES); a larger one
+ * keeps its status, headers and a digest, and a replay rebuilds the body through the endpoint's
+ * `rebuild` (returnsPut: the receipt, from the version the action stored) or, failing that, gives
+ * the same status with the problem's standard members. Each user may open a limited number of
+ * new keys an hour (429 with Retry-After): a counter a user an hour, raised atomically.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { Principal } from '../auth/principal';
+import { getConfig } from '../config';
 import { getStore } from '../store';
 import { idempotencyRecordSchema, type IdempotencyRecord, type StoredResponse } from '../store/documents';
 import { HttpProblem, SpecificProblem } from './problems';
@@ -69,10 +80,25 @@ export type { IdempotencyRecord };
 
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest('hex');
 
-/** The record id: the subject as given when it is id-safe (Entra object ids and dev subjects are), else its hash. */
+/**
+ * The record id: a hash of the length-prefixed pair, so no two (subject, key) pairs share one
+ * (a plain `<subject>:<key>` let subject `a` with key `x:y` meet subject `a:x` with key `y`).
+ */
 export function idempotencyRecordId(subject: string, key: string): string {
-  const who = /^[A-Za-z0-9._~:-]{1,128}$/.test(subject) ? subject : `h-${sha256(subject).slice(0, 32)}`;
-  return `${who}:${key}`;
+  return `k-${sha256(`${subject.length}:${subject}\n${key.length}:${key}`)}`;
+}
+
+/** (design) Answers up to this size are kept whole for replay; larger ones keep a digest and are rebuilt. */
+export const KEEP_WHOLE_BYTES = 128 * 1024;
+/** The fixed window of the per-user key limit (config limits.idempotencyKeysPerHour). */
+export const KEY_WINDOW_MS = 60 * 60 * 1000;
+
+/** What `run` learns of the action it carries out. */
+export interface IdempotentAction {
+  /** The action's id (the record id: one per user and key, no personal data); write paths store it with what they write. */
+  id: string;
+  /** True when this request took over a key whose earlier holder stopped: its work may be stored already. */
+  resumed: boolean;
 }
 
 /** What "the same request" means: same method and target (path + query) and byte-identical body of the same type. */
@@ -92,15 +118,32 @@ function headerObject(headers: HttpResponseInit['headers']): Record<string, stri
   return out;
 }
 
+/** A problem's standard members (RFC 9457 §3.1), all a large problem keeps for replay. */
+function problemMembers(json: unknown): Record<string, unknown> | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json) || typeof (json as { type?: unknown }).type !== 'string') return undefined;
+  const out: Record<string, unknown> = {};
+  for (const k of ['type', 'title', 'status', 'detail', 'instance']) if (k in json) out[k] = (json as Record<string, unknown>)[k];
+  return out;
+}
+
 function toStored(response: HttpResponseInit): StoredResponse | undefined {
   const stored: StoredResponse = { status: response.status ?? 200, headers: headerObject(response.headers) };
-  if (response.jsonBody !== undefined) return { ...stored, json: response.jsonBody };
+  let bytes: Buffer;
+  if (response.jsonBody !== undefined) {
+    const text = JSON.stringify(response.jsonBody);
+    if (text.length <= KEEP_WHOLE_BYTES) return { ...stored, json: response.jsonBody };
+    bytes = Buffer.from(text, 'utf8');
+    const problem = problemMembers(response.jsonBody);
+    return { ...stored, digest: `sha256:${sha256(bytes)}`, bytes: bytes.byteLength, ...(problem ? { problem } : {}) };
+  }
   const body = response.body;
   if (body === undefined || body === null) return stored;
-  if (typeof body === 'string') return { ...stored, base64: Buffer.from(body, 'utf8').toString('base64') };
-  if (body instanceof Uint8Array) return { ...stored, base64: Buffer.from(body).toString('base64') };
-  if (body instanceof ArrayBuffer) return { ...stored, base64: Buffer.from(new Uint8Array(body)).toString('base64') };
-  return undefined; // a stream: not replayable, so not stored
+  if (typeof body === 'string') bytes = Buffer.from(body, 'utf8');
+  else if (body instanceof Uint8Array) bytes = Buffer.from(body);
+  else if (body instanceof ArrayBuffer) bytes = Buffer.from(new Uint8Array(body));
+  else return undefined; // a stream: not replayable, so not stored
+  if (bytes.byteLength <= KEEP_WHOLE_BYTES) return { ...stored, base64: bytes.toString('base64') };
+  return { ...stored, digest: `sha256:${sha256(bytes)}`, bytes: bytes.byteLength };
 }
 
 /** A JSON object body that names the request's correlation id (a problem) names the replaying request's own. */
@@ -109,10 +152,17 @@ function withOwnCorrelationId(json: unknown, correlationId: string | undefined):
   return { ...json, correlationId };
 }
 
-function replay(stored: StoredResponse, correlationId: string | undefined): HttpResponseInit {
+async function replay(stored: StoredResponse, action: IdempotentAction, options: IdempotencyOptions): Promise<HttpResponseInit> {
   const headers = { ...stored.headers, [REPLAYED_HEADER]: 'true' };
+  const { correlationId } = options;
   if (stored.json !== undefined) return { status: stored.status, headers, jsonBody: withOwnCorrelationId(stored.json, correlationId) };
   if (stored.base64 !== undefined) return { status: stored.status, headers, body: new Uint8Array(Buffer.from(stored.base64, 'base64')) };
+  if (stored.digest !== undefined) {
+    // Kept as a digest only: the endpoint rebuilds the body from what the action stored.
+    const rebuilt = stored.status < 300 ? await options.rebuild?.(action) : undefined;
+    if (rebuilt?.jsonBody !== undefined) return { status: stored.status, headers, jsonBody: rebuilt.jsonBody };
+    if (stored.problem !== undefined) return { status: stored.status, headers, jsonBody: withOwnCorrelationId({ ...stored.problem, correlationId }, correlationId) };
+  }
   return { status: stored.status, headers };
 }
 
@@ -138,6 +188,46 @@ export interface IdempotencyOptions {
   waitMs?: number;
   /** This request's correlation id: a problem answered here, first or replayed, carries it. */
   correlationId?: string;
+  /** New keys a user may open per KEY_WINDOW_MS; defaults to the config's limit. */
+  keysPerWindow?: number;
+  /** Rebuilds a success too large to have been kept, from what its action stored. */
+  rebuild?: (action: IdempotentAction) => Promise<HttpResponseInit | undefined>;
+}
+
+const keysExhausted = (retryAfterSeconds: number, limit: number) =>
+  new SpecificProblem('idempotency-keys-exhausted', {
+    detail: `You have started ${limit} new actions in the last hour, the most one person may. Retry an earlier action with its own Idempotency-Key, or wait.`,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+  });
+
+/** The user's counter for the window `now` falls in: one document a user an hour. */
+export const keyCounterId = (subject: string, now: number) => `q-${sha256(`${subject.length}:${subject}`)}-${Math.floor(now / KEY_WINDOW_MS)}`;
+
+/**
+ * Counts a new key against its user's hourly window and refuses it past the limit. The count is
+ * one document a user an hour, raised by Cosmos' atomic patch increment (no read, no etag race,
+ * so a burst of a user's requests costs one operation each); it expires with its window.
+ */
+async function countNewKey(container: Container, subject: string, now: number, limit: number): Promise<void> {
+  const id = keyCounterId(subject, now);
+  let count: number | undefined;
+  for (let attempt = 0; attempt < 3 && count === undefined; attempt++) {
+    try {
+      const { resource } = await container.item(id, id).patch<{ count: number }>([{ op: 'incr', path: '/count', value: 1 }]);
+      count = resource?.count;
+    } catch (error) {
+      if (codeOf(error) !== 404) throw error;
+      try {
+        await container.items.create({ id, key: id, count: 1, ttl: Math.ceil((2 * KEY_WINDOW_MS) / 1000) });
+        count = 1;
+      } catch (created) {
+        if (codeOf(created) !== 409) throw created; // another request made it first: increment it
+      }
+    }
+  }
+  if (count === undefined || count <= limit) return;
+  const windowEnds = (Math.floor(now / KEY_WINDOW_MS) + 1) * KEY_WINDOW_MS;
+  throw keysExhausted(Math.max(1, Math.ceil((windowEnds - now) / 1000)), limit);
 }
 
 /**
@@ -149,7 +239,7 @@ export async function withIdempotency(
   request: HttpRequest,
   principal: Principal,
   bodyBytes: Uint8Array,
-  run: () => Promise<HttpResponseInit>,
+  run: (action: IdempotentAction) => Promise<HttpResponseInit>,
   options: IdempotencyOptions = {},
 ): Promise<HttpResponseInit> {
   const key = request.headers.get(IDEMPOTENCY_HEADER)?.trim();
@@ -168,12 +258,14 @@ export async function withIdempotency(
   let holder = '';
   let createdAt = '';
   let pollMs = POLL_FIRST_MS;
+  let resumed = false;
+  let limitChecked = false;
   for (;;) {
     const existing = await readRecord(container, id);
     if (existing) {
       const { record, etag } = existing;
       if (record.hash !== hash) throw idempotencyKeyReused();
-      if (record.state === 'done' && record.response) return replay(record.response, options.correlationId);
+      if (record.state === 'done' && record.response) return replay(record.response, { id, resumed: false }, options);
       if ((record.leaseUntil ?? 0) < now()) {
         // The holder died (or its lease ran out): take the key over, exclusively, via If-Match.
         try {
@@ -185,6 +277,7 @@ export async function withIdempotency(
           claimedEtag = taken ?? '';
           holder = owner;
           createdAt = record.createdAt;
+          resumed = true;
           break;
         } catch (error) {
           if (codeOf(error) !== 412 && codeOf(error) !== 404) throw error;
@@ -195,6 +288,10 @@ export async function withIdempotency(
       await sleep(pollMs / 2 + Math.random() * (pollMs / 2));
       pollMs = Math.min(POLL_MAX_MS, pollMs * 2);
       continue;
+    }
+    if (!limitChecked) {
+      await countNewKey(container, principal.subject, now(), options.keysPerWindow ?? getConfig().limits.idempotencyKeysPerHour);
+      limitChecked = true;
     }
     const owner = randomUUID();
     try {
@@ -255,7 +352,7 @@ export async function withIdempotency(
 
   let response: HttpResponseInit;
   try {
-    response = await run();
+    response = await run({ id, resumed });
     await stopRenewing();
   } catch (error) {
     await stopRenewing();

@@ -41,6 +41,7 @@ export const SPECIFIC_PROBLEM_TYPES = {
   'idempotency-key-invalid': { parent: 'malformed-body', title: 'The Idempotency-Key header is not valid' },
   'request-in-progress': { parent: 'conflict', title: 'A request with this Idempotency-Key is still in progress' },
   'idempotency-key-reused': { parent: 'validation-failed', title: 'This Idempotency-Key was used for a different request' },
+  'idempotency-keys-exhausted': { parent: 'too-many-requests', title: 'Too many new Idempotency-Keys from you this hour' },
   'return-has-errors': { parent: 'validation-failed', title: 'The return has errors' },
   'unexplained-queries': { parent: 'validation-failed', title: 'Every query needs a fix or an explanation before submission' },
   'workbook-unreadable': { parent: 'validation-failed', title: 'The workbook could not be read' },

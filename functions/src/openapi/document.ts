@@ -16,6 +16,8 @@ import { z } from 'zod';
 import {
   aggregatesSchema,
   cohortSchema,
+  crossSchoolCheckRequestSchema,
+  crossSchoolCheckSchema,
   healthSchema,
   historySchema,
   jwksSchema,
@@ -89,6 +91,8 @@ export const COMPONENT_SCHEMAS = {
   Health: healthSchema,
   ReturnDocument: returnDocumentSchema,
   Cohort: cohortSchema,
+  CrossSchoolCheckRequest: crossSchoolCheckRequestSchema,
+  CrossSchoolCheck: crossSchoolCheckSchema,
   School: schoolSchema,
   Jwks: jwksSchema,
   ...problemComponents(),
@@ -290,6 +294,15 @@ const OPERATIONS: Record<string, OperationSpec> = {
     tags: ['returns'],
     responses: { '200': { description: 'Versions, newest first', content: json(ref('History')) } },
     problems: ['invalid-parameter', 'not-found'],
+  },
+  'POST /returns/{}/{}/cross-school': {
+    summary: 'Which of a primary’s own UPNs another school’s latest submitted return also holds (never which school)',
+    description:
+      'The school itself only (as for PUT). Sends the UPNs of its sheet before submitting; the answer lists only those another school’s latest submitted return holds, with how many other returns, and the notice to show: the LA resolves which school is right. Stores nothing; audited as crossSchool.check.',
+    tags: ['returns'],
+    requestBody: { required: true, content: json(ref('CrossSchoolCheckRequest')) },
+    responses: { '200': { description: 'The UPNs also on another school’s return', content: json(ref('CrossSchoolCheck')) } },
+    problems: ['invalid-parameter', 'malformed-body', 'payload-too-large', 'unsupported-media-type', 'validation-failed'],
   },
   'GET /cohorts/{}/{}': {
     summary: "A secondary's incoming Year 7 cohort from every feeder primary",

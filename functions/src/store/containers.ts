@@ -39,6 +39,13 @@ export const CONTAINERS = {
    * a new directory without transactional batches. Read whole, and cached, for scope checks.
    */
   schools: { partitionKey: '/id' },
+  /**
+   * The cross-school UPN index (store/upnIndex.ts): per year, one small document per keyed UPN
+   * hash (never the UPN) naming the schools whose latest submitted return holds it, one per school
+   * listing its hashes, and marks of commits not yet taken in. Each its own partition: a commit
+   * touches its pupils' entries, which concurrent commits of other schools rarely share.
+   */
+  crossSchool: { partitionKey: '/id' },
 } as const satisfies Record<string, { partitionKey: string; defaultTtl?: number }>;
 
 export type ContainerName = keyof typeof CONTAINERS;

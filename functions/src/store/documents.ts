@@ -8,6 +8,7 @@
  * - head `head:{year}`: the commit point, naming the current and the latest submitted version.
  * - cohort slice `cohort:{year}:{primary}`, in the RECEIVING SECONDARY's partition.
  * - read receipt `seen:{year}:v{n}:{secondary}`: that secondary's cohort with version n was opened.
+ * - action `action:{year}:{actionId}`: the version one idempotent action answered with (store/returns.ts).
  * Container `summaries`, partition /school:
  * - summary `summary:{year}`: counts only (no pupil rows), for the city aggregates.
  * Container `rollups`, partition /id: a shard of the maintained city rollup (store/rollup.ts).
@@ -34,6 +35,7 @@ export const headDocId = (year: number) => `head:${year}`;
 export const cohortSliceDocId = (year: number, primary: string) => `cohort:${year}:${primary}`;
 export const summaryDocId = (year: number) => `summary:${year}`;
 export const seenDocId = (year: number, version: number, secondary: string) => `seen:${year}:v${version}:${secondary}`;
+export const actionDocId = (year: number, action: string) => `action:${year}:${action}`;
 
 /**
  * Summary documents written before the one status vocabulary spelled it `Draft` / `Submitted`;
@@ -134,6 +136,24 @@ export const seenDocSchema = z.object({
 export type SeenDoc = z.infer<typeof seenDocSchema>;
 
 export { seenBySchema, type SeenBy };
+
+/**
+ * What one idempotent action (an Idempotency-Key's record id, which holds no personal data) was
+ * answered with: written before that answer's commit point, so a retry after a crash finds the
+ * version it stored (or was given) and answers with it, whatever has been committed since.
+ */
+export const actionDocSchema = z.object({
+  id: z.string(),
+  school: z.string(),
+  year: transferYearSchema,
+  type: z.literal('action'),
+  action: z.string(),
+  version: versionNumber,
+  /** Whether the action stored that version (201) or found it current (200). */
+  created: z.boolean(),
+  at: z.string(),
+});
+export type ActionDoc = z.infer<typeof actionDocSchema>;
 
 /** A school's summary for one version: counts only, summed city-wide by the aggregates. */
 export const summaryDocSchema = countsSchema.extend({
@@ -288,6 +308,11 @@ export const storedResponseSchema = z.object({
   json: z.unknown().optional(),
   /** Any other body, base64. */
   base64: z.string().optional(),
+  /** A body too large to keep (http/idempotency.ts KEEP_WHOLE_BYTES): its digest and size only. */
+  digest: z.string().optional(),
+  bytes: int.optional(),
+  /** A large problem's standard members (type, title, status, detail), replayed without its extensions. */
+  problem: z.record(z.string(), z.unknown()).optional(),
 });
 export type StoredResponse = z.infer<typeof storedResponseSchema>;
 

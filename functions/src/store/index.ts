@@ -12,6 +12,7 @@ import { CONTAINER_NAMES, CONTAINERS, type ContainerName } from './containers';
 import { type CosmosHandle, openCosmos } from './cosmos';
 import { SchoolDirectoryStore } from './schoolDirectory';
 import { seedFromSamples } from './seed';
+import { startSweeper } from './ttlSweeper';
 
 export interface Store {
   readonly config: Config;
@@ -48,6 +49,7 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
 export function createStore(config: Config): Store {
   let handle: Promise<CosmosHandle> | undefined;
   let ready: Promise<Database> | undefined;
+  let sweeper: { stop(): void } | undefined;
 
   const open = (): Promise<CosmosHandle> => {
     handle ??= openCosmos(config.cosmos).catch((error: unknown) => {
@@ -85,6 +87,11 @@ export function createStore(config: Config): Store {
           config.samplesDir,
         );
       }
+      // The embedded server keeps expired items for ever; remove them as Cosmos' TTL would.
+      if (h.embedded) {
+        sweeper?.stop();
+        sweeper = startSweeper(db);
+      }
       return db;
     })().catch((error: unknown) => {
       ready = undefined;
@@ -110,6 +117,8 @@ export function createStore(config: Config): Store {
     directory: new SchoolDirectoryStore(() => store.container('schools')),
     audit: new AuditLog(() => store.container('audit')),
     close: async () => {
+      sweeper?.stop();
+      sweeper = undefined;
       const h = handle;
       handle = undefined;
       ready = undefined;

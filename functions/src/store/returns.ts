@@ -11,6 +11,10 @@
  * - summary `summary:{year}` in the `summaries` container: counts only (no pupil rows).
  * - head `head:{year}`: the current version, its status, the latest submitted version, the
  *   secondaries that version names, and every committed version number.
+ * - action `action:{year}:{actionId}`: the version an idempotent action (an Idempotency-Key) was
+ *   answered with, written just before the commit point. A retry of that action after a crash
+ *   (the key's record never marked done) finds it and answers with that version's receipt, so it
+ *   never stores the old content again on top of versions committed since.
  *
  * Writes go in that order, without batches (the embedded server's batches are not atomic and
  * real Cosmos batches cannot span the secondary's partition anyway). The head, replaced with
@@ -28,6 +32,9 @@ import type { ReturnStatus } from '../../../shared/status';
 import { type PupilRow, type TransitionReturn, type ValidationReport } from '../../../shared/transition/schema';
 import type { Principal } from '../auth/principal';
 import {
+  actionDocId,
+  actionDocSchema,
+  type ActionDoc,
   cohortSliceDocId,
   cohortSliceDocSchema,
   type CohortSliceDoc,
@@ -122,13 +129,18 @@ export interface WriteInput {
   principal: Principal;
   /** The client's If-Match: the head etag it last read. */
   ifMatch?: string;
+  /** The idempotent action this write carries out (http/idempotency.ts IdempotentAction.id). */
+  action?: string;
 }
 
 export interface WriteResult {
   created: boolean;
   receipt: Receipt;
-  etag: string;
+  /** The head's etag, when the receipt's version is the current one (a replayed older action's is not). */
+  etag?: string;
   versionDocId: string;
+  /** True when the action had already stored (or been answered with) this version before a crash. */
+  replayed?: boolean;
 }
 
 const sameEtag = (a: string, b: string) => a.replace(/^W\//, '') === b.replace(/^W\//, '');
@@ -198,10 +210,52 @@ export class ReturnsRepository {
     }
   }
 
+  /**
+   * The version an action was answered with, when that version is committed: a retry of an
+   * action whose answer was lost (a crash before its Idempotency-Key record was marked done).
+   */
+  async actionOutcome(school: string, year: number, action: string): Promise<WriteResult | undefined> {
+    const read = await pointReadWithEtag<unknown>(await this.returns(), actionDocId(year, action), school);
+    if (!read) return undefined;
+    const done = actionDocSchema.parse(read.doc);
+    const head = await this.head(school, year);
+    if (!head || !head.doc.committed.includes(done.version)) return undefined; // never committed: the action runs again
+    const version = await this.version(school, year, done.version);
+    if (!version) throw new Error('head names a missing version');
+    return {
+      created: done.created,
+      receipt: this.receiptOf(version),
+      ...(head.doc.version === done.version ? { etag: head.etag } : {}),
+      versionDocId: version.id,
+      replayed: true,
+    };
+  }
+
+  /** Records what the action is about to be answered with (before the commit point, or with an answer that commits nothing). */
+  private async recordAction(input: WriteInput, version: number, created: boolean): Promise<void> {
+    if (input.action === undefined) return;
+    const doc: ActionDoc = {
+      id: actionDocId(input.year, input.action),
+      school: input.school,
+      year: input.year,
+      type: 'action',
+      action: input.action,
+      version,
+      created,
+      at: this.now().toISOString(),
+    };
+    await (await this.returns()).items.upsert(actionDocSchema.parse(doc));
+  }
+
   private async commit(input: WriteInput, marked: { mark?: string }): Promise<WriteResult> {
     const { school, year, status, ret, report, pupils, principal } = input;
     const hash = contentHash(ret);
     const container = await this.returns();
+
+    if (input.action !== undefined) {
+      const earlier = await this.actionOutcome(school, year, input.action);
+      if (earlier) return earlier;
+    }
 
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
       const head = await this.head(school, year);
@@ -212,6 +266,7 @@ export class ReturnsRepository {
       if (head && head.doc.contentHash === hash && head.doc.status === status) {
         const current = await this.version(school, year, head.doc.version);
         if (!current) throw new Error('head names a missing version');
+        await this.recordAction(input, current.version, false);
         return { created: false, receipt: this.receiptOf(current), etag: head.etag, versionDocId: current.id };
       }
 
@@ -252,6 +307,7 @@ export class ReturnsRepository {
         // Adopted: an identical concurrent submission may have committed it meanwhile.
         const now = await this.head(school, year);
         if (now && now.doc.version === version.version && now.doc.contentHash === hash) {
+          await this.recordAction(input, version.version, false);
           return { created: false, receipt: this.receiptOf(version), etag: now.etag, versionDocId: version.id };
         }
       }
@@ -276,6 +332,8 @@ export class ReturnsRepository {
         secondaries,
         committed: [...(head?.doc.committed ?? []), version.version].sort((a, b) => a - b),
       };
+      // The action's answer is known before the commit point, so a crash after it is answered alike.
+      await this.recordAction(input, version.version, true);
       // The rollup hears of the commit before it happens, so a crash after it is found and settled.
       if (this.rollup && marked.mark === undefined) marked.mark = await this.rollup.mark(school, year);
       try {
@@ -289,6 +347,7 @@ export class ReturnsRepository {
         // submission), the work is done; otherwise our derived documents may be ahead of the head.
         const now = await this.head(school, year);
         if (now && now.doc.version === version.version && now.doc.contentHash === hash) {
+          await this.recordAction(input, version.version, false);
           return { created: false, receipt: this.receiptOf(version), etag: now.etag, versionDocId: version.id };
         }
         await this.reconcile(school, year).catch(() => undefined);

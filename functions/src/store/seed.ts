@@ -19,6 +19,8 @@ import type { Container } from '@azure/cosmos';
 import type { ContainerName } from './containers';
 import { ReturnsRepository } from './returns';
 import { CityRollup } from './rollup';
+import { UpnIndex } from './upnIndex';
+import { getConfig } from '../config';
 import type { SchoolDirectoryStore } from './schoolDirectory';
 
 /** What seeding writes through: a Store, or (while the store is still opening) its parts. */
@@ -86,6 +88,8 @@ export async function seedReturns(store: SeedTarget, dir: string, schools: reado
     () => store.container('summaries'),
     undefined,
     seedRollup(store, schools),
+    // Sample submissions go into the cross-school index as any submission does.
+    new UpnIndex({ index: () => store.container('crossSchool'), returns: () => store.container('returns') }, getConfig().crossSchoolKey),
   );
   const seeded: string[] = [];
   for (const file of files) {
