@@ -24,6 +24,7 @@
  * | LOCAL_SAMPLES_DIR | ./samples | seed data for the embedded server |
  * | LOCAL_DATA_DIR | unset (`npm start`: ./.local/cosmos) | where the embedded server keeps its data; unset under `func start`: in memory |
  * | APP_VERSION | functions/package.json version | reported by /api/health |
+ * | CROSS_SCHOOL_KEY | a fixed dev key in local mode; required in cloud | the secret the cross-school index keys its UPN hashes with (HMAC-SHA256, store/upnIndex.ts); 32+ characters |
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,8 @@ import { z } from 'zod';
 
 export const LOCAL_ISSUER = 'https://goodstart.local/dev';
 export const LOCAL_AUDIENCE = 'api://goodstart-local';
+/** Local mode's cross-school key: not a secret, as local data is synthetic. */
+export const LOCAL_CROSS_SCHOOL_KEY = 'goodstart-local-cross-school-key-not-a-secret';
 
 /** Only asymmetric algorithms: a symmetric key would have to be shared with every client. */
 export const SUPPORTED_ALGORITHMS = ['RS256', 'ES256'] as const;
@@ -75,6 +78,7 @@ const envSchema = z.object({
   LOCAL_SAMPLES_DIR: optionalString,
   LOCAL_DATA_DIR: optionalString,
   APP_VERSION: optionalString,
+  CROSS_SCHOOL_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, 'at least 32 characters').optional()),
 });
 
 export type CosmosAuth = { kind: 'key'; key: string } | { kind: 'managedIdentity'; clientId?: string };
@@ -105,6 +109,8 @@ export interface Config {
   };
   limits: { maxJsonBytes: number; maxXlsxBytes: number; idempotencyKeysPerHour: number };
   samplesDir: string;
+  /** The secret the cross-school index keys UPN hashes with: the index never holds a UPN (store/upnIndex.ts). */
+  crossSchoolKey: string;
 }
 
 export class ConfigError extends Error {
@@ -154,6 +160,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
     if (!e.AUTH_AUDIENCE) problems.push('AUTH_AUDIENCE: required when AUTH_MODE=entra');
     if (!e.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required when AUTH_MODE=entra');
   }
+  // A key anyone with the repo knows would let a reader of the database test UPNs against the index.
+  if (mode === 'cloud' && e.CROSS_SCHOOL_KEY === undefined) problems.push('CROSS_SCHOOL_KEY: required with a cloud COSMOS_ENDPOINT (a secret of 32+ characters)');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -178,6 +186,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
     },
     limits: { maxJsonBytes: e.MAX_JSON_BYTES, maxXlsxBytes: e.MAX_XLSX_BYTES, idempotencyKeysPerHour: e.IDEMPOTENCY_KEYS_PER_HOUR },
     samplesDir: path.resolve(cwd, e.LOCAL_SAMPLES_DIR ?? 'samples'),
+    crossSchoolKey: e.CROSS_SCHOOL_KEY ?? LOCAL_CROSS_SCHOOL_KEY,
   };
 }
 

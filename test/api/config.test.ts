@@ -32,7 +32,7 @@ describe('parseConfig', () => {
   it('needs a key or managed identity for a cloud endpoint, and Entra settings with it', () => {
     const problems = problemsOf({ COSMOS_ENDPOINT: 'https://gs.documents.azure.com:443/' });
     expect(problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^COSMOS_KEY/), expect.stringMatching(/^AUTH_ISSUER/), expect.stringMatching(/^AUTH_JWKS_URL/)]),
+      expect.arrayContaining([expect.stringMatching(/^COSMOS_KEY/), expect.stringMatching(/^AUTH_ISSUER/), expect.stringMatching(/^AUTH_JWKS_URL/), expect.stringMatching(/^CROSS_SCHOOL_KEY/)]),
     );
   });
 
@@ -50,6 +50,7 @@ describe('parseConfig', () => {
       AUTH_AUDIENCE: 'api://goodstart',
       AUTH_JWKS_URL: 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys',
       AUTH_ALGORITHMS: 'RS256',
+      CROSS_SCHOOL_KEY: 'a-cross-school-secret-of-32-chars-or-more',
     });
     expect(c).toMatchObject({ mode: 'cloud', cosmos: { auth: { kind: 'managedIdentity' }, allowSelfSignedTls: false }, auth: { mode: 'entra', algorithms: ['RS256'] } });
   });

@@ -36,6 +36,7 @@ import { defineRoute } from '../http/route';
 import { getStore } from '../store';
 import { RETURN_STATUSES, type ReturnStatus } from '../../../shared/status';
 import { PreconditionFailed, returnsRepository, WriteContention, type WriteResult } from '../store/returns';
+import { crossSchoolAuditId, upnIndex } from '../store/upnIndex';
 
 function statusOf(request: HttpRequest): ReturnStatus {
   const raw = request.query.get('status');
@@ -142,8 +143,10 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
       }
       throw error;
     }
-    await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.write', ids: [result.versionDocId], correlationId });
-    return receiptResponse(result);
+    // Issue 29: pupils also on another school's return, told without naming it; the index read is in the audit record.
+    const crossSchool = await upnIndex().notice(laestab, year, pupils);
+    await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.write', ids: [result.versionDocId, crossSchoolAuditId(year)], correlationId });
+    return { ...receiptResponse(result), jsonBody: { ...result.receipt, crossSchool } };
   }, { correlationId, rebuild });
 });
 

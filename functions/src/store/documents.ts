@@ -16,6 +16,8 @@
  * Container `schools`, partition /id: the LA's directory, a pointer `directory` and its pages
  *   `directory:{generation}:{page}` (or, as first stored, one document `directory`; store/schoolDirectory.ts).
  * Container `idempotency`, partition /key: a claimed Idempotency-Key and its answer (http/idempotency.ts).
+ * Container `crossSchool`, partition /id: the cross-school UPN index (store/upnIndex.ts): an entry per keyed
+ *   UPN hash `upn:{year}:{hash}`, what each school has in it `upnSchool:{year}:{school}`, and marks `upnMark:{year}:{uuid}`.
  * (Resource-base datasets are described with their endpoints, functions/resourceBasesGet.ts.)
  *
  * Parsing strips Cosmos's own members (`_rid`, `_etag`, `_ts`, …).
@@ -330,3 +332,52 @@ export const idempotencyRecordSchema = z.object({
   response: storedResponseSchema.optional(),
 });
 export type IdempotencyRecord = z.infer<typeof idempotencyRecordSchema>;
+
+export const upnEntryDocId = (year: number, hash: string) => `upn:${year}:${hash}`;
+export const upnSchoolDocId = (year: number, school: string) => `upnSchool:${year}:${school}`;
+
+/**
+ * Container `crossSchool`: one keyed UPN hash (HMAC-SHA256 with the server's CROSS_SCHOOL_KEY,
+ * never the UPN) and which schools' latest submitted returns hold it. A school that no longer
+ * holds it stays, `on: false`, with the version that dropped it: a settle of an older version
+ * finishing late cannot put it back (store/upnIndex.ts).
+ */
+export const upnEntryDocSchema = z.object({
+  id: z.string(),
+  type: z.literal('upnEntry'),
+  year: transferYearSchema,
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  /** School → the submitted version this says is on (or off) for it. */
+  schools: z.record(z.string(), z.object({ version: count, on: z.boolean() })),
+  /** True when two or more schools are on: what the LA's tracker queries for. */
+  shared: z.boolean(),
+});
+export type UpnEntryDoc = z.infer<typeof upnEntryDocSchema>;
+
+/**
+ * Container `crossSchool`: the hashes one school's submitted version put in the index, so the
+ * next version can take out the ones it drops. `touched` lists hashes a settle may have changed
+ * before it finished: the next settle looks at them again.
+ */
+export const upnSchoolDocSchema = z.object({
+  id: z.string(),
+  type: z.literal('upnSchool'),
+  year: transferYearSchema,
+  school: z.string(),
+  /** The submitted version the entries hold (0: none). */
+  version: count,
+  hashes: z.array(z.string()),
+  touched: z.array(z.string()),
+});
+export type UpnSchoolDoc = z.infer<typeof upnSchoolDocSchema>;
+
+/** Container `crossSchool`: made before a submitted head commit, deleted once the index holds it (like the rollup's marks). */
+export const upnMarkDocSchema = z.object({
+  id: z.string(),
+  type: z.literal('upnMark'),
+  year: transferYearSchema,
+  school: z.string(),
+  /** When it was made, ms since the epoch. */
+  at: z.number(),
+});
+export type UpnMarkDoc = z.infer<typeof upnMarkDocSchema>;

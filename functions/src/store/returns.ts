@@ -25,7 +25,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
-import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointReadWithEtag, readByIdForSchools } from './reads';
+import { mapWithConcurrency, POINT_READ_CONCURRENCY, pointRead, pointReadWithEtag, readByIdForSchools } from './reads';
 import { schoolSummary } from '../../../shared/aggregate/summary';
 import { laestabInText } from '../../../shared/codes';
 import type { ReturnStatus } from '../../../shared/status';
@@ -59,6 +59,7 @@ import {
 import { receiptSchema, type Receipt } from '../../../shared/api/responses';
 import { getStore } from './index';
 import { CityRollup } from './rollup';
+import { UpnIndex, upnIndex } from './upnIndex';
 
 /** (design) Attempts at taking the next version number or committing the head before giving up with 503. */
 export const MAX_WRITE_ATTEMPTS = 25;
@@ -152,6 +153,8 @@ export class ReturnsRepository {
     private readonly now: () => Date = () => new Date(),
     /** The city rollup each commit maintains (store/rollup.ts); absent, the first aggregates read takes the school in. */
     private readonly rollup?: CityRollup,
+    /** The cross-school UPN index each submission maintains (store/upnIndex.ts), marked and settled like the rollup. */
+    private readonly upns?: UpnIndex,
   ) {}
 
   async head(school: string, year: number): Promise<{ doc: HeadDoc; etag: string } | undefined> {
@@ -200,10 +203,12 @@ export class ReturnsRepository {
    * attempt lost a race.
    */
   async write(input: WriteInput): Promise<WriteResult> {
-    const marked: { mark?: string } = {};
+    const marked: { mark?: string; upnMark?: string } = {};
     try {
       return await this.commit(input, marked);
     } finally {
+      // Likewise the cross-school index: a failure leaves its mark for the next reader to settle.
+      if (marked.upnMark !== undefined) await this.upns?.settle(input.school, input.year, marked.upnMark).catch(() => undefined);
       // Whatever happened, the rollup takes in what the head now says; a failure here leaves the
       // mark, and the next aggregates read settles the school instead.
       if (marked.mark !== undefined) await this.rollup?.settle(input.school, input.year, marked.mark).catch(() => undefined);
@@ -247,7 +252,7 @@ export class ReturnsRepository {
     await (await this.returns()).items.upsert(actionDocSchema.parse(doc));
   }
 
-  private async commit(input: WriteInput, marked: { mark?: string }): Promise<WriteResult> {
+  private async commit(input: WriteInput, marked: { mark?: string; upnMark?: string }): Promise<WriteResult> {
     const { school, year, status, ret, report, pupils, principal } = input;
     const hash = contentHash(ret);
     const container = await this.returns();
@@ -336,6 +341,8 @@ export class ReturnsRepository {
       await this.recordAction(input, version.version, true);
       // The rollup hears of the commit before it happens, so a crash after it is found and settled.
       if (this.rollup && marked.mark === undefined) marked.mark = await this.rollup.mark(school, year);
+      // Only a submission changes which version the index holds (the latest submitted).
+      if (this.upns && status === 'submitted' && marked.upnMark === undefined) marked.upnMark = await this.upns.mark(school, year);
       try {
         const { etag } = head
           ? await container.item(newHead.id, school).replace(headDocSchema.parse(newHead), { accessCondition: { type: 'IfMatch', condition: head.etag } })
@@ -433,6 +440,9 @@ export class ReturnsRepository {
         await container.items.create(seenDocSchema.parse(doc));
       } catch (error) {
         if (codeOf(error) !== 409) throw error;
+        // A receipt an LA or trust read recorded before only the secondary's own read counted: this read replaces it.
+        const held = seenDocSchema.safeParse(await pointRead<unknown>(container, doc.id, primary));
+        if (role === 'school' && held.success && held.data.role !== 'school') await container.item(doc.id, primary).replace(seenDocSchema.parse(doc));
       }
     });
   }
@@ -450,6 +460,8 @@ export class ReturnsRepository {
       .fetchAll();
     return resources
       .map((r) => seenDocSchema.parse(r))
+      // Only the secondary's own read is a receipt; ones an LA or trust read recorded before that rule are ignored.
+      .filter((r) => r.role === 'school')
       .map(({ secondary, version, at }) => ({ secondary, version, at }))
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.secondary.localeCompare(b.secondary)));
   }
@@ -535,6 +547,7 @@ export function returnsRepository(): ReturnsRepository {
       () => store.container('summaries'),
       undefined,
       cityRollup(),
+      upnIndex(),
     );
     repositoryStore = store;
   }
