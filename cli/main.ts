@@ -16,8 +16,12 @@ Usage:
       Exit 2 for a file that is not a readable CTF.
   goodstart validate <file.xlsx> [--json] [--schools <directory.json>]
       Check a filled workbook. Exit 0: no errors; 1: errors; 2: the file cannot be read.
+      --schools is the LA's school directory; without it, school codes are checked for form only (and it says so).
   goodstart consolidate <files or folders...> --out <city.xlsx> [--json] [--publish] [--year <YYYY>] [--schools <directory.json>] [--force]
       Validate every return and write one consolidated workbook. Bad files are reported and skipped.
+      Schools are judged as validate judges them (--schools, or form only). Each pupil is counted once per school:
+      a second file of a school whose pupils overlap the first's by UPN is left out as a duplicate (exit 1), the
+      workbook saved later kept (else the later file name); a UPN on two schools' returns is flagged, counted under each.
       --publish applies disclosure control (counts of 1-4 shown as c) to the summary sheets.
   goodstart fn <NAME> [args...]
       Evaluate one of the add-in's custom functions, e.g. goodstart fn TOOLKIT.SUPPORT Y4.1 6.

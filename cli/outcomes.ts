@@ -1,7 +1,7 @@
 /** A return read (here or on a reader thread: read.ts), validated for consolidation. */
 import type { ReadFile } from './read';
 import { validateReturn } from '../shared/transition/validate';
-import { returnShare, type ReturnOutcome, type ReturnShare } from '../shared/consolidation';
+import { everyPupil, returnShare, type ReturnOutcome, type ReturnShare } from '../shared/consolidation';
 import type { SchoolDirectory } from '../shared/schools';
 
 /** A file read, validated (against the run's transfer year, when one was given). */
@@ -25,7 +25,7 @@ export function shareOf(read: ReadFile, directory: SchoolDirectory | undefined, 
   const counted = otherYear && outcome.kind === 'read' ? { ...outcome, pupils: [] } : outcome;
   const share = returnShare(counted, givenYear ?? 0, directory);
   if (otherYear && share.tracker.rows > 0) {
-    share.tracker.reason = `All ${share.tracker.rows} pupils are left out: the workbook is for transfer in ${stated}, not ${givenYear} (GS1090, A4).`;
+    share.tracker.reason = `${everyPupil(share.tracker.rows)} left out: the workbook is for transfer in ${stated}, not ${givenYear} (GS1090, A4).`;
   }
   return { ...share, year: stated };
 }

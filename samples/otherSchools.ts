@@ -6,14 +6,22 @@
  * about a millisecond a copy where writing a workbook through exceljs costs fifty.
  */
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import type { School } from '../shared/schools';
 import type { TransitionReturn } from '../shared/transition/schema';
 import { makeUpn } from '../shared/upn';
 
-/** (design) Copies are schools 3303000 onwards: the synthetic directories' primaries are 3302xxx, their secondaries 3304xxx. */
-const FIRST_COPY_SCHOOL = 3303000;
+/** (design) Copies are schools 3305000 onwards (URNs 170000 onwards): the synthetic directories' primaries are 3302xxx (URNs 18xxxx), their secondaries 3304xxx (19xxxx). */
+const FIRST_COPY_SCHOOL = 3305000;
+const FIRST_COPY_URN = 170000;
 
 /** The school code of copy `k` (0-based). */
 export const otherSchoolCode = (k: number): string => String(FIRST_COPY_SCHOOL + k);
+
+/** Copy `k`'s school, for a directory that lists the copies: a primary like `like`, under its own codes. */
+export function otherSchool(k: number, like: School): School {
+  const { email: _email, ...rest } = like;
+  return { ...rest, laestab: otherSchoolCode(k), urn: String(FIRST_COPY_URN + k), name: `Copy ${k + 1} of ${like.name}`.slice(0, 120), phase: 'primary' };
+}
 
 /**
  * Copy `k` of `bytes`, the workbook of `ret` (the return of `school`), as the return of

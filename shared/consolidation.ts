@@ -144,6 +144,12 @@ export function trackerStatus(report: ValidationReport, kept?: number): string {
   return TRACKER_STATUS[verdict];
 }
 
+/** "All 40 pupils <where> are", or "The 1 pupil <where> is": the start of a line on pupils left out together. */
+export function everyPupil(n: number, where = ''): string {
+  const at = where ? ` ${where}` : '';
+  return n === 1 ? `The 1 pupil${at} is` : `All ${n} pupils${at} are`;
+}
+
 /** A sheet-level error: one in the sheet's receiving secondary (A7), which leaves every pupil on the sheet out, as they have nowhere to go. */
 const sheetLevel = (i: ValidationIssue): boolean => i.severity === 'error' && i.cell === SHEET_LAYOUT.receivingCell;
 
@@ -156,7 +162,7 @@ export function sheetsLeftOut(ret: TransitionReturn, report: ValidationReport): 
   for (const sheet of ret.sheets) {
     const issue = report.errors.find((i) => i.sheet === sheet.name && sheetLevel(i));
     if (!issue || sheet.rows.length === 0) continue;
-    lines.push(`All ${plural(sheet.rows.length, 'pupil')} on sheet '${sheet.name}' are left out: ${issue.message} (${issue.rule}, ${issue.cell}) ${issue.fix}`);
+    lines.push(`${everyPupil(sheet.rows.length, `on sheet '${sheet.name}'`)} left out: ${issue.message} (${issue.rule}, ${issue.cell}) ${issue.fix}`);
   }
   return lines;
 }

@@ -240,7 +240,7 @@ describe('goodstart consolidate', () => {
       }
     });
     await stale.xlsx.writeFile(path.join(folder, 'zz-last-year.xlsx'));
-    type Summary = { pupils: number; withErrors: number; otherYears: Array<{ year: number; returns: number; pupilsIncluded: boolean }>; tracker: Array<{ file: string; rows: number; errors: number }> };
+    type Summary = { pupils: number; withErrors: number; otherYears: Array<{ year: number; returns: number; pupilsIncluded: boolean }>; tracker: Array<{ file: string; rows: number; errors: number; status: string; reason?: string }> };
 
     const all = capture();
     expect(await main(['consolidate', folder, '--out', path.join(dir, 'years-all.xlsx'), '--json'], all)).toBe(1);
@@ -256,6 +256,8 @@ describe('goodstart consolidate', () => {
     expect(lastYear?.errors).toBeGreaterThan(0);
     expect(lastYear?.rows).toBeGreaterThan(0);
     expect(kept.pupils).toBe(mixed.pupils - (lastYear?.rows ?? 0));
+    expect(lastYear?.status).toBe('Errors: every pupil left out');
+    expect(lastYear?.reason).toBe(`All ${lastYear?.rows} pupils are left out: the workbook is for transfer in 2026, not 2027 (GS1090, A4).`);
     expect(kept.otherYears).toEqual([{ year: 2026, returns: 1, pupilsIncluded: false }]);
     expect(given.stderr()).toContain('none of their pupils are in');
   });
