@@ -11,15 +11,50 @@ import bundledJson from './bundled-2019-20.json';
 export const RESOURCE_BASE_PHASES = ['Primary', 'Secondary'] as const;
 export type ResourceBasePhase = (typeof RESOURCE_BASE_PHASES)[number];
 
-export const resourceBaseRowSchema = z.strictObject({
-  area: z.enum(LOCALITY_AREAS),
-  /** A key of `needCodes`; combined designations are `;`-joined, e.g. `ASD;SLCN`. */
-  need: z.string().min(1),
-  places: z.number().int().nonnegative(),
-  /** Approximate overall annual cost, in `currency`. */
-  cost: z.number().nonnegative(),
-  phase: z.enum(RESOURCE_BASE_PHASES).optional(),
-});
+/**
+ * (design) The bounds of a dataset's figures: far above any real resource base (2019-20's
+ * largest row is 107 places at about £14,000 a place), low enough that no sum of them or
+ * quotient overflows. A cost of 1e308 was once accepted, and cost per place became Infinity.
+ */
+export const RESOURCE_BASE_BOUNDS = {
+  /** Commissioned places in one row. */
+  maxPlaces: 10_000,
+  /** Annual cost of one place, in pounds: a row's cost is at most its places times this. */
+  maxCostPerPlace: 1_000_000,
+} as const;
+
+const pounds = (n: number): string => `£${n.toLocaleString('en-GB', { maximumFractionDigits: 0 })}`;
+const MAX_ROW_COST = RESOURCE_BASE_BOUNDS.maxPlaces * RESOURCE_BASE_BOUNDS.maxCostPerPlace;
+
+/** Why a row's cost is out of bounds for its places, in the LA's words. */
+export function costBoundMessage(cost: number, places: number): string {
+  return places === 0
+    ? `${pounds(cost)} for no commissioned places: a row with no places has no cost`
+    : `${pounds(cost)} for ${places.toLocaleString('en-GB')} places is ${pounds(cost / places)} a place, over the ${pounds(RESOURCE_BASE_BOUNDS.maxCostPerPlace)} a place allowed`;
+}
+
+export const resourceBaseRowSchema = z
+  .strictObject({
+    area: z.enum(LOCALITY_AREAS),
+    /** A key of `needCodes`; combined designations are `;`-joined, e.g. `ASD;SLCN`. */
+    need: z.string().min(1),
+    places: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(RESOURCE_BASE_BOUNDS.maxPlaces, `at most ${RESOURCE_BASE_BOUNDS.maxPlaces.toLocaleString('en-GB')} places in one row`),
+    /** Approximate overall annual cost, in `currency`: at most `places` × RESOURCE_BASE_BOUNDS.maxCostPerPlace. */
+    cost: z
+      .number()
+      .nonnegative()
+      .max(MAX_ROW_COST, `at most ${pounds(RESOURCE_BASE_BOUNDS.maxCostPerPlace)} a place, so at most ${pounds(MAX_ROW_COST)} in one row`),
+    phase: z.enum(RESOURCE_BASE_PHASES).optional(),
+  })
+  .superRefine(({ places, cost }, ctx) => {
+    // Only figures each within its own bound are compared: one out of bounds has said so already.
+    const inBounds = Number.isInteger(places) && places >= 0 && places <= RESOURCE_BASE_BOUNDS.maxPlaces && cost >= 0 && cost <= MAX_ROW_COST;
+    if (inBounds && cost > places * RESOURCE_BASE_BOUNDS.maxCostPerPlace) ctx.addIssue({ code: 'custom', path: ['cost'], message: costBoundMessage(cost, places) });
+  });
 
 export const resourceBaseDatasetSchema = z
   .strictObject({

@@ -6,7 +6,7 @@
  */
 import type { GridCell } from '../transition/grid';
 import { unescapeCell } from '../workbook/escape';
-import { type ResourceBaseDataset, type ResourceBaseRow, resourceBaseDatasetSchema } from './dataset';
+import { RESOURCE_BASE_BOUNDS, type ResourceBaseDataset, type ResourceBaseRow, resourceBaseDatasetSchema } from './dataset';
 
 /** Where things are on the sheet (1-based rows). */
 export const DATASET_SHEET = {
@@ -87,7 +87,7 @@ export function datasetFromSheet(
       const sheetRow = sheetRows[index] ?? DATASET_SHEET.firstDataRow;
       const column = DATASET_COLUMNS.find((c) => c.field === field);
       if (!column) return { row: sheetRow, message: `Row ${sheetRow}: ${issue.message}.` };
-      return { cell: `${column.letter}${sheetRow}`, column: column.header, row: sheetRow, message: `${column.header}: ${fixFor(column.field, issue.message, base)}` };
+      return { cell: `${column.letter}${sheetRow}`, column: column.header, row: sheetRow, message: `${column.header}: ${fixFor(column.field, issue.message, base, 'code' in issue && issue.code === 'custom')}` };
     }
     if (top === 'rows') return { message: 'The table has no rows: a dataset needs at least one resource base.' };
     return { message: issue.message };
@@ -103,16 +103,17 @@ export function datasetFromSheet(
   return { dataset: undefined, problems };
 }
 
-function fixFor(field: keyof ResourceBaseRow, message: string, base: ResourceBaseDataset): string {
+/** What to type instead; `custom` marks a rule of the schema's own (a cost over its bound for the places), whose message says what is wrong. */
+function fixFor(field: keyof ResourceBaseRow, message: string, base: ResourceBaseDataset, custom = false): string {
   switch (field) {
     case 'area':
       return 'choose East, North, South or West.';
     case 'need':
       return `use one of the dataset's need codes: ${Object.keys(base.needCodes).join(', ')}.`;
     case 'places':
-      return 'type a whole number of places, 0 or more.';
+      return `type a whole number of places, from 0 to ${RESOURCE_BASE_BOUNDS.maxPlaces.toLocaleString('en-GB')}.`;
     case 'cost':
-      return 'type the annual cost in pounds, 0 or more, without text.';
+      return `${custom ? `${message}; ` : ''}type the annual cost in pounds, without text: 0 or more, and at most £${RESOURCE_BASE_BOUNDS.maxCostPerPlace.toLocaleString('en-GB')} for each place.`;
     case 'phase':
       return 'leave it blank, or type Primary or Secondary.';
     default:

@@ -90,7 +90,7 @@ describe('checkResourceBaseSheet', () => {
     const checked = await checkResourceBaseSheet(base);
     expect(checked.dataset).toBeUndefined();
     expect(checked.problems.map((p) => p.cell).sort()).toEqual(['A10', 'B3', 'B9', 'C8']);
-    expect(checked.problems.find((p) => p.cell === 'C8')).toEqual({ cell: 'C8', column: 'Commissioned places', row: 8, message: 'Commissioned places: type a whole number of places, 0 or more.' });
+    expect(checked.problems.find((p) => p.cell === 'C8')).toEqual({ cell: 'C8', column: 'Commissioned places', row: 8, message: 'Commissioned places: type a whole number of places, from 0 to 10,000.' });
     expect(checked.problems.find((p) => p.cell === 'B9')?.message).toBe("Designated need: use one of the dataset's need codes: ASD, ASD;SLCN, C&L, C&L;ASD;PD, SLCN, FAM, HI, VI.");
     expect(['A10', 'B3', 'B9', 'C8'].map((c) => host.fill(SHEET, c))).toEqual([HIGHLIGHT.error, HIGHLIGHT.error, HIGHLIGHT.error, HIGHLIGHT.error]);
     expect(host.fill(SHEET, 'C7')).toBeUndefined();
