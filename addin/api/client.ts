@@ -14,6 +14,8 @@ import {
   aggregatesSchema,
   type Cohort,
   cohortSchema,
+  type CrossSchoolCheck,
+  crossSchoolCheckSchema,
   type CurrentReturn,
   currentReturnSchema,
   type Health,
@@ -93,6 +95,8 @@ export interface ApiClient {
   putReturn(laestab: string, year: number, body: ReturnBody, options: PutReturnOptions): Promise<WriteResult<Receipt>>;
   /** GET /cohorts/{laestab}/{year}: a secondary's incoming Year 7 from every feeder. */
   cohort(laestab: string, year: number, call?: CallOptions): Promise<Cohort>;
+  /** POST /returns/{laestab}/{year}/cross-school: which of the school's own UPNs another school's return holds (never which school). */
+  crossSchoolCheck(laestab: string, year: number, upns: readonly string[], call?: CallOptions): Promise<CrossSchoolCheck>;
   /** GET /tracker/{year}: every expected primary's state (LA, or a trust's own). */
   tracker(year: number, call?: CallOptions): Promise<Tracker>;
   /** GET /aggregates/{year}?by=: city roll-ups (disclosure-controlled outside the LA). */
@@ -165,6 +169,14 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return written(value, res);
     },
     cohort: async (laestab, year, call) => (await get(`/cohorts/${seg(laestab)}/${seg(year)}`, cohortSchema, 'a cohort', call)).value,
+    crossSchoolCheck: async (laestab, year, upns, call) =>
+      (
+        await json(
+          { method: 'POST', path: `/returns/${seg(laestab)}/${seg(year)}/cross-school`, body: { contentType: 'application/json', data: JSON.stringify({ upns }) }, ...callFields(call) },
+          crossSchoolCheckSchema,
+          'which pupils are on another return',
+        )
+      ).value,
     tracker: async (year, call) => (await get(`/tracker/${seg(year)}`, trackerSchema, 'a tracker', call)).value,
     async aggregates(year, by, call) {
       const query = by && by.length > 0 ? `?by=${by.map(seg).join(',')}` : '';

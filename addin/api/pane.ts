@@ -40,6 +40,10 @@ export function paneApi(client: ApiClient): PaneApi {
       return { receipt: result.value, etag: result.etag, replayed: result.replayed, created: result.created };
     },
     cohort: (laestab, year) => client.cohort(laestab, year),
+    async crossSchoolCheck(laestab, year, upns) {
+      const { upns: found, notice } = await client.crossSchoolCheck(laestab, year, upns);
+      return { upns: found, notice };
+    },
     async tracker(year) {
       const t = await client.tracker(year);
       return {
@@ -57,7 +61,9 @@ export function paneApi(client: ApiClient): PaneApi {
           errors: s.errors,
           queries: s.queries,
           unexplainedQueries: s.unexplainedQueries,
+          ...(s.crossSchoolUpns !== undefined ? { crossSchoolUpns: s.crossSchoolUpns } : {}),
         })),
+        ...(t.crossSchool ? { crossSchool: t.crossSchool } : {}),
       };
     },
     async aggregates(year) {

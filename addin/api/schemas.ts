@@ -49,6 +49,9 @@ export type Cohort = z.infer<typeof cohortSchema>;
 export const trackerSchema = loosen(api.trackerSchema);
 export type Tracker = z.infer<typeof trackerSchema>;
 
+export const crossSchoolCheckSchema = loosen(api.crossSchoolCheckSchema);
+export type CrossSchoolCheck = z.infer<typeof crossSchoolCheckSchema>;
+
 /** The API's `by` values: the roll-up's own list, so a dimension added there is read here too. */
 export const AGGREGATE_DIMENSIONS = DIMENSIONS;
 export type AggregateDimension = Dimension;

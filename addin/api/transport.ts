@@ -77,7 +77,7 @@ export interface TransportOptions {
 }
 
 export interface ApiRequest {
-  method: 'GET' | 'HEAD' | 'PUT';
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST';
   /** Below the base URL, with its query string: `/returns/3302001/2027?status=draft`. */
   path: string;
   accept?: string;

@@ -8,6 +8,7 @@ import { type CohortPupil, type CohortSummary, LAST_LAYOUT_COLUMN, SOURCE_COLUMN
 import type { Grid, GridCell } from '../../shared/transition/grid';
 import { DATE_FORMAT, GROUP_FILL, columnGroups } from '../../shared/transition/sheetPlan';
 import { escapeCell } from '../../shared/workbook/escape';
+import { cohortCrossSchoolNotice } from '../../shared/crossSchool';
 import { chunkRows, excel } from './run';
 
 export interface CohortInput {
@@ -19,6 +20,8 @@ export interface CohortInput {
   /** Feeder primary names by LAESTAB. */
   primaryNames: ReadonlyMap<string, string>;
   pulledAt: Date;
+  /** Pupils whose UPN is on more than one school's return (listed once; issue 29): said in A2. */
+  crossSchool?: number;
 }
 
 export interface CohortResult {
@@ -98,7 +101,7 @@ function writeFrame(sheet: Excel.Worksheet, input: CohortInput, summary: CohortS
   title.format.font.size = 16;
   sheet.getRange('A2').values = [
     [
-      `Pulled from Good Start on ${input.pulledAt.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}: ${summary.pupils} pupils from ${summary.feeders} feeder primaries. Refresh from the Good Start pane; your own columns right of ${LAST_COLUMN} stay with their pupil.`,
+      `Pulled from Good Start on ${input.pulledAt.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}: ${summary.pupils} pupils from ${summary.feeders} feeder primaries. Refresh from the Good Start pane; your own columns right of ${LAST_COLUMN} stay with their pupil.${input.crossSchool ? ` ${cohortCrossSchoolNotice(input.crossSchool)}` : ''}`,
     ],
   ];
   const support = summary.bySupport.flatMap((s) => [s.level, s.pupils]);

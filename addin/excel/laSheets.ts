@@ -56,6 +56,8 @@ export interface ChaseListInput {
   academicYear: string;
   schools: readonly TrackedSchool[];
   today: Date;
+  /** UPNs on more than one school's return (issue 29): the line for the LA and each set of schools sharing them. */
+  crossSchool?: { line: string; groups: readonly string[] };
 }
 
 export interface ChaseListResult {
@@ -89,6 +91,9 @@ export async function writeChaseList(input: ChaseListInput): Promise<ChaseListRe
       sheet.getRange('A2').values = [
         [`${rows.length} of ${input.schools.length} schools have not submitted. Days are counted to the return deadline from ${input.today.toLocaleDateString('en-GB', { dateStyle: 'medium' })}; refresh from the Good Start pane.`],
       ];
+      // Row 3, above the table: the shared UPNs, beside the counts, for the LA to resolve.
+      const shared = input.crossSchool ? [input.crossSchool.line, ...input.crossSchool.groups].join(' ') : '';
+      sheet.getRange('A3').values = [[escapeCell(shared)]];
       writeTable(sheet, table, { name: chaseListTableName(input.year), header: CHASE_LIST_HEADER, rows, row: CHASE_FIRST_ROW, column: 1 }, lastUsedRow(used));
       sheet.getRange(`A:${columnLetter(CHASE_LIST_HEADER.length)}`).format.autofitColumns();
       sheet.activate();

@@ -56,6 +56,15 @@ export interface Receipt {
   submittedAt: string;
   report?: ValidationReport;
   summary?: { pupils?: number } & Record<string, unknown>;
+  /** This return's pupils also on another school's return, by sheet and row, never which school (issue 29). */
+  crossSchool?: CrossSchoolNotice;
+}
+
+/** What a primary is told of its pupils also on another school's latest submitted return: where they are in its own sheet, never the other school. */
+export interface CrossSchoolNotice {
+  pupils: Array<{ sheet: string; row: number; otherReturns: number }>;
+  /** What to show, or '' when there are none. */
+  notice: string;
 }
 
 export interface SubmitResult {
@@ -79,6 +88,8 @@ export interface Cohort {
   year: number;
   feeders: Array<{ primary: string; version: number; pupils: number }>;
   pupils: CohortPupil[];
+  /** Pupils whose UPN is on more than one school's return: listed once, for the LA to resolve (issue 29). */
+  crossSchool?: Array<{ upn: string; sourceSchool: string; alsoFrom: string[]; otherReturns: number }>;
 }
 
 export interface SubmitOptions {
@@ -103,11 +114,22 @@ export interface TrackerSchool {
   errors: number;
   queries: number;
   unexplainedQueries: number;
+  /** UPNs on this school's latest submitted return that another school's also holds (issue 29). */
+  crossSchoolUpns?: number;
+}
+
+/** UPNs on more than one school's return (issue 29): the sets of schools sharing them, for the LA to resolve. */
+export interface TrackerCrossSchool {
+  upns: number;
+  groups: Array<{ schools: string[]; count: number }>;
+  /** What the count means for the city tables, in the CLI's words. */
+  line: string;
 }
 
 export interface TrackerView {
   year: number;
   schools: TrackerSchool[];
+  crossSchool?: TrackerCrossSchool;
 }
 
 /** The city (or trust) roll-up tables, as the API published them. */
@@ -136,6 +158,8 @@ export interface PaneApi {
   history(laestab: string, year: number): Promise<HistoryEntry[]>;
   submitReturn(laestab: string, year: number, ret: TransitionReturn, options: SubmitOptions): Promise<SubmitResult>;
   cohort(laestab: string, year: number): Promise<Cohort>;
+  /** Which of these UPNs (the school's own) another school's latest submitted return holds: with how many, never which school. */
+  crossSchoolCheck(laestab: string, year: number, upns: readonly string[]): Promise<{ upns: Array<{ upn: string; otherReturns: number }>; notice: string }>;
   /** Every expected school's state for the year (LA: the city; trust: its own schools). */
   tracker(year: number): Promise<TrackerView>;
   aggregates(year: number): Promise<AggregatesView>;

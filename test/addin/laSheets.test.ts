@@ -3,6 +3,7 @@
  * aggregates sheets, what they write, that a refresh rewrites the same tables and charts, and
  * the sync() count for small and large inputs.
  */
+import { sharedUpnLines } from '../../addin/taskpane/la/trackerModel';
 import { FakeExcelHost, createFakeExcel } from '../excelHost/fakeExcel';
 import {
   AGGREGATE_TABLE_IDS,
@@ -49,6 +50,15 @@ describe('writeChaseList', () => {
     ]);
     expect(host.tables).toMatchObject([{ name: chaseListTableName(2027), sheet: SHEET, rows: [4, 6], cols: [1, 6], showHeaders: true }]);
     expect(host.activeSheet).toBe(SHEET);
+  });
+
+  it('says above the table how many UPNs are on more than one school\'s return and which schools share them (issue 29)', async () => {
+    const crossSchool = { line: '1 UPN is on more than one school\'s return.', groups: ['School 001 (3302001) and School 002 (3302002): 1 UPN'] };
+    await writeChaseList({ ...chaseInput([school(1, 'submitted'), school(2, 'submitted')]), crossSchool });
+    expect(host.grid(SHEET, 'A3:A3')).toEqual([["1 UPN is on more than one school's return. School 001 (3302001) and School 002 (3302002): 1 UPN"]]);
+    // None: the row is emptied on a refresh.
+    await writeChaseList(chaseInput([school(1, 'submitted'), school(2, 'submitted')]));
+    expect(host.grid(SHEET, 'A3:A3')).toEqual([['']]);
   });
 
   it('refreshes the same table in place: a shorter list leaves no stale rows and no second table', async () => {
@@ -265,5 +275,31 @@ describe('openAsNewWorkbook', () => {
     (globalThis as unknown as { Excel: unknown }).Excel = host.excel();
     expect(await openAsNewWorkbook(bytes)).toEqual({ opened: 'unsupported' });
     expect(host.created).toEqual([]);
+  });
+});
+
+describe('shared UPNs on the tracker (issue 29)', () => {
+  it('names each set of schools sharing UPNs, with the count, for the LA to resolve', () => {
+    const schools = [
+      { school: '3302001', name: 'Acorn Lane Primary (test)' },
+      { school: '3302002', name: 'Bramble Hill Primary (test)' },
+      { school: '3302003', name: 'Copperbeech Primary (test)' },
+    ];
+    const lines = sharedUpnLines(
+      {
+        upns: 3,
+        line: '3 UPNs are on more than one school\'s return',
+        groups: [
+          { schools: ['3302001', '3302002'], count: 2 },
+          { schools: ['3302001', '3302002', '3309999'], count: 1 },
+        ],
+      },
+      schools,
+    );
+    expect(lines).toEqual([
+      'Acorn Lane Primary (test) (3302001) and Bramble Hill Primary (test) (3302002): 2 UPNs',
+      'Acorn Lane Primary (test) (3302001), Bramble Hill Primary (test) (3302002) and School (3309999): 1 UPN',
+    ]);
+    expect(sharedUpnLines(undefined, schools)).toEqual([]);
   });
 });

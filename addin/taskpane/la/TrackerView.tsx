@@ -30,8 +30,8 @@ import { daysToDeadline, returnDeadline } from '../../../shared/timetable';
 import { academicYearOf, currentTransferYear } from '../../../shared/year';
 import { type ChaseListResult, writeChaseList } from '../../excel/laSheets';
 import { ErrorBar, Progress, Section, plural, useCommonStyles, when } from '../common';
-import type { DescribeError, PaneApi, PaneError, TrackerView as Tracker } from '../ports';
-import { ALL, NO_FILTER, TRACKER_SORTS, type TrackerFilter, type TrackerSort, filterTracker, optionsOf } from './trackerModel';
+import type { DescribeError, PaneApi, PaneError, TrackerCrossSchool, TrackerView as Tracker } from '../ports';
+import { ALL, NO_FILTER, TRACKER_SORTS, type TrackerFilter, type TrackerSort, filterTracker, optionsOf, sharedUpnLines } from './trackerModel';
 
 const STATUS_COLOUR: Record<SchoolState, 'danger' | 'warning' | 'success'> = { outstanding: 'danger', draft: 'warning', submitted: 'success' };
 
@@ -74,7 +74,15 @@ export function TrackerView({ api, describe, scope }: { api: PaneApi; describe: 
     if (!t) return;
     setBusy('writing');
     try {
-      setChase(await writeChaseList({ year: t.year, academicYear: academicYearOf(t.year), schools: t.schools, today: new Date() }));
+      setChase(
+        await writeChaseList({
+          year: t.year,
+          academicYear: academicYearOf(t.year),
+          schools: t.schools,
+          today: new Date(),
+          ...(t.crossSchool ? { crossSchool: { line: t.crossSchool.line, groups: sharedUpnLines(t.crossSchool, t.schools) } } : {}),
+        }),
+      );
     } catch (e) {
       setError(describe(e));
     } finally {
@@ -125,6 +133,7 @@ export function TrackerView({ api, describe, scope }: { api: PaneApi; describe: 
                   }.`}
             </MessageBarBody>
           </MessageBar>
+          {tracker.crossSchool && tracker.crossSchool.upns > 0 ? <SharedUpns crossSchool={tracker.crossSchool} schools={tracker.schools} /> : null}
           <div className={common.row}>
             <Button appearance="primary" icon={<TableRegular />} disabled={busy !== undefined} onClick={() => void writeList()}>
               {chase ? 'Refresh chase list' : 'Chase list'}
@@ -201,6 +210,7 @@ export function TrackerView({ api, describe, scope }: { api: PaneApi; describe: 
                       {STATUS_LABELS[s.status]}
                     </Badge>
                     {s.status === 'outstanding' ? null : <Caption1 block>{`${plural(s.errors, 'error')}, ${plural(s.queries, 'query', 'queries')}`}</Caption1>}
+                    {s.crossSchoolUpns ? <Caption1 block>{`${plural(s.crossSchoolUpns, 'UPN')} also on another school's return`}</Caption1> : null}
                   </TableCell>
                   <TableCell>{s.submittedAt ? when(s.submittedAt) : 'Never'}</TableCell>
                 </TableRow>
@@ -210,6 +220,25 @@ export function TrackerView({ api, describe, scope }: { api: PaneApi; describe: 
         </>
       ) : null}
     </Section>
+  );
+}
+
+/** Issue 29: UPNs on more than one school's return, the schools sharing them, and how the city tables count them. */
+function SharedUpns({ crossSchool, schools }: { crossSchool: TrackerCrossSchool; schools: Tracker['schools'] }): JSX.Element {
+  const lines = sharedUpnLines(crossSchool, schools);
+  return (
+    <MessageBar intent="warning" layout="multiline" aria-label="UPNs on more than one school's return">
+      <MessageBarBody>
+        <MessageBarTitle>{`${plural(crossSchool.upns, 'UPN')} on more than one school's return`}</MessageBarTitle> {crossSchool.line}
+        {lines.length > 0 ? (
+          <ul>
+            {lines.map((l) => (
+              <li key={l}>{l}</li>
+            ))}
+          </ul>
+        ) : null}
+      </MessageBarBody>
+    </MessageBar>
   );
 }
 

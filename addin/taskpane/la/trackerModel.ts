@@ -3,7 +3,7 @@
  * view only renders and the rules are tested without a browser.
  */
 import { SCHOOL_STATES, type SchoolState } from '../../../shared/status';
-import type { TrackerSchool } from '../ports';
+import type { TrackerCrossSchool, TrackerSchool } from '../ports';
 
 export const ALL = 'all';
 
@@ -42,3 +42,14 @@ export function filterTracker(schools: readonly TrackerSchool[], filter: Tracker
 
 /** The values a filter can take: those present in the rows, in order. */
 export const optionsOf = (schools: readonly TrackerSchool[], field: 'area' | 'phase'): string[] => [...new Set(schools.map((s) => s[field]))].sort();
+
+/** Each set of schools sharing UPNs, by name, for the LA to resolve: "Acorn (3302001) and Bramble (3302002): 2 UPNs". */
+export function sharedUpnLines(crossSchool: TrackerCrossSchool | undefined, schools: readonly Pick<TrackerSchool, 'school' | 'name'>[]): string[] {
+  const names = new Map(schools.map((s) => [s.school, s.name]));
+  const label = (laestab: string) => `${names.get(laestab) ?? 'School'} (${laestab})`;
+  return (crossSchool?.groups ?? []).map((g) => {
+    const who = g.schools.map(label);
+    const list = who.length === 2 ? who.join(' and ') : `${who.slice(0, -1).join(', ')} and ${who[who.length - 1] ?? ''}`;
+    return `${list}: ${g.count} ${g.count === 1 ? 'UPN' : 'UPNs'}`;
+  });
+}

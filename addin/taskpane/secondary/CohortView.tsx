@@ -12,12 +12,14 @@ import { type CohortResult, pullCohortSheet } from '../../excel/cohortSheet';
 import { ErrorBar, Progress, Section, plural, useCommonStyles } from '../common';
 import type { DescribeError, PaneApi, PaneError, SchoolEntry } from '../ports';
 import { academicYearOf as academicYearLabel } from '../../../shared/year';
+import { cohortCrossSchoolNotice } from '../../../shared/crossSchool';
 
 export function CohortView({ school, api, describe }: { school: SchoolEntry; api: PaneApi; describe: DescribeError }): JSX.Element {
   const common = useCommonStyles();
   const [year, setYear] = useState(String(currentTransferYear()));
   const [phase, setPhase] = useState<'idle' | 'fetching' | 'writing'>('idle');
   const [result, setResult] = useState<CohortResult | undefined>();
+  const [shared, setShared] = useState<SharedPupil[]>([]);
   const [error, setError] = useState<PaneError | undefined>();
   const y = /^\d{4}$/.test(year.trim()) ? Number(year.trim()) : undefined;
 
@@ -29,6 +31,12 @@ export function CohortView({ school, api, describe }: { school: SchoolEntry; api
       const cohort = await api.cohort(school.laestab, y);
       setPhase('writing');
       const names = new Map(cohort.feeders.map((f) => [f.primary, (f as { name?: string | null }).name ?? f.primary]));
+      const pupilOf = new Map(cohort.pupils.map((p) => [p.upn, p]));
+      const warnings = (cohort.crossSchool ?? []).map((w) => {
+        const p = pupilOf.get(w.upn);
+        return { name: p ? `${p.forename} ${p.surname}`.trim() : w.upn, upn: w.upn, from: names.get(w.sourceSchool) ?? w.sourceSchool, alsoFrom: w.alsoFrom.map((s) => names.get(s) ?? s), otherReturns: w.otherReturns };
+      });
+      setShared(warnings);
       setResult(
         await pullCohortSheet({
           year: y,
@@ -37,6 +45,7 @@ export function CohortView({ school, api, describe }: { school: SchoolEntry; api
           pupils: cohort.pupils as unknown as CohortPupil[],
           primaryNames: names,
           pulledAt: new Date(),
+          crossSchool: warnings.length,
         }),
       );
     } catch (e) {
@@ -61,7 +70,39 @@ export function CohortView({ school, api, describe }: { school: SchoolEntry; api
       {phase === 'writing' ? <Progress label="Writing the cohort sheet…" /> : null}
       {error ? <ErrorBar error={error} /> : null}
       {result ? <CohortSummaryView result={result} /> : null}
+      {result && shared.length > 0 ? <SharedPupilsWarning pupils={shared} /> : null}
     </Section>
+  );
+}
+
+interface SharedPupil {
+  name: string;
+  upn: string;
+  /** The feeder whose row is on the sheet. */
+  from: string;
+  /** Other feeders of this cohort that sent the same UPN (their rows are left out). */
+  alsoFrom: string[];
+  otherReturns: number;
+}
+
+/** Issue 29: a pupil on more than one school's return is listed once; the LA decides which school is right. */
+function SharedPupilsWarning({ pupils }: { pupils: SharedPupil[] }): JSX.Element {
+  return (
+    <MessageBar intent="warning" layout="multiline" aria-label="Pupils on more than one school's return">
+      <MessageBarBody>
+        <MessageBarTitle>{`${plural(pupils.length, 'pupil')} on more than one school's return`}</MessageBarTitle>{' '}
+        {cohortCrossSchoolNotice(pupils.length)}
+        <ul>
+          {pupils.map((p) => (
+            <li key={p.upn}>
+              {`${p.name} (UPN ${p.upn}): listed from ${p.from}`}
+              {p.alsoFrom.length > 0 ? `; also sent by ${p.alsoFrom.join(', ')}` : ''}
+              {p.otherReturns > p.alsoFrom.length ? `; on ${plural(p.otherReturns - p.alsoFrom.length, "other school's return", "other schools' returns")}` : ''}
+            </li>
+          ))}
+        </ul>
+      </MessageBarBody>
+    </MessageBar>
   );
 }
 

@@ -27,6 +27,7 @@ import { ruleById } from '../../../shared/transition/rules';
 import type { ValidationIssue } from '../../../shared/transition/schema';
 import { ErrorBar, Section, plural, useCommonStyles } from '../common';
 import { type TransitionModel, isExplained } from './useTransition';
+import { CrossSchoolNoticeBar } from './CrossSchoolNotice';
 
 const useStyles = makeStyles({
   group: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXS, margin: 0, padding: 0, listStyleType: 'none' },
@@ -107,6 +108,7 @@ export function CheckStep({ model, onNext }: { model: TransitionModel; onNext: (
               </MessageBarBody>
             </MessageBar>
           )}
+          <CrossSchoolNoticeBar notice={model.crossSchool} />
           <ProblemList title="Errors" issues={check.report.errors} model={model} />
           <ProblemList title="Queries" issues={check.report.queries} model={model} />
           {check.report.errors.length + check.report.queries.length === 0 ? <Body1>No problems found.</Body1> : null}

@@ -28,6 +28,7 @@ import { ReceiptRegular, SendRegular, SaveRegular, ArrowClockwiseRegular } from 
 import { ErrorBar, Progress, Section, plural, useCommonStyles, when } from '../common';
 import { academicYearOf as academicYearLabel } from '../../../shared/year';
 import { type TransitionModel, isExplained } from './useTransition';
+import { CrossSchoolNoticeBar } from './CrossSchoolNotice';
 
 const useStyles = makeStyles({
   receipt: { borderLeft: `4px solid ${tokens.colorPaletteGreenBorder2}` },
@@ -178,6 +179,7 @@ function ReceiptCard({ model }: { model: TransitionModel }): JSX.Element | null 
         <dt>Content hash</dt>
         <dd className={`${styles.dd} ${styles.hash}`}>{r.contentHash}</dd>
       </dl>
+      <CrossSchoolNoticeBar notice={r.crossSchool} />
       <Caption1>Keep this receipt: the LA sees the same version and hash.</Caption1>
     </Card>
   );

@@ -9,7 +9,10 @@ import type { TransitionReturn, ValidationIssue, ValidationReport } from '../../
 import { validateReturn } from '../../../shared/transition/validate';
 import { checkWorkbook, createTransitionSheet, type CreateOptions, type CreateResult, inspectWorkbook, recheckRows, type RowsRead, saveExplanation, selectCell, watchTransitionSheets, type WorkbookInfo } from '../../excel/transitionSheet';
 import { isOwnChange } from '../../excel/run';
-import type { DescribeError, HistoryEntry, PaneApi, PaneError, RemoteReturn, SubmitResult } from '../ports';
+import type { CrossSchoolNotice, DescribeError, HistoryEntry, PaneApi, PaneError, RemoteReturn, SubmitResult } from '../ports';
+
+/** A UPN's shape (letter, 11 digits, digit or letter): only these are worth asking the API about. */
+const UPN_SHAPE = /^[A-Z]\d{11}[0-9A-Z]$/;
 
 /** (design) How long edits settle before the changed rows are re-checked. */
 export const RECHECK_DEBOUNCE_MS = 600;
@@ -48,6 +51,8 @@ export interface TransitionModel {
   /** Rows re-checked by the last live pass, e.g. "rows 12–14". */
   lastRecheck: string | undefined;
   remote: RemoteState;
+  /** The last check's pupils also on another school's submitted return, as the API answered (undefined: not asked, or it could not answer). */
+  crossSchool: CrossSchoolNotice | undefined;
   submit: SubmitPhase;
   /** The transfer year the pane works with: A4 of the sheet, else the current cycle. */
   year: number;
@@ -74,6 +79,7 @@ export function useTransition(options: { laestab: string; api: PaneApi; describe
   const [lastRecheck, setLastRecheck] = useState<string | undefined>();
   const [remote, setRemote] = useState<RemoteState>({ loading: false, current: undefined, history: [] });
   const [submit, setSubmit] = useState<SubmitPhase>({ kind: 'idle' });
+  const [crossSchool, setCrossSchool] = useState<CrossSchoolNotice | undefined>();
 
   const checkRef = useRef<CheckState | undefined>(undefined);
   checkRef.current = check;
@@ -170,6 +176,28 @@ export function useTransition(options: { laestab: string; api: PaneApi; describe
     [live, onSheetChange],
   );
 
+  /**
+   * Asks the API which of the sheet's UPNs another school's latest submitted return holds (issue
+   * 29), after the local check: the answer names rows of this sheet, never the other school. The
+   * check itself never waits on or fails for this; an API that cannot answer leaves it unsaid.
+   */
+  const askCrossSchool = useCallback(
+    async (ret: TransitionReturn) => {
+      const rows = ret.sheets.flatMap((s) => s.rows.map((r) => ({ sheet: s.name, row: r.row, upn: String(r.values.upn ?? '').trim().toUpperCase() })));
+      const upns = [...new Set(rows.map((r) => r.upn).filter((u) => UPN_SHAPE.test(u)))];
+      if (upns.length === 0 || ret.year === null) return setCrossSchool(undefined);
+      try {
+        const answer = await api.crossSchoolCheck(laestab, ret.year, upns);
+        const others = new Map(answer.upns.map((u) => [u.upn.toUpperCase(), u.otherReturns]));
+        const pupils = rows.filter((r) => others.has(r.upn)).map((r) => ({ sheet: r.sheet, row: r.row, otherReturns: others.get(r.upn) as number }));
+        setCrossSchool({ pupils, notice: answer.notice });
+      } catch {
+        setCrossSchool(undefined);
+      }
+    },
+    [api, laestab],
+  );
+
   const runCheck = useCallback(async () => {
     setBusy('check');
     try {
@@ -179,13 +207,14 @@ export function useTransition(options: { laestab: string; api: PaneApi; describe
       setWorkbook((w) => (w ? { ...w, transitionSheets: checked.sheets } : { transitionSheets: checked.sheets, sheetNames: sheets }));
       setCheckError(undefined);
       setLastRecheck(undefined);
+      void askCrossSchool(checked.ret);
       await watch(sheets);
     } catch (e) {
       setCheckError(describe(e));
     } finally {
       setBusy(undefined);
     }
-  }, [describe, validate, watch]);
+  }, [askCrossSchool, describe, validate, watch]);
 
   useEffect(() => {
     if (!live) {
@@ -307,8 +336,8 @@ export function useTransition(options: { laestab: string; api: PaneApi; describe
   }, [inspect]);
 
   return useMemo(
-    () => ({ laestab, workbook, workbookError, busy, check, checkError, live, setLive, lastRecheck, remote, submit, year, inspect, create, runCheck, select, explain, loadRemote, send, dismissSubmit }),
-    [laestab, workbook, workbookError, busy, check, checkError, live, lastRecheck, remote, submit, year, inspect, create, runCheck, select, explain, loadRemote, send, dismissSubmit],
+    () => ({ laestab, workbook, workbookError, busy, check, checkError, live, setLive, lastRecheck, remote, crossSchool, submit, year, inspect, create, runCheck, select, explain, loadRemote, send, dismissSubmit }),
+    [laestab, workbook, workbookError, busy, check, checkError, live, lastRecheck, remote, crossSchool, submit, year, inspect, create, runCheck, select, explain, loadRemote, send, dismissSubmit],
   );
 }
 
