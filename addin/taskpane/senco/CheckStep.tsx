@@ -2,7 +2,9 @@
  * Step 2: check the sheet. The problems list is the primary, screen-reader-friendly surface
  * (Excel's notes are not announced): errors first, then queries, grouped by rule with counts.
  * Each item names its cell; choosing it moves Excel's selection there. Queries can be
- * explained in place; the text goes to the workbook's Query explanations sheet.
+ * explained in place; the text goes to the workbook's Query explanations sheet. The report lists
+ * at most REPORT_ISSUE_LIMIT problems (and the sheet shades only those); the counts are of all
+ * of them, and the report's own line says how many more there are.
  */
 import { useState } from 'react';
 import {
@@ -24,7 +26,7 @@ import {
 } from '@fluentui/react-components';
 import { CheckmarkCircleRegular, ErrorCircleRegular, WarningRegular, TextBulletListSquareEditRegular } from '@fluentui/react-icons';
 import { ruleById } from '../../../shared/transition/rules';
-import type { ValidationIssue } from '../../../shared/transition/schema';
+import type { ValidationIssue, ValidationReport } from '../../../shared/transition/schema';
 import { ErrorBar, Section, plural, useCommonStyles } from '../common';
 import { type TransitionModel, isExplained } from './useTransition';
 import { CrossSchoolNoticeBar } from './CrossSchoolNotice';
@@ -61,7 +63,8 @@ export function CheckStep({ model, onNext }: { model: TransitionModel; onNext: (
   const styles = useStyles();
   const { check } = model;
   const summary = check?.report.summary;
-  const unexplained = check ? check.report.queries.filter((q) => !isExplained(q, check)).length : 0;
+  // Of every query, listed or not: the report counts explanations as it finds each query.
+  const unexplained = summary?.unexplainedQueries ?? 0;
 
   return (
     <Section title="Check the sheet" id="check-heading">
@@ -109,8 +112,13 @@ export function CheckStep({ model, onNext }: { model: TransitionModel; onNext: (
             </MessageBar>
           )}
           <CrossSchoolNoticeBar notice={model.crossSchool} />
-          <ProblemList title="Errors" issues={check.report.errors} model={model} />
-          <ProblemList title="Queries" issues={check.report.queries} model={model} />
+          {check.report.more ? (
+            <MessageBar intent="warning" aria-label="Problems not shown">
+              <MessageBarBody>{check.report.more}</MessageBarBody>
+            </MessageBar>
+          ) : null}
+          <ProblemList title="Errors" issues={check.report.errors} total={summary.errors} report={check.report} model={model} />
+          <ProblemList title="Queries" issues={check.report.queries} total={summary.queries} report={check.report} model={model} />
           {check.report.errors.length + check.report.queries.length === 0 ? <Body1>No problems found.</Body1> : null}
           <Caption1 className={styles.fix}>Problem cells are shaded in the sheet: red for errors, amber for queries. The shading goes when the problem is fixed and the sheet is checked again.</Caption1>
         </>
@@ -119,7 +127,8 @@ export function CheckStep({ model, onNext }: { model: TransitionModel; onNext: (
   );
 }
 
-function ProblemList({ title, issues, model }: { title: 'Errors' | 'Queries'; issues: ValidationIssue[]; model: TransitionModel }): JSX.Element | null {
+/** One severity's listed problems by rule; `total` and the rule counts are of every problem, listed or not. */
+function ProblemList({ title, issues, total, report, model }: { title: 'Errors' | 'Queries'; issues: ValidationIssue[]; total: number; report: ValidationReport; model: TransitionModel }): JSX.Element | null {
   const styles = useStyles();
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   if (issues.length === 0) return null;
@@ -128,19 +137,20 @@ function ProblemList({ title, issues, model }: { title: 'Errors' | 'Queries'; is
   return (
     <div>
       <Text as="h3" weight="semibold" size={400}>
-        {`${title} (${issues.length})`}
+        {issues.length < total ? `${title} (${total}, the first ${issues.length} shown)` : `${title} (${total})`}
       </Text>
       {[...groups.entries()].map(([rule, list]) => {
         const r = ruleById(rule);
         const open = expanded.has(rule);
         const shown = open ? list : list.slice(0, PER_RULE);
+        const count = report.byRule?.[rule] ?? list.length;
         const headId = `rule-${rule}`;
         return (
           <div key={rule}>
             <div className={styles.groupHead}>
               <Text as="h4" weight="semibold" id={headId}>{`${rule} · ${r.title}`}</Text>
-              <Badge appearance="outline" color={r.severity === 'error' ? 'danger' : 'warning'} aria-label={plural(list.length, 'problem')}>
-                {list.length}
+              <Badge appearance="outline" color={r.severity === 'error' ? 'danger' : 'warning'} aria-label={plural(count, 'problem')}>
+                {count}
               </Badge>
             </div>
             <ul className={styles.group} aria-labelledby={headId}>
@@ -150,7 +160,7 @@ function ProblemList({ title, issues, model }: { title: 'Errors' | 'Queries'; is
             </ul>
             {list.length > shown.length ? (
               <Button appearance="subtle" onClick={() => setExpanded(new Set([...expanded, rule]))}>
-                {`Show all ${list.length}`}
+                {list.length < count ? `Show all ${list.length} listed` : `Show all ${list.length}`}
               </Button>
             ) : null}
           </div>

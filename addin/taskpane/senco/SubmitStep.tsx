@@ -27,7 +27,7 @@ import {
 import { ReceiptRegular, SendRegular, SaveRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { ErrorBar, Progress, Section, plural, useCommonStyles, when } from '../common';
 import { academicYearOf as academicYearLabel } from '../../../shared/year';
-import { type TransitionModel, isExplained } from './useTransition';
+import type { TransitionModel } from './useTransition';
 import { CrossSchoolNoticeBar } from './CrossSchoolNotice';
 
 const useStyles = makeStyles({
@@ -43,7 +43,7 @@ export function SubmitStep({ model, onCheck }: { model: TransitionModel; onCheck
   const common = useCommonStyles();
   const { check, remote, submit } = model;
   const summary = check?.report.summary;
-  const unexplained = check ? check.report.queries.filter((q) => !isExplained(q, check)).length : undefined;
+  const unexplained = summary?.unexplainedQueries;
   const errors = summary?.errors;
   const ready = summary !== undefined && errors === 0 && unexplained === 0;
   const draftable = summary !== undefined && errors === 0;
