@@ -206,4 +206,9 @@ export const trackerSchema = z.strictObject({
 });
 export type TrackerResponse = z.infer<typeof trackerSchema>;
 
-
+/** DELETE /resource-bases/{year}: what was withdrawn, and what `latest` names now. */
+export const resourceBaseWithdrawalSchema = z.strictObject({
+  withdrawn: z.string().describe('The academic year withdrawn, e.g. 2099-00.'),
+  latest: z.string().nullable().describe('The academic year `latest` names now: the newest that remains, or null when none does (the RB.* functions then use the bundled 2019-20 review).'),
+});
+export type ResourceBaseWithdrawal = z.infer<typeof resourceBaseWithdrawalSchema>;

@@ -86,10 +86,10 @@ const dataset = (academicYear: string, change: Json = {}) => {
 };
 
 /** A pending idempotency record held by a request that never finishes: a duplicate waits, then gets 409. */
-async function holdKey(subject: string, path: string, bytes: string): Promise<string> {
+async function holdKey(subject: string, path: string, bytes: string, method = 'PUT'): Promise<string> {
   const key = randomUUID();
   const url = `${stack.baseUrl}${path}`;
-  const request = new HttpRequest({ method: 'PUT', url, headers: { 'content-type': 'application/json' }, body: { string: bytes } });
+  const request = new HttpRequest({ method, url, headers: method === 'DELETE' ? {} : { 'content-type': 'application/json' }, body: { string: bytes } });
   const id = idempotencyRecordId(subject, key);
   const container = await stack.store.container('idempotency');
   await container.items.create({ id, key: id, hash: requestHash(request, new TextEncoder().encode(bytes)), state: 'pending', owner: 'a-crashed-request', createdAt: new Date().toISOString(), leaseUntil: Date.now() + 10 * 60_000 });
@@ -116,6 +116,7 @@ function rawRequest(text: string): Promise<Response> {
 
 let pendingReturn: Promise<Response>;
 let pendingDataset: Promise<Response>;
+let pendingWithdraw: Promise<Response>;
 
 beforeAll(async () => {
   cosmos = await startEmbeddedCosmos();
@@ -137,6 +138,8 @@ beforeAll(async () => {
   const dsBody = JSON.stringify(dataset('2025-26'));
   const dsKey = await holdKey('dev-la', '/resource-bases/2025-26', dsBody);
   pendingDataset = stack.fetch('/resource-bases/2025-26', { method: 'PUT', headers: { authorization: `Bearer ${tokens.la}`, 'content-type': 'application/json', 'idempotency-key': dsKey }, body: dsBody });
+  const withdrawKey = await holdKey('dev-la', '/resource-bases/2019-20', '', 'DELETE');
+  pendingWithdraw = stack.fetch('/resource-bases/2019-20', { method: 'DELETE', headers: { authorization: `Bearer ${tokens.la}`, 'idempotency-key': withdrawKey } });
 
   // Stored documents that no longer match their schema: the reads that meet them fail as 500
   // (Copperbeech's head for CORRUPT_YEAR is read by its return, its history, the tracker and a write).
@@ -432,6 +435,29 @@ describe('resource bases', () => {
     const { body } = await checker.check('PUT', res);
     expect([res.status, (body as Json).type]).toEqual([409, `${PROBLEM_BASE}request-in-progress`]);
   }, 60_000);
+
+  it('DELETE: 200, then 404; 400, 401, 403, 405 on latest, 406, 412, 422 for a reused key, and 409 for a duplicate in progress', async () => {
+    const withdraw = (key: string = randomUUID(), headers: Record<string, string> = {}) => ({ token: 'la', headers: { 'idempotency-key': key, ...headers } });
+    await call('PUT', '/resource-bases/2028-29', 201, { token: 'la', ...jsonPut(dataset('2028-29')) });
+    const key = randomUUID();
+    const withdrawn = await call('DELETE', '/resource-bases/2028', 200, withdraw(key));
+    expect(withdrawn.body.withdrawn).toBe('2028-29');
+    await call('DELETE', '/resource-bases/2028-29', 404, withdraw(), 'not-found');
+    await call('DELETE', '/resource-bases/2019-20', 422, withdraw(key), 'idempotency-key-reused');
+    await call('DELETE', '/resource-bases/next', 400, withdraw(), 'invalid-parameter');
+    await call('DELETE', '/resource-bases/2019-20', 400, { token: 'la' }, 'idempotency-key-missing');
+    await call('DELETE', '/resource-bases/2019-20', 400, withdraw('a b c d e f'), 'idempotency-key-invalid');
+    await call('DELETE', '/resource-bases/2019-20', 401, { headers: { 'idempotency-key': randomUUID() } }, 'invalid-token');
+    await call('DELETE', '/resource-bases/2019-20', 403, { ...withdraw(), token: 'trust' }, 'forbidden');
+    const latest = await call('DELETE', '/resource-bases/latest', 405, withdraw(), 'method-not-allowed');
+    expect(latest.res.headers.get('allow')).toBe('GET');
+    await call('DELETE', '/resource-bases/2019-20', 406, withdraw(randomUUID(), { accept: 'text/html' }), 'not-acceptable');
+    await call('DELETE', '/resource-bases/2019-20', 412, withdraw(randomUUID(), { 'if-match': '"stale"' }), 'precondition-failed');
+    const res = await pendingWithdraw;
+    const { body } = await checker.check('DELETE', res);
+    expect([res.status, (body as Json).type]).toEqual([409, `${PROBLEM_BASE}request-in-progress`]);
+    await call('GET', '/resource-bases/2019-20', 200, { token: 'la' });
+  }, 60_000);
 });
 
 describe('when Cosmos DB is unavailable', () => {
@@ -451,6 +477,7 @@ describe('when Cosmos DB is unavailable', () => {
       ['GET', `/exports/${TRANSFER_YEAR}/consolidated.xlsx`, { token: 'la' }],
       ['GET', '/resource-bases/latest', { token: 'la' }],
       ['PUT', '/resource-bases/2027-28', { token: 'la', ...jsonPut(dataset('2027-28')) }],
+      ['DELETE', '/resource-bases/2019-20', { token: 'la', headers: { 'idempotency-key': randomUUID() } }],
     ];
     for (const [method, path, options] of cases) {
       const { res } = await call(method, path, 503, options, 'service-unavailable');

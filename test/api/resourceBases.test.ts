@@ -1,10 +1,13 @@
 /**
- * GET/PUT /api/resource-bases/{year}: the LA's resource-base dataset. GET is open to every
+ * GET/PUT/DELETE /api/resource-bases/{year}: the LA's resource-base dataset. GET is open to every
  * signed-in role, with an ETag; PUT is LA-only, schema-checked, idempotent, conditional on
- * If-Match, audited, and moves `latest` forward. Tests run in order against one database.
+ * If-Match, audited, and moves `latest` forward; DELETE withdraws a year the same way, and
+ * `latest` falls back to the newest that remains. Tests run in order against one database.
  */
 import { randomUUID } from 'node:crypto';
 import { BUNDLED_RESOURCE_BASES, type ResourceBaseDataset } from '../../shared/resourceBases/dataset';
+import { costPerPlace } from '../../shared/resourceBases/costing';
+import { createApiSource } from '../../addin/functions/apiSource';
 import { seedResourceBases } from '../../functions/src/store';
 import { RESOURCE_BASES_MAX_BYTES } from '../../functions/src/functions/resourceBasesPut';
 import { parseResourceBaseYear } from '../../functions/src/functions/resourceBasesGet';
@@ -220,5 +223,81 @@ describe('PUT', () => {
   it('audits exactly the writes that succeeded', async () => {
     const ids = (await auditWrites()).map((a) => a.ids[0]).sort();
     expect(ids).toEqual(['resourceBases:2018-19', 'resourceBases:2020-21', 'resourceBases:2020-21', 'resourceBases:2021-22', 'resourceBases:2022-23']);
+  });
+});
+
+describe('DELETE (withdrawing a dataset published by mistake)', () => {
+  const del = (year: string, headers: Record<string, string> = {}, token = la) =>
+    stack.fetch(`/resource-bases/${year}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}`, 'idempotency-key': randomUUID(), ...headers } });
+  const latestYear = async () => (await get('latest')).headers.get('content-location');
+  const auditWithdrawals = async () => (await stack.store.audit.forSchool('city')).filter((a) => a.action === 'resourceBases.withdraw');
+
+  it('after a publish for 2099 then one for 2027, withdrawing 2099 makes latest 2027, audited', async () => {
+    expect((await put('2099', dataset('2099-00'))).status).toBe(201);
+    expect((await put('2027', dataset('2027-28'))).status).toBe(201);
+    expect(await latestYear()).toBe('/api/resource-bases/2099-00');
+
+    const res = await del('2099');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ withdrawn: '2099-00', latest: '2027-28' });
+    expect((await get('2099-00')).status).toBe(404);
+    expect(await latestYear()).toBe('/api/resource-bases/2027-28');
+    expect(await auditWithdrawals()).toEqual([expect.objectContaining({ who: 'dev-la', role: 'la', school: 'city', ids: ['resourceBases:2099-00'] })]);
+  });
+
+  it('replays a retry with the same key, needs a key, and is 404 for a year with no dataset', async () => {
+    expect((await put('2098', dataset('2098-99'))).status).toBe(201);
+    const key = randomUUID();
+    expect((await del('2098', { 'idempotency-key': key })).status).toBe(200);
+    const retry = await del('2098', { 'idempotency-key': key });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.json()).toEqual({ withdrawn: '2098-99', latest: '2027-28' });
+    const again = await del('2098');
+    expect(again.status).toBe(404);
+    expect(again.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const keyless = await stack.fetch('/resource-bases/2027-28', { method: 'DELETE', headers: { authorization: `Bearer ${la}` } });
+    expect(keyless.status).toBe(400);
+    expect((await get('2027-28')).status).toBe(200);
+    expect((await auditWithdrawals()).map((a) => a.ids[0]).sort()).toEqual(['resourceBases:2098-99', 'resourceBases:2099-00']);
+  });
+
+  it('is for the LA only (403 for a school or trust) and not for latest (405), withdrawing nothing', async () => {
+    expect((await del('2027-28', {}, school)).status).toBe(403);
+    expect((await del('2027-28', {}, trust)).status).toBe(403);
+    const res = await del('latest');
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET');
+    expect(await latestYear()).toBe('/api/resource-bases/2027-28');
+  });
+
+  it('honours If-Match: a stale ETag is 412 and withdraws nothing; the current one withdraws', async () => {
+    const etag = (await get('2027-28')).headers.get('etag') ?? '';
+    const republished = await put('2027-28', dataset('2027-28', { source: 'LA resource base review, corrected' }), { 'if-match': etag });
+    expect(republished.status).toBe(200);
+    expect((await del('2027-28', { 'if-match': etag })).status).toBe(412);
+    expect((await get('2027-28')).status).toBe(200);
+    expect((await del('2027-28', { 'if-match': republished.headers.get('etag') ?? '' })).status).toBe(200);
+    expect(await latestYear()).toBe('/api/resource-bases/2022-23');
+  });
+
+  it('with every year withdrawn, latest is 404 and the RB.* functions answer from the bundled 2019-20 review', async () => {
+    const latestAfter = [];
+    for (const year of ['2022-23', '2021-22', '2020-21', '2019-20', '2018-19']) latestAfter.push((await (await del(year)).json()).latest);
+    expect(latestAfter).toEqual(['2021-22', '2020-21', '2019-20', '2018-19', null]);
+    expect((await get('latest')).status).toBe(404);
+    const source = createApiSource({ baseUrl: `${stack.baseUrl}/`, getToken: () => trust, batchWindowMs: 1 });
+    const ds = await source.dataset();
+    expect(ds).toBe(BUNDLED_RESOURCE_BASES);
+    expect(Math.round(costPerPlace(ds))).toBe(16_678);
+    expect(source.state).toEqual({ kind: 'connected', datasetYear: undefined });
+  });
+
+  it('refuses a cost of 1e308 with 422 naming the field, and publishes nothing', async () => {
+    const res = await put('2030', dataset('2030-31', { rows: [{ area: 'North', need: 'ASD', places: 10, cost: 1e308 }] }));
+    expect(res.status).toBe(422);
+    const problem = await res.json();
+    expect(problem.issues).toEqual([expect.objectContaining({ path: 'rows.0.cost', message: 'at most £1,000,000 a place, so at most £10,000,000,000 in one row' })]);
+    expect((await get('2030-31')).status).toBe(404);
   });
 });

@@ -24,6 +24,7 @@ import {
   meSchema,
   NOTHING_STORED_RULE,
   receiptSchema,
+  resourceBaseWithdrawalSchema,
   returnDocumentSchema,
   trackerSchema,
 } from '../../../shared/api/responses';
@@ -80,6 +81,7 @@ export const COMPONENT_SCHEMAS = {
   SchoolSummary: schoolSummarySchema,
   CountTable: countTableSchema,
   ResourceBaseDataset: resourceBaseDatasetSchema,
+  ResourceBaseWithdrawal: resourceBaseWithdrawalSchema,
   Problem: problemSchema,
   Aggregates: aggregatesSchema,
   Receipt: receiptSchema,
@@ -362,6 +364,17 @@ const OPERATIONS: Record<string, OperationSpec> = {
       '201': { description: 'Created', content: json(ref('ResourceBaseDataset')), headers: { ETag: true, Location: true, 'Content-Location': true } },
     },
     problems: [...WRITE_PROBLEMS, 'method-not-allowed'],
+  },
+  'DELETE /resource-bases/{}': {
+    summary: 'Withdraw the resource-base dataset of an academic year published by mistake (LA only)',
+    description:
+      '`latest` then names the newest dataset that remains; with none left it is 404, and the add-in\'s RB.* functions use the bundled 2019-20 review. A year with no dataset is 404 `not-found`; `latest` itself is 405. Audited as resourceBases.withdraw.',
+    tags: ['resource bases'],
+    idempotent: true,
+    parameters: [idempotencyKey, ifMatch],
+    responses: { '200': { description: 'Withdrawn: the year, and the year `latest` names now', content: json(ref('ResourceBaseWithdrawal')) } },
+    // No body is read: none of the body's problems.
+    problems: [...WRITE_PROBLEMS.filter((p) => !['malformed-body', 'payload-too-large', 'unsupported-media-type', 'validation-failed'].includes(p)), 'not-found', 'method-not-allowed'],
   },
 };
 
