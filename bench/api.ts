@@ -17,16 +17,20 @@
  *   4. zip bombs: eight uploads at once of a 639 KiB workbook whose headers understate a sheet
  *      that inflates to 630 MiB, each refused as zip-bomb: the slowest answer, /health meanwhile,
  *      and the process's resident memory (server, Cosmos emulator and client share it), beside
- *      the yardstick of eight ordinary .xlsx returns uploaded at once the same way.
+ *      the yardstick of eight ordinary .xlsx returns uploaded at once the same way;
+ *   5. worst case: twenty 2 MB JSON returns at once, each the most issues the caps let through
+ *      (test/factories/worstCase.ts; issue 32's request of 66,000 rows took the API down): the
+ *      statuses, the largest answer, /health (asked every 100 ms) and peak resident memory,
+ *      beside twenty ordinary returns sent the same way.
  *
  * The embedded server is a single-threaded JavaScript emulation: absolute figures are far from
  * Azure Cosmos DB's; ratios and shapes are what carry over.
  *
  * Options: BENCH_SECONDS (per autocannon run, default 8), BENCH_SUBMIT_SCHOOLS (default 200),
  * BENCH_AGG_RUNS (default 11 per size: cheap, and a steadier p50 on a shared machine), BENCH_COLD_RUNS (default 3), BENCH_PARTS (default
- * `query,cold,bomb,submit,aggregates`: which parts to run).
+ * `query,cold,bomb,worst,submit,aggregates`: which parts to run).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import path from 'node:path';
 import type { Container } from '@azure/cosmos';
 import { emptySummary, type SchoolSummary } from '../shared/aggregate/summary';
@@ -43,6 +47,7 @@ import { row, sheet, TRANSFER_YEAR, upnFor } from '../test/factories/transition'
 import { startStack, type Stack } from '../test/api/harness';
 import { XLSX_MEDIA_TYPE } from '../functions/src/http/negotiate';
 import { understatedSheetBomb } from '../test/factories/zip';
+import { worstCaseReturn } from '../test/factories/worstCase';
 import { writeTransitionWorkbook } from '../xlsx/template';
 import { median, mib, ms, percentile, ratio } from './timing';
 
@@ -248,6 +253,68 @@ async function zipBombs(stack: Stack, schools: School[]): Promise<void> {
   );
 }
 
+interface JsonBurst {
+  slowest: number;
+  statuses: string[];
+  /** The largest answer body, in bytes. */
+  largest: number;
+  /** This process's resident memory (the API and its embedded Cosmos, not the client) before the burst and at most while it ran. */
+  rssBefore: number;
+  rssPeak: number;
+  /** Every /health answer while the burst ran (one sent every 100 ms); 0 for a failed request. */
+  health: number[];
+}
+
+/**
+ * JSON submissions all at once from a client process of its own (bench/burstClient.ts), /health
+ * asked every 100 ms throughout, this process's resident memory sampled every 5 ms.
+ */
+async function jsonBurst(stack: Stack, uploads: Array<{ path: string; token: string; body?: string }>, worstFor?: string): Promise<JsonBurst> {
+  const client = fork(path.join(__dirname, 'burstClient.ts'), [], { execArgv: ['--require', require.resolve('tsx/cjs')] });
+  const rssBefore = process.memoryUsage.rss();
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => void (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 5);
+  const health: Array<Promise<number>> = [];
+  const poller = setInterval(() => health.push(stack.fetch('/health').then((r) => r.status, () => 0)), 100);
+  const done = new Promise<{ answers: Array<{ status: number; bytes: number }>; ms: number }>((resolve, reject) => {
+    client.once('message', (m) => resolve(m as { answers: Array<{ status: number; bytes: number }>; ms: number }));
+    client.once('error', reject);
+  });
+  client.send({ baseUrl: stack.baseUrl, uploads, ...(worstFor !== undefined ? { worstFor } : {}) });
+  const { answers, ms: slowest } = await done;
+  clearInterval(poller);
+  clearInterval(sampler);
+  rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+  return { slowest, statuses: answers.map((a) => String(a.status)), largest: Math.max(...answers.map((a) => a.bytes)), rssBefore, rssPeak, health: await Promise.all(health) };
+}
+
+/** Twenty worst-case returns at once, beside twenty ordinary returns sent the same way (issue 32's target: /health 200 throughout, peak memory within 2x). */
+async function worstCase(stack: Stack, schools: School[]): Promise<void> {
+  const primaries = schools.filter((s) => s.phase === 'primary').slice(20, 40);
+  const worstFor = `Bench Secondary (${secondaryOf(0)})`;
+  const worst = worstCaseReturn(worstFor);
+  const uploads = await Promise.all(
+    primaries.map(async (s, i) => ({
+      path: `/returns/${s.laestab}/${TRANSFER_YEAR}`,
+      token: `Bearer ${await stack.token({ role: 'school', school: s.laestab })}`,
+      ordinary: submission(s.laestab, i).replace('__REV__', `worst-${i}`),
+    })),
+  );
+  const ordinary = await jsonBurst(stack, uploads.map((u) => ({ path: u.path, token: u.token, body: u.ordinary })));
+  const bad = await jsonBurst(stack, uploads.map((u) => ({ path: u.path, token: u.token })), worstFor);
+  const tally = (xs: string[]): string => [...new Set(xs)].map((x) => `${x} ×${xs.filter((y) => y === x).length}`).join(', ');
+  const healthy = (h: number[]) => `${h.filter((x) => x === 200).length} of ${h.length} /health answers 200`;
+  console.log(
+    `worst-case returns, 20 at once (${(worst.length / 1024 / 1024).toFixed(2)} MB each, 2,000 rows each with a bad code, 13 blank required cells and an over-long note): ${tally(bad.statuses)}, the slowest in ${bad.slowest.toFixed(0)} ms; ` +
+      `largest answer ${(bad.largest / 1024).toFixed(0)} KiB; ${healthy(bad.health)}; resident memory ${mib(bad.rssBefore)} before, peak ${mib(bad.rssPeak)}`,
+  );
+  console.log(
+    `  yardstick, 20 ordinary returns at once (${PUPILS_PER_PRIMARY} pupils, ${(uploads[0]?.ordinary.length ?? 0) / 1024 | 0} KiB each): ${tally(ordinary.statuses)}, ` +
+      `the slowest in ${ordinary.slowest.toFixed(0)} ms; largest answer ${(ordinary.largest / 1024).toFixed(0)} KiB; ${healthy(ordinary.health)}; peak ${mib(ordinary.rssPeak)}; ` +
+      `ratio worst/ordinary: peak memory ${ratio(bad.rssPeak, ordinary.rssPeak)} (target under 2x), time ${ratio(bad.slowest, ordinary.slowest)}`,
+  );
+}
+
 /** A synthetic summary for a school: counts only, spread over needs, support levels and secondaries. */
 function syntheticSummary(school: string, i: number): SchoolSummary {
   const s = emptySummary(school, AGG_YEAR);
@@ -405,7 +472,7 @@ async function pointReadBaseline(stack: Stack): Promise<void> {
   console.log(`baseline: embedded Cosmos point reads ${Math.round(ids.length / (took / 1000))}/s (${(took / ids.length).toFixed(1)} ms each; server, API and load generator share one thread)`);
 }
 
-const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'query,cold,bomb,submit,aggregates').split(',').map((p) => p.trim()));
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'query,cold,bomb,worst,submit,aggregates').split(',').map((p) => p.trim()));
 
 /** (bench) Documents the query part runs over: two per school of a 24,000-school city (a head and a summary). */
 const QUERY_DOCS = 48_000;
@@ -443,6 +510,7 @@ async function main(): Promise<void> {
     const la = await stack.token({ role: 'la' });
     await pointReadBaseline(stack);
     if (PARTS.has('bomb')) await zipBombs(stack, schools);
+    if (PARTS.has('worst')) await worstCase(stack, schools);
     if (PARTS.has('submit')) await submissions(stack, schools);
     if (PARTS.has('aggregates')) await aggregates(stack, la);
   } finally {

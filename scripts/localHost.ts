@@ -314,6 +314,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       params: match.params,
       ...(body && body.length > 0 ? { body: { bytes: body } } : {}),
     });
+    body = undefined; // the request holds its own copy; this one need not live as long as the handler
     const context = invocationContext(match.route.name, sink);
     const result = await match.route.handler(request, context);
     await writeResponse(res, result, method === 'HEAD');

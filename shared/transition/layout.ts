@@ -187,6 +187,12 @@ export const WORKBOOK_LIMITS = {
   maxUncompressedBytes: 60 * 1024 * 1024,
   /** Pupil rows per sheet: a Year 6 cohort, with generous headroom. */
   maxRowsPerSheet: 2000,
+  /**
+   * Pupil rows in one return, all sheets together: a primary's whole Year 6 cohort (the largest
+   * are a few hundred), with the same headroom. It bounds the work one request can ask for: 40
+   * sheets of 2,000 rows each would be 80,000 pupils from one school.
+   */
+  maxRowsPerReturn: 2000,
   /** Transition sheets per workbook (one per receiving secondary). */
   maxSheets: 40,
 } as const;

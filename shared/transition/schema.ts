@@ -55,12 +55,33 @@ export function transitionReturnSchemaFor<Cs extends readonly TransitionColumn[]
     receivingSecondary: z.string().max(200).nullable(),
     rows: z.array(rowInput).max(WORKBOOK_LIMITS.maxRowsPerSheet),
   });
-  return z.strictObject({
-    /** The transfer year: the September in which the pupils start Year 7. */
-    year: transferYearSchema.nullable(),
-    sheets: z.array(sheetInput).min(1).max(WORKBOOK_LIMITS.maxSheets),
-    explanations: z.array(queryExplanationSchema).max(5000).default([]),
-  });
+  return z
+    .strictObject({
+      /** The transfer year: the September in which the pupils start Year 7. */
+      year: transferYearSchema.nullable(),
+      sheets: z.array(sheetInput).min(1).max(WORKBOOK_LIMITS.maxSheets),
+      explanations: z.array(queryExplanationSchema).max(5000).default([]),
+    })
+    .superRefine((ret, ctx) => {
+      const message = returnTooLarge(ret);
+      if (message !== undefined) ctx.addIssue({ code: 'custom', path: ['sheets'], message });
+    });
+}
+
+/**
+ * Why a return (parsed, or raw JSON before its shape is checked) holds more pupil rows than one
+ * school can send, or undefined. Cheap on raw input, so a caller can refuse before parsing rows.
+ */
+export function returnTooLarge(raw: unknown): string | undefined {
+  const sheets = (raw as { sheets?: unknown } | null)?.sheets;
+  if (!Array.isArray(sheets)) return undefined;
+  let rows = 0;
+  for (const sheet of sheets) {
+    const r = (sheet as { rows?: unknown } | null)?.rows;
+    if (Array.isArray(r)) rows += r.length;
+  }
+  const max = WORKBOOK_LIMITS.maxRowsPerReturn;
+  return rows > max ? `a return holds at most ${max.toLocaleString('en-GB')} pupil rows in all (a school's Year 6 cohort); this one holds ${rows.toLocaleString('en-GB')}` : undefined;
 }
 
 /** A school's explanation of a query, kept with the return (census style). */

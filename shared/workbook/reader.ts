@@ -74,6 +74,7 @@ export function readTransitionWorkbookSync(bytes: Uint8Array, opts: ReadOptions 
   }
 
   const sheets: SheetInput[] = [];
+  let totalRows = 0;
   let year: number | null = null;
   for (const s of wb.sheets) {
     if (NON_PUPIL_SHEETS.has(normalise(s.name))) continue;
@@ -81,6 +82,13 @@ export function readTransitionWorkbookSync(bytes: Uint8Array, opts: ReadOptions 
     if (!read) continue;
     if (sheets.length === 0) year = read.year;
     sheets.push(read.sheet);
+    totalRows += read.sheet.rows.length;
+    if (totalRows > WORKBOOK_LIMITS.maxRowsPerReturn) {
+      throw new WorkbookError(
+        'too-many-rows',
+        `the workbook's sheets hold ${totalRows} pupil rows in all, over the limit of ${WORKBOOK_LIMITS.maxRowsPerReturn} for one school's return; delete unused rows and save again`,
+      );
+    }
     if (sheets.length > WORKBOOK_LIMITS.maxSheets) {
       throw new WorkbookError('too-many-sheets', `the workbook has more than ${WORKBOOK_LIMITS.maxSheets} transition sheets; send one sheet per receiving secondary`);
     }

@@ -5,7 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { REPORT_ISSUE_LIMIT } from '../../shared/transition/schema';
-import { validationReportSchema } from '../../shared/transition/schema';
+import { transitionReturnSchema, validationReportSchema } from '../../shared/transition/schema';
+import { validateReturn } from '../../shared/transition/validate';
+import { worstCaseReturn } from '../factories/worstCase';
 import { aReturn, PRIMARY, TRANSFER_YEAR } from '../factories/transition';
 import { startStack, type Stack } from './harness';
 
@@ -29,16 +31,29 @@ const put = (body: string, query = '') =>
   });
 
 describe('the validation report in the API', () => {
-  it('is under 1 MB in the 422 for a 2 MB return of 59,400 rows, each with a bad code and 13 required cells blank', async () => {
-    // The shape of issue 32's request: 33 sheets of minimal rows, 14 errors a row (831,600 in all), under the 2 MiB body cap.
+  it('refuses, before parsing its rows, a return of more pupils than one school has (issue 32\'s 59,400 rows)', async () => {
     const sheets = Array.from({ length: 33 }, (_, s) => ({
       name: `Sheet ${s + 1}`,
       receivingSecondary: 'Testbrook Academy (3304001)',
       rows: Array.from({ length: 1800 }, (_, i) => ({ row: 10 + i, values: { sex: 'X' } })),
     }));
-    const body = JSON.stringify({ year: TRANSFER_YEAR, sheets, explanations: [] });
-    expect(body.length).toBeGreaterThan(1_900_000);
+    const res = await put(JSON.stringify({ year: TRANSFER_YEAR, sheets, explanations: [] }));
+    expect(res.status).toBe(422);
+    const text = await res.text();
+    expect(text.length).toBeLessThan(2_000);
+    expect(JSON.parse(text)).toMatchObject({
+      type: `${P}validation-failed`,
+      issues: [{ path: 'sheets', code: 'custom', message: "a return holds at most 2,000 pupil rows in all (a school's Year 6 cohort); this one holds 59,400" }],
+    });
+  });
+
+  it('is under 1 MB in the 422 for the worst return the caps let through: 2 MB, 2,000 rows, each with 15 errors', async () => {
+    const body = worstCaseReturn();
+    expect(body.length).toBeGreaterThan(2_000_000);
     expect(body.length).toBeLessThan(2 * 1024 * 1024);
+    // What the core makes of it, uncapped counts and all: the API must answer the same.
+    const expected = validateReturn(transitionReturnSchema.parse(JSON.parse(body)), { year: TRANSFER_YEAR, school: PRIMARY }).report;
+    expect(expected.summary.errors).toBe(2_000 * 15);
 
     const res = await put(body);
     expect(res.status).toBe(422);
@@ -48,11 +63,11 @@ describe('the validation report in the API', () => {
     expect(problem.type).toBe(`${P}return-has-errors`);
     const report = validationReportSchema.parse(problem.report);
     expect(report.errors).toHaveLength(REPORT_ISSUE_LIMIT);
-    expect(report.summary).toMatchObject({ sheets: 33, rows: 59_400, errors: 59_400 * 14, queries: 0 });
-    expect(report.byRule?.['GS1002']).toBe(59_400);
-    expect(Object.values(report.byRule ?? {}).reduce((a, b) => a + b, 0)).toBe(59_400 * 14);
-    expect(report.more).toBe('831,400 more issues are not shown; fix these and check again.');
-    expect(problem.detail).toBe('831600 error(s) must be fixed before the return can be stored.');
+    expect(report.summary).toMatchObject({ sheets: 4, rows: 2_000, errors: 30_000, queries: 0 });
+    expect(report.byRule).toEqual(expected.byRule);
+    expect(Object.values(report.byRule ?? {}).reduce((a, b) => a + b, 0)).toBe(30_000);
+    expect(report.more).toBe('29,800 more issues are not shown; fix these and check again.');
+    expect(problem.detail).toBe('30000 error(s) must be fixed before the return can be stored.');
   }, 60_000);
 
   it('lists the first 200 of 300 queries in the 422 for a submission and in the receipt for the draft, each saying 100 more exist', async () => {

@@ -16,7 +16,7 @@
  *   current version's (a resubmission stores nothing).
  */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import { transitionReturnSchema, type TransitionReturn } from '../../../shared/transition/schema';
+import { returnTooLarge, transitionReturnSchema, type TransitionReturn } from '../../../shared/transition/schema';
 import { submittability } from '../../../shared/transition/submittability';
 import { validateReturn } from '../../../shared/transition/validate';
 import { WorkbookError } from '../../../shared/workbook/errors';
@@ -26,6 +26,7 @@ import { authenticate, requireWriteReturn } from '../auth';
 import { getConfig } from '../config';
 import { checkBodyShape, parseJsonBytes, readBytesBody, requireContentType } from '../http/body';
 import { httpEtag, ifMatchHolds, parseEtagList } from '../http/etag';
+import { inTurn } from '../http/cpuGate';
 import { withErrors } from '../http/handler';
 import { invalidParameter, returnTarget } from '../http/params';
 import { type IdempotentAction, withIdempotency } from '../http/idempotency';
@@ -64,7 +65,11 @@ async function parseBody(bytes: Uint8Array, type: string): Promise<TransitionRet
     }
     return checkBodyShape(raw, transitionReturnSchema, 'the transition return shape');
   }
-  return parseJsonBytes(bytes, transitionReturnSchema, 'the transition return shape');
+  // A return of more pupils than a school has is refused before its rows are parsed.
+  return parseJsonBytes(bytes, transitionReturnSchema, 'the transition return shape', (json) => {
+    const message = returnTooLarge(json);
+    return message === undefined ? undefined : { path: 'sheets', message };
+  });
 }
 
 /**
@@ -83,7 +88,7 @@ async function storeIfMatch(header: string, laestab: string, year: number): Prom
   return head.etag;
 }
 
-export const returnsPut = withErrors(async (request, { correlationId }) => {
+export const returnsPut = withErrors(async (request, { correlationId, log }) => {
   const principal = await authenticate(request);
   const { laestab, year } = returnTarget(request);
   requireWriteReturn(principal, laestab);
@@ -113,10 +118,13 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
   return withIdempotency(request, principal, bytes, async (action): Promise<HttpResponseInit> => {
     // Preconditions before the content is processed (RFC 9110 §13.2.2): a stale If-Match is 412 whatever the body.
     const ifMatch = ifMatchHeader === null ? undefined : await storeIfMatch(ifMatchHeader, laestab, year);
-    const ret = await parseBody(bytes, type);
     const store = getStore();
     const directory = await store.directory.get();
-    const { report, pupils } = validateReturn(ret, { directory, year, school: laestab });
+    // Reading and validating hold the thread; one request at a time, so the process answers meanwhile.
+    const { ret, report, pupils } = await inTurn(async () => {
+      const parsed = await parseBody(bytes, type);
+      return { ret: parsed, ...validateReturn(parsed, { directory, year, school: laestab }) };
+    });
     const verdict = submittability(report.summary, status);
     if (verdict.verdict === 'has-errors') {
       throw new SpecificProblem('return-has-errors', { detail: `${verdict.errors} error(s) must be fixed before the return can be stored.`, extensions: { report } });
@@ -144,9 +152,15 @@ export const returnsPut = withErrors(async (request, { correlationId }) => {
       throw error;
     }
     // Issue 29: pupils also on another school's return, told without naming it; the index read is in the audit record.
-    const crossSchool = await upnIndex().notice(laestab, year, pupils);
+    // Advisory: once the version is committed, a failure to read the index must not turn its receipt into an error.
+    const crossSchool = await upnIndex()
+      .notice(laestab, year, pupils)
+      .catch((error: unknown) => {
+        log.warn('crossSchool.notice.unavailable', { error });
+        return undefined;
+      });
     await store.audit.record({ who: principal.subject, role: principal.role, school: laestab, action: 'return.write', ids: [result.versionDocId, crossSchoolAuditId(year)], correlationId });
-    return { ...receiptResponse(result), jsonBody: { ...result.receipt, crossSchool } };
+    return { ...receiptResponse(result), jsonBody: { ...result.receipt, ...(crossSchool ? { crossSchool } : {}) } };
   }, { correlationId, rebuild });
 });
 

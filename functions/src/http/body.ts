@@ -50,6 +50,8 @@ export async function readBytesBody(request: HttpRequest, maxBytes: number): Pro
   } finally {
     reader.releaseLock();
   }
+  // One chunk (a host that buffered the body, as both hosts do) is the body: no second copy.
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
   const out = new Uint8Array(total);
   let offset = 0;
   for (const c of chunks) {
@@ -105,12 +107,25 @@ export async function readJsonBody<S extends z.ZodType>(
  * Parses body bytes already read under a cap: 400 when they are not UTF-8 JSON, 422 with the
  * zod issues when they do not match `schema`. `what` names the expected shape in the detail.
  */
-export function parseJsonBytes<S extends z.ZodType>(bytes: Uint8Array, schema: S, what = 'the expected shape'): z.output<S> {
+export function parseJsonBytes<S extends z.ZodType>(
+  bytes: Uint8Array,
+  schema: S,
+  what = 'the expected shape',
+  /** A cheap check of the raw JSON before the schema parses it: a path and message to refuse with (422). */
+  precheck?: (json: unknown) => { path: string; message: string } | undefined,
+): z.output<S> {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     throw new HttpProblem('malformed-body', { detail: 'The body is not valid UTF-8 JSON.' });
+  }
+  const refused = precheck?.(json);
+  if (refused) {
+    throw new HttpProblem('validation-failed', {
+      detail: `The body does not match ${what}; see issues.`,
+      extensions: { issues: [{ path: refused.path, code: 'custom', message: refused.message }] },
+    });
   }
   return checkBodyShape(json, schema, what);
 }

@@ -164,9 +164,12 @@ export class UpnIndex {
    * Which of these UPNs (as given) another school's latest submitted return also holds, and how
    * many other schools: point reads of their entries. The other schools are not named, as a
    * primary is not told who else returned its pupil.
+   *
+   * Other schools' submissions still in flight are not settled here: a school's own check or
+   * receipt must not wait on (and contend with) every concurrent submission in the city. Such a
+   * submission is seen by its own school's receipt, and by the LA's reads, which settle first.
    */
   async elsewhere(school: string, year: number, upns: readonly string[]): Promise<Map<string, number>> {
-    await this.settlePending(year);
     const index = await this.containers.index();
     const distinct = [...new Set(upns)];
     const found = await mapWithConcurrency(distinct, ENTRY_CONCURRENCY * 4, async (upn) => {
