@@ -26,6 +26,8 @@ import {
   type Receipt,
   receiptSchema,
   resourceBasesResponseSchema,
+  type ResourceBaseWithdrawal,
+  resourceBaseWithdrawalSchema,
   type ReturnHistory,
   type ReturnStatus,
   type Tracker,
@@ -105,6 +107,8 @@ export interface ApiClient {
   resourceBases(year: string | 'latest', call?: CallOptions): Promise<Tagged<ResourceBaseDataset>>;
   /** PUT /resource-bases/{year} (LA): publish a dataset. */
   putResourceBases(year: string, dataset: ResourceBaseDataset, options: PutResourceBasesOptions): Promise<WriteResult<ResourceBaseDataset>>;
+  /** DELETE /resource-bases/{year} (LA): withdraw a dataset published by mistake; says what `latest` names now. */
+  deleteResourceBases(year: string, options: PutResourceBasesOptions): Promise<WriteResult<ResourceBaseWithdrawal>>;
   /** GET /exports/{year}/consolidated.xlsx (LA): the consolidated workbook's bytes. */
   consolidatedExport(year: number, options?: CallOptions & { includeDrafts?: boolean }): Promise<{ bytes: Uint8Array; filename: string | undefined }>;
 }
@@ -198,6 +202,20 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
         },
         resourceBasesResponseSchema,
         'a resource base dataset',
+      );
+      return written(value, res);
+    },
+    async deleteResourceBases(year, opts) {
+      const { value, res } = await json(
+        {
+          method: 'DELETE',
+          path: `/resource-bases/${seg(year)}`,
+          idempotencyKey: opts.idempotencyKey,
+          ...(opts.ifMatch !== undefined ? { headers: { 'if-match': opts.ifMatch } } : {}),
+          ...callFields(opts),
+        },
+        resourceBaseWithdrawalSchema,
+        'the withdrawal of a resource base dataset',
       );
       return written(value, res);
     },

@@ -93,6 +93,14 @@ export function paneApi(client: ApiClient): PaneApi {
       sharedDataPublished();
       return { dataset: result.value, etag: result.etag, replayed: result.replayed };
     },
+    async withdrawResourceBases(academicYear, options) {
+      const result = await client.deleteResourceBases(academicYear, {
+        idempotencyKey: options.idempotencyKey,
+        ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}),
+      });
+      sharedDataPublished();
+      return { latest: result.value.latest };
+    },
   };
 }
 

@@ -47,6 +47,9 @@ export const cohortSchema = loosen(api.cohortSchema.extend({ pupils: z.array(coh
 export type Cohort = z.infer<typeof cohortSchema>;
 
 export const trackerSchema = loosen(api.trackerSchema);
+
+export const resourceBaseWithdrawalSchema = loosen(api.resourceBaseWithdrawalSchema);
+export type ResourceBaseWithdrawal = z.infer<typeof resourceBaseWithdrawalSchema>;
 export type Tracker = z.infer<typeof trackerSchema>;
 
 export const crossSchoolCheckSchema = loosen(api.crossSchoolCheckSchema);

@@ -77,7 +77,7 @@ export interface TransportOptions {
 }
 
 export interface ApiRequest {
-  method: 'GET' | 'HEAD' | 'PUT' | 'POST';
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
   /** Below the base URL, with its query string: `/returns/3302001/2027?status=draft`. */
   path: string;
   accept?: string;
@@ -153,7 +153,7 @@ export function createTransport(options: TransportOptions): Transport {
         signal: controller.signal,
       });
       if (res.ok || res.status === 304) return { kind: 'answer', res };
-      return { kind: 'problem', problem: problemFromResponse(res.status, res.headers, await readBody(res), request.method === 'PUT') };
+      return { kind: 'problem', problem: problemFromResponse(res.status, res.headers, await readBody(res), request.method === 'PUT' || request.method === 'DELETE') };
     } catch (error) {
       // The caller cancelling is not an outage: let their AbortError through untouched.
       if (request.signal?.aborted) throw request.signal.reason ?? error;

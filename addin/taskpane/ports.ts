@@ -170,6 +170,8 @@ export interface PaneApi {
   latestResourceBases(): Promise<TaggedDataset>;
   /** Publishes a dataset for its academic year (LA); the RB.* functions' cache is dropped on success. */
   publishResourceBases(dataset: ResourceBaseDataset, options: PublishOptions): Promise<TaggedDataset & { replayed: boolean }>;
+  /** Withdraws a published year (LA); the RB.* functions' cache is dropped. Gives the year `latest` names now (null: none, the bundled review answers). */
+  withdrawResourceBases(academicYear: string, options: PublishOptions): Promise<{ latest: string | null }>;
 }
 
 /** An error as the pane shows it: what happened and what to do next, never a bare status code. */

@@ -3,11 +3,12 @@
  * the shared schema (problems listed here and filled at their cells), then publish it. The
  * publish is conditional on the version the edit started from, so a colleague's publish in the
  * meantime is refused and explained, never silently overwritten. The RB.* functions then
- * recalculate on the new figures.
+ * recalculate on the new figures. A published year can be withdrawn (after a confirmation), as
+ * the undo of a mistaken publish: `latest` goes back to the newest year that remains.
  */
 import { useState } from 'react';
-import { Body1, Button, Caption1, Link, MessageBar, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
-import { ArrowDownloadRegular, CheckmarkCircleRegular, CloudArrowUpRegular } from '@fluentui/react-icons';
+import { Body1, Button, Caption1, Link, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from '@fluentui/react-components';
+import { ArrowDownloadRegular, CheckmarkCircleRegular, CloudArrowUpRegular, DeleteRegular } from '@fluentui/react-icons';
 import type { ResourceBaseDataset } from '../../../shared/resourceBases/dataset';
 import { DATASET_SHEET, type DatasetProblem } from '../../../shared/resourceBases/datasetSheet';
 import { checkResourceBaseSheet, recalculateWorkbook, selectDatasetCell, writeResourceBaseSheet } from '../../excel/resourceBaseSheet';
@@ -15,13 +16,14 @@ import { ErrorBar, Progress, Section, plural, useAction, useCommonStyles, when }
 import type { DescribeError, PaneApi, TaggedDataset } from '../ports';
 import { ReplaceSheet } from './ReplaceSheet';
 
-type Phase = 'idle' | 'loading' | 'writing' | 'checking' | 'publishing';
+type Phase = 'idle' | 'loading' | 'writing' | 'checking' | 'publishing' | 'withdrawing';
 
 const PROGRESS: Record<Exclude<Phase, 'idle'>, string> = {
   loading: 'Fetching the latest dataset from Good Start…',
   writing: `Writing the '${DATASET_SHEET.sheetName}' sheet…`,
   checking: 'Checking the sheet…',
   publishing: 'Publishing…',
+  withdrawing: 'Withdrawing…',
 };
 
 export function ResourceBasesView({ api, describe }: { api: PaneApi; describe: DescribeError }): JSX.Element {
@@ -32,6 +34,11 @@ export function ResourceBasesView({ api, describe }: { api: PaneApi; describe: D
   const [occupied, setOccupied] = useState<TaggedDataset | undefined>();
   const [problems, setProblems] = useState<DatasetProblem[] | undefined>();
   const [published, setPublished] = useState<{ dataset: ResourceBaseDataset; replayed: boolean } | undefined>();
+  /** Asking "withdraw this year?" before anything is sent. */
+  const [confirming, setConfirming] = useState(false);
+  const [withdrawn, setWithdrawn] = useState<{ year: string; latest: string | null } | undefined>();
+  /** The write last tried, so a 412 is explained in its own terms. */
+  const [attempt, setAttempt] = useState<'publish' | 'withdraw'>('publish');
   const action = useAction(describe);
   const { error } = action;
 
@@ -50,6 +57,7 @@ export function ResourceBasesView({ api, describe }: { api: PaneApi; describe: D
       setBase(latest);
       setProblems(undefined);
       setPublished(undefined);
+      setWithdrawn(undefined);
     });
 
   const load = (): Promise<void> =>
@@ -76,6 +84,7 @@ export function ResourceBasesView({ api, describe }: { api: PaneApi; describe: D
   const publish = (): Promise<void> =>
     run(async () => {
       if (!base) return;
+      setAttempt('publish');
       setPublished(undefined);
       const dataset = await check();
       if (!dataset) return;
@@ -88,7 +97,26 @@ export function ResourceBasesView({ api, describe }: { api: PaneApi; describe: D
       await recalculateWorkbook();
     });
 
+  /** Withdraws the year as it was loaded or published (If-Match): a colleague's correction since is not withdrawn unseen. */
+  const withdraw = (): Promise<void> =>
+    run(async () => {
+      setConfirming(false);
+      if (!base?.etag) return;
+      setAttempt('withdraw');
+      setPhase('withdrawing');
+      const year = base.dataset.academicYear;
+      const { latest } = await api.withdrawResourceBases(year, { idempotencyKey: api.newIdempotencyKey(), ifMatch: base.etag });
+      // Nothing is being edited against any more: the sheet keeps the withdrawn figures until the latest is loaded.
+      setBase(undefined);
+      setPublished(undefined);
+      setProblems(undefined);
+      setWithdrawn({ year, latest });
+      await recalculateWorkbook();
+    });
+
   const busy = phase !== 'idle';
+  // Only a dataset the API holds can be withdrawn; the bundled review (no ETag) cannot.
+  const withdrawable = base?.etag !== undefined && !occupied;
   return (
     <Section title="Resource base dataset" id="resource-bases-heading">
       <Body1>
@@ -106,9 +134,28 @@ export function ResourceBasesView({ api, describe }: { api: PaneApi; describe: D
             <Button appearance="primary" icon={<CloudArrowUpRegular />} disabled={busy} onClick={() => void publish()}>
               Publish
             </Button>
+            {withdrawable ? (
+              <Button icon={<DeleteRegular />} disabled={busy || confirming} onClick={() => setConfirming(true)}>
+                {`Withdraw ${base.dataset.academicYear}…`}
+              </Button>
+            ) : null}
           </>
         ) : null}
       </div>
+      {confirming && base ? (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{`Withdraw the ${base.dataset.academicYear} dataset?`}</MessageBarTitle> Everyone&apos;s RB.* functions stop using its figures and use the newest
+            year that remains, or the bundled 2019-20 review if none does. Do this for a year published by mistake; the sheet keeps its figures, so it can be published again.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button onClick={() => void withdraw()}>{`Withdraw ${base.dataset.academicYear}`}</Button>
+            <Button appearance="primary" onClick={() => setConfirming(false)}>
+              Keep it
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      ) : null}
       {phase !== 'idle' ? <Progress label={PROGRESS[phase]} /> : null}
       {occupied ? (
         <ReplaceSheet
@@ -119,7 +166,16 @@ export function ResourceBasesView({ api, describe }: { api: PaneApi; describe: D
           onKeep={keep}
         />
       ) : null}
-      {error?.kind === 'stale' ? (
+      {error?.kind === 'stale' && attempt === 'withdraw' ? (
+        <ErrorBar
+          error={{
+            ...error,
+            title: 'The dataset changed after you loaded it.',
+            detail: 'Nothing was withdrawn: a colleague published a correction since. Load the latest and look at it before withdrawing it.',
+            next: 'Choose Edit resource bases to load the latest.',
+          }}
+        />
+      ) : error?.kind === 'stale' ? (
         <ErrorBar
           error={{
             ...error,
@@ -138,6 +194,14 @@ export function ResourceBasesView({ api, describe }: { api: PaneApi; describe: D
       {problems && problems.length === 0 && !published && phase === 'idle' ? (
         <MessageBar intent="success">
           <MessageBarBody>No problems found: the sheet is ready to publish.</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {withdrawn ? (
+        <MessageBar intent="success" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{`Withdrew ${withdrawn.year}`}</MessageBarTitle>{' '}
+            {`The RB.* functions in this workbook have recalculated on ${withdrawn.latest ? `the ${withdrawn.latest} dataset, now the latest` : 'the bundled 2019-20 review: no published dataset remains'}; other users get it within a few minutes. The '${DATASET_SHEET.sheetName}' sheet still holds the withdrawn figures: choose Edit resource bases to load the latest.`}
+          </MessageBarBody>
         </MessageBar>
       ) : null}
       {published ? (
