@@ -12,7 +12,6 @@
  * - 404 when the year has no dataset; 405 for `latest` itself (a withdraw names its year).
  * - Audited as `resourceBases.withdraw` in the city partition.
  */
-import type { Container } from '@azure/cosmos';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { ResourceBaseWithdrawal } from '../../../shared/api/responses';
 import { authenticate, requireRole, type Principal } from '../auth';
@@ -23,39 +22,10 @@ import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
-import { pointRead } from '../store/reads';
-import { LATEST, latestFromQuery, LATEST_POINTER_ID, type LatestPointer, parseResourceBaseYear, readResourceBaseDoc } from './resourceBasesGet';
+import { LATEST, parseResourceBaseYear, readResourceBaseDoc } from './resourceBasesGet';
+import { codeOf, settleLatest } from './resourceBasesPut';
 
 export const RESOURCE_BASES_WITHDRAW_ACTION = 'resourceBases.withdraw';
-const POINTER_ATTEMPTS = 5;
-
-const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
-
-/**
- * Points `latest` at the newest year stored, or removes it when none is. Each write is
- * conditional on the pointer read, and the loop ends only when the pointer and the stored years
- * agree: a publish racing this one either finds the pointer already moved, or its own dataset is
- * seen by the next look here.
- */
-export async function settleLatest(container: Container): Promise<string | undefined> {
-  for (let attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
-    const pointer = await pointRead<LatestPointer>(container, LATEST_POINTER_ID, LATEST_POINTER_ID);
-    const newest = await latestFromQuery(container);
-    if (pointer?.current === newest) return newest;
-    try {
-      if (newest === undefined) {
-        await container.item(LATEST_POINTER_ID, LATEST_POINTER_ID).delete({ accessCondition: { type: 'IfMatch', condition: pointer?._etag ?? '' } });
-      } else {
-        const next: LatestPointer = { id: LATEST_POINTER_ID, year: LATEST_POINTER_ID, current: newest, updatedAt: new Date().toISOString() };
-        if (pointer) await container.item(LATEST_POINTER_ID, LATEST_POINTER_ID).replace(next, { accessCondition: { type: 'IfMatch', condition: pointer._etag ?? '' } });
-        else await container.items.create(next);
-      }
-    } catch (error) {
-      if (codeOf(error) !== 412 && codeOf(error) !== 409 && codeOf(error) !== 404) throw error;
-    }
-  }
-  throw Object.assign(new Error('the latest resource-base pointer kept changing'), { code: 503 });
-}
 
 async function withdraw(request: HttpRequest, principal: Principal, academicYear: string, scope: RequestScope): Promise<HttpResponseInit> {
   const store = getStore();

@@ -43,7 +43,7 @@ export const RESOURCE_BASES_MAX_BYTES = 256 * 1024;
 export const RESOURCE_BASES_AUDIT_ACTION = 'resourceBases.write';
 const POINTER_ATTEMPTS = 5;
 
-const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+export const codeOf = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
 
 const stale = (detail: string) => new HttpProblem('precondition-failed', { detail });
 
@@ -65,6 +65,32 @@ export async function advanceLatest(container: Container, academicYear: string):
       return;
     } catch (error) {
       if (codeOf(error) !== 412 && codeOf(error) !== 409) throw error;
+    }
+  }
+  throw Object.assign(new Error('the latest resource-base pointer kept changing'), { code: 503 });
+}
+
+/**
+ * Points `latest` at the newest year stored, or removes it when none is. Each write is
+ * conditional on the pointer read, and the loop ends only when the pointer and the stored years
+ * agree: a publish racing this one either finds the pointer already moved, or its own dataset is
+ * seen by the next look here.
+ */
+export async function settleLatest(container: Container): Promise<string | undefined> {
+  for (let attempt = 0; attempt < POINTER_ATTEMPTS; attempt++) {
+    const pointer = await pointRead<LatestPointer>(container, LATEST_POINTER_ID, LATEST_POINTER_ID);
+    const newest = await latestFromQuery(container);
+    if (pointer?.current === newest) return newest;
+    try {
+      if (newest === undefined) {
+        await container.item(LATEST_POINTER_ID, LATEST_POINTER_ID).delete({ accessCondition: { type: 'IfMatch', condition: pointer?._etag ?? '' } });
+      } else {
+        const next: LatestPointer = { id: LATEST_POINTER_ID, year: LATEST_POINTER_ID, current: newest, updatedAt: new Date().toISOString() };
+        if (pointer) await container.item(LATEST_POINTER_ID, LATEST_POINTER_ID).replace(next, { accessCondition: { type: 'IfMatch', condition: pointer._etag ?? '' } });
+        else await container.items.create(next);
+      }
+    } catch (error) {
+      if (codeOf(error) !== 412 && codeOf(error) !== 409 && codeOf(error) !== 404) throw error;
     }
   }
   throw Object.assign(new Error('the latest resource-base pointer kept changing'), { code: 503 });
