@@ -46,7 +46,9 @@ export async function templateCommand(args: string[], io: Io): Promise<number> {
   io.out(`${terminalText(prefillSummary(prefill))}\n`);
   // The validator's own words for what the CTF brought in (a bad UPN, a date of birth outside
   // the cohort): queries for the SENCo, never a reason to drop a pupil.
-  const { report } = validateReturn({ year, sheets: [sheet], explanations: [] });
+  // Every issue, not a report's first REPORT_ISSUE_LIMIT: those of the prefilled columns would be
+  // cut off behind the blank columns' errors (a CTF fills few columns; the school fills the rest).
+  const { report } = validateReturn({ year, sheets: [sheet], explanations: [] }, { issueLimit: Infinity });
   const issues = [...report.errors, ...report.queries].filter((i) => i.field !== undefined && PREFILLED.has(i.field));
   issues.sort((a, b) => a.row - b.row);
   for (const i of issues) io.out(issueLine(i));
