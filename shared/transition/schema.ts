@@ -147,7 +147,9 @@ export const REPORT_ISSUE_LIMIT = 200;
 const issueCount = z.number().int().nonnegative();
 
 export const validationReportSchema = z.strictObject({
-  errors: z.array(validationIssueSchema).describe(`The first errors in sheet, row and column order; errors and queries together list at most ${REPORT_ISSUE_LIMIT} issues.`),
+  errors: z
+    .array(validationIssueSchema)
+    .describe(`Every error in a sheet's header (A4, A7), and the first of the pupils' errors, in sheet, row and column order; errors and queries together list at most ${REPORT_ISSUE_LIMIT} issues.`),
   queries: z
     .array(validationIssueSchema)
     .describe(`The first queries in sheet order, in the room the errors leave: those still to explain before those explained (at most ${REPORT_ISSUE_LIMIT} issues in all).`),

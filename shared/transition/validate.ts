@@ -185,6 +185,9 @@ const ROW_RULES: ReadonlyArray<(ctx: RowContext, emit: Emit) => void> = [
 class IssueTally {
   private readonly explained: Map<string, string>;
   private readonly errors: ValidationIssue[] = [];
+  /** Errors in a sheet's header cells (A4, A7): listed whatever the row errors before them, as each leaves a whole sheet out. */
+  private readonly headerErrors = new Set<ValidationIssue>();
+  private rowErrorsKept = 0;
   /** Queries in sheet order, up to the limit of each kind: which are listed is settled at the end. */
   private readonly queries: ValidationIssue[] = [];
   private readonly byRule: Record<string, number> = {};
@@ -199,13 +202,21 @@ class IssueTally {
     this.explained = new Map(explanations.map((e) => [`${e.rule}\u0000${e.sheet}\u0000${e.cell}`, e.text.trim()]));
   }
 
-  /** Counts an issue at a cell (of a column, when `field` is given), building it only when the report may list it; gives its severity. */
+  /**
+   * Counts an issue at a cell: a pupil's (in the column of `field`) or, without `field`, a sheet
+   * header's. Builds it only when the report may list it; gives its severity.
+   */
   add(rule: string, sheet: string, row: number, column: string, message: string, field?: string): Severity {
     const { severity, fix } = ruleById(rule);
     this.byRule[rule] = (this.byRule[rule] ?? 0) + 1;
     if (severity === 'error') {
       this.errorCount++;
-      if (this.errors.length < this.limit) this.errors.push({ rule, severity, sheet, row, column, cell: `${column}${row}`, ...(field === undefined ? {} : { field }), message, fix });
+      const header = field === undefined;
+      if (header ? this.headerErrors.size < this.limit : this.rowErrorsKept++ < this.limit) {
+        const issue: ValidationIssue = { rule, severity, sheet, row, column, cell: `${column}${row}`, ...(header ? {} : { field }), message, fix };
+        this.errors.push(issue);
+        if (header) this.headerErrors.add(issue);
+      }
       return severity;
     }
     this.queryCount++;
@@ -220,11 +231,13 @@ class IssueTally {
   }
 
   /**
-   * The report: errors first, then queries still to explain, then explained ones, up to the
-   * limit, each list in sheet order; the summary counts every issue.
+   * The report: up to the limit, the headers' errors (at most a year and one A7 a sheet), then
+   * as many of the pupils' errors as fit, then queries still to explain, then explained ones;
+   * each list in sheet order. The summary counts every issue.
    */
   report(sheets: number, rows: number): ValidationReport {
-    const errors = this.errors;
+    let rowRoom = this.limit - this.headerErrors.size;
+    const errors = this.errors.filter((e) => this.headerErrors.has(e) || rowRoom-- > 0);
     let unexplainedRoom = Math.min(this.limit - errors.length, this.unexplainedCount);
     let explainedRoom = this.limit - errors.length - unexplainedRoom;
     const queries = this.queries.filter((q) => (q.explanation === undefined ? unexplainedRoom-- > 0 : explainedRoom-- > 0));

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { REPORT_ISSUE_LIMIT, type QueryExplanation, type RowValues, type TransitionReturn, type ValidationIssue, validationReportSchema } from '../../shared/transition/schema';
 import { validateReturn } from '../../shared/transition/validate';
+import { sheetsLeftOut } from '../../shared/consolidation';
 import { aReturn, row, sheet, TRANSFER_YEAR } from '../factories/transition';
 
 /** What a row may hold: nothing wrong, an error, a query (attendance in Z, destination in G), or both. */
@@ -65,6 +66,20 @@ describe('a bounded validation report', () => {
     expect(explained.queries.map((q) => q.cell)).toEqual(['Z10', 'Z11']);
   });
 
+  it("lists a later sheet's blank A7 behind 300 errors on the first sheet, so the line saying its pupils are left out is not lost", () => {
+    const first = aReturn(300).sheets[0]!;
+    for (const r of first.rows) r.values.sex = 'X';
+    const second = { ...sheet([row(301), row(302)], null), name: 'Second' };
+    const ret: TransitionReturn = { year: TRANSFER_YEAR, sheets: [first, second], explanations: [] };
+    const { report } = validateReturn(ret);
+    expect(report.errors).toHaveLength(200);
+    // In sheet order: the first sheet's first 199 errors, then the second sheet's A7.
+    expect(report.errors[198]).toMatchObject({ rule: 'GS1002', sheet: 'Transition', cell: 'D208' });
+    expect(report.errors[199]).toMatchObject({ rule: 'GS1080', sheet: 'Second', cell: 'A7' });
+    expect(report.summary.errors).toBe(301);
+    expect(sheetsLeftOut(ret, report)).toEqual([expect.stringMatching(/^All 2 pupils on sheet 'Second' are left out: The receiving secondary is blank\./)]);
+  });
+
   it('says "1 more issue" when one is left out', () => {
     const ret = aReturn(2);
     ret.sheets[0]!.rows[0]!.values.sex = 'X';
@@ -72,16 +87,22 @@ describe('a bounded validation report', () => {
     expect(validateReturn(ret, { issueLimit: 1 }).report.more).toBe('1 more issue is not shown; fix these and check again.');
   });
 
-  it('is the full report cut to the limit: errors first, then queries to explain, then explained ones, every count exact', () => {
-    const aReturnOf = fc
-      .array(fc.record({ kind: fc.constantFrom(...ROW_KINDS), explained: fc.boolean() }), { minLength: 0, maxLength: 30 })
-      .map(
-        (rows): TransitionReturn => ({
-          year: TRANSFER_YEAR,
-          sheets: [sheet(rows.map(({ kind }, i) => row(i + 1, kind)))],
-          explanations: rows.flatMap(({ kind, explained }, i) => (explained && kind.attendance !== undefined ? [explanationAt(10 + i)] : [])),
-        }),
+  it("is the full report cut to the limit: headers' errors, pupils' errors, queries to explain, then explained ones, every count exact", () => {
+    const aSheetOf = fc.record({ rows: fc.array(fc.record({ kind: fc.constantFrom(...ROW_KINDS), explained: fc.boolean() }), { minLength: 0, maxLength: 15 }), blankA7: fc.boolean() });
+    const aReturnOf = fc.array(aSheetOf, { minLength: 1, maxLength: 3 }).map((sheets): TransitionReturn => {
+      let n = 0;
+      const built = sheets.map(({ rows, blankA7 }, s) => {
+        const numbered = rows.map((r) => ({ ...r, n: ++n }));
+        return { ...sheetOf(numbered, blankA7), name: `Sheet ${s + 1}`, explanations: numbered.flatMap(({ kind, explained }, i) => (explained && kind.attendance !== undefined ? [{ ...explanationAt(10 + i), sheet: `Sheet ${s + 1}` }] : [])) };
+      });
+      return { year: TRANSFER_YEAR, sheets: built.map(({ explanations: _e, ...s }) => s), explanations: built.flatMap((s) => s.explanations) };
+    });
+    function sheetOf(numbered: Array<{ kind: Partial<RowValues>; n: number }>, blankA7: boolean) {
+      return sheet(
+        numbered.map(({ kind, n }, i) => ({ ...row(n, kind), row: 10 + i })),
+        blankA7 ? null : undefined,
       );
+    }
     fc.assert(
       fc.property(aReturnOf, fc.integer({ min: 0, max: 20 }), (ret, limit) => {
         const full = validateReturn(ret, { issueLimit: Infinity }).report;
@@ -101,7 +122,9 @@ describe('a bounded validation report', () => {
         expect(report.more !== undefined).toBe(report.notListed > 0);
         if (report.more) expect(report.more).toContain(report.notListed.toLocaleString('en-GB'));
 
-        expect(report.errors).toEqual(full.errors.slice(0, limit));
+        let headerRoom = Math.min(limit, full.errors.filter((e) => e.field === undefined).length);
+        let rowRoom = limit - headerRoom;
+        expect(report.errors).toEqual(full.errors.filter((e) => (e.field === undefined ? headerRoom-- > 0 : rowRoom-- > 0)));
         expect(isInOrderWithin(report.queries, full.queries)).toBe(true);
         const room = limit - report.errors.length;
         const unexplained = report.queries.filter((q) => q.explanation === undefined).length;
