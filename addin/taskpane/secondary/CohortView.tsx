@@ -69,8 +69,8 @@ export function CohortView({ school, api, describe }: { school: SchoolEntry; api
       {phase === 'fetching' ? <Progress label="Fetching the cohort from Good Start…" /> : null}
       {phase === 'writing' ? <Progress label="Writing the cohort sheet…" /> : null}
       {error ? <ErrorBar error={error} /> : null}
-      {result ? <CohortSummaryView result={result} /> : null}
       {result && shared.length > 0 ? <SharedPupilsWarning pupils={shared} /> : null}
+      {result ? <CohortSummaryView result={result} /> : null}
     </Section>
   );
 }
