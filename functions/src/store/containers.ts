@@ -46,6 +46,13 @@ export const CONTAINERS = {
    * touches its pupils' entries, which concurrent commits of other schools rarely share.
    */
   crossSchool: { partitionKey: '/id' },
+  /**
+   * Memberships (issue 25, store/memberships.ts): one document per person, id = partition key =
+   * `<tid>:<oid>`, holding every role that person has. A request's membership is one point read.
+   */
+  memberships: { partitionKey: '/id' },
+  /** The LA's tenant allow-list (store/tenants.ts): one document per tenant, id = partition key = tid. */
+  tenants: { partitionKey: '/id' },
 } as const satisfies Record<string, { partitionKey: string; defaultTtl?: number }>;
 
 export type ContainerName = keyof typeof CONTAINERS;

@@ -10,7 +10,9 @@ import { getConfig, type Config } from '../config';
 import { AuditLog } from './audit';
 import { CONTAINER_NAMES, CONTAINERS, type ContainerName } from './containers';
 import { type CosmosHandle, openCosmos } from './cosmos';
+import { MembershipStore } from './memberships';
 import { SchoolDirectoryStore } from './schoolDirectory';
+import { TenantStore } from './tenants';
 import { seedFromSamples } from './seed';
 import { startSweeper } from './ttlSweeper';
 
@@ -27,6 +29,10 @@ export interface Store {
   endpoint(): Promise<string>;
   readonly directory: SchoolDirectoryStore;
   readonly audit: AuditLog;
+  /** Who may act for which school, trust or the LA (issue 25): one point read per request. */
+  readonly memberships: MembershipStore;
+  /** The LA's tenant allow-list. */
+  readonly tenants: TenantStore;
   close(): Promise<void>;
 }
 
@@ -116,6 +122,8 @@ export function createStore(config: Config): Store {
     endpoint: async () => (await open()).endpoint,
     directory: new SchoolDirectoryStore(() => store.container('schools')),
     audit: new AuditLog(() => store.container('audit')),
+    memberships: new MembershipStore(() => store.container('memberships')),
+    tenants: new TenantStore(() => store.container('tenants')),
     close: async () => {
       sweeper?.stop();
       sweeper = undefined;

@@ -22,6 +22,9 @@ import { CityRollup } from './rollup';
 import { UpnIndex } from './upnIndex';
 import { getConfig } from '../config';
 import type { SchoolDirectoryStore } from './schoolDirectory';
+import { MembershipStore } from './memberships';
+import { samplePeople } from './samplePeople';
+import { TenantStore } from './tenants';
 
 /** What seeding writes through: a Store, or (while the store is still opening) its parts. */
 export interface SeedTarget {
@@ -64,6 +67,9 @@ export async function seedResourceBases(store: SeedTarget, dataset: unknown): Pr
 export interface SeedResult {
   schools: number;
   resourceBases: string;
+  /** The synthetic people given a membership, and tenants put on the allow-list (store/samplePeople.ts). */
+  people?: number;
+  tenants?: number;
   /** LAESTABs whose sample return was stored (or was already current). */
   returns?: string[];
   missing: string[];
@@ -107,6 +113,25 @@ export async function seedReturns(store: SeedTarget, dir: string, schools: reado
   return seeded;
 }
 
+/**
+ * Seeds the synthetic tenants onto the allow-list and gives each synthetic person their
+ * membership (granted by `seed`), so local mode signs in as today (store/samplePeople.ts).
+ */
+export async function seedPeople(store: SeedTarget, schools: readonly School[]): Promise<{ people: number; tenants: number }> {
+  const { tenants, people } = samplePeople(schools);
+  const tenantStore = new TenantStore(() => store.container('tenants'));
+  const addedAt = new Date().toISOString();
+  for (const t of tenants) await tenantStore.put({ ...t, reason: 'Local samples', addedBy: 'seed', addedAt });
+  const memberships = new MembershipStore(() => store.container('memberships'));
+  let granted = 0;
+  for (const p of people) {
+    if (!p.grant) continue;
+    await memberships.grant('seed', { tid: p.tid, oid: p.oid, name: p.name }, p.grant);
+    granted++;
+  }
+  return { people: granted, tenants: tenants.length };
+}
+
 /** The city rollup seeded returns are stored through. */
 function seedRollup(store: SeedTarget, schools: readonly School[]): CityRollup {
   const primaries = schools.filter((s) => s.phase === 'primary').map((s) => s.laestab);
@@ -126,10 +151,11 @@ export async function seedFromSamples(store: SeedTarget, samplesDir: string): Pr
   const directory = await readJson(path.join(samplesDir, SAMPLE_SCHOOLS_FILE));
   if (directory === undefined) missing.push(SAMPLE_SCHOOLS_FILE);
   else schools = await seedDirectory(store, schoolDirectorySchema.parse(directory));
+  const identities = directory === undefined ? undefined : await seedPeople(store, schoolDirectorySchema.parse(directory));
 
   const resourceBases = await seedResourceBases(store, BUNDLED_RESOURCE_BASES);
 
   const returns = directory === undefined ? undefined : await seedReturns(store, path.join(samplesDir, SAMPLE_RETURNS_DIR), schoolDirectorySchema.parse(directory));
   if (returns === undefined) missing.push(`${SAMPLE_RETURNS_DIR}/ (run npm run samples)`);
-  return { schools, resourceBases, ...(returns ? { returns } : {}), missing };
+  return { schools, resourceBases, ...(identities ?? {}), ...(returns ? { returns } : {}), missing };
 }
