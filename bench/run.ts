@@ -16,9 +16,11 @@
  *      a target missed names the part that misses it, with its own figure. The three paths
  *      run in turn, BENCH_ROUNDS times, and each is taken at its best: the shared cores here
  *      swing a single run by 15% or more, for the old path as much as the new;
- *   3. the same at 4,500 workbooks (the 450 files linked ten times), for peak memory: the
- *      product (the old path too with BENCH_OLD_AT_SCALE=1; it takes minutes), beside its peak
- *      at 450, and the heap it still holds after a full GC at the end;
+ *   3. the same at 4,500 workbooks (the 450 files and nine copies of each as other schools'
+ *      returns, their codes and UPNs rewritten), for peak memory: the product (the old path too
+ *      with BENCH_OLD_AT_SCALE=1; it takes minutes), beside its peak at 450, and the heap it
+ *      still holds after a full GC at the end; then what the UPN set that counts each pupil once
+ *      holds at 4,500 schools;
  *   4. reading one 120-pupil workbook: p50 and p99, new reader (zlib, as the CLI; fflate, as
  *      the browser) beside exceljs and the floor;
  *   5. CLI start: `fn` and `validate` on one workbook, compiled (bin/goodstart.js) beside the
@@ -40,13 +42,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Tokenizer } from 'htmlparser2';
 import { syntheticCity } from '../samples/synthetic';
+import type { TransitionReturn } from '../shared/transition/schema';
 import { validateReturn } from '../shared/transition/validate';
 import { writeTransitionWorkbook } from '../xlsx/template';
 import { readTransitionWorkbook, readTransitionWorkbookSync } from '../shared/workbook/reader';
 import { inspectXlsx, type ZipEntry } from '../shared/workbook/zip';
-import { consolidate, ConsolidationFold, type ConsolidatedPupil, type ReturnOutcome } from '../shared/consolidation';
+import { consolidate, ConsolidationFold, type ConsolidatedPupil, PupilsOnce, type ReturnOutcome } from '../shared/consolidation';
+import { asOtherSchool, otherSchool, otherSchoolCode } from '../samples/otherSchools';
 import { writeConsolidatedWorkbookFile } from '../xlsx/consolidated';
 import { NODE_READER } from '../xlsx/inflate';
 import { SchoolDirectory } from '../shared/schools';
@@ -359,24 +365,64 @@ async function consolidation(schools: number, scale: number): Promise<void> {
     if (results.new && results.floor) await breakdown(files, city, results.new, results.floor, results.old);
 
     if (scale > 1) {
-      const many: string[] = [];
-      for (let k = 0; k < scale; k++) {
-        for (const file of files) {
-          const link = path.join(dir, `x${k}-${path.basename(file)}`);
-          await fs.symlink(file, link);
-          many.push(link);
+      // The 450 returns, then each again as other schools' returns (its own school code and UPNs:
+      // a copy of one school's return would be left out as a duplicate), with a directory listing them.
+      const scaleDir = path.join(dir, 'scale');
+      await fs.mkdir(scaleDir);
+      const many: string[] = [...files];
+      const schoolsAtScale = [...city.schools];
+      // Each return's UPNs as one JSON text, parsed anew as the set takes them: the set then holds strings of its own, as it does in the CLI.
+      const upnsOf = (ret: TransitionReturn): string => JSON.stringify(ret.sheets.flatMap((sh) => sh.rows.map((r) => String(r.values.upn))));
+      const upnsAtScale: Array<{ school: string; upns: string }> = city.returns.map(({ school, ret }) => ({ school: school.laestab, upns: upnsOf(ret) }));
+      start = process.hrtime.bigint();
+      for (let k = 1; k < scale; k++) {
+        for (const [i, file] of files.entries()) {
+          const { school, ret } = city.returns[i] as (typeof city.returns)[number];
+          const n = (k - 1) * files.length + i;
+          const copy = path.join(scaleDir, `x${k}-${path.basename(file)}`);
+          const bytes = asOtherSchool(new Uint8Array(await fs.readFile(file)), ret, school.laestab, n);
+          await fs.writeFile(copy, bytes);
+          many.push(copy);
+          schoolsAtScale.push(otherSchool(n, school));
+          upnsAtScale.push({ school: otherSchoolCode(n), upns: upnsOf(readTransitionWorkbookSync(bytes)) });
         }
       }
-      const big: Partial<Record<PathName, PathResult>> = { new: await inChild('new', dir, many, { GOODSTART_READERS: String(results.new?.readers ?? 0) }) };
-      if (process.env.BENCH_OLD_AT_SCALE === '1') big.old = await inChild('old', dir, many);
-      printPaths(`consolidate ${many.length} workbooks (the ${files.length} linked ${scale} times), for peak memory:`, big);
+      await fs.writeFile(path.join(scaleDir, 'schools.json'), JSON.stringify(schoolsAtScale));
+      console.log(`\ntemplate: made ${many.length - files.length} more returns as other schools' (their codes and UPNs rewritten) in ${seconds(ms(start))}`);
+      const big: Partial<Record<PathName, PathResult>> = { new: await inChild('new', scaleDir, many, { GOODSTART_READERS: String(results.new?.readers ?? 0) }) };
+      if (process.env.BENCH_OLD_AT_SCALE === '1') big.old = await inChild('old', scaleDir, many);
+      printPaths(`consolidate ${many.length} workbooks (${big.new?.pupils.toLocaleString()} pupils: the ${files.length} and ${scale - 1} copies of each as other schools'), for peak memory:`, big);
       if (results.new && big.new) {
         console.log(`  new path peak RSS at ${many.length} ÷ at ${files.length}: ${ratio(big.new.peakRss, results.new.peakRss)} (${mib(big.new.peakRss)} ÷ ${mib(results.new.peakRss)}; flat is 1.0×); peak heap ${ratio(big.new.peakHeap, results.new.peakHeap)}, heap held at the end ${mib(big.new.retainedHeap)} ÷ ${mib(results.new.retainedHeap)}`);
       }
+      upnSetCost(upnsAtScale, big.new);
     }
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What counting each pupil once costs in memory (shared/consolidation.ts PupilsOnce, over
+ * shared/crossSchool.ts's UPN index): the heap it holds once every return's UPNs are in it,
+ * after a full collection either side, beside the run's peak RSS.
+ */
+function upnSetCost(returns: ReadonlyArray<{ school: string; upns: string }>, run: PathResult | undefined): void {
+  const gc = collector();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const once = new PupilsOnce();
+  for (const [i, r] of returns.entries()) once.take(r.school, { file: `${i}.xlsx`, modified: null }, JSON.parse(r.upns) as string[]);
+  gc();
+  const held = process.memoryUsage().heapUsed - before;
+  console.log(`  the UPN set (each pupil once, and the same UPN in two schools) at ${returns.length.toLocaleString()} schools: ${once.upns.toLocaleString()} UPNs in ${mib(held)}, ${(held / Math.max(1, once.upns)).toFixed(0)} bytes a UPN` +
+    `${run ? ` (${((100 * held) / run.peakRss).toFixed(0)}% of the run's peak RSS, ${mib(run.peakRss)})` : ''}`);
+}
+
+/** A full garbage collection, in a process started without --expose-gc. */
+function collector(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
 }
 
 /** Reading one 120-pupil workbook many times: p50 and p99 of the new reader (with each inflater), exceljs and the floor. */
