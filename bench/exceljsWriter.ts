@@ -11,7 +11,7 @@ import ExcelJS from 'exceljs';
 import { TRANSITION_COLUMNS, type TransitionColumn } from '../shared/transition/layout';
 import { cellText } from '../shared/transition/normalise';
 import { DATE_FORMAT } from '../shared/transition/sheetPlan';
-import { type ConsolidatedPupil, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
+import { alsoOnText, type ConsolidatedPupil, receivedLine, type ReceivedCounts, SUMMARY_SHEET_NAMES, type TrackerEntry } from '../shared/consolidation';
 import type { CountTable, PublishedCell } from '../shared/aggregate/table';
 import { escapeCell } from '../shared/workbook/escape';
 
@@ -81,7 +81,7 @@ function addAbout(wb: Writer, opts: ExceljsConsolidatedOptions, tables: Array<{ 
     `Transfer year: September ${opts.year}.`,
     `Generated: ${opts.generatedAt}.`,
     receivedLine(opts.pupils.length, opts.received ?? filesReceived(opts.tracker)),
-    'Pupil rows with errors are left out of the Pupils sheet and the tables until the school fixes them.',
+    'Pupil rows with errors are left out of the Pupils sheet and the tables until the school fixes them; an error in a sheet\'s receiving secondary (A7) leaves every pupil on that sheet out, and the Tracker sheet says so.',
     '',
     "This workbook contains special-category personal data about children (SEND, health, safeguarding flags). Handle it under the council's data protection policy:",
     'store it only in approved locations, share it only with people who need it for transition planning, never email it unencrypted, and delete it when it is no longer needed.',
@@ -137,6 +137,7 @@ function addTracker(wb: Writer, tracker: TrackerEntry[]): void {
     { header: 'State', width: 12, value: (t) => t.state ?? null },
     { header: 'Status', width: 16, value: (t) => t.status },
     { header: 'Reason', width: 80, value: (t) => t.reason ?? null },
+    { header: "Also on another school's return (same UPN)", width: 60, value: (t) => (t.alsoOn ? alsoOnText(t.alsoOn) : null) },
   ];
   ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   ws.getRow(1).font = { bold: true };
