@@ -3,16 +3,16 @@
  * chase list (shared/chaseList.ts: its columns, order and deadline), a frozen, filterable
  * header, values only, and every text escaped so nothing in it can run as a formula.
  */
-import ExcelJS from 'exceljs';
 import { CHASE_LIST_HEADER, chaseList, type TrackedSchool } from '../shared/chaseList';
 import { returnDeadline } from '../shared/timetable';
 import { escapeCell } from '../shared/workbook/escape';
+import { excelJs } from './excelJs';
 
 export const CHASE_LIST_SHEET = 'Chase list';
 const WIDTHS = [36, 10, 14, 16, 16, 32];
 
 export async function writeChaseListWorkbook(opts: { year: number; today: Date; schools: readonly TrackedSchool[] }): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excelJs().Workbook)();
   const ws = wb.addWorksheet(CHASE_LIST_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = CHASE_LIST_HEADER.map((header, i) => ({ header, width: WIDTHS[i] ?? 16 }));
   ws.getRow(1).font = { bold: true };

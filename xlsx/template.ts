@@ -4,7 +4,7 @@
  * plain-English Instructions and a Query explanations sheet. Nothing is hidden and no cell
  * holds a formula (ICO: hidden sheets of children's data have led to reprimands).
  */
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
 import type { Code } from '../shared/codes';
 import {
   FILLED_BY,
@@ -21,6 +21,7 @@ import type { CellValue, QueryExplanation, SheetInput } from '../shared/transiti
 import { DATE_FORMAT, INSTRUCTION_WIDTHS, instructionRows } from '../shared/transition/sheetPlan';
 import { escapeCell } from '../shared/workbook/escape';
 import { withoutNonXmlCharacters } from '../shared/text';
+import { excelJs } from './excelJs';
 
 /** (design) Data rows that get dropdowns and input prompts: well above the largest Y6 cohort sent to one secondary. */
 export const TEMPLATE_INPUT_ROWS = 500;
@@ -41,7 +42,7 @@ export interface TransitionWorkbookOptions {
 }
 
 export async function writeTransitionWorkbook(opts: TransitionWorkbookOptions): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excelJs().Workbook)();
   wb.creator = 'Good Start';
   wb.created = new Date(0);
   wb.modified = new Date(0);

@@ -1,32 +1,44 @@
 /**
  * The route table. Every file in ./functions defines one endpoint and calls `register(route)`
- * at its bottom; `loadRoutes()` loads them all (sorted, so the order is stable) and returns the
- * table. The Functions entry point (index.ts) registers that table with `app.http`, and the
- * local host (scripts/localHost.ts) serves the same table, so `func start` and `npm start`
- * expose identical routes. Adding an endpoint is adding one file to ./functions.
+ * at its bottom; `loadRoutes()` loads them all (in the list's order, so the order is stable) and
+ * returns the table. The Functions entry point (index.ts) registers that table with `app.http`,
+ * and the local host (scripts/localHost.ts) serves the same table, so `func start` and
+ * `npm start` expose identical routes. Adding an endpoint is adding one file to ./functions and
+ * its line below.
+ *
+ * (design) The list is written out, not read from the directory, because the deployed app is one
+ * esbuild bundle (scripts/buildFunctions.ts) with no function files beside it; a bundler can only
+ * follow a require of a literal path. test/api/deployable.test.ts fails when the list and the
+ * directory differ. The requires stay inside functions so loading this file loads no endpoint
+ * (functions/openapi.ts imports this file back).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { registeredRoutes } from './http/registry';
 import type { RouteDefinition } from './http/route';
 
-export const FUNCTIONS_DIR = path.join(__dirname, 'functions');
-
-/** Function modules beside this file: .ts under tsx/jest, .js in the build; never tests or declarations. */
-export function functionModules(dir = FUNCTIONS_DIR): string[] {
-  const ext = path.extname(__filename);
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith(ext) && !f.endsWith(`.d${ext}`) && !/\.(test|spec)\./.test(f))
-    .sort()
-    .map((f) => path.join(dir, f));
-}
+/** Every function module by file name (without extension), sorted. */
+export const FUNCTION_MODULES: Readonly<Record<string, () => unknown>> = {
+  aggregatesGet: () => require('./functions/aggregatesGet'),
+  cohortsGet: () => require('./functions/cohortsGet'),
+  crossSchoolCheck: () => require('./functions/crossSchoolCheck'),
+  devJwks: () => require('./functions/devJwks'),
+  exportsConsolidated: () => require('./functions/exportsConsolidated'),
+  health: () => require('./functions/health'),
+  me: () => require('./functions/me'),
+  openapi: () => require('./functions/openapi'),
+  resourceBasesDelete: () => require('./functions/resourceBasesDelete'),
+  resourceBasesGet: () => require('./functions/resourceBasesGet'),
+  resourceBasesPut: () => require('./functions/resourceBasesPut'),
+  returnsGet: () => require('./functions/returnsGet'),
+  returnsHistory: () => require('./functions/returnsHistory'),
+  returnsPut: () => require('./functions/returnsPut'),
+  trackerGet: () => require('./functions/trackerGet'),
+};
 
 let loaded: RouteDefinition[] | undefined;
 
 export function loadRoutes(): RouteDefinition[] {
   if (!loaded) {
-    for (const file of functionModules()) require(file);
+    for (const load of Object.values(FUNCTION_MODULES)) load();
     loaded = registeredRoutes();
   }
   return loaded;
