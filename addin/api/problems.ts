@@ -85,6 +85,14 @@ export const API_MESSAGES: Record<ApiProblemSlug | 'service-unavailable-read' | 
     userMessage: 'The workbook could not be read as a Good Start transition sheet.',
     nextStep: 'Use the transition sheet the add-in builds, then submit again.',
   },
+  'tenant-not-registered': {
+    userMessage: 'Your organisation is not yet registered with Good Start.',
+    nextStep: 'Ask the LA to register your organisation, then sign in again.',
+  },
+  'no-membership': {
+    userMessage: 'You are signed in, but you have no role in Good Start yet.',
+    nextStep: "Ask your school's Good Start approver, or the LA's Good Start admin, to invite you.",
+  },
   offline: { userMessage: "The Good Start service can't be reached right now.", nextStep: 'Check your internet connection, then try again.' },
   'offline-write': {
     userMessage: "The Good Start service can't be reached right now.",

@@ -13,11 +13,16 @@
  * | COSMOS_MANAGED_IDENTITY_CLIENT_ID | — | client id of a user-assigned identity |
  * | COSMOS_DATABASE | goodstart | database id |
  * | AUTH_MODE | local in local mode | `local` (dev ES256 key under .local/) or `entra`; cloud mode must use `entra` |
- * | AUTH_ISSUER / AUTH_AUDIENCE | local dev values | expected `iss` / `aud` |
- * | AUTH_JWKS_URL | — | https JWKS URL; required for entra |
- * | AUTH_ALGORITHMS | RS256,ES256 | allow-list; only asymmetric algorithms are accepted |
+ * | AUTH_ROLE_SOURCE | memberships | where a caller's role comes from: `memberships` (the memberships container, any tenant on the allow-list) or `claims` (custom `roles`/`school`/`trust` claims, one tenant: AUTH_TENANT_ID) |
+ * | AUTH_TENANT_ID | the synthetic council tenant in local mode | `claims` only, required for entra: the one tenant whose tokens are accepted |
+ * | AUTH_ISSUER | https://login.microsoftonline.com/{tenantid}/v2.0 | expected `iss`; `{tenantid}` is filled with the token's own `tid` |
+ * | AUTH_AUDIENCE | a synthetic client id in local mode; required for entra | expected `aud`: the API's client id |
+ * | AUTH_SCOPE | access_as_user | a delegated scope `scp` must contain |
+ * | AUTH_JWKS_URL | Microsoft's common v2 keys for entra | https JWKS URL; keys cached 24 h, an unknown `kid` refetched at most once a minute |
+ * | AUTH_ALGORITHMS | RS256,ES256 (entra: RS256) | allow-list; only asymmetric algorithms are accepted (the local dev key is ES256) |
  * | AUTH_CLOCK_TOLERANCE_SECONDS | 60 | skew allowed on exp/nbf |
- * | AUTH_SCHOOL_CLAIM / AUTH_TRUST_CLAIM / AUTH_ROLES_CLAIM | school / trust / roles | claim names |
+ * | AUTH_SCHOOL_CLAIM / AUTH_TRUST_CLAIM / AUTH_ROLES_CLAIM | school / trust / roles | claim names (`claims` source) |
+ * | BOOTSTRAP_LA_ADMIN | — | `<tid>:<oid>` of the first LA admin; their tenant is always on the allow-list. Nobody grants themselves a role, so this is how the first admin exists |
  * | AUTH_LOCAL_KEY_DIR | ./.local | where scripts/devKeys.ts keeps the dev key pair |
  * | MAX_JSON_BYTES / MAX_XLSX_BYTES | 2 MiB / 5 MiB | request body caps |
  * | IDEMPOTENCY_KEYS_PER_HOUR | 300 | new Idempotency-Keys one user may start an hour (429 beyond) |
@@ -29,9 +34,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { GUID_PATTERN, guidSchema } from '../../shared/identity';
 
-export const LOCAL_ISSUER = 'https://goodstart.local/dev';
-export const LOCAL_AUDIENCE = 'api://goodstart-local';
+/** Entra's v2 issuer, per tenant: `{tenantid}` is Microsoft's own template (as in its JWKS `issuer` members). */
+export const ENTRA_ISSUER_TEMPLATE = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+/** Microsoft's common v2 signing keys: every tenant's tokens are signed by one of these. */
+export const ENTRA_COMMON_JWKS_URL = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+/** Local dev tokens are Entra-shaped (issue 25): the same issuer template, a synthetic client id as audience. */
+export const LOCAL_ISSUER = ENTRA_ISSUER_TEMPLATE;
+export const LOCAL_AUDIENCE = '6f1c0d3e-2b7a-4c55-9e0a-00000000c0de';
+export const DEFAULT_API_SCOPE = 'access_as_user';
+/** The synthetic council tenant (store/samplePeople.ts COUNCIL_TENANT): claims mode's tenant in local mode. */
+export const LOCAL_TENANT_ID = '5d2ef62f-6ab0-4d8e-8f8b-1a0c6e0c0001';
 /** Local mode's cross-school key: not a secret, as local data is synthetic. */
 export const LOCAL_CROSS_SCHOOL_KEY = 'goodstart-local-cross-school-key-not-a-secret';
 
@@ -64,13 +78,25 @@ const envSchema = z.object({
   AUTH_JWKS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https$/ }).optional()),
   AUTH_ALGORITHMS: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? v.split(',').map((s) => s.trim()) : undefined),
-    z.array(z.enum(SUPPORTED_ALGORITHMS)).min(1).default(['RS256', 'ES256']),
+    z.array(z.enum(SUPPORTED_ALGORITHMS)).min(1).optional(),
   ),
   AUTH_CLOCK_TOLERANCE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(300).default(60)),
   AUTH_SCHOOL_CLAIM: z.preprocess(emptyAsUndefined, z.string().min(1).default('school')),
   AUTH_TRUST_CLAIM: z.preprocess(emptyAsUndefined, z.string().min(1).default('trust')),
   AUTH_ROLES_CLAIM: z.preprocess(emptyAsUndefined, z.string().min(1).default('roles')),
   AUTH_LOCAL_KEY_DIR: optionalString,
+  AUTH_ROLE_SOURCE: z.preprocess(emptyAsUndefined, z.enum(['memberships', 'claims']).default('memberships')),
+  AUTH_TENANT_ID: z.preprocess(emptyAsUndefined, guidSchema.optional()),
+  AUTH_SCOPE: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'one scope name, e.g. access_as_user').default(DEFAULT_API_SCOPE)),
+  BOOTSTRAP_LA_ADMIN: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .transform((v) => v.toLowerCase())
+      .pipe(z.string().regex(new RegExp(`^${GUID_PATTERN.source.slice(1, -1)}:${GUID_PATTERN.source.slice(1, -1)}$`), '<tid>:<oid>, two GUIDs'))
+      .optional(),
+  ),
   MAX_JSON_BYTES: byteCount(2 * MiB),
   MAX_XLSX_BYTES: byteCount(5 * MiB),
   /** (design) New Idempotency-Keys one user may open in an hour (each is a stored record): 429 beyond. */
@@ -99,9 +125,18 @@ export interface Config {
   };
   auth: {
     mode: 'local' | 'entra';
+    /** Where a caller's role comes from (auth/resolve.ts): the memberships container, or custom claims within one tenant. */
+    roleSource: 'memberships' | 'claims';
+    /** `claims` only: the one tenant whose tokens are accepted. */
+    tenantId?: string;
+    /** The expected `iss`, with `{tenantid}` standing for the token's `tid`. */
     issuer: string;
     audience: string;
+    /** The delegated scope `scp` must contain. */
+    scope: string;
     jwksUrl?: string;
+    /** The configured first LA admin. */
+    bootstrapAdmin?: { tid: string; oid: string };
     localKeyDir: string;
     algorithms: SupportedAlgorithm[];
     clockToleranceSeconds: number;
@@ -156,10 +191,13 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
     problems.push('AUTH_MODE: local is not allowed with a cloud COSMOS_ENDPOINT; use entra');
   }
   if (authMode === 'entra') {
-    if (!e.AUTH_ISSUER) problems.push('AUTH_ISSUER: required when AUTH_MODE=entra');
-    if (!e.AUTH_AUDIENCE) problems.push('AUTH_AUDIENCE: required when AUTH_MODE=entra');
-    if (!e.AUTH_JWKS_URL) problems.push('AUTH_JWKS_URL: required when AUTH_MODE=entra');
+    if (!e.AUTH_AUDIENCE) problems.push('AUTH_AUDIENCE: required when AUTH_MODE=entra (the API app registration\'s client id)');
+    if (e.AUTH_ROLE_SOURCE === 'claims' && !e.AUTH_TENANT_ID) problems.push('AUTH_TENANT_ID: required when AUTH_ROLE_SOURCE=claims with AUTH_MODE=entra (the one tenant whose claims are trusted)');
   }
+  const issuer = e.AUTH_ISSUER ?? ENTRA_ISSUER_TEMPLATE;
+  // A fixed issuer would accept one tenant's tokens as any tid's: multi-tenant needs the template.
+  if (e.AUTH_ROLE_SOURCE === 'memberships' && !issuer.includes('{tenantid}')) problems.push('AUTH_ISSUER: must contain {tenantid} when AUTH_ROLE_SOURCE=memberships');
+  const [bootstrapTid, bootstrapOid] = e.BOOTSTRAP_LA_ADMIN?.split(':') ?? [];
   // A key anyone with the repo knows would let a reader of the database test UPNs against the index.
   if (mode === 'cloud' && e.CROSS_SCHOOL_KEY === undefined) problems.push('CROSS_SCHOOL_KEY: required with a cloud COSMOS_ENDPOINT (a secret of 32+ characters)');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -176,11 +214,16 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, c
     },
     auth: {
       mode: authMode,
-      issuer: e.AUTH_ISSUER ?? LOCAL_ISSUER,
+      roleSource: e.AUTH_ROLE_SOURCE,
+      ...(e.AUTH_ROLE_SOURCE === 'claims' ? { tenantId: e.AUTH_TENANT_ID ?? LOCAL_TENANT_ID } : {}),
+      issuer,
       audience: e.AUTH_AUDIENCE ?? LOCAL_AUDIENCE,
-      ...(e.AUTH_JWKS_URL ? { jwksUrl: e.AUTH_JWKS_URL } : {}),
+      scope: e.AUTH_SCOPE,
+      ...(authMode === 'entra' ? { jwksUrl: e.AUTH_JWKS_URL ?? ENTRA_COMMON_JWKS_URL } : {}),
+      ...(bootstrapTid && bootstrapOid ? { bootstrapAdmin: { tid: bootstrapTid, oid: bootstrapOid } } : {}),
       localKeyDir: path.resolve(cwd, e.AUTH_LOCAL_KEY_DIR ?? '.local'),
-      algorithms: e.AUTH_ALGORITHMS,
+      // Entra signs with RS256; the local dev key is ES256 (scripts/devKeys.ts), so local mode allows both.
+      algorithms: e.AUTH_ALGORITHMS ?? (authMode === 'entra' ? ['RS256'] : ['RS256', 'ES256']),
       clockToleranceSeconds: e.AUTH_CLOCK_TOLERANCE_SECONDS,
       claims: { school: e.AUTH_SCHOOL_CLAIM, trust: e.AUTH_TRUST_CLAIM, roles: e.AUTH_ROLES_CLAIM },
     },

@@ -31,6 +31,9 @@ export const FUNCTION_MODULES: Readonly<Record<string, () => unknown>> = {
   returnsGet: () => require('./functions/returnsGet'),
   returnsHistory: () => require('./functions/returnsHistory'),
   returnsPut: () => require('./functions/returnsPut'),
+  tenantsDelete: () => require('./functions/tenantsDelete'),
+  tenantsGet: () => require('./functions/tenantsGet'),
+  tenantsPost: () => require('./functions/tenantsPost'),
   trackerGet: () => require('./functions/trackerGet'),
 };
 

@@ -9,6 +9,7 @@ import { DIMENSIONS } from '../aggregate/rollup';
 import { publishedDemandRowSchema } from '../aggregate/demand';
 import { schoolSummarySchema } from '../aggregate/summary';
 import { countTableSchema } from '../aggregate/table';
+import { guidSchema, MEMBERSHIP_ROLES, membershipSchema } from '../identity';
 import { ROLES } from '../roles';
 import { LOCALITY_AREAS, schoolSchema } from '../schools';
 import { includeSchema, returnStatusSchema, schoolStateSchema } from '../status';
@@ -87,7 +88,18 @@ export const aggregatesSchema = z.strictObject({
 export type AggregatesResponse = z.infer<typeof aggregatesSchema>;
 
 export const meSchema = z.strictObject({
-  principal: z.strictObject({ subject: z.string(), role: z.enum(ROLES), school: z.string().optional(), trust: z.string().optional(), name: z.string().optional() }),
+  principal: z.strictObject({
+    tid: guidSchema.describe('The tenant id from the token: with `oid`, the person.'),
+    oid: guidSchema.describe('The object id from the token, within its tenant.'),
+    subject: z.string().describe('`<tid>/<oid>`, as the audit log records the person.'),
+    role: z.enum(ROLES),
+    access: z.enum(MEMBERSHIP_ROLES).describe('The membership role acted under.'),
+    school: z.string().optional(),
+    trust: z.string().optional(),
+    name: z.string().optional(),
+  }),
+  memberships: z.array(membershipSchema).describe('Every membership the person holds (the configured first LA admin’s is `bootstrap`; with the claims source, the one the claims give).'),
+  pendingInvitation: z.null().describe('An invitation waiting for this person to accept (filled by the invitations work; null until then).'),
   schools: z.array(schoolSchema).describe('The caller’s own schools: its school, or its trust’s; empty for the LA (its scope is the city).'),
 });
 

@@ -17,7 +17,7 @@ import { BUNDLED_RESOURCE_BASES } from '../../shared/resourceBases/dataset';
 import { aReturn, PRIMARY, SECONDARY, TRANSFER_YEAR } from '../factories/transition';
 import { ContractChecker } from './contract';
 import { type FaultProxy, startFaultProxy } from './faultProxy';
-import { startStack, type Stack } from './harness';
+import { startStack, type Stack, subjectFor } from './harness';
 
 type Json = Record<string, any>;
 
@@ -133,12 +133,12 @@ beforeAll(async () => {
 
   // Duplicates of requests still "in progress" (their holder crashed moments ago): they wait, then 409.
   const retBody = JSON.stringify(aReturn(2));
-  const retKey = await holdKey(`dev-school-${PRIMARY}`, returnUrl(), retBody);
+  const retKey = await holdKey(subjectFor({ role: 'school', school: PRIMARY }), returnUrl(), retBody);
   pendingReturn = stack.fetch(returnUrl(), { method: 'PUT', headers: { authorization: `Bearer ${tokens.primary}`, 'content-type': 'application/json', 'idempotency-key': retKey }, body: retBody });
   const dsBody = JSON.stringify(dataset('2025-26'));
-  const dsKey = await holdKey('dev-la', '/resource-bases/2025-26', dsBody);
+  const dsKey = await holdKey(subjectFor({ role: 'la' }), '/resource-bases/2025-26', dsBody);
   pendingDataset = stack.fetch('/resource-bases/2025-26', { method: 'PUT', headers: { authorization: `Bearer ${tokens.la}`, 'content-type': 'application/json', 'idempotency-key': dsKey }, body: dsBody });
-  const withdrawKey = await holdKey('dev-la', '/resource-bases/2019-20', '', 'DELETE');
+  const withdrawKey = await holdKey(subjectFor({ role: 'la' }), '/resource-bases/2019-20', '', 'DELETE');
   pendingWithdraw = stack.fetch('/resource-bases/2019-20', { method: 'DELETE', headers: { authorization: `Bearer ${tokens.la}`, 'idempotency-key': withdrawKey } });
 
   // Stored documents that no longer match their schema: the reads that meet them fail as 500

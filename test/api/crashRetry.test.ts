@@ -14,13 +14,13 @@ import type { Container } from '@azure/cosmos';
 import { HttpRequest } from '@azure/functions';
 import fc from 'fast-check';
 import { idempotencyRecordId, PENDING_LEASE_MS, withIdempotency } from '../../functions/src/http/idempotency';
-import type { Principal } from '../../functions/src/auth/principal';
+import type { Actor as Principal } from '../../functions/src/auth/principal';
 import { idempotencyRecordSchema, type IdempotencyRecord } from '../../functions/src/store/documents';
 import { contentHash, ReturnsRepository } from '../../functions/src/store/returns';
 import { validateReturn } from '../../shared/transition/validate';
 import type { TransitionReturn } from '../../shared/transition/schema';
 import { aReturn, PRIMARY, TRANSFER_YEAR } from '../factories/transition';
-import { startStack, type Stack } from './harness';
+import { startStack, type Stack, subjectFor } from './harness';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -40,7 +40,7 @@ describe('PUT /api/returns retried after a crash', () => {
   /** What a process killed after its commit, before marking the key done, leaves: a pending record whose lease has lapsed. */
   async function asLeftByCrash(key: string): Promise<void> {
     const container = await stack.store.container('idempotency');
-    const id = idempotencyRecordId(`dev-school-${school}`, key);
+    const id = idempotencyRecordId(subjectFor({ role: 'school', school }), key);
     const { resource } = await container.item(id, id).read();
     const record = idempotencyRecordSchema.parse(resource);
     const crashed: IdempotencyRecord = { id, key: id, hash: record.hash, state: 'pending', owner: 'killed', createdAt: record.createdAt, leaseUntil: Date.now() - 1 };

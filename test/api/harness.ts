@@ -15,7 +15,9 @@ import type { RouteDefinition } from '../../functions/src/http/route';
 import { loadRoutes } from '../../functions/src/routes';
 import { getStore, type Store } from '../../functions/src/store';
 import type { School } from '../../shared/schools';
-import { type DevSigningKey, type DevTokenClaims, type DevTokenOptions, ensureDevKeys, mintDevToken } from '../../scripts/devKeys';
+import { type Grant, subjectOf } from '../../shared/identity';
+import { seedPeople } from '../../functions/src/store/seed';
+import { type DevSigningKey, type DevTokenClaims, type DevTokenOptions, devPerson, ensureDevKeys, mintDevToken } from '../../scripts/devKeys';
 import { apiService, cosmosService, startServices } from '../../scripts/start';
 
 /** A small synthetic directory (names are obviously not real schools). */
@@ -51,7 +53,13 @@ export interface Stack {
   key: DevSigningKey;
   /** Every log line the handlers wrote, as written. */
   logs: LogLine[];
-  /** A dev token the stack accepts; options can make it expired, not yet valid, etc. */
+  /**
+   * A dev token the stack accepts; options can make it expired, not yet valid, etc. With the
+   * memberships source (the default), the person the claims name is given the membership the
+   * role claims ask for (school → senco, trust → trustLead, la → laOfficer, or laAdmin with
+   * `admin`) and their tenant is put on the allow-list, so a test asks for a role as it always
+   * has. Claims with no role (`{ tid, oid }`) seed nothing: that person has no membership.
+   */
   token(claims: DevTokenClaims, options?: DevTokenOptions): Promise<string>;
   /** fetch relative to baseUrl, e.g. `stack.fetch('/me', { headers })`. */
   fetch(pathname: string, init?: RequestInit): Promise<Response>;
@@ -71,6 +79,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         routes: () => [...loadRoutes(), ...(options.extraRoutes ?? [])],
         seed: async () => {
           await getStore().directory.replace(schools);
+          // The synthetic tenants and people of store/samplePeople.ts, as `npm start` seeds them.
+          await seedPeople(getStore(), schools);
         },
         log: (level, line) => logs.push({ level, line }),
         ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
@@ -81,6 +91,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const { apiUrl, cosmosEndpoint, config } = stack.ctx;
   if (!apiUrl || !cosmosEndpoint || !config) throw new Error('stack did not start');
   const key = await ensureDevKeys(keyDir);
+  const seeded = new Set<string>();
+  const seedMembershipFor = async (claims: DevTokenClaims): Promise<void> => {
+    const grant = grantFor(claims);
+    if (grant === undefined) return;
+    const person = devPerson(claims);
+    const once = JSON.stringify([person, grant]);
+    if (seeded.has(once)) return;
+    const store = getStore();
+    if ((await store.tenants.get(person.tid)) === undefined) {
+      await store.tenants.put({ tid: person.tid, name: `Test tenant ${person.tid.slice(0, 8)}`, reason: 'test harness', addedBy: 'seed', addedAt: new Date().toISOString() });
+    }
+    await store.memberships.grant('seed', person, grant);
+    seeded.add(once);
+  };
   return {
     baseUrl: apiUrl,
     cosmosEndpoint,
@@ -88,12 +112,34 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     store: getStore(),
     key,
     logs,
-    token: (claims, tokenOptions) =>
-      mintDevToken(key, claims, { issuer: config.auth.issuer, audience: config.auth.audience, claimNames: config.auth.claims, ...tokenOptions }),
+    token: async (claims, tokenOptions) => {
+      if (config.auth.roleSource === 'memberships') await seedMembershipFor(claims);
+      return mintDevToken(key, claims, { issuer: config.auth.issuer, audience: config.auth.audience, scope: config.auth.scope, claimNames: config.auth.claims, ...tokenOptions });
+    },
     fetch: (pathname, init) => fetch(`${apiUrl}${pathname}`, init),
     stop: async () => {
       await stack.stop();
       await fs.rm(keyDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The subject (`<tid>/<oid>`) the API records for the person a dev token's claims name. */
+export function subjectFor(claims: DevTokenClaims): string {
+  const { tid, oid } = devPerson(claims);
+  return subjectOf(tid, oid);
+}
+
+/** The membership a token's role claims ask for, when they name one the store can hold. */
+function grantFor(claims: DevTokenClaims): Grant | undefined {
+  switch (claims.role) {
+    case 'school':
+      return claims.school !== undefined && /^\d{7}$/.test(claims.school) ? { role: 'senco', school: claims.school } : undefined;
+    case 'trust':
+      return claims.trust !== undefined ? { role: 'trustLead', trust: claims.trust } : undefined;
+    case 'la':
+      return { role: claims.admin ? 'laAdmin' : 'laOfficer' };
+    default:
+      return undefined;
+  }
 }

@@ -12,7 +12,7 @@ import { seedResourceBases } from '../../functions/src/store';
 import { RESOURCE_BASES_MAX_BYTES } from '../../functions/src/functions/resourceBasesPut';
 import { parseResourceBaseYear } from '../../functions/src/functions/resourceBasesGet';
 import { YEAR_RULE } from '../../shared/year';
-import { startStack, type Stack } from './harness';
+import { startStack, type Stack, subjectFor } from './harness';
 
 let stack: Stack;
 let la: string;
@@ -139,7 +139,7 @@ describe('PUT', () => {
     expect(await retry.json()).toEqual(created);
 
     const writes = await auditWrites();
-    expect(writes).toEqual([expect.objectContaining({ who: 'dev-la', role: 'la', school: 'city', ids: ['resourceBases:2020-21'] })]);
+    expect(writes).toEqual([expect.objectContaining({ who: subjectFor({ role: 'la' }), role: 'la', school: 'city', ids: ['resourceBases:2020-21'] })]);
     expect((await get('2020-21')).headers.get('etag')).toBe(etag);
   });
 
@@ -242,7 +242,7 @@ describe('DELETE (withdrawing a dataset published by mistake)', () => {
     expect(await res.json()).toEqual({ withdrawn: '2099-00', latest: '2027-28' });
     expect((await get('2099-00')).status).toBe(404);
     expect(await latestYear()).toBe('/api/resource-bases/2027-28');
-    expect(await auditWithdrawals()).toEqual([expect.objectContaining({ who: 'dev-la', role: 'la', school: 'city', ids: ['resourceBases:2099-00'] })]);
+    expect(await auditWithdrawals()).toEqual([expect.objectContaining({ who: subjectFor({ role: 'la' }), role: 'la', school: 'city', ids: ['resourceBases:2099-00'] })]);
   });
 
   it('replays a retry with the same key, needs a key, and is 404 for a year with no dataset', async () => {

@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { writeTransitionWorkbook } from '../../xlsx/template';
 import type { TransitionReturn } from '../../shared/transition/schema';
 import { aReturn, PRIMARY, row, SECONDARY, sheet, TRANSFER_YEAR, upnFor } from '../factories/transition';
-import { startStack, type Stack, TEST_SCHOOLS } from './harness';
+import { startStack, type Stack, subjectFor, TEST_SCHOOLS } from './harness';
 import { understatedSheetBomb } from '../factories/zip';
 import { cohortSliceDocId } from '../../functions/src/store/documents';
 import { trackerSchema } from '../../functions/src/openapi/document';
@@ -85,7 +85,7 @@ describe('PUT /api/returns/{laestab}/{year}', () => {
       await get(`${url()}/history`),
     );
     expect(history.versions.map((v) => v.version)).toEqual([receipt.version, ...before.versions.map((v) => v.version)]);
-    expect(history.versions[0]).toMatchObject({ submittedBy: { subject: `dev-school-${PRIMARY}`, role: 'school' }, rows: 4 });
+    expect(history.versions[0]).toMatchObject({ submittedBy: { subject: subjectFor({ role: 'school', school: PRIMARY }), role: 'school' }, rows: 4 });
     expect(JSON.stringify(history)).not.toContain('Testsurname');
   });
 

@@ -115,7 +115,7 @@ describe('handlers called directly', () => {
       new InvocationContext({ functionName: 'me', logHandler: () => undefined }),
     );
     expect(me.status).toBe(200);
-    expect(me.jsonBody).toMatchObject({ principal: { role: 'la', subject: 'dev-la' } });
+    expect(me.jsonBody).toMatchObject({ principal: { role: 'la', access: 'laOfficer' } });
   });
 
   it('health answers 503 problem+json when Cosmos is unreachable', async () => {

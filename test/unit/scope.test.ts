@@ -3,7 +3,7 @@
  * boundaries), which the tracker, the aggregates and /me take their schools from.
  */
 import fc from 'fast-check';
-import { canReadSchool, schoolsInScope, type Principal } from '../../functions/src/auth';
+import { canReadSchool, schoolsInScope, type Scoped as Principal } from '../../functions/src/auth';
 import { SchoolDirectory, type School } from '../../shared/schools';
 
 const SCHOOLS: School[] = [

@@ -1,7 +1,10 @@
 /**
  * The local-mode signing key's public half. scripts/devKeys.ts generates the ES256 pair once
  * under `.local/` (gitignored); the API trusts only the public JWKS file, and only when
- * AUTH_MODE=local (config refuses local auth beside a cloud database).
+ * AUTH_MODE=local (config refuses local auth beside a cloud database). The key is published with
+ * Microsoft's `{tenantid}` issuer template, so local tokens from any synthetic tenant pass the same
+ * per-tenant issuer checks as Entra's. It stays ES256 (a local choice: small keys, quick to make);
+ * Entra signs RS256, and AUTH_ALGORITHMS defaults to RS256 alone with AUTH_MODE=entra.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +21,8 @@ const publicJwkSchema = z.looseObject({
   kid: z.string().min(1),
   alg: z.literal('ES256'),
   use: z.literal('sig').optional(),
+  /** As Microsoft publishes its keys: the issuer the key signs for, `{tenantid}` standing for the token's tid. */
+  issuer: z.string().optional(),
 });
 export const publicJwksSchema = z.object({ keys: z.array(publicJwkSchema).min(1) });
 export type PublicJwks = z.infer<typeof publicJwksSchema>;

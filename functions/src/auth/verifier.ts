@@ -1,31 +1,55 @@
 /**
- * Bearer-token authentication with jose: signature against a JWKS, `iss`, `aud`, `exp`, `nbf`
- * (with a small clock tolerance) and an algorithm allow-list of asymmetric algorithms only, so
- * `alg: none` and HS256-signed-with-the-public-key tokens fail before any claim is read.
- * The Principal is built from the verified claims alone; a school or trust claim must name
- * one in the LA's directory.
+ * Bearer-token authentication for Entra v2 access tokens from many tenants (issue 25), with jose.
+ *
+ * A token is accepted only when all of these hold (else 401 `invalid-token`):
+ * - its signature verifies with the key its `kid` names in the configured JWKS (Microsoft's common
+ *   v2 keys in production), under an allow-listed asymmetric algorithm (RS256 for Entra), so
+ *   `alg: none` and HS256-signed-with-the-public-key tokens fail before any claim is read;
+ * - `exp`/`nbf` hold (with a small clock tolerance) and `aud` is the API's client id;
+ * - `ver` is `2.0`; `tid` and `oid` are GUIDs; `iss` is exactly the issuer template with `{tenantid}`
+ *   filled by the token's own `tid`; and where the key has an `issuer` member, it matches `iss`
+ *   the same way (a key published for one tenant signs for no other);
+ * - `scp` contains the API's scope.
+ * Then the tenant: on the LA's allow-list (memberships source) or the one configured tenant
+ * (claims source), else 401 `tenant-not-registered`. Then the role, by the resolver
+ * (auth/resolve.ts): a person is (`tid`, `oid`), never an e-mail, `preferred_username` or `upn`.
  */
 import type { HttpRequest } from '@azure/functions';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, type JWK, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { GUID_PATTERN, type MemberDocument } from '../../../shared/identity';
 import type { SchoolDirectory } from '../../../shared/schools';
 import { getConfig, type Config } from '../config';
-import { forbidden, HttpProblem, invalidToken } from '../http/problems';
+import { HttpProblem, invalidToken, SpecificProblem } from '../http/problems';
 import { getStore } from '../store';
 import { readLocalPublicJwks } from './localKeys';
-import { ROLES, type Principal, type Role } from './principal';
+import type { Principal } from './principal';
+import { bootstrapPrincipal, type Identity, isBootstrapAdmin, principalFromClaims, principalFromMemberships } from './resolve';
 
 export type AuthConfig = Config['auth'];
 export type Authenticate = (request: HttpRequest) => Promise<Principal>;
 
+/** Where signing keys come from: jose's key lookup, and the published JWK by kid (for its `issuer` member). */
+export interface KeySource {
+  getKey: JWTVerifyGetKey;
+  jwk(kid: string): JWK | undefined;
+}
+
 export interface AuthenticatorDeps {
   config: AuthConfig;
   /** Key resolution: a remote JWKS (Entra) or the local dev JWKS. Created once per process. */
-  keys: JWTVerifyGetKey;
+  keys: KeySource;
   /** The LA's school directory (the store caches it). */
   directory: () => Promise<SchoolDirectory>;
+  /** The person's memberships: one point read, never cached across requests. */
+  memberships: (person: { tid: string; oid: string }) => Promise<MemberDocument | undefined>;
+  /** Whether the tenant is on the LA's allow-list: one point read, never cached across requests. */
+  tenantAllowed: (tid: string) => Promise<boolean>;
 }
 
 const REALM = 'Bearer realm="goodstart"';
+
+/** The message a person from a tenant not on the allow-list sees. */
+export const TENANT_NOT_REGISTERED_DETAIL = 'Your organisation is not yet registered with Good Start; ask the LA.';
 
 /** The compact JWS from `Authorization: Bearer …`, or a 401. */
 function bearerToken(request: HttpRequest): string {
@@ -50,48 +74,37 @@ function invalidTokenWithRealm(detail?: string): HttpProblem {
   });
 }
 
-function rolesFrom(payload: JWTPayload, claim: string): Role[] {
-  const raw = payload[claim];
-  const values = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(' ') : [];
-  return ROLES.filter((r) => values.includes(r));
+function tenantNotRegistered(): SpecificProblem {
+  return new SpecificProblem('tenant-not-registered', {
+    detail: TENANT_NOT_REGISTERED_DETAIL,
+    headers: { 'www-authenticate': `${REALM}, error="invalid_token"` },
+  });
 }
 
-function stringClaim(payload: JWTPayload, claim: string): string | undefined {
-  const v = payload[claim];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+/** The issuer expected of a token from tenant `tid`: Microsoft's `{tenantid}` template filled, else the value itself. */
+export function issuerFor(template: string, tid: string): string {
+  return template.replaceAll('{tenantid}', tid);
 }
 
-/** Maps verified claims to a Principal, checking school/trust against the directory (403 when unknown). */
-export async function principalFrom(
-  payload: JWTPayload,
-  config: AuthConfig,
-  directory: () => Promise<SchoolDirectory>,
-): Promise<Principal> {
-  const subject = payload.sub;
-  if (typeof subject !== 'string' || subject === '') throw invalidTokenWithRealm('The token has no subject.');
-  const roles = rolesFrom(payload, config.claims.roles);
-  if (roles.length !== 1) {
-    throw forbidden(roles.length === 0 ? 'Your account has no Good Start role.' : 'Your account has more than one Good Start role; ask the LA to keep one.');
-  }
-  const role = roles[0] as Role;
-  const nameClaim = stringClaim(payload, 'name');
-  const name = nameClaim !== undefined && nameClaim.length <= 200 ? nameClaim : undefined;
-  const base = { subject, role, ...(name !== undefined ? { name } : {}) };
+const isGuid = (v: unknown): v is string => typeof v === 'string' && GUID_PATTERN.test(v);
 
-  if (role === 'school') {
-    const claimed = stringClaim(payload, config.claims.school);
-    if (claimed === undefined) throw forbidden('Your account is not linked to a school.');
-    const school = (await directory()).find(claimed);
-    if (!school) throw forbidden('Your account names a school that is not in the LA directory.');
-    return { ...base, school: school.laestab };
-  }
-  if (role === 'trust') {
-    const trust = stringClaim(payload, config.claims.trust);
-    if (trust === undefined) throw forbidden('Your account is not linked to a trust.');
-    if ((await directory()).inTrust(trust).length === 0) throw forbidden('Your account names a trust with no schools in the LA directory.');
-    return { ...base, trust };
-  }
-  return base;
+/**
+ * The checks jose does not make, on a payload whose signature, exp, nbf and aud it verified:
+ * the Entra v2 shape, the per-tenant issuer (the token's and the key's) and the scope. Returns
+ * the person, or throws a 401 saying only that the token is not valid.
+ */
+export function entraIdentity(payload: JWTPayload, jwk: JWK | undefined, config: Pick<AuthConfig, 'issuer' | 'scope'>): Identity {
+  const { tid, oid } = payload;
+  if (payload['ver'] !== '2.0') throw invalidTokenWithRealm('Good Start accepts only v2.0 access tokens.');
+  if (!isGuid(tid) || !isGuid(oid)) throw invalidTokenWithRealm();
+  const issuer = issuerFor(config.issuer, tid);
+  if (payload.iss !== issuer) throw invalidTokenWithRealm();
+  const keyIssuer = (jwk as { issuer?: unknown } | undefined)?.issuer;
+  if (typeof keyIssuer === 'string' && issuerFor(keyIssuer, tid) !== payload.iss) throw invalidTokenWithRealm();
+  const scp = payload['scp'];
+  if (typeof scp !== 'string' || !scp.split(' ').includes(config.scope)) throw invalidTokenWithRealm('The token was not issued for Good Start’s API scope.');
+  const name = typeof payload['name'] === 'string' && payload['name'].trim() !== '' && payload['name'].length <= 200 ? payload['name'].trim() : undefined;
+  return { tid, oid, ...(name !== undefined ? { name } : {}) };
 }
 
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticate {
@@ -99,15 +112,17 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticate {
   return async (request) => {
     const token = bearerToken(request);
     let payload: JWTPayload;
+    let kid: string | undefined;
     try {
-      ({ payload } = await jwtVerify(token, deps.keys, {
-        issuer: config.issuer,
+      const verified = await jwtVerify(token, deps.keys.getKey, {
         audience: config.audience,
         algorithms: [...config.algorithms],
         clockTolerance: config.clockToleranceSeconds,
         // jose checks exp only when present; a token that never expires is refused.
-        requiredClaims: ['exp', 'sub'],
-      }));
+        requiredClaims: ['exp', 'iss'],
+      });
+      ({ payload } = verified);
+      kid = verified.protectedHeader.kid;
     } catch (error) {
       // A JWKS we cannot fetch is our outage, not the caller's bad token.
       if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
@@ -118,22 +133,49 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticate {
       }
       throw invalidTokenWithRealm();
     }
-    return principalFrom(payload, config, deps.directory);
+    const identity = entraIdentity(payload, kid === undefined ? undefined : deps.keys.jwk(kid), config);
+
+    if (config.roleSource === 'claims') {
+      if (identity.tid !== config.tenantId && !isBootstrapAdmin(identity, config)) throw tenantNotRegistered();
+      if (isBootstrapAdmin(identity, config)) return bootstrapPrincipal(identity);
+      return principalFromClaims(identity, payload, config.claims, await deps.directory());
+    }
+    // The bootstrap admin's tenant is always allowed: otherwise nobody could add the first one.
+    if (isBootstrapAdmin(identity, config)) return bootstrapPrincipal(identity);
+    // Two point reads at once: the request waits for one round trip, not two.
+    const [allowed, doc, directory] = await Promise.all([deps.tenantAllowed(identity.tid), deps.memberships(identity), deps.directory()]);
+    if (!allowed) throw tenantNotRegistered();
+    return principalFromMemberships(identity, doc, directory);
   };
 }
 
-// One key source per process (STYLE.md: never a JWKS fetched per request). createRemoteJWKSet
-// caches keys and refetches only on an unknown kid, with a cooldown.
-let keySource: { config: AuthConfig; keys: JWTVerifyGetKey } | undefined;
+/** Keys from the local dev JWKS (published with Microsoft's `{tenantid}` issuer template). */
+export function localKeySource(jwks: JSONWebKeySet): KeySource {
+  const getKey = createLocalJWKSet(jwks);
+  return { getKey, jwk: (kid) => jwks.keys.find((k) => k.kid === kid) };
+}
 
-export function keysFor(config: AuthConfig): JWTVerifyGetKey {
+/** (design) Microsoft rotates keys over weeks: a day's cache, and an unknown kid refetched at most once a minute. */
+export const JWKS_CACHE_MAX_AGE_MS = 24 * 60 * 60_000;
+export const JWKS_UNKNOWN_KID_COOLDOWN_MS = 60_000;
+
+/** Keys from a remote JWKS (Entra's common v2 keys), cached by jose per the constants above. */
+export function remoteKeySource(url: string): KeySource {
+  const remote = createRemoteJWKSet(new URL(url), { cacheMaxAge: JWKS_CACHE_MAX_AGE_MS, cooldownDuration: JWKS_UNKNOWN_KID_COOLDOWN_MS, timeoutDuration: 5_000 });
+  return { getKey: remote, jwk: (kid) => remote.jwks()?.keys.find((k) => k.kid === kid) };
+}
+
+// One key source per process (STYLE.md: never a JWKS fetched per request).
+let keySource: { config: AuthConfig; keys: KeySource } | undefined;
+
+export function keysFor(config: AuthConfig): KeySource {
   if (keySource?.config === config) return keySource.keys;
-  let keys: JWTVerifyGetKey;
+  let keys: KeySource;
   if (config.mode === 'entra') {
     if (!config.jwksUrl) throw new Error('AUTH_JWKS_URL is not set');
-    keys = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 6 * 60 * 60_000, timeoutDuration: 5_000 });
+    keys = remoteKeySource(config.jwksUrl);
   } else {
-    keys = createLocalJWKSet(readLocalPublicJwks(config.localKeyDir));
+    keys = localKeySource(readLocalPublicJwks(config.localKeyDir));
   }
   keySource = { config, keys };
   return keys;
@@ -145,7 +187,16 @@ let authenticator: { config: AuthConfig; authenticate: Authenticate } | undefine
 export async function authenticate(request: HttpRequest): Promise<Principal> {
   const config = getConfig().auth;
   if (authenticator?.config !== config) {
-    authenticator = { config, authenticate: createAuthenticator({ config, keys: keysFor(config), directory: () => getStore().directory.get() }) };
+    authenticator = {
+      config,
+      authenticate: createAuthenticator({
+        config,
+        keys: keysFor(config),
+        directory: () => getStore().directory.get(),
+        memberships: (person) => getStore().memberships.get(person),
+        tenantAllowed: async (tid) => (await getStore().tenants.get(tid)) !== undefined,
+      }),
+    };
   }
   return authenticator.authenticate(request);
 }

@@ -1,12 +1,30 @@
 /**
- * GET /api/me: the signed-in user as the API sees them (role, school or trust, and the school's
- * directory entry). The add-in calls it after sign-in to choose which panes to show.
+ * GET /api/me: the signed-in person as the API sees them: the principal (tid, oid, name, the role
+ * acted under and its school or trust), every membership they hold, any pending invitation (filled
+ * by the invitations work), and the school directory entries of their own schools. The add-in
+ * calls it after sign-in to choose which panes to show.
  */
-import { authenticate, schoolsInScope } from '../auth';
+import type { Membership } from '../../../shared/identity';
+import { authenticate, type Principal, schoolsInScope } from '../auth';
+import { getConfig } from '../config';
 import { withErrors } from '../http/handler';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
 import { getStore } from '../store';
+
+/** The memberships to show: stored ones; the bootstrap admin's from configuration; with claims, the one the token gives. */
+async function membershipsOf(principal: Principal): Promise<Membership[]> {
+  const { auth } = getConfig();
+  const admin = auth.bootstrapAdmin;
+  if (admin?.tid === principal.tid && admin.oid === principal.oid) {
+    return [{ id: 'bootstrap', role: 'laAdmin', grantedBy: 'bootstrap', grantedAt: new Date(0).toISOString() }];
+  }
+  if (auth.roleSource === 'claims') {
+    const scope = principal.school !== undefined ? { school: principal.school } : principal.trust !== undefined ? { trust: principal.trust } : {};
+    return [{ id: 'claims', role: principal.access, ...scope, grantedBy: 'claims', grantedAt: new Date(0).toISOString() } as Membership];
+  }
+  return (await getStore().memberships.get(principal))?.memberships ?? [];
+}
 
 export const me = withErrors(async (request) => {
   const principal = await authenticate(request);
@@ -16,7 +34,7 @@ export const me = withErrors(async (request) => {
   return {
     status: 200,
     headers: { 'cache-control': 'no-store' },
-    jsonBody: { principal, schools },
+    jsonBody: { principal, memberships: await membershipsOf(principal), pendingInvitation: null, schools },
   };
 });
 

@@ -32,7 +32,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import type { Principal } from '../auth/principal';
+import type { Actor as Principal } from '../auth/principal';
 import { getConfig } from '../config';
 import { getStore } from '../store';
 import { idempotencyRecordSchema, type IdempotencyRecord, type StoredResponse } from '../store/documents';

@@ -45,6 +45,8 @@ export const SPECIFIC_PROBLEM_TYPES = {
   'return-has-errors': { parent: 'validation-failed', title: 'The return has errors' },
   'unexplained-queries': { parent: 'validation-failed', title: 'Every query needs a fix or an explanation before submission' },
   'workbook-unreadable': { parent: 'validation-failed', title: 'The workbook could not be read' },
+  'tenant-not-registered': { parent: 'invalid-token', title: 'Your organisation is not yet registered with Good Start' },
+  'no-membership': { parent: 'forbidden', title: 'You have no role in Good Start yet' },
 } as const satisfies Record<string, { parent: ProblemSlug; title: string }>;
 
 export type SpecificProblemSlug = keyof typeof SPECIFIC_PROBLEM_TYPES;

@@ -30,7 +30,7 @@ import { schoolSummary } from '../../../shared/aggregate/summary';
 import { laestabInText } from '../../../shared/codes';
 import type { ReturnStatus } from '../../../shared/status';
 import { type PupilRow, type TransitionReturn, type ValidationReport } from '../../../shared/transition/schema';
-import type { Principal } from '../auth/principal';
+import type { Actor, Principal } from '../auth/principal';
 import {
   actionDocId,
   actionDocSchema,
@@ -127,7 +127,7 @@ export interface WriteInput {
   report: ValidationReport;
   /** validateReturn's pupils for `ret`. */
   pupils: PupilRow[];
-  principal: Principal;
+  principal: Actor;
   /** The client's If-Match: the head etag it last read. */
   ifMatch?: string;
   /** The idempotent action this write carries out (http/idempotency.ts IdempotentAction.id). */

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Grant } from '../../../shared/identity';
 import type { Role } from '../../../shared/roles';
 import type { School } from '../../../shared/schools';
+import { LOCAL_TENANT_ID } from '../config';
 
 /** A GUID that is a pure function of `label`: the same label always names the same synthetic id. */
 export function syntheticGuid(label: string): string {
@@ -20,7 +21,7 @@ export function syntheticGuid(label: string): string {
 }
 
 /** The council's synthetic tenant: the LA's own people and its maintained schools. */
-export const COUNCIL_TENANT = syntheticGuid('tenant:council');
+export const COUNCIL_TENANT = LOCAL_TENANT_ID;
 export const COUNCIL_TENANT_NAME = 'Birmingham City Council (synthetic)';
 
 /** A trust's synthetic tenant: its academies and its trust lead. */
