@@ -106,3 +106,6 @@ export const tenantRequestSchema = z.strictObject({
   reason: z.string().trim().min(1).max(500).describe('Why it is being added; kept in the audit.'),
 });
 export type TenantRequest = z.infer<typeof tenantRequestSchema>;
+
+/** GET /api/tenants. */
+export const tenantListSchema = z.strictObject({ tenants: z.array(tenantSchema) });

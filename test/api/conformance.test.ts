@@ -17,7 +17,12 @@ import { BUNDLED_RESOURCE_BASES } from '../../shared/resourceBases/dataset';
 import { aReturn, PRIMARY, SECONDARY, TRANSFER_YEAR } from '../factories/transition';
 import { ContractChecker } from './contract';
 import { type FaultProxy, startFaultProxy } from './faultProxy';
+import { COUNCIL_TENANT } from '../../functions/src/store/samplePeople';
 import { startStack, type Stack, subjectFor } from './harness';
+
+/** The harness's tokens are of the synthetic council tenant; another tenant's id to add and remove. */
+const TEST_TENANT = COUNCIL_TENANT;
+const OTHER_TENANT = '00000000-0000-4000-8000-00000000beef';
 
 type Json = Record<string, any>;
 
@@ -47,7 +52,7 @@ let cosmos: EmbeddedCosmos;
 let proxy: FaultProxy;
 let stack: Stack;
 let checker: ContractChecker;
-const tokens: Record<'la' | 'trust' | 'primary' | 'bramble' | 'copper' | 'secondary' | 'stranger', string> = {} as never;
+const tokens: Record<'la' | 'admin' | 'trust' | 'primary' | 'bramble' | 'copper' | 'secondary' | 'stranger' | 'nobody' | 'unregistered', string> = {} as never;
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const LATER_YEAR = 2040; // a year nobody has returned anything for
@@ -129,6 +134,10 @@ beforeAll(async () => {
   tokens.copper = await stack.token({ role: 'school', school: '3302003' });
   tokens.secondary = await stack.token({ role: 'school', school: SECONDARY });
   tokens.stranger = await stack.token({ role: 'school', school: '3309999' });
+  tokens.admin = await stack.token({ role: 'la', admin: true });
+  // A person of a registered tenant with no membership, and one of a tenant nobody registered.
+  tokens.nobody = await stack.token({ tid: TEST_TENANT, oid: '00000000-0000-4000-8000-0000000000b0' });
+  tokens.unregistered = await stack.token({ tid: '00000000-0000-4000-8000-00000000dead', oid: '00000000-0000-4000-8000-0000000000b1' });
   checker = new ContractChecker((await (await stack.fetch('/openapi.json')).json()) as Json);
 
   // Duplicates of requests still "in progress" (their holder crashed moments ago): they wait, then 409.
@@ -172,6 +181,9 @@ describe('service endpoints', () => {
     expect(missing.res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     await call('GET', '/me', 401, { token: 'not-a-jwt' }, 'invalid-token');
     await call('GET', '/me', 403, { token: 'stranger' }, 'forbidden');
+    await call('GET', '/me', 403, { token: 'nobody' }, 'no-membership');
+    const unregistered = await call('GET', '/me', 401, { token: 'unregistered' }, 'tenant-not-registered');
+    expect(unregistered.res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     await call('GET', '/me', 406, { token: 'primary', headers: { accept: 'text/csv' } }, 'not-acceptable');
   });
 });
@@ -460,6 +472,33 @@ describe('resource bases', () => {
   }, 60_000);
 });
 
+describe('the tenant allow-list: GET, POST and DELETE /tenants', () => {
+  const entry = (name = 'Oak Trust (test)') => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: OTHER_TENANT, name, reason: 'The trust joins Good Start' }) });
+
+  it('an LA admin adds (201), replaces (200), lists and removes (200, then 404) a tenant', async () => {
+    expect((await call('POST', '/tenants', 201, { token: 'admin', ...entry() })).body).toMatchObject({ tid: OTHER_TENANT, name: 'Oak Trust (test)' });
+    await call('POST', '/tenants', 200, { token: 'admin', ...entry('Oak Trust') });
+    const list = await call('GET', '/tenants', 200, { token: 'admin' });
+    expect(list.body.tenants.map((t: Json) => t.tid)).toContain(OTHER_TENANT);
+    await call('DELETE', `/tenants/${OTHER_TENANT}`, 200, { token: 'admin' });
+    await call('DELETE', `/tenants/${OTHER_TENANT}`, 404, { token: 'admin' }, 'not-found');
+  });
+
+  it('400, 401, 403, 406, 409, 413, 415, 422', async () => {
+    await call('DELETE', '/tenants/not-a-guid', 400, { token: 'admin' }, 'invalid-parameter');
+    await call('POST', '/tenants', 400, { token: 'admin', headers: { 'content-type': 'application/json' }, body: '{"tid":' }, 'malformed-body');
+    for (const [method, path] of [['GET', '/tenants'], ['POST', '/tenants'], ['DELETE', `/tenants/${OTHER_TENANT}`]] as const) {
+      await call(method, path, 401, method === 'POST' ? entry() : {}, 'invalid-token');
+      await call(method, path, 403, { token: 'la', ...(method === 'POST' ? entry() : {}) }, 'forbidden');
+      await call(method, path, 406, { token: 'admin', headers: { accept: 'text/csv', ...(method === 'POST' ? entry().headers : {}) }, ...(method === 'POST' ? { body: entry().body } : {}) }, 'not-acceptable');
+    }
+    await call('DELETE', `/tenants/${TEST_TENANT}`, 409, { token: 'admin' }, 'conflict');
+    await call('POST', '/tenants', 413, { token: 'admin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: OTHER_TENANT, name: 'x'.repeat(10_000), reason: 'r' }) }, 'payload-too-large');
+    await call('POST', '/tenants', 415, { token: 'admin', headers: { 'content-type': 'text/plain' }, body: 'x' }, 'unsupported-media-type');
+    await call('POST', '/tenants', 422, { token: 'admin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: 'not-a-guid', name: 'x', reason: 'r' }) }, 'validation-failed');
+  });
+});
+
 describe('when Cosmos DB is unavailable', () => {
   afterAll(() => proxy.clear());
 
@@ -478,6 +517,9 @@ describe('when Cosmos DB is unavailable', () => {
       ['GET', '/resource-bases/latest', { token: 'la' }],
       ['PUT', '/resource-bases/2027-28', { token: 'la', ...jsonPut(dataset('2027-28')) }],
       ['DELETE', '/resource-bases/2019-20', { token: 'la', headers: { 'idempotency-key': randomUUID() } }],
+      ['GET', '/tenants', { token: 'admin' }],
+      ['POST', '/tenants', { token: 'admin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: OTHER_TENANT, name: 'Oak Trust', reason: 'joins' }) }],
+      ['DELETE', `/tenants/${OTHER_TENANT}`, { token: 'admin' }],
     ];
     for (const [method, path, options] of cases) {
       const { res } = await call(method, path, 503, options, 'service-unavailable');

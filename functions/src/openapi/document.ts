@@ -35,6 +35,7 @@ import { resourceBaseDatasetSchema } from '../../../shared/resourceBases/dataset
 import { TRANSITION_COLUMNS, type TransitionColumn } from '../../../shared/transition/layout';
 import { REPORT_ISSUE_LIMIT, transitionReturnSchema, transitionReturnSchemaFor, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
 import { schoolSchema } from '../../../shared/schools';
+import { GUID_PATTERN, tenantListSchema, tenantRequestSchema, tenantSchema } from '../../../shared/identity';
 import { transferYearSchema, YEAR_RULE, YEAR_TEXT_PATTERN } from '../../../shared/year';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { IDEMPOTENCY_KEY_PATTERN } from '../http/idempotency';
@@ -97,6 +98,9 @@ export const COMPONENT_SCHEMAS = {
   CrossSchoolCheck: crossSchoolCheckSchema,
   School: schoolSchema,
   Jwks: jwksSchema,
+  Tenant: tenantSchema,
+  TenantRequest: tenantRequestSchema,
+  Tenants: tenantListSchema,
   ...problemComponents(),
 } as const satisfies Record<string, z.ZodType>;
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
@@ -189,11 +193,12 @@ interface OperationSpec {
 
 /** Problems any operation can answer: content negotiation, our failures, and (signed-in operations) the token checks. */
 const COMMON_PROBLEMS: readonly AnyProblemSlug[] = ['not-acceptable', 'internal-error', 'service-unavailable'];
-const SIGNED_IN_PROBLEMS: readonly AnyProblemSlug[] = ['invalid-token', 'forbidden'];
+const SIGNED_IN_PROBLEMS: readonly AnyProblemSlug[] = ['invalid-token', 'tenant-not-registered', 'forbidden', 'no-membership'];
 
 /** Headers that come with a problem type. */
 const PROBLEM_HEADERS: Partial<Record<AnyProblemSlug, HeaderSpec>> = {
   'invalid-token': { 'WWW-Authenticate': true },
+  'tenant-not-registered': { 'WWW-Authenticate': true },
   'method-not-allowed': { Allow: true },
   'request-in-progress': { 'Retry-After': true },
   'service-unavailable': { 'Retry-After': true },
@@ -262,9 +267,32 @@ const OPERATIONS: Record<string, OperationSpec> = {
     problems: ['not-found'],
   },
   'GET /me': {
-    summary: 'The signed-in user as the API sees them',
+    summary: 'The signed-in person as the API sees them: (tid, oid), their memberships, any pending invitation',
     tags: ['service'],
-    responses: { '200': { description: 'Principal and directory entries', content: json(ref('Me')) } },
+    responses: { '200': { description: 'Principal, memberships and directory entries', content: json(ref('Me')) } },
+  },
+  'GET /tenants': {
+    summary: 'The tenant allow-list: the organisations whose people may sign in (LA admin only)',
+    tags: ['identity'],
+    responses: { '200': { description: 'Every tenant on the list, by name', content: json(ref('Tenants')) } },
+  },
+  'POST /tenants': {
+    summary: 'Put a tenant on the allow-list, with a name and a reason (LA admin only)',
+    description: 'Replaces the entry of a tenant already on the list (200). Audited as tenant.add or tenant.update.',
+    tags: ['identity'],
+    requestBody: { required: true, content: json(ref('TenantRequest')) },
+    responses: {
+      '200': { description: 'The entry replaced', content: json(ref('Tenant')) },
+      '201': { description: 'Added', content: json(ref('Tenant')) },
+    },
+    problems: ['malformed-body', 'payload-too-large', 'unsupported-media-type', 'validation-failed'],
+  },
+  'DELETE /tenants/{}': {
+    summary: 'Take a tenant off the allow-list (LA admin only): its people are refused from their next request',
+    description: 'Not on the list: 404. The admin’s own tenant: 409 (it would sign them out). Audited as tenant.remove.',
+    tags: ['identity'],
+    responses: { '200': { description: 'The entry removed', content: json(ref('Tenant')) } },
+    problems: ['invalid-parameter', 'not-found', 'conflict'],
   },
   'PUT /returns/{}/{}': {
     summary: "Submit a primary school's transition return (JSON or the filled .xlsx)",
@@ -409,6 +437,7 @@ function pathParamSchema(p: TemplateParam, path: string): JsonObject {
   }
   if (/^year$/i.test(p.name)) return TRANSFER_YEAR;
   if (/^(laestab|school)$/i.test(p.name)) return LAESTAB;
+  if (p.name === 'tid') return { type: 'string', pattern: GUID_PATTERN.source, description: 'A Microsoft 365 tenant id: a lowercase GUID.' };
   if (p.constraint === 'int' || p.constraint === 'long') return { type: 'integer' };
   return { type: 'string' };
 }
