@@ -4,6 +4,7 @@
  */
 import { loadRoutes } from '../../functions/src/routes';
 import { devSignInRoutes } from '../../scripts/devSignIn';
+import { COUNCIL_TENANT, trustTenant } from '../../functions/src/store/samplePeople';
 import { startStack, type Stack, TEST_SCHOOLS } from './harness';
 
 let stack: Stack;
@@ -37,6 +38,25 @@ describe('dev sign-in', () => {
     expect(body.trusts).toEqual([{ id: 'T1', schools: ['3302002', '3302003', '3304001'] }]);
   });
 
+  test('people come from two tenants: the council\'s (LA, maintained schools) and the trust\'s (its academies, its lead)', async () => {
+    const body = (await (await stack.fetch('/dev/identities')).json()) as { tenants: { tid: string }[]; people: { tid: string; role?: string; school?: string; trust?: string }[] };
+    expect(body.tenants.map((t) => t.tid)).toEqual([COUNCIL_TENANT, trustTenant('T1')]);
+    const tenantOf = (match: (p: { role?: string; school?: string; trust?: string }) => boolean) => body.people.find(match)?.tid;
+    expect(tenantOf((p) => p.role === 'laAdmin')).toBe(COUNCIL_TENANT);
+    expect(tenantOf((p) => p.role === 'laOfficer')).toBe(COUNCIL_TENANT);
+    expect(tenantOf((p) => p.school === '3302001')).toBe(COUNCIL_TENANT);
+    expect(tenantOf((p) => p.school === '3302002')).toBe(trustTenant('T1'));
+    expect(tenantOf((p) => p.role === 'trustLead')).toBe(trustTenant('T1'));
+  });
+
+  test('a person chosen by (tid, oid) signs in as that person', async () => {
+    const body = (await (await stack.fetch('/dev/identities')).json()) as { people: { tid: string; oid: string; role?: string }[] };
+    const admin = body.people.find((p) => p.role === 'laAdmin')!;
+    const { token } = (await (await postToken(JSON.stringify({ tid: admin.tid, oid: admin.oid }))).json()) as { token: string };
+    const me = (await (await stack.fetch('/me', { headers: { authorization: `Bearer ${token}` } })).json()) as { principal: unknown };
+    expect(me.principal).toMatchObject({ tid: admin.tid, oid: admin.oid, role: 'la', access: 'laAdmin' });
+  });
+
   test.each([
     [{ role: 'school', school: '3302001' }, { role: 'school', school: '3302001' }, ['3302001']],
     [{ role: 'trust', trust: 'T1' }, { role: 'trust', trust: 'T1' }, ['3302002', '3302003', '3304001']],
@@ -60,6 +80,7 @@ describe('dev sign-in', () => {
     ['a school role without a school', '{"role": "school"}'],
     ['a school not in the directory', '{"role": "school", "school": "3309999"}'],
     ['a trust not in the directory', '{"role": "trust", "trust": "T9"}'],
+    ['a person who is not a synthetic one', '{"tid": "00000000-0000-4000-8000-000000000001", "oid": "00000000-0000-4000-8000-000000000002"}'],
   ])('%s is a 400 problem+json', async (_what, body) => {
     const res = await postToken(body);
     expect(res.status).toBe(400);
