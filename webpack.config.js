@@ -8,7 +8,14 @@
  *                                 help URLs rewritten to ADDIN_BASE_URL like the manifest's
  *   help.html                     README.md as a page: each function's @helpurl opens its section
  *   manifest.xml                  https://localhost:3000/ rewritten to ADDIN_BASE_URL
- *   assets/icon-{16,32,64,80}.png
+ *   manifest.json                 the unified JSON manifest (Microsoft 365 app manifest 1.29, for the
+ *                                 admin centre's Integrated apps), rewritten the same way
+ *   assets/icon-{16,32,64,80}.png, assets/icon-color-192.png, assets/icon-outline-32.png
+ *
+ * Production (`npm run build`, which runs scripts/buildAddin.ts; or `--env production`, or
+ * GOODSTART_PRODUCTION=1): every setting in PRODUCTION_SETTINGS must be set, and the build stops
+ * naming each one that is not; the dev sign-in picker cannot be bundled. Without it, the committed
+ * dev defaults below apply (the dev server and the test builds).
  *
  * Settings (environment):
  *   ADDIN_BASE_URL     where dist/ is hosted, e.g. https://addin.example.org/goodstart/ (default: the dev server)
@@ -39,6 +46,41 @@ const SIGN_IN_REDIRECT_HTML = '<!doctype html><html lang="en-GB"><head><meta cha
 
 const withSlash = (url) => (url.endsWith('/') ? url : `${url}/`);
 
+/** What a production build needs, each with what it is; none has a default there. */
+const PRODUCTION_SETTINGS = {
+  GOODSTART_API_URL: 'the API base, e.g. https://<function app>.azurewebsites.net/api',
+  GOODSTART_AAD_CLIENT_ID: "the add-in's Entra app (client) id",
+  GOODSTART_AAD_AUTHORITY: 'the Entra authority, e.g. https://login.microsoftonline.com/organizations',
+  GOODSTART_API_SCOPE: "the API's delegated scope, e.g. api://<api client id>/access_as_user",
+  ADDIN_BASE_URL: 'where dist/ is hosted, e.g. https://<storage account>.z33.web.core.windows.net/',
+};
+
+/**
+ * The production settings from `environment`, or an error naming every one missing (or not an
+ * https URL off loopback, for the three URLs): a production add-in must never call localhost.
+ */
+function productionSettings(environment) {
+  const problems = [];
+  for (const [name, what] of Object.entries(PRODUCTION_SETTINGS)) {
+    const value = (environment[name] || '').trim();
+    if (!value) {
+      problems.push(`${name} is not set: ${what}`);
+      continue;
+    }
+    if (name === 'GOODSTART_AAD_CLIENT_ID' || name === 'GOODSTART_API_SCOPE') continue;
+    let url;
+    try {
+      url = new URL(value);
+    } catch {
+      problems.push(`${name} is not a URL: "${value}"`);
+      continue;
+    }
+    if (url.protocol !== 'https:' || /^(localhost|127\.|\[::1\])/.test(url.hostname)) problems.push(`${name} must be an https URL off this machine; got "${value}"`);
+  }
+  if (problems.length > 0) throw new Error(`The production build needs these settings (from the environment or \`azd env get-values\`):\n  ${problems.join('\n  ')}`);
+  return Object.fromEntries(Object.keys(PRODUCTION_SETTINGS).map((name) => [name, environment[name].trim()]));
+}
+
 /** The manifest as served from `baseUrl`, with a `<Namespace>` only when one is asked for. */
 function transformManifest(xml, { baseUrl, namespace }) {
   // Full URLs take the base with its path; the bare origin (AppDomain) takes the origin.
@@ -50,6 +92,20 @@ function transformManifest(xml, { baseUrl, namespace }) {
       .replace('<!-- CF_NAMESPACE_STRING -->', `<bt:String id="Functions.Namespace" DefaultValue="${namespace}"/>`);
   }
   return out;
+}
+
+/**
+ * The unified JSON manifest as served from `baseUrl`: every dev URL moved, validDomains the
+ * add-in's host, and the custom functions' namespace when one is asked for.
+ */
+function transformJsonManifest(json, { baseUrl, namespace }) {
+  const manifest = JSON.parse(json.split(DEV_BASE_URL).join(baseUrl));
+  manifest.validDomains = [new URL(baseUrl).host];
+  if (namespace) {
+    if (!/^[A-Za-z][A-Za-z0-9]{0,31}$/.test(namespace)) throw new Error(`CF_NAMESPACE must be letters and digits; got "${namespace}"`);
+    for (const runtime of manifest.extensions[0].runtimes) if (runtime.customFunctions) runtime.customFunctions.namespace = { id: namespace, name: namespace };
+  }
+  return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
 /** functions.json as served from `baseUrl`: each function's help URL names the add-in's own help page. */
@@ -136,11 +192,24 @@ class HelpPage {
 module.exports = (env = {}, argv = {}) => {
   const mode = argv.mode ?? env.mode ?? 'development';
   const dev = mode !== 'production';
-  const baseUrl = withSlash(process.env.ADDIN_BASE_URL || DEV_BASE_URL);
-  const apiUrl = process.env.GOODSTART_API_URL || 'http://localhost:7071/api';
-  const namespace = (process.env.CF_NAMESPACE || '').trim();
   const flag = (v) => v === '1' || v === 'true';
+  const production = env.production === true || flag(String(env.production)) || flag(process.env.GOODSTART_PRODUCTION);
+  // The committed dev defaults apply only outside a production build; there, every setting is required.
+  const settings = production
+    ? productionSettings(process.env)
+    : {
+        ADDIN_BASE_URL: process.env.ADDIN_BASE_URL || DEV_BASE_URL,
+        GOODSTART_API_URL: process.env.GOODSTART_API_URL || 'http://localhost:7071/api',
+        GOODSTART_AAD_CLIENT_ID: process.env.GOODSTART_AAD_CLIENT_ID || '',
+        GOODSTART_AAD_AUTHORITY: process.env.GOODSTART_AAD_AUTHORITY || 'https://login.microsoftonline.com/common',
+        GOODSTART_API_SCOPE: process.env.GOODSTART_API_SCOPE || '',
+      };
+  if (production && dev) throw new Error('A production build is built with --mode production');
+  const baseUrl = withSlash(settings.ADDIN_BASE_URL);
+  const apiUrl = settings.GOODSTART_API_URL;
+  const namespace = (process.env.CF_NAMESPACE || '').trim();
   const devSignIn = env.devSignIn !== undefined ? env.devSignIn === true || flag(String(env.devSignIn)) : process.env.GOODSTART_DEV_SIGNIN !== undefined ? flag(process.env.GOODSTART_DEV_SIGNIN) : dev;
+  if (production && devSignIn) throw new Error('The dev sign-in picker is for local mode only; a production build cannot bundle it (unset GOODSTART_DEV_SIGNIN)');
   const outDir = env.outDir ? path.resolve(env.outDir) : path.resolve(__dirname, 'dist');
 
   return {
@@ -187,9 +256,9 @@ module.exports = (env = {}, argv = {}) => {
       new HelpPage(),
       new webpack.DefinePlugin({
         GOODSTART_API_URL: JSON.stringify(apiUrl),
-        GOODSTART_AAD_CLIENT_ID: JSON.stringify(process.env.GOODSTART_AAD_CLIENT_ID || ''),
-        GOODSTART_AAD_AUTHORITY: JSON.stringify(process.env.GOODSTART_AAD_AUTHORITY || 'https://login.microsoftonline.com/common'),
-        GOODSTART_API_SCOPE: JSON.stringify(process.env.GOODSTART_API_SCOPE || ''),
+        GOODSTART_AAD_CLIENT_ID: JSON.stringify(settings.GOODSTART_AAD_CLIENT_ID),
+        GOODSTART_AAD_AUTHORITY: JSON.stringify(settings.GOODSTART_AAD_AUTHORITY),
+        GOODSTART_API_SCOPE: JSON.stringify(settings.GOODSTART_API_SCOPE),
         // A literal true/false, so `if (GOODSTART_DEV_SIGNIN)` is decided at build time and the dev picker's import dropped.
         GOODSTART_DEV_SIGNIN: JSON.stringify(devSignIn),
       }),
@@ -204,6 +273,11 @@ module.exports = (env = {}, argv = {}) => {
             from: 'manifest.xml',
             to: 'manifest.xml',
             transform: { transformer: (content) => Buffer.from(transformManifest(content.toString(), { baseUrl, namespace })), cache: false },
+          },
+          {
+            from: 'manifest.json',
+            to: 'manifest.json',
+            transform: { transformer: (content) => Buffer.from(transformJsonManifest(content.toString(), { baseUrl, namespace })), cache: false },
           },
         ],
       }),
@@ -221,5 +295,8 @@ module.exports = (env = {}, argv = {}) => {
 };
 
 module.exports.transformManifest = transformManifest;
+module.exports.transformJsonManifest = transformJsonManifest;
+module.exports.productionSettings = productionSettings;
+module.exports.PRODUCTION_SETTINGS = PRODUCTION_SETTINGS;
 module.exports.transformFunctionsJson = transformFunctionsJson;
 module.exports.renderHelpPage = renderHelpPage;

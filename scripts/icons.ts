@@ -71,13 +71,35 @@ export function goodStartIcon(size: number): Buffer {
   });
 }
 
+/**
+ * The unified JSON manifest's outline icon (32x32): the steps alone, white on transparent, as
+ * Microsoft 365 draws it on its own coloured tile.
+ */
+export function goodStartOutline(size: number): Buffer {
+  return png(size, (x, y) => {
+    const u = x / size;
+    const v = y / size;
+    const step1 = u >= 0.2 && u < 0.5 && v >= 0.55 && v < 0.8;
+    const step2 = u >= 0.5 && u < 0.8 && v >= 0.25 && v < 0.8;
+    return step1 || step2 ? WHITE : CLEAR;
+  });
+}
+
+/** The unified JSON manifest's two icons (manifest.json `icons`): colour 192x192 and outline 32x32. */
+export const APP_ICONS = { color: { file: 'icon-color-192.png', size: 192 }, outline: { file: 'icon-outline-32.png', size: 32 } } as const;
+
 export function writeIcons(dir = path.resolve(__dirname, '../addin/assets')): string[] {
   fs.mkdirSync(dir, { recursive: true });
-  return ICON_SIZES.map((size) => {
-    const file = path.join(dir, `icon-${size}.png`);
-    fs.writeFileSync(file, goodStartIcon(size));
+  const write = (name: string, data: Buffer): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, data);
     return file;
-  });
+  };
+  return [
+    ...ICON_SIZES.map((size) => write(`icon-${size}.png`, goodStartIcon(size))),
+    write(APP_ICONS.color.file, goodStartIcon(APP_ICONS.color.size)),
+    write(APP_ICONS.outline.file, goodStartOutline(APP_ICONS.outline.size)),
+  ];
 }
 
 if (require.main === module) {

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 export const REPO = path.resolve(__dirname, '../..');
 const DEFAULT_OUT = path.join(REPO, '.local/addin-test-dist');
 const DEV_SIGNIN_OUT = path.join(REPO, '.local/addin-test-dist-devsignin');
-const SOURCES = ['addin', 'shared', 'manifest.xml', 'webpack.config.js', 'package-lock.json'];
+const SOURCES = ['addin', 'shared', 'manifest.xml', 'manifest.json', 'webpack.config.js', 'package-lock.json'];
 
 function newestMtime(p: string): number {
   const full = path.join(REPO, p);
@@ -61,7 +61,7 @@ export async function builtAddin(options: BuildOptions = {}): Promise<string> {
     delete env['ADDIN_BASE_URL'];
     delete env['CF_NAMESPACE'];
     delete env['GOODSTART_API_URL'];
-    for (const name of ['GOODSTART_AAD_CLIENT_ID', 'GOODSTART_AAD_AUTHORITY', 'GOODSTART_API_SCOPE', 'GOODSTART_DEV_SIGNIN']) delete env[name];
+    for (const name of ['GOODSTART_AAD_CLIENT_ID', 'GOODSTART_AAD_AUTHORITY', 'GOODSTART_API_SCOPE', 'GOODSTART_DEV_SIGNIN', 'GOODSTART_PRODUCTION']) delete env[name];
     const args = ['--mode', 'production', '--env', `outDir=${out}`, ...(options.devSignIn ? ['--env', 'devSignIn'] : [])];
     await promisify(execFile)(process.execPath, [path.join(REPO, 'node_modules/webpack-cli/bin/cli.js'), ...args], {
       cwd: REPO,

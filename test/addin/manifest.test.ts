@@ -1,32 +1,25 @@
 /**
  * manifest.xml: valid against the Office XSDs (offline, with the Runtimes extension), every resid
  * names a resource of the right kind, every URL it names is a file the build serves, and the
- * build's rewrites (ADDIN_BASE_URL, CF_NAMESPACE) keep it valid.
+ * build's rewrites (ADDIN_BASE_URL, CF_NAMESPACE) keep it valid. manifest.json, the unified
+ * manifest: valid against the vendored Microsoft 365 app manifest schema, the same add-in as the
+ * XML one. Both declare the requirement sets the code needs (API_REQUIREMENTS).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { builtAddin, REPO } from './builtAddin';
+import { jsonManifestErrors, jsonRequirementSets, manifestUrls, xmlRequirementSets, xmllint } from './manifests';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { transformManifest, transformFunctionsJson } = require('../../webpack.config.js') as {
+const { transformManifest, transformJsonManifest, transformFunctionsJson } = require('../../webpack.config.js') as {
   transformManifest: (xml: string, o: { baseUrl: string; namespace?: string }) => string;
+  transformJsonManifest: (json: string, o: { baseUrl: string; namespace?: string }) => string;
   transformFunctionsJson: (json: string, o: { baseUrl: string }) => string;
 };
 
-const XSD = path.resolve(__dirname, '../fixtures/office-manifest-xsd/local-ext/OfficeAppManifestV1_1-with-runtimes.xsd');
 const DEV_BASE = 'https://localhost:3000/';
 const SOURCE = fs.readFileSync(path.join(REPO, 'manifest.xml'), 'utf8');
-
-function xmllint(xml: string): { status: number | null; output: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-'));
-  const file = path.join(dir, 'manifest.xml');
-  fs.writeFileSync(file, xml);
-  const r = spawnSync('xmllint', ['--nonet', '--noout', '--schema', XSD, file], { encoding: 'utf8' });
-  fs.rmSync(dir, { recursive: true, force: true });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
+const JSON_SOURCE = fs.readFileSync(path.join(REPO, 'manifest.json'), 'utf8');
 
 /** Resource ids defined in <Resources>, by kind. */
 function resources(xml: string): Record<'Images' | 'Urls' | 'ShortStrings' | 'LongStrings', Map<string, string>> {
@@ -83,7 +76,7 @@ describe('manifest.xml as committed', () => {
     expect(SOURCE).toMatch(/<Page>\s*<SourceLocation resid="Taskpane.Url"\/>\s*<\/Page>/);
     expect(SOURCE).toMatch(/<FunctionFile resid="Taskpane.Url"\/>/);
     expect(SOURCE).toMatch(/<Set Name="SharedRuntime" MinVersion="1.1"\/>/);
-    expect(SOURCE).toMatch(/<Set Name="CustomFunctionsRuntime" MinVersion="1.1"\/>/);
+    expect(SOURCE).toMatch(/<Set Name="CustomFunctionsRuntime" MinVersion="1.2"\/>/);
   });
 
   test('a task pane button on the Home tab', () => {
@@ -99,6 +92,131 @@ describe('manifest.xml as committed', () => {
     const own = urlsIn(SOURCE, DEV_BASE);
     expect(own.length).toBeGreaterThanOrEqual(8);
     expect([...SOURCE.matchAll(/https?:\/\/localhost:(\d+)/g)].every((m) => m[1] === '3000')).toBe(true);
+  });
+});
+
+/**
+ * (design) The Office.js APIs the add-in calls, each with the requirement set that brings it
+ * (from the `[Api set: ...]` notes in @types/office-js), found by grep over addin/. A manifest
+ * must declare, for each set, the highest version the code uses, so Office installs the add-in
+ * only where it works. Rows for sets above today's declarations are here so that starting to use
+ * one fails this test until the manifests ask for it.
+ */
+const API_REQUIREMENTS: readonly { api: string; pattern: RegExp; set: string; version: string; under?: string }[] = [
+  { api: 'Range.format.autofitColumns', pattern: /\.autofitColumns\(/, set: 'ExcelApi', version: '1.2' },
+  { api: 'Worksheet.getUsedRangeOrNullObject', pattern: /\.getUsedRangeOrNullObject\(/, set: 'ExcelApi', version: '1.4' },
+  { api: 'Range.conditionalFormats', pattern: /\.conditionalFormats\b/, set: 'ExcelApi', version: '1.6' },
+  { api: 'Worksheet.freezePanes', pattern: /\.freezePanes\b/, set: 'ExcelApi', version: '1.7' },
+  { api: 'Worksheet.onChanged', pattern: /\.onChanged\b/, set: 'ExcelApi', version: '1.7' },
+  { api: 'Range.dataValidation', pattern: /\.dataValidation\b/, set: 'ExcelApi', version: '1.8' },
+  { api: 'Excel.createWorkbook', pattern: /\bcreateWorkbook\b/, set: 'ExcelApi', version: '1.8' },
+  { api: 'Worksheet.getRanges (RangeAreas)', pattern: /\.getRanges\(|\bRangeAreas\b/, set: 'ExcelApi', version: '1.9' },
+  { api: 'Range.getSpecialCells', pattern: /\.getSpecialCells\(/, set: 'ExcelApi', version: '1.9' },
+  { api: 'Range.getDirectPrecedents', pattern: /\.getDirectPrecedents\(/, set: 'ExcelApi', version: '1.12' },
+  { api: 'Table.resize', pattern: /\.resize\(/, set: 'ExcelApi', version: '1.13' },
+  { api: 'Range.getMergedAreasOrNullObject', pattern: /\.getMergedAreasOrNullObject\(/, set: 'ExcelApi', version: '1.13' },
+  { api: 'Range.getDirectDependents', pattern: /\.getDirectDependents\(/, set: 'ExcelApi', version: '1.13' },
+  { api: 'Worksheet.onFormulaChanged', pattern: /\.onFormulaChanged\b/, set: 'ExcelApi', version: '1.13' },
+  { api: 'Range.getPrecedents', pattern: /\.getPrecedents\(/, set: 'ExcelApi', version: '1.14' },
+  { api: 'Range.getDependents', pattern: /\.getDependents\(/, set: 'ExcelApi', version: '1.15' },
+  { api: 'CustomFunctions.Error', pattern: /\bCustomFunctions\.Error\b/, set: 'CustomFunctionsRuntime', version: '1.2' },
+  { api: "custom functions using the task pane's API client and token", pattern: /\bsharedApiClient\b|\bsharedToken\b/, set: 'SharedRuntime', version: '1.1', under: 'addin/functions' },
+  { api: 'Office.addin', pattern: /\bOffice\.addin\./, set: 'SharedRuntime', version: '1.1' },
+  { api: 'Office.ribbon', pattern: /\bOffice\.ribbon\./, set: 'RibbonApi', version: '1.1' },
+];
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(p);
+    return /\.tsx?$/.test(e.name) ? [p] : [];
+  });
+}
+
+const newer = (a: string, b: string): boolean => {
+  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) > (y[i] ?? 0);
+  return false;
+};
+
+/** Each set the code uses, with the highest version it needs and the APIs that need it. */
+function neededSets(): Map<string, { version: string; apis: string[] }> {
+  const texts = new Map(sourceFiles(path.join(REPO, 'addin')).map((f) => [path.relative(REPO, f), fs.readFileSync(f, 'utf8')]));
+  const needed = new Map<string, { version: string; apis: string[] }>();
+  for (const row of API_REQUIREMENTS) {
+    const used = [...texts].some(([file, text]) => (row.under === undefined || file.startsWith(`${row.under}/`)) && row.pattern.test(text));
+    if (!used) continue;
+    const was = needed.get(row.set);
+    if (!was || newer(row.version, was.version)) needed.set(row.set, { version: row.version, apis: [row.api] });
+    else if (was.version === row.version) was.apis.push(row.api);
+  }
+  return needed;
+}
+
+describe('requirement sets', () => {
+  const needed = neededSets();
+
+  test('the grep finds the APIs the sets were chosen for', () => {
+    expect(needed.get('ExcelApi')).toEqual({ version: '1.13', apis: ['Table.resize'] });
+    expect(needed.get('CustomFunctionsRuntime')?.version).toBe('1.2');
+    expect(needed.get('SharedRuntime')?.version).toBe('1.1');
+    const used = (api: string) => API_REQUIREMENTS.find((r) => r.api === api);
+    for (const api of ['Worksheet.getRanges (RangeAreas)', 'Range.dataValidation', 'Excel.createWorkbook']) expect([api, used(api)?.pattern.test(fs.readFileSync(path.join(REPO, 'addin/excel/laSheets.ts'), 'utf8') + fs.readFileSync(path.join(REPO, 'addin/excel/transitionSheet.ts'), 'utf8'))]).toEqual([api, true]);
+  });
+
+  test.each([
+    ['manifest.xml', () => xmlRequirementSets(SOURCE)],
+    ['manifest.json', () => jsonRequirementSets(JSON.parse(JSON_SOURCE) as Parameters<typeof jsonRequirementSets>[0])],
+  ])('%s declares exactly the sets the code uses, each at the version it needs', (_name, declared) => {
+    expect(Object.fromEntries(declared())).toEqual(Object.fromEntries([...needed].map(([set, { version }]) => [set, version])));
+  });
+});
+
+describe('manifest.json as committed', () => {
+  const manifest = JSON.parse(JSON_SOURCE) as {
+    id: string;
+    validDomains: string[];
+    extensions: { runtimes: { id: string; lifetime: string; code: { page: string; script?: string }; customFunctions?: { metadataUrl?: string; namespace?: unknown } }[]; ribbons: { tabs: { builtInTabId?: string; groups: { controls: { actionId?: string; icons: { size: number; url: string }[] }[] }[] }[] }[] }[];
+  };
+
+  test('validates against the Microsoft 365 app manifest schema it names (1.29, vendored)', () => {
+    expect(JSON_SOURCE).toContain('"$schema": "https://developer.microsoft.com/json-schemas/teams/v1.29/MicrosoftTeams.schema.json"');
+    expect(jsonManifestErrors(manifest)).toEqual([]);
+  });
+
+  test('the schema check fails a manifest missing what the schema requires (the check itself works)', () => {
+    const { accentColor: _accent, ...without } = manifest as unknown as Record<string, unknown>;
+    expect(jsonManifestErrors(without).join('\n')).toMatch(/accentColor/);
+  });
+
+  test('is the XML manifest\'s add-in: its id, one long-lived shared runtime with the task pane, the function script and metadata, and the Home tab button', () => {
+    expect(manifest.id).toBe(/<Id>([^<]+)<\/Id>/.exec(SOURCE)?.[1]);
+    const [runtime, ...others] = manifest.extensions[0]?.runtimes ?? [];
+    expect(others).toEqual([]);
+    expect(runtime).toMatchObject({ lifetime: 'long', code: { page: `${DEV_BASE}taskpane.html`, script: `${DEV_BASE}functions.js` }, customFunctions: { metadataUrl: `${DEV_BASE}functions.json` } });
+    expect(runtime?.customFunctions?.namespace).toBeUndefined();
+    const tab = manifest.extensions[0]?.ribbons[0]?.tabs[0];
+    expect(tab?.builtInTabId).toBe('TabHome');
+    expect(tab?.groups[0]?.controls[0]?.actionId).toBe('ShowTaskpane');
+    expect(manifest.validDomains).toEqual(['localhost:3000']);
+  });
+
+  test('names the icons it needs, in the sizes the schema asks for', () => {
+    const icons = (manifest as unknown as { icons: { color: string; outline: string } }).icons;
+    for (const [file, size] of [[icons.color, 192], [icons.outline, 32]] as const) {
+      const png = fs.readFileSync(path.join(REPO, 'addin', file));
+      expect([file, png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([file, size, size]);
+    }
+  });
+
+  test('ADDIN_BASE_URL moves every URL and validDomains, CF_NAMESPACE adds the namespace, and it stays valid', () => {
+    const moved = transformJsonManifest(JSON_SOURCE, { baseUrl: 'https://addin.example.org/goodstart/', namespace: 'GS' });
+    expect(moved).not.toMatch(/localhost/);
+    const parsed = JSON.parse(moved) as typeof manifest;
+    expect(parsed.validDomains).toEqual(['addin.example.org']);
+    expect(parsed.extensions[0]?.runtimes[0]?.customFunctions).toEqual({ metadataUrl: 'https://addin.example.org/goodstart/functions.json', namespace: { id: 'GS', name: 'GS' } });
+    expect(jsonManifestErrors(parsed)).toEqual([]);
+    expect(() => transformJsonManifest(JSON_SOURCE, { baseUrl: DEV_BASE, namespace: 'G S' })).toThrow(/CF_NAMESPACE/);
   });
 });
 
@@ -169,6 +287,16 @@ describe('the built dist/', () => {
       expect(help).toContain(`<code>=${f.id}(`);
     }
     expect(help).toMatch(/<h2 id="?custom-functions"?>Custom functions<\/h2>/);
+  });
+
+  test('holds manifest.json (valid) and every file it names', () => {
+    const text = fs.readFileSync(path.join(dist, 'manifest.json'), 'utf8');
+    expect(jsonManifestErrors(JSON.parse(text))).toEqual([]);
+    const urls = manifestUrls(text).filter((u) => u.startsWith(DEV_BASE) && !u.includes('#'));
+    expect(urls.length).toBeGreaterThanOrEqual(8);
+    for (const url of urls) expect([url, fs.existsSync(path.join(dist, new URL(url).pathname))]).toEqual([url, true]);
+    const { icons } = JSON.parse(text) as { icons: { color: string; outline: string } };
+    for (const icon of [icons.color, icons.outline]) expect([icon, fs.existsSync(path.join(dist, icon))]).toEqual([icon, true]);
   });
 
   test('functions.json and the bundles are there', () => {
