@@ -23,8 +23,10 @@ const devIdentitiesSchema = z.looseObject({
     }),
   ),
   trusts: z.array(z.looseObject({ id: z.string(), schools: z.array(z.string()) })),
+  tenants: z.array(z.looseObject({ tid: z.string(), name: z.string() })).optional(),
+  people: z.array(z.looseObject({ tid: z.string(), oid: z.string(), name: z.string(), role: z.string().optional(), school: z.string().optional(), trust: z.string().optional() })).optional(),
 });
-/** Everyone the dev picker offers: the local directory's schools and trusts. */
+/** Everyone the dev picker offers: the local directory's schools and trusts, and the synthetic people of each tenant. */
 export type DevIdentities = z.infer<typeof devIdentitiesSchema>;
 
 const devTokenSchema = z.looseObject({ token: z.string().min(1), expiresAt: z.string() });

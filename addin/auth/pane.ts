@@ -17,6 +17,7 @@ function identityOf(user: SignedInUser): Identity {
 }
 
 function devIdentityChoice(choice: DevChoice): DevIdentityChoice {
+  if (choice.person) return { tid: choice.person.tid, oid: choice.person.oid };
   if (choice.role === 'school') return { role: 'school', school: choice.school ?? '' };
   if (choice.role === 'trust') return { role: 'trust', trust: choice.trust ?? '' };
   return { role: 'la' };

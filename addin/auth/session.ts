@@ -8,7 +8,7 @@ import { ApiProblem } from '../api/problems';
 import type { Me, Role } from '../api/schemas';
 
 /** Who the dev picker signs in as. */
-export type DevIdentityChoice = { role: 'school'; school: string } | { role: 'trust'; trust: string } | { role: 'la' };
+export type DevIdentityChoice = { role: 'school'; school: string } | { role: 'trust'; trust: string } | { role: 'la' } | { tid: string; oid: string };
 
 /** Where tokens come from. */
 export interface TokenSource {

@@ -7,13 +7,14 @@ declare const GOODSTART_AAD_CLIENT_ID: string | undefined;
 declare const GOODSTART_AAD_AUTHORITY: string | undefined;
 declare const GOODSTART_API_SCOPE: string | undefined;
 
-export const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com/common';
+/** Work and school accounts of any tenant (issue 25): the API then checks the tenant is on the LA's allow-list. */
+export const DEFAULT_AUTHORITY = 'https://login.microsoftonline.com/organizations';
 
 /** The add-in's Entra app registration and the API scope it asks for. */
 export interface EntraSettings {
   /** The add-in's application (client) id. */
   clientId: string;
-  /** e.g. https://login.microsoftonline.com/<tenant id>; `common` by default. */
+  /** `organizations` by default: work and school accounts from any tenant, no personal accounts. */
   authority: string;
   /** The API's delegated scope, e.g. api://<api client id>/access_as_user. */
   apiScope: string;

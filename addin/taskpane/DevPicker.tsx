@@ -9,11 +9,16 @@ import { ErrorBar, useAction, useCommonStyles } from './common';
 import type { DescribeError, DevDirectory, PaneSession, Role } from './ports';
 
 const ROLE_LABEL: Record<Role, string> = { school: 'School SENCo', trust: 'Trust lead', la: 'LA officer' };
+/** The fourth choice: any synthetic person of any tenant, by (tid, oid), as the API knows people. */
+type Choice = Role | 'person';
+const PERSON_LABEL = 'A person, by tenant';
+const MEMBERSHIP_LABEL: Record<string, string> = { senco: 'SENCo', schoolApprover: 'school approver', trustLead: 'trust lead', laOfficer: 'LA officer', laAdmin: 'LA admin' };
 
 export function DevPicker({ dev, describe, onSignedIn }: { dev: NonNullable<PaneSession['dev']>; describe: DescribeError; onSignedIn: () => void }): JSX.Element {
   const common = useCommonStyles();
   const [directory, setDirectory] = useState<DevDirectory | undefined>();
-  const [role, setRole] = useState<Role>('school');
+  const [role, setRole] = useState<Choice>('school');
+  const [person, setPerson] = useState<string | undefined>();
   const [school, setSchool] = useState<string | undefined>();
   const [trust, setTrust] = useState<string | undefined>();
   const { busy, error, setError, run } = useAction(describe);
@@ -24,6 +29,7 @@ export function DevPicker({ dev, describe, onSignedIn }: { dev: NonNullable<Pane
         setDirectory(d);
         setSchool(d.schools.find((s) => s.phase === 'primary')?.laestab ?? d.schools[0]?.laestab);
         setTrust(d.trusts[0]?.id);
+        setPerson(d.people?.[0] ? `${d.people[0].tid}/${d.people[0].oid}` : undefined);
       },
       (e: unknown) => setError(describe(e)),
     );
@@ -31,11 +37,20 @@ export function DevPicker({ dev, describe, onSignedIn }: { dev: NonNullable<Pane
 
   const schools = useMemo(() => [...(directory?.schools ?? [])].sort((a, b) => a.phase.localeCompare(b.phase) || a.name.localeCompare(b.name)), [directory]);
   const chosen = schools.find((s) => s.laestab === school);
-  const ready = role === 'la' || (role === 'school' && school !== undefined) || (role === 'trust' && trust !== undefined);
+  const people = directory?.people ?? [];
+  const tenantName = (tid: string) => directory?.tenants?.find((t) => t.tid === tid)?.name ?? tid;
+  const personLabel = (p: (typeof people)[number]) =>
+    `${p.name}, ${p.role ? (MEMBERSHIP_LABEL[p.role] ?? p.role) : 'no role yet'}${p.school ? ` of ${p.school}` : p.trust ? ` of ${p.trust}` : ''} (${tenantName(p.tid)})`;
+  const chosenPerson = people.find((p) => `${p.tid}/${p.oid}` === person);
+  const ready = role === 'la' || (role === 'school' && school !== undefined) || (role === 'trust' && trust !== undefined) || (role === 'person' && chosenPerson !== undefined);
 
   const go = (): Promise<void> =>
     run(async () => {
-      await dev.signIn({ role, ...(role === 'school' && school ? { school } : {}), ...(role === 'trust' && trust ? { trust } : {}) });
+      if (role === 'person') {
+        if (chosenPerson) await dev.signIn({ role: 'la', person: { tid: chosenPerson.tid, oid: chosenPerson.oid } });
+      } else {
+        await dev.signIn({ role, ...(role === 'school' && school ? { school } : {}), ...(role === 'trust' && trust ? { trust } : {}) });
+      }
       onSignedIn();
     });
 
@@ -53,10 +68,11 @@ export function DevPicker({ dev, describe, onSignedIn }: { dev: NonNullable<Pane
       {directory ? (
         <>
           <Field label="Sign in as">
-            <RadioGroup value={role} onChange={(_, d) => setRole(d.value as Role)} layout="horizontal">
+            <RadioGroup value={role} onChange={(_, d) => setRole(d.value as Choice)} layout="horizontal">
               {(Object.keys(ROLE_LABEL) as Role[]).map((r) => (
                 <Radio key={r} value={r} label={ROLE_LABEL[r]} />
               ))}
+              {people.length > 0 ? <Radio value="person" label={PERSON_LABEL} /> : null}
             </RadioGroup>
           </Field>
           {role === 'school' ? (
@@ -76,6 +92,17 @@ export function DevPicker({ dev, describe, onSignedIn }: { dev: NonNullable<Pane
                 {directory.trusts.map((t) => (
                   <Option key={t.id} value={t.id} text={t.name ?? t.id}>
                     {t.name ?? t.id}
+                  </Option>
+                ))}
+              </Dropdown>
+            </Field>
+          ) : null}
+          {role === 'person' ? (
+            <Field label="Person">
+              <Dropdown value={chosenPerson ? personLabel(chosenPerson) : ''} selectedOptions={person ? [person] : []} onOptionSelect={(_, d) => setPerson(d.optionValue)}>
+                {people.map((p) => (
+                  <Option key={`${p.tid}/${p.oid}`} value={`${p.tid}/${p.oid}`} text={personLabel(p)}>
+                    {personLabel(p)}
                   </Option>
                 ))}
               </Dropdown>

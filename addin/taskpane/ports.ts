@@ -192,11 +192,26 @@ export interface DevChoice {
   role: Role;
   school?: string;
   trust?: string;
+  /** A synthetic person by (tid, oid), from `people`: overrides role, school and trust. */
+  person?: { tid: string; oid: string };
+}
+
+/** A synthetic person of local mode, in their tenant; `role` absent: they hold none yet. */
+export interface DevPerson {
+  tid: string;
+  oid: string;
+  name: string;
+  role?: string;
+  school?: string;
+  trust?: string;
 }
 
 export interface DevDirectory {
   schools: SchoolEntry[];
   trusts: Array<{ id: string; name?: string }>;
+  /** The synthetic tenants (the council's, each trust's) and their people. */
+  tenants?: Array<{ tid: string; name: string }>;
+  people?: DevPerson[];
 }
 
 /** Sign-in as the pane sees it: production (Microsoft Entra via nested app auth) and, in local builds, the developer picker. */

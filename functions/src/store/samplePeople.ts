@@ -69,14 +69,15 @@ export function samplePeople(schools: readonly School[]): { tenants: SampleTenan
     ...schools.map((s): SamplePerson => ({
       tid: devTenant(s.trust === null ? {} : { trust: s.trust }),
       oid: devOid({ role: 'school', school: s.laestab }),
-      name: `Dev SENCo, ${s.name}`,
+      // The same display name for every SENCo, as the dev sign-in has always given: the school is beside it in the pane.
+      name: 'Dev SENCo',
       email: `senco.${s.laestab}@${s.trust === null ? 'council' : slug(s.trust)}.example`,
       grant: { role: 'senco', school: s.laestab },
     })),
     ...trusts.map((t): SamplePerson => ({
       tid: trustTenant(t),
       oid: devOid({ role: 'trust', trust: t }),
-      name: `Dev trust lead, ${t}`,
+      name: 'Dev trust lead',
       email: `trust.lead@${slug(t)}.example`,
       grant: { role: 'trustLead', trust: t },
     })),
