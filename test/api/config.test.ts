@@ -32,7 +32,7 @@ describe('parseConfig', () => {
   it('needs a key or managed identity for a cloud endpoint, and Entra settings with it', () => {
     const problems = problemsOf({ COSMOS_ENDPOINT: 'https://gs.documents.azure.com:443/' });
     expect(problems).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^COSMOS_KEY/), expect.stringMatching(/^AUTH_ISSUER/), expect.stringMatching(/^AUTH_JWKS_URL/), expect.stringMatching(/^CROSS_SCHOOL_KEY/)]),
+      expect.arrayContaining([expect.stringMatching(/^COSMOS_KEY/), expect.stringMatching(/^AUTH_AUDIENCE/), expect.stringMatching(/^CROSS_SCHOOL_KEY/)]),
     );
   });
 
@@ -46,13 +46,30 @@ describe('parseConfig', () => {
     const c = parseConfig({
       COSMOS_ENDPOINT: 'https://gs.documents.azure.com/',
       COSMOS_AUTH: 'managedIdentity',
-      AUTH_ISSUER: 'https://login.microsoftonline.com/tenant/v2.0',
-      AUTH_AUDIENCE: 'api://goodstart',
-      AUTH_JWKS_URL: 'https://login.microsoftonline.com/tenant/discovery/v2.0/keys',
-      AUTH_ALGORITHMS: 'RS256',
+      AUTH_AUDIENCE: '11111111-2222-4333-8444-555555555555',
       CROSS_SCHOOL_KEY: 'a-cross-school-secret-of-32-chars-or-more',
+      BOOTSTRAP_LA_ADMIN: '00000000-0000-4000-8000-00000000000A:00000000-0000-4000-8000-00000000000b',
     });
-    expect(c).toMatchObject({ mode: 'cloud', cosmos: { auth: { kind: 'managedIdentity' }, allowSelfSignedTls: false }, auth: { mode: 'entra', algorithms: ['RS256'] } });
+    expect(c).toMatchObject({
+      mode: 'cloud',
+      cosmos: { auth: { kind: 'managedIdentity' }, allowSelfSignedTls: false },
+      auth: {
+        mode: 'entra',
+        roleSource: 'memberships',
+        algorithms: ['RS256'],
+        issuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+        jwksUrl: 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+        scope: 'access_as_user',
+        bootstrapAdmin: { tid: '00000000-0000-4000-8000-00000000000a', oid: '00000000-0000-4000-8000-00000000000b' },
+      },
+    });
+  });
+
+  it('multi-tenant needs the {tenantid} issuer; the claims source needs its one tenant; the bootstrap admin is two GUIDs', () => {
+    const cloud = { COSMOS_ENDPOINT: 'https://gs.documents.azure.com/', COSMOS_KEY: 'k', AUTH_AUDIENCE: 'a', CROSS_SCHOOL_KEY: 'a-cross-school-secret-of-32-chars-or-more' };
+    expect(problemsOf({ ...cloud, AUTH_ISSUER: 'https://login.microsoftonline.com/one-tenant/v2.0' })).toEqual([expect.stringMatching(/^AUTH_ISSUER/)]);
+    expect(problemsOf({ ...cloud, AUTH_ROLE_SOURCE: 'claims' })).toEqual([expect.stringMatching(/^AUTH_TENANT_ID/)]);
+    expect(problemsOf({ BOOTSTRAP_LA_ADMIN: 'someone@council.example' })).toEqual([expect.stringMatching(/^BOOTSTRAP_LA_ADMIN/)]);
   });
 
   it('names malformed settings', () => {
