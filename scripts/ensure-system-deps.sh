@@ -2,11 +2,15 @@
 # Installs the Debian packages the test suite needs, when they are missing:
 #   chromium        the browser test loads the built custom-functions bundle in it
 #   libxml2-utils   xmllint validates manifest.xml against the Office XSDs
+#   libreoffice-calc-nogui  soffice renders every workbook the product writes to PDF
+#   poppler-utils   pdftoppm and pdftotext turn those PDFs into PNG pages and text
 # Runs as npm's pretest step, so `npm ci && npm test` works on a fresh machine.
 set -e
 missing=""
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
 command -v xmllint >/dev/null 2>&1 || missing="$missing libxml2-utils"
+command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-calc-nogui"
+command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 [ -z "$missing" ] && exit 0
 echo "ensure-system-deps: installing$missing from Debian's packages" >&2
 SUDO=""
