@@ -29,7 +29,7 @@
  *
  * Options: BENCH_SECONDS (per autocannon run, default 8), BENCH_SUBMIT_SCHOOLS (default 200),
  * BENCH_AGG_RUNS (default 11 per size: cheap, and a steadier p50 on a shared machine), BENCH_COLD_RUNS (default 7), BENCH_PARTS (default
- * `query,cold,bomb,worst,submit,aggregates`: which parts to run).
+ * `query,cold,bomb,worst,submit,aggregates,auth`: which parts to run).
  */
 import { execFileSync, fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -508,7 +508,54 @@ async function pointReadBaseline(stack: Stack): Promise<void> {
   console.log(`baseline: embedded Cosmos point reads ${Math.round(ids.length / (took / 1000))}/s (${(took / ids.length).toFixed(1)} ms each; server, API and load generator share one thread)`);
 }
 
-const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'query,cold,bomb,worst,submit,aggregates').split(',').map((p) => p.trim()));
+/** (bench) Sequential authenticated GETs per role source: enough for a steady p50. */
+const AUTH_GETS = 400;
+
+/** The p50 of AUTH_GETS sequential GETs of a SENCo's own return history (nothing stored): authentication is most of such a read. */
+async function authenticatedGetP50(stack: Stack): Promise<number> {
+  const headers = { authorization: `Bearer ${await stack.token({ role: 'school', school: '1000001' })}` };
+  const times: number[] = [];
+  for (let i = 0; i < AUTH_GETS + 20; i++) {
+    const start = process.hrtime.bigint();
+    // Nothing is stored for this school: a 404 after authentication and one point read of its head.
+    const res = await stack.fetch('/returns/1000001/2027/history', { headers });
+    await res.arrayBuffer();
+    if (res.status !== 404) throw new Error(`GET /returns/1000001/2027/history answered ${res.status}`);
+    if (i >= 20) times.push(ms(start)); // the first 20 warm up
+  }
+  return median(times);
+}
+
+/**
+ * Issue 25: the same authenticated GET with roles from memberships (the tenant and the membership,
+ * one point read each, at once) beside the claims source (no read), in one run; target ≤ 1.2×.
+ * Stacks run one after the other (the process holds one config), alternating, two of each.
+ */
+async function authSources(): Promise<void> {
+  const p50 = async (env: Record<string, string>) => {
+    const s = await startStack({ schools: directory(450), env });
+    try {
+      return await authenticatedGetP50(s);
+    } finally {
+      await s.stop();
+    }
+  };
+  // Alternating, so neither source gets the process's warm-up or a quiet spell of the shared machine.
+  const m: number[] = [];
+  const c: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    c.push(await p50({ AUTH_ROLE_SOURCE: 'claims' }));
+    m.push(await p50({ AUTH_ROLE_SOURCE: 'memberships' }));
+  }
+  const memberships = median(m);
+  const claims = median(c);
+  console.log(
+    `auth: an authenticated GET's p50 (${AUTH_GETS} sequential GET /returns/{own}/2027/history by a SENCo): memberships ${memberships.toFixed(2)} ms ` +
+      `(${m.map((t) => t.toFixed(2)).join(', ')}), claims ${claims.toFixed(2)} ms (${c.map((t) => t.toFixed(2)).join(', ')}); ratio ${(memberships / claims).toFixed(2)}× (target ≤ 1.2×)`,
+  );
+}
+
+const PARTS = new Set((process.env['BENCH_PARTS'] ?? 'query,cold,bomb,worst,submit,aggregates,auth').split(',').map((p) => p.trim()));
 
 /** (bench) Documents the query part runs over: two per school of a 24,000-school city (a head and a summary). */
 const QUERY_DOCS = 48_000;
@@ -552,6 +599,7 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
   }
+  if (PARTS.has('auth')) await authSources();
 }
 
 main().catch((error: unknown) => {

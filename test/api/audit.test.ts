@@ -78,7 +78,7 @@ it('writes one audit record per successful pupil-level call, none for refusals o
     const matching = records.filter((r) => r.correlationId === c.correlationId);
     expect(matching).toHaveLength(1);
     expect(matching[0]).toMatchObject({ action: c.action, school: c.school ?? 'city' });
-    expect(matching[0]!.who).toMatch(/^dev-/);
+    expect(matching[0]!.who).toMatch(/^[0-9a-f-]{36}\/[0-9a-f-]{36}$/);
   }
   const text = JSON.stringify(records);
   for (const row of ret.sheets[0]!.rows) {
