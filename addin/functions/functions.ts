@@ -75,19 +75,64 @@ export function toolkitSupport(band: unknown[][], yearGroup: unknown[][], bandsG
 }
 
 /**
- * Whether a pupil's progress between two toolkit assessments is closing the gap to their peers.
- * 2 bands a year holds the gap and 3 bands closes it (Pupil and School Support), pro rata for
- * shorter or longer periods.
+ * Whether a pupil's progress is closing the gap to their peers, by Pupil and School Support's
+ * measure: bands gained as a rate per 12 months, Widening under 2 a year (the Code of Practice's
+ * "less than expected progress"), Holding 2 to under 3, Accelerated 3 or more; a band lost counts
+ * against. Under 3 months apart it is "Too soon to tell". Months are whole calendar months (15
+ * September to 14 December is 2). Give two bands and the months between them; or give one pupil's
+ * rows of the Toolkit history table alone, and it spills each thread's progress from its first
+ * assessment to its last, each strand's median with its weakest thread, and the pupil's median.
  * @customfunction TOOLKIT.PROGRESS
- * @param fromBand The band at the earlier assessment, e.g. Y3.1.
- * @param toBand The band at the later assessment, e.g. Y4.1.
- * @param months Months between the two assessments, e.g. 12.
- * @returns Widening, Holding or Accelerated; blank where either band is blank.
+ * @param fromBandOrHistory The band at the earlier assessment, e.g. Y3.1 (or a column of bands); or one pupil's rows of the Toolkit history table, e.g. FILTER(History, History[UPN]=A2).
+ * @param [toBand] The band at the later assessment, e.g. Y4.1. Leave blank with a history.
+ * @param [months] Months between the two assessments, e.g. 12. Leave blank with a history.
+ * @returns Widening, Holding, Accelerated or Too soon to tell; with a history, a table that spills (Toolkit, Strand, Thread, From, To, bands, Months, Bands a year, Progress, Weakest thread).
  * @example =TOOLKIT.PROGRESS("Y3.1", "Y4.1", 12) → Holding
+ * @example =TOOLKIT.PROGRESS("Y3.1", "Y4.1", 2) → Too soon to tell
+ * @example =TOOLKIT.PROGRESS(History!A2:E29)  (one pupil's rows of the history)
  * @helpurl https://localhost:3000/help.html#custom-functions
  */
-export function toolkitProgress(fromBand: unknown[][], toBand: unknown[][], months: unknown[][]): unknown[][] {
-  return inExcel(() => toolkit.toolkitProgress(fromBand, toBand, months));
+export function toolkitProgress(fromBandOrHistory: unknown[][], toBand?: unknown[][], months?: unknown[][]): unknown[][] {
+  return inExcel(() => toolkit.toolkitProgress(fromBandOrHistory, toBand, months));
+}
+
+/**
+ * A pupil's toolkit bands over time, one row per assessment date, for a chart or a review
+ * meeting: the date, its term, the band expected then for their year group and the gap to it (the
+ * median of the threads assessed that day, counted as TOOLKIT.GAP counts it), then the band of
+ * each thread. The pupil moves up a year group each 1 September, so give the year group they are
+ * in on a date you know (by default, the date of their latest assessment).
+ * @customfunction TOOLKIT.TREND
+ * @param history One pupil's rows of the Toolkit history table, e.g. FILTER(History, History[UPN]=A2).
+ * @param [yearGroup] The pupil's year group (N, R or 1–13) on the asOf date. Leave blank for the bands alone.
+ * @param [asOf] The date the year group is true on, e.g. TODAY(). Default the latest assessment's date.
+ * @returns A table that spills: Date, Term, Expected band, Gap, then one column per thread.
+ * @example =TOOLKIT.TREND(History!A2:E29, 6, "2026-07-20")  (one pupil's rows; or FILTER the table by UPN)
+ * @helpurl https://localhost:3000/help.html#custom-functions
+ */
+export function toolkitTrend(history: unknown[][], yearGroup?: unknown[][], asOf?: unknown[][]): unknown[][] {
+  return inExcel(() => toolkit.toolkitTrend(history, yearGroup, asOf));
+}
+
+/**
+ * How many pupils in each group are Widening, Holding or Accelerated between two dates, to show
+ * the progress of groups such as Pupil Premium, EAL or a class. A pupil's figure is the median
+ * of their threads' rates per 12 months (each thread from its first assessment in the dates to
+ * its last); Too soon to tell when no thread spans 3 months; Not assessed with no assessment
+ * between the dates. Every pupil on the list is counted once; history rows of other pupils are
+ * left out. Counts are exact: groups under 5 are for your eyes, not for reports you send out.
+ * @customfunction TOOLKIT.GROUPPROGRESS
+ * @param history The Toolkit history table's rows.
+ * @param pupils The Pupils table with its header row, e.g. Pupils[#All].
+ * @param groupColumn The Pupils column to group by: Class, Year group, SEN provision, PP/FSM, EAL, Sex, or any column you added.
+ * @param [from] The first date to count, e.g. 2025-09-01. Default the first assessment.
+ * @param [to] The last date to count. Default the latest assessment.
+ * @returns A table that spills: the group, then its pupils Widening, Holding, Accelerated, Too soon to tell and Not assessed, and its number of pupils.
+ * @example =TOOLKIT.GROUPPROGRESS(History, Pupils[#All], "PP/FSM", "2025-09-01", "2026-07-20")
+ * @helpurl https://localhost:3000/help.html#custom-functions
+ */
+export function toolkitGroupProgress(history: unknown[][], pupils: unknown[][], groupColumn: unknown[][], from?: unknown[][], to?: unknown[][]): unknown[][] {
+  return inExcel(() => toolkit.toolkitGroupProgress(history, pupils, groupColumn, from, to));
 }
 
 /**

@@ -96,30 +96,102 @@ export const GENERATED_CATALOGUE = [
   {
     "id": "TOOLKIT.PROGRESS",
     "functionName": "toolkitProgress",
-    "description": "Whether a pupil's progress between two toolkit assessments is closing the gap to their peers.\n2 bands a year holds the gap and 3 bands closes it (Pupil and School Support), pro rata for\nshorter or longer periods.",
+    "description": "Whether a pupil's progress is closing the gap to their peers, by Pupil and School Support's\nmeasure: bands gained as a rate per 12 months, Widening under 2 a year (the Code of Practice's\n\"less than expected progress\"), Holding 2 to under 3, Accelerated 3 or more; a band lost counts\nagainst. Under 3 months apart it is \"Too soon to tell\". Months are whole calendar months (15\nSeptember to 14 December is 2). Give two bands and the months between them; or give one pupil's\nrows of the Toolkit history table alone, and it spills each thread's progress from its first\nassessment to its last, each strand's median with its weakest thread, and the pupil's median.",
     "params": [
       {
-        "name": "fromBand",
-        "description": "The band at the earlier assessment, e.g. Y3.1.",
+        "name": "fromBandOrHistory",
+        "description": "The band at the earlier assessment, e.g. Y3.1 (or a column of bands); or one pupil's rows of the Toolkit history table, e.g. FILTER(History, History[UPN]=A2).",
         "optional": false,
         "kind": "range"
       },
       {
         "name": "toBand",
-        "description": "The band at the later assessment, e.g. Y4.1.",
-        "optional": false,
+        "description": "The band at the later assessment, e.g. Y4.1. Leave blank with a history.",
+        "optional": true,
         "kind": "range"
       },
       {
         "name": "months",
-        "description": "Months between the two assessments, e.g. 12.",
-        "optional": false,
+        "description": "Months between the two assessments, e.g. 12. Leave blank with a history.",
+        "optional": true,
         "kind": "range"
       }
     ],
-    "returns": "Widening, Holding or Accelerated; blank where either band is blank.",
+    "returns": "Widening, Holding, Accelerated or Too soon to tell; with a history, a table that spills (Toolkit, Strand, Thread, From, To, bands, Months, Bands a year, Progress, Weakest thread).",
     "examples": [
-      "=TOOLKIT.PROGRESS(\"Y3.1\", \"Y4.1\", 12) → Holding"
+      "=TOOLKIT.PROGRESS(\"Y3.1\", \"Y4.1\", 12) → Holding",
+      "=TOOLKIT.PROGRESS(\"Y3.1\", \"Y4.1\", 2) → Too soon to tell",
+      "=TOOLKIT.PROGRESS(History!A2:E29)  (one pupil's rows of the history)"
+    ]
+  },
+  {
+    "id": "TOOLKIT.TREND",
+    "functionName": "toolkitTrend",
+    "description": "A pupil's toolkit bands over time, one row per assessment date, for a chart or a review\nmeeting: the date, its term, the band expected then for their year group and the gap to it (the\nmedian of the threads assessed that day, counted as TOOLKIT.GAP counts it), then the band of\neach thread. The pupil moves up a year group each 1 September, so give the year group they are\nin on a date you know (by default, the date of their latest assessment).",
+    "params": [
+      {
+        "name": "history",
+        "description": "One pupil's rows of the Toolkit history table, e.g. FILTER(History, History[UPN]=A2).",
+        "optional": false,
+        "kind": "range"
+      },
+      {
+        "name": "yearGroup",
+        "description": "The pupil's year group (N, R or 1–13) on the asOf date. Leave blank for the bands alone.",
+        "optional": true,
+        "kind": "range"
+      },
+      {
+        "name": "asOf",
+        "description": "The date the year group is true on, e.g. TODAY(). Default the latest assessment's date.",
+        "optional": true,
+        "kind": "range"
+      }
+    ],
+    "returns": "A table that spills: Date, Term, Expected band, Gap, then one column per thread.",
+    "examples": [
+      "=TOOLKIT.TREND(History!A2:E29, 6, \"2026-07-20\")  (one pupil's rows; or FILTER the table by UPN)"
+    ]
+  },
+  {
+    "id": "TOOLKIT.GROUPPROGRESS",
+    "functionName": "toolkitGroupProgress",
+    "description": "How many pupils in each group are Widening, Holding or Accelerated between two dates, to show\nthe progress of groups such as Pupil Premium, EAL or a class. A pupil's figure is the median\nof their threads' rates per 12 months (each thread from its first assessment in the dates to\nits last); Too soon to tell when no thread spans 3 months; Not assessed with no assessment\nbetween the dates. Every pupil on the list is counted once; history rows of other pupils are\nleft out. Counts are exact: groups under 5 are for your eyes, not for reports you send out.",
+    "params": [
+      {
+        "name": "history",
+        "description": "The Toolkit history table's rows.",
+        "optional": false,
+        "kind": "range"
+      },
+      {
+        "name": "pupils",
+        "description": "The Pupils table with its header row, e.g. Pupils[#All].",
+        "optional": false,
+        "kind": "range"
+      },
+      {
+        "name": "groupColumn",
+        "description": "The Pupils column to group by: Class, Year group, SEN provision, PP/FSM, EAL, Sex, or any column you added.",
+        "optional": false,
+        "kind": "range"
+      },
+      {
+        "name": "from",
+        "description": "The first date to count, e.g. 2025-09-01. Default the first assessment.",
+        "optional": true,
+        "kind": "range"
+      },
+      {
+        "name": "to",
+        "description": "The last date to count. Default the latest assessment.",
+        "optional": true,
+        "kind": "range"
+      }
+    ],
+    "returns": "A table that spills: the group, then its pupils Widening, Holding, Accelerated, Too soon to tell and Not assessed, and its number of pupils.",
+    "examples": [
+      "=TOOLKIT.GROUPPROGRESS(History, Pupils[#All], \"PP/FSM\", \"2025-09-01\", \"2026-07-20\")"
     ]
   },
   {

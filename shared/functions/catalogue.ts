@@ -9,7 +9,7 @@
 import { GENERATED_CATALOGUE } from './catalogue.generated';
 import { rbCostPerPlace, rbCostPerPlaceRange, rbPlaces, rbSufficiency } from './resourceBases';
 import { sendNeedArea, sendUpnCheck, sendUpnLetter } from './send';
-import { toolkitBand, toolkitGap, toolkitProgress, toolkitSupport } from './toolkit';
+import { toolkitBand, toolkitGap, toolkitGroupProgress, toolkitProgress, toolkitSupport, toolkitTrend } from './toolkit';
 
 /** How an argument arrives: a range (`unknown[][]`), a single number, or a single text. */
 export type ParamKind = 'range' | 'number' | 'text';
@@ -41,6 +41,8 @@ const IMPLEMENTATIONS = {
   toolkitGap,
   toolkitSupport,
   toolkitProgress,
+  toolkitTrend,
+  toolkitGroupProgress,
   rbCostPerPlace,
   rbCostPerPlaceRange,
   rbPlaces,

@@ -1,6 +1,6 @@
 /**
- * Gap to the expected band, level of support and rate of progress on the toolkit continuum:
- * `TOOLKIT.GAP`, `TOOLKIT.SUPPORT` and `TOOLKIT.PROGRESS` in the add-in.
+ * Gap to the expected band and level of support on the toolkit continuum:
+ * `TOOLKIT.GAP` and `TOOLKIT.SUPPORT` in the add-in (progress is progress.ts's).
  */
 import type { SupportLevel } from '../codes';
 import { DomainInputError } from '../errors';
@@ -21,14 +21,7 @@ export const SUPPORT_THRESHOLDS = {
   minBandsGainedIn12Months: 2,
 } as const;
 
-/**
- * PSS's measure of progress: 2 bands a year holds the gap to peers, 3 bands starts to close it.
- * (design) Taken pro rata for periods other than 12 months.
- */
-export const PROGRESS_BANDS_PER_12_MONTHS = { holding: 2, accelerated: 3 } as const;
-
 export type YearGroup = 'N' | 'R' | '1' | '2' | '3' | '4' | '5' | '6';
-export type ProgressRate = 'Widening' | 'Holding' | 'Accelerated';
 
 const YEAR_GROUPS: readonly YearGroup[] = ['N', 'R', '1', '2', '3', '4', '5', '6'];
 
@@ -123,24 +116,6 @@ export function supportLevel(band: unknown, yearGroup: unknown, bandsGained12m?:
     return 'Specialist';
   }
   return 'Targeted';
-}
-
-/**
- * Whether progress from one band to another over some months widens, holds or closes the gap
- * to peers: at least 2 bands per 12 months holds it, at least 3 is accelerated, pro rata.
- */
-export function bandProgress(fromBand: unknown, toBand: unknown, months: number): ProgressRate {
-  const from = parseBand(fromBand, 'from band');
-  const to = parseBand(toBand, 'to band');
-  if (!Number.isFinite(months) || months <= 0) {
-    throw new DomainInputError('invalidValue', `months must be a number above 0; got ${String(months)}`);
-  }
-  const gained = to - from;
-  const dueIn = (bandsPer12Months: number) => (bandsPer12Months * months) / 12;
-  // Tolerance so that e.g. 1 band in 6 months counts as holding exactly.
-  if (gained + 1e-9 >= dueIn(PROGRESS_BANDS_PER_12_MONTHS.accelerated)) return 'Accelerated';
-  if (gained + 1e-9 >= dueIn(PROGRESS_BANDS_PER_12_MONTHS.holding)) return 'Holding';
-  return 'Widening';
 }
 
 /** The canonical spelling of a band label (e.g. "y4.1" → "Y4.1"). */

@@ -155,12 +155,12 @@ const codeList = (list: readonly Code[]): string => {
 };
 
 /** Reads one non-blank cell for its column. */
-type CellParser = (v: CellValue) => ParsedValue | CellProblem;
+export type CellParser = (v: CellValue) => ParsedValue | CellProblem;
 
 const WHITESPACE = /\s+/g;
 
 /** The parser for a column type, with its code lookups built once. */
-function cellParser(t: ColumnType): CellParser {
+export function cellParser(t: ColumnType): CellParser {
   switch (t.kind) {
     case 'text':
       return (v) => {

@@ -13,7 +13,7 @@ describe('functions.json from the JSDoc (custom-functions-metadata, as the build
     expect(ids.map((f) => f.id).sort()).toEqual([
       'RB.COSTPERPLACE', 'RB.COSTPERPLACERANGE', 'RB.PLACES', 'RB.SUFFICIENCY',
       'SEND.NEEDAREA', 'SEND.UPNCHECK', 'SEND.UPNLETTER',
-      'TOOLKIT.BAND', 'TOOLKIT.GAP', 'TOOLKIT.PROGRESS', 'TOOLKIT.SUPPORT',
+      'TOOLKIT.BAND', 'TOOLKIT.GAP', 'TOOLKIT.GROUPPROGRESS', 'TOOLKIT.PROGRESS', 'TOOLKIT.SUPPORT', 'TOOLKIT.TREND',
     ]);
     for (const f of ids) {
       expect(f.description?.length ?? 0).toBeGreaterThan(20);

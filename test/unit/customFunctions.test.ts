@@ -155,8 +155,10 @@ describe('invokeCustomFunction (goodstart fn)', () => {
       'SEND.UPNLETTER',
       'TOOLKIT.BAND',
       'TOOLKIT.GAP',
+      'TOOLKIT.GROUPPROGRESS',
       'TOOLKIT.PROGRESS',
       'TOOLKIT.SUPPORT',
+      'TOOLKIT.TREND',
     ]);
   });
 

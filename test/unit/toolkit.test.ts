@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { DomainInputError } from '../../shared/errors';
 import { bandFromGrid, bandResultsFromGrid, DEFAULT_BAND_THRESHOLD } from '../../shared/toolkit/band';
 import { BANDS, PRE_FIRST_BAND } from '../../shared/toolkit/continuum';
-import { bandGap, bandProgress, expectedBand, supportLevel, SUPPORT_THRESHOLDS } from '../../shared/toolkit/support';
+import { bandProgress } from '../../shared/toolkit/progress';
+import { bandGap, expectedBand, supportLevel, SUPPORT_THRESHOLDS } from '../../shared/toolkit/support';
 import { DEFAULT_TERM, parseTerm, termOfMonth } from '../../shared/toolkit/term';
 
 /** A grid with `criteria` rows per band and one column per pupil, ticked from `secured(pupil, band)` counts. */
