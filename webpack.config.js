@@ -25,7 +25,8 @@
  *   GOODSTART_AAD_CLIENT_ID   the add-in's Entra app (client) id, for MSAL nested app auth (default: none,
  *                             and signing in says so). Register the SPA redirect URIs
  *                             brk-multihub://<add-in domain> (NAA) and <ADDIN_BASE_URL>signin-redirect.html (dialog)
- *   GOODSTART_AAD_AUTHORITY   default https://login.microsoftonline.com/common; a tenant's own is better
+ *   GOODSTART_AAD_AUTHORITY   default https://login.microsoftonline.com/organizations: work and school
+ *                             accounts from any tenant on the LA's allow-list (issue 25), no personal accounts
  *   GOODSTART_API_SCOPE       the API's delegated scope, e.g. api://<api client id>/access_as_user
  *   GOODSTART_DEV_SIGNIN      1 or 0: bundle the dev sign-in picker (local mode only). Default: on for the
  *                             dev server (development mode), off for `npm run build`; a production bundle
@@ -201,7 +202,7 @@ module.exports = (env = {}, argv = {}) => {
         ADDIN_BASE_URL: process.env.ADDIN_BASE_URL || DEV_BASE_URL,
         GOODSTART_API_URL: process.env.GOODSTART_API_URL || 'http://localhost:7071/api',
         GOODSTART_AAD_CLIENT_ID: process.env.GOODSTART_AAD_CLIENT_ID || '',
-        GOODSTART_AAD_AUTHORITY: process.env.GOODSTART_AAD_AUTHORITY || 'https://login.microsoftonline.com/common',
+        GOODSTART_AAD_AUTHORITY: process.env.GOODSTART_AAD_AUTHORITY || 'https://login.microsoftonline.com/organizations',
         GOODSTART_API_SCOPE: process.env.GOODSTART_API_SCOPE || '',
       };
   if (production && dev) throw new Error('A production build is built with --mode production');

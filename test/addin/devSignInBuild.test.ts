@@ -58,6 +58,16 @@ describe('the dev sign-in in the build', () => {
     expect(['signin.html', 'signin.js', 'signin-redirect.html', 'signin-redirect.js'].filter((f) => !fs.existsSync(path.join(dist, f)))).toEqual([]);
   });
 
+  test('signs in at the organizations authority unless told otherwise: work and school accounts of any tenant, never /common', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const factory = require('../../webpack.config.js') as (env: Record<string, unknown>, argv: { mode: string }) => Array<{ plugins?: unknown[] }> | { plugins?: unknown[] };
+    const configs = [factory({}, { mode: 'production' })].flat();
+    const defined: Array<Record<string, unknown>> = configs.flatMap((c) => c.plugins ?? []).flatMap((p) => { const d = (p as { definitions?: Record<string, unknown> }).definitions; return d ? [d] : []; });
+    const authorities = defined.map((d) => d['GOODSTART_AAD_AUTHORITY']).filter((a) => a !== undefined);
+    expect(authorities.length).toBeGreaterThan(0);
+    for (const a of authorities) expect(a).toBe(JSON.stringify('https://login.microsoftonline.com/organizations'));
+  });
+
   test('the dev sign-in build (npm start, the browser tests) has the picker and its view', async () => {
     const js = bundledJs(await builtAddin({ devSignIn: true }));
     expect([...DEV_PICKER_STRINGS, ...DEV_PICKER_VIEW_STRINGS].filter((s) => !js.includes(s))).toEqual([]);
