@@ -7,6 +7,8 @@ import { CHASE_LIST_HEADER, chaseList, type TrackedSchool } from '../shared/chas
 import { returnDeadline } from '../shared/timetable';
 import { escapeCell } from '../shared/workbook/escape';
 import { excelJs } from './excelJs';
+import { LA_OWNER } from '../shared/print';
+import { applyPrintSetup } from './excelJsPrint';
 
 export const CHASE_LIST_SHEET = 'Chase list';
 const WIDTHS = [36, 10, 14, 16, 16, 32];
@@ -18,6 +20,7 @@ export async function writeChaseListWorkbook(opts: { year: number; today: Date; 
   ws.getRow(1).font = { bold: true };
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: CHASE_LIST_HEADER.length } };
   for (const row of chaseList(opts.schools, opts.year, opts.today)) ws.addRow(row.map((v) => escapeCell(v)));
-  ws.headerFooter.oddFooter = `Due by ${returnDeadline(opts.year).toISOString().slice(0, 10)}; counted on ${opts.today.toISOString().slice(0, 10)}`;
+  const workbook = `Good Start chase list, September ${opts.year}: due by ${returnDeadline(opts.year).toISOString().slice(0, 10)}; counted on ${opts.today.toISOString().slice(0, 10)}`;
+  applyPrintSetup(ws, 'chaseList', { workbook, owner: LA_OWNER }, { rows: { first: 1, last: 1 } });
   return new Uint8Array((await wb.xlsx.writeBuffer()) as ArrayBuffer);
 }

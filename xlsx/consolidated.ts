@@ -13,6 +13,7 @@ import { alsoOnText, type ConsolidatedPupil, type PupilSource, receivedLine, typ
 import type { PupilRow } from '../shared/transition/schema';
 import type { CountTable } from '../shared/aggregate/table';
 import { escapeCell } from '../shared/workbook/escape';
+import { LA_OWNER, type PrintOwner } from '../shared/print';
 import { type CellOut, QUEUE_BYTES, type SheetWriter, STYLE, XlsxWriter } from './spreadsheetml';
 
 /** What the workbook says beside its pupils: the run, the tracker and the tables. */
@@ -89,8 +90,10 @@ export class ConsolidatedWorkbookWriter {
       widths: columns.map((c) => c.width),
       frozen: { columns: 2, rows: 1 },
       filterColumns: columns.length,
+      print: { kind: 'pupils', titles: { rows: { first: 1, last: 1 }, columns: nameColumns(columns) } },
     });
-    this.pupilSheet.row(columns.map((c) => text(c.header)), STYLE.bold);
+    // Wrapped: a header wider than its column prints whole above it.
+    this.pupilSheet.row(columns.map((c) => text(c.header)), STYLE.boldWrap);
   }
 
   static inMemory(layout: readonly TransitionColumn[] = TRANSITION_COLUMNS): ConsolidatedWorkbookWriter {
@@ -127,12 +130,13 @@ export class ConsolidatedWorkbookWriter {
 
   /** Ends the Pupils sheet, writes the sheets that count it, and closes the workbook (and its file). */
   async finish(summary: ConsolidatedSummary): Promise<void> {
-    await this.pupilSheet.end();
+    const who = printedAs(summary.year);
+    await this.pupilSheet.end(who);
     const used = new Set<string>(Object.values(CONSOLIDATED_SHEETS).map((n) => n.toLowerCase()));
     const tableSheets = summary.tables.map((t) => ({ table: t, name: uniqueSheetName(SUMMARY_SHEET_NAMES[t.id] ?? t.title, used) }));
-    await writeAbout(this.xlsx, summary, this.pupilCount, tableSheets);
-    await writeTracker(this.xlsx, summary.tracker);
-    for (const { table, name } of tableSheets) await writeTable(this.xlsx, table, name);
+    await writeAbout(this.xlsx, summary, this.pupilCount, tableSheets, who);
+    await writeTracker(this.xlsx, summary.tracker, who);
+    for (const { table, name } of tableSheets) await writeTable(this.xlsx, table, name, who);
     await this.xlsx.finish([CONSOLIDATED_SHEETS.about, CONSOLIDATED_SHEETS.pupils, CONSOLIDATED_SHEETS.tracker, ...tableSheets.map((t) => t.name)], {
       creator: 'Good Start',
       created: Number.isNaN(Date.parse(summary.generatedAt)) ? new Date() : new Date(summary.generatedAt),
@@ -163,7 +167,20 @@ export class ConsolidatedWorkbookWriter {
   }
 }
 
+/** Whom and what the printed pages name. */
+const printedAs = (year: number): PrintOwner => ({ workbook: `Good Start consolidated transition returns, September ${year}`, owner: LA_OWNER });
+
+/** The Pupils sheet's name columns (legal surname and forename), repeated on every printed page; none when the layout has no such columns. */
+function nameColumns(columns: readonly PupilColumn[]): { first: number; last: number } | undefined {
+  const at = (key: string): number => columns.findIndex((c) => c.key === key) + 1;
+  const [surname, forename] = [at('surname'), at('forename')];
+  if (surname === 0 || forename === 0) return undefined;
+  return { first: Math.min(surname, forename), last: Math.max(surname, forename) };
+}
+
 interface PupilColumn {
+  /** The layout's key, for the layout's columns. */
+  key?: string;
   header: string;
   width: number;
   value: (p: PupilRow, source: PupilSource) => CellOut;
@@ -178,7 +195,7 @@ function pupilColumns(layout: readonly TransitionColumn[]): PupilColumn[] {
     columns = [
       { header: 'Source school', width: 12, value: (_, source) => source.sourceSchool },
       { header: 'Receiving secondary', width: 12, value: (p) => p.receivingSecondary },
-      ...layout.map((c) => ({ header: c.header, width: c.width, value: (p: PupilRow) => readable(p, c) })),
+      ...layout.map((c) => ({ key: c.key, header: c.header, width: c.width, value: (p: PupilRow) => readable(p, c) })),
       { header: 'Source file', width: 30, value: (_, source) => source.sourceFile ?? null },
       { header: 'Source sheet', width: 14, value: (p) => p.sheet },
       { header: 'Source row', width: 8, value: (p) => p.row },
@@ -205,8 +222,8 @@ function filesReceived(tracker: readonly TrackerEntry[]): ReceivedCounts {
   return { returns: tracker.length - unreadable, outstanding: 0, unreadable };
 }
 
-async function writeAbout(xlsx: XlsxWriter, opts: ConsolidatedSummary, pupilCount: number, tables: Array<{ table: CountTable; name: string }>): Promise<void> {
-  const ws = xlsx.sheet({ name: CONSOLIDATED_SHEETS.about, widths: [120] });
+async function writeAbout(xlsx: XlsxWriter, opts: ConsolidatedSummary, pupilCount: number, tables: Array<{ table: CountTable; name: string }>, who: PrintOwner): Promise<void> {
+  const ws = xlsx.sheet({ name: CONSOLIDATED_SHEETS.about, widths: [120], print: { kind: 'about', who } });
   const controlled = tables.filter((t) => t.table.disclosureControlled).map((t) => t.name);
   const open = tables.filter((t) => !t.table.disclosureControlled).map((t) => t.name);
   const lines = [
@@ -224,7 +241,8 @@ async function writeAbout(xlsx: XlsxWriter, opts: ConsolidatedSummary, pupilCoun
       : 'No table in this workbook is disclosure-controlled: do not publish or share the tables outside the LA.',
     ...(open.length > 0 && controlled.length > 0 ? [`Tables with unsuppressed counts, for LA use only: ${open.join(', ')}.`] : []),
   ];
-  lines.forEach((l, i) => ws.row([text(l)], i === 0 ? STYLE.title : STYLE.normal));
+  // Wrapped in column A, so a long line prints whole on a page one column wide rather than running off its edge.
+  lines.forEach((l, i) => ws.row([text(l)], i === 0 ? STYLE.title : STYLE.wrap));
   await ws.end();
 }
 
@@ -238,7 +256,7 @@ function readable(p: PupilRow, column: TransitionColumn): CellOut {
   return v;
 }
 
-async function writeTracker(xlsx: XlsxWriter, tracker: TrackerEntry[]): Promise<void> {
+async function writeTracker(xlsx: XlsxWriter, tracker: TrackerEntry[], who: PrintOwner): Promise<void> {
   const columns: Array<{ header: string; width: number; value: (t: TrackerEntry) => CellOut }> = [
     { header: 'School (LAESTAB)', width: 14, value: (t) => t.school || null },
     { header: 'School name', width: 30, value: (t) => t.schoolName ?? null },
@@ -248,29 +266,39 @@ async function writeTracker(xlsx: XlsxWriter, tracker: TrackerEntry[]): Promise<
     { header: 'Queries', width: 8, value: (t) => t.queries },
     { header: 'State', width: 12, value: (t) => t.state ?? null },
     { header: 'Status', width: 16, value: (t) => t.status },
-    { header: 'Reason', width: 80, value: (t) => t.reason ?? null },
-    { header: "Also on another school's return (same UPN)", width: 60, value: (t) => (t.alsoOn ? alsoOnText(t.alsoOn) : null) },
+    // Wrapped rather than wide, so the sheet prints one page wide at a readable size.
+    { header: 'Reason', width: 48, value: (t) => t.reason ?? null },
+    { header: "Also on another school's return (same UPN)", width: 40, value: (t) => (t.alsoOn ? alsoOnText(t.alsoOn) : null) },
   ];
-  const ws = xlsx.sheet({ name: CONSOLIDATED_SHEETS.tracker, widths: columns.map((c) => c.width), frozen: { rows: 1 }, filterColumns: columns.length });
-  ws.row(columns.map((c) => text(c.header)), STYLE.bold);
+  const ws = xlsx.sheet({
+    name: CONSOLIDATED_SHEETS.tracker,
+    widths: columns.map((c) => c.width),
+    frozen: { rows: 1 },
+    filterColumns: columns.length,
+    print: { kind: 'tracker', who, titles: { rows: { first: 1, last: 1 } } },
+  });
+  ws.row(columns.map((c) => text(c.header)), STYLE.boldWrap);
   for (const [i, t] of tracker.entries()) {
-    ws.row(columns.map((c) => text(c.value(t))));
+    // Wrapped, so a long reason prints whole within its column on a page one sheet wide.
+    ws.row(columns.map((c) => text(c.value(t))), STYLE.wrap);
     if (i % ROWS_PER_SETTLE === 0) await ws.settle();
   }
   await ws.end();
 }
 
-async function writeTable(xlsx: XlsxWriter, t: CountTable, name: string): Promise<void> {
+async function writeTable(xlsx: XlsxWriter, t: CountTable, name: string, who: PrintOwner): Promise<void> {
   const first = Math.max(16, t.rowHeader.length + 2, ...t.rows.map((x) => Math.min(40, x.label.length + 2)));
-  const ws = xlsx.sheet({ name, widths: [first, ...t.columns.map(() => 12), 12], frozen: { columns: 1, rows: 4 } });
+  const ws = xlsx.sheet({ name, widths: [first, ...t.columns.map(() => 12), 12], frozen: { columns: 1, rows: 4 }, print: { kind: 'table', who } });
   ws.row([text(t.title)], STYLE.heading);
-  ws.row([
+  // Across the table, wrapped, so the page one table wide holds the whole note.
+  ws.note(
     text(
       t.disclosureControlled
         ? 'Disclosure-controlled: c marks a count of 1 to 4, or a cell suppressed so that totals do not reveal one. Totals are computed from unrounded data.'
         : 'Not disclosure-controlled: for LA use only; do not publish.',
-    ),
-  ]);
+    ) as string,
+    t.columns.length + 2,
+  );
   ws.blank();
   ws.row([t.rowHeader, ...t.columns, 'Total'].map((v) => text(v)), STYLE.bold);
   for (const row of t.rows) ws.row([text(row.label), ...row.cells, row.total]);

@@ -1,7 +1,7 @@
 /**
  * A values-only SpreadsheetML writer for exports of many rows: text (inline strings), numbers
- * and dates, a handful of fixed styles (bold headings, a date format), column widths, frozen
- * panes and a header filter. Nothing else: no formulas, no hidden sheets, no shared-strings
+ * and dates, a handful of fixed styles (bold headings, a date format, wrapped text), column
+ * widths, frozen panes, a header filter and the print setup of shared/print.ts. Nothing else: no formulas, no hidden sheets, no shared-strings
  * table (which would grow with the pupils; inline strings keep memory flat).
  *
  * The ZIP container is fflate's streaming Zip. The large part (a sheet of pupils) is deflated
@@ -19,6 +19,7 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { crc32, createDeflateRaw, type DeflateRaw, type ZlibOptions } from 'node:zlib';
 import { type AsyncFlateStreamHandler, strToU8, Zip, ZipDeflate, type ZipInputFile } from 'fflate';
+import { headerFooter, PAPER_A4, PRINT_MARGINS, PRINT_SETUP, type PrintKind, type PrintOwner, type PrintTitles, printTitleRefs, wrappedRowHeight } from '../shared/print';
 import { columnLetter } from '../shared/transition/layout';
 import { DATE_FORMAT } from '../shared/transition/sheetPlan';
 
@@ -26,7 +27,10 @@ import { DATE_FORMAT } from '../shared/transition/sheetPlan';
 export type CellOut = string | number | Date | null;
 
 /** The fixed styles every sheet may use, by their index in styles.xml's cellXfs. */
-export const STYLE = { normal: 0, date: 1, bold: 2, title: 3, heading: 4 } as const;
+export const STYLE = { normal: 0, date: 1, bold: 2, title: 3, heading: 4, wrap: 5, boldWrap: 6 } as const;
+/** The styles that wrap text in its column: their rows are given the height of their longest cell's lines. */
+const WRAPPED: ReadonlySet<number> = new Set([STYLE.wrap, STYLE.boldWrap]);
+
 export type Style = (typeof STYLE)[keyof typeof STYLE];
 
 export interface SheetSpec {
@@ -37,6 +41,8 @@ export interface SheetSpec {
   frozen?: { columns?: number; rows?: number };
   /** Puts a filter on row 1 across this many columns. */
   filterColumns?: number;
+  /** How it prints (shared/print.ts): its kind's setup, whom the pages name, and a pupil sheet's print titles. */
+  print?: { kind: PrintKind; who?: PrintOwner; titles?: PrintTitles };
 }
 
 /**
@@ -112,7 +118,7 @@ function cellXml(v: CellOut, style: number, named: boolean, column: number, r: s
  * with them all, 2.2 MB without, and a fifth less CPU to write (the text to build and to
  * deflate). Each row keeps its number, as rows may be skipped.
  */
-function rowXml(cells: readonly CellOut[], style: number, r: string): string {
+function rowXml(cells: readonly CellOut[], style: number, r: string, height?: number): string {
   let xml = '';
   let placed = false;
   for (let i = 0; i < cells.length; i++) {
@@ -120,7 +126,8 @@ function rowXml(cells: readonly CellOut[], style: number, r: string): string {
     placed = cell !== '';
     xml += cell;
   }
-  return xml === '' ? '' : `<row r="${r}">${xml}</row>`;
+  const ht = height === undefined ? '' : ` ht="${height}" customHeight="1"`;
+  return xml === '' ? '' : `<row r="${r}"${ht}>${xml}</row>`;
 }
 
 /** Where the ZIP's bytes go: a file stream (with its backpressure and its first failure) or chunks kept in memory. */
@@ -168,6 +175,7 @@ class DeflatedPart implements ZipInputFile {
 export class SheetWriter {
   /** Rows' XML waiting for the deflater, joined when flushed (one flat string encodes far faster than a string built by +=). */
   private pending: string[] = [];
+  private readonly merges: string[] = [];
   private pendingChars = 0;
   private rowNumber = 0;
   private backlog = false;
@@ -178,13 +186,27 @@ export class SheetWriter {
     private readonly output: Output,
     private readonly ended: () => void,
   ) {
-    this.add(`${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">${sheetViews(spec)}${cols(spec.widths)}<sheetData>`);
+    this.add(`${XML_HEAD}<worksheet xmlns="${NS_MAIN}" xmlns:r="${NS_REL}">${sheetPr(spec)}${sheetViews(spec)}${cols(spec.widths)}<sheetData>`);
   }
 
-  /** The next row's cells from column A; `style` applies to every cell (a date keeps its date format unless the row is styled). */
+  /**
+   * The next row's cells from column A; `style` applies to every cell (a date keeps its date
+   * format unless the row is styled). A wrapped row is as tall as its longest cell's lines.
+   */
   row(cells: readonly CellOut[], style: Style = STYLE.normal): void {
     const r = ++this.rowNumber;
-    const xml = rowXml(cells, style, String(r));
+    const height = WRAPPED.has(style) ? wrappedRowHeight(cells.map((c, i) => ({ text: c, width: this.spec.widths[i] }))) : undefined;
+    const xml = rowXml(cells, style, String(r), height);
+    if (xml !== '') this.add(xml);
+  }
+
+  /** A row of one text across the first `columns` columns (merged), wrapped and as tall as its lines: a note above a narrow table. */
+  note(text: string, columns: number): void {
+    const r = this.rowNumber + 1;
+    if (columns > 1) this.merges.push(`A${r}:${columnName(columns - 1)}${r}`);
+    const width = this.spec.widths.slice(0, columns).reduce((a, b) => a + b, 0);
+    this.rowNumber = r;
+    const xml = rowXml([text], STYLE.wrap, String(r), wrappedRowHeight([{ text, width }]));
     if (xml !== '') this.add(xml);
   }
 
@@ -202,9 +224,11 @@ export class SheetWriter {
     await outputDrained(this.output);
   }
 
-  async end(): Promise<void> {
+  /** Ends the sheet; `who` names the pages when the sheet was opened before that was known (the Pupils sheet, written before the summary). */
+  async end(who?: PrintOwner): Promise<void> {
     const filter = this.spec.filterColumns ? `<autoFilter ref="A1:${columnName(this.spec.filterColumns - 1)}1"/>` : '';
-    this.add(`</sheetData>${filter}<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`);
+    const merges = this.merges.length > 0 ? `<mergeCells count="${this.merges.length}">${this.merges.map((m) => `<mergeCell ref="${m}"/>`).join('')}</mergeCells>` : '';
+    this.add(`</sheetData>${filter}${merges}${printXml(this.spec, who)}</worksheet>`);
     this.flush();
     await this.settle();
     await this.part.end();
@@ -230,6 +254,37 @@ async function outputDrained(output: Output): Promise<void> {
   if (output.kind !== 'stream') return;
   if (output.failure !== undefined) throw output.failure;
   if (output.stream.writableNeedDrain) await once(output.stream, 'drain');
+}
+
+/** fitToPage lives in sheetPr, the worksheet's first element: without it Excel ignores pageSetup's fitToWidth. */
+function sheetPr(spec: SheetSpec): string {
+  return spec.print && PRINT_SETUP[spec.print.kind].fit ? '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' : '';
+}
+
+/** pageMargins, pageSetup and headerFooter, in CT_Worksheet's order, after sheetData and autoFilter. */
+function printXml(spec: SheetSpec, who = spec.print?.who): string {
+  const m = PRINT_MARGINS;
+  const margins = `<pageMargins left="${m.left}" right="${m.right}" top="${m.top}" bottom="${m.bottom}" header="${m.header}" footer="${m.footer}"/>`;
+  if (!spec.print) return margins;
+  const setup = PRINT_SETUP[spec.print.kind];
+  const fit = setup.fit ? ` fitToWidth="${setup.fit.width}" fitToHeight="${setup.fit.height}"` : '';
+  const pageSetup = `<pageSetup paperSize="${PAPER_A4}" orientation="${setup.orientation}"${fit}/>`;
+  if (!who) return `${margins}${pageSetup}`;
+  const { header, footer } = headerFooter(spec.print.kind, who);
+  return `${margins}${pageSetup}<headerFooter><oddHeader>${xmlText(header)}</oddHeader><oddFooter>${xmlText(footer)}</oddFooter></headerFooter>`;
+}
+
+/** The workbook's print titles, one _xlnm.Print_Titles per sheet that has them, localSheetId being its place in the workbook. */
+function definedNames(listed: ReadonlyArray<{ spec: SheetSpec }>): string {
+  const names = listed.flatMap(({ spec }, i) => {
+    const titles = spec.print?.titles;
+    if (!titles) return [];
+    const refs = printTitleRefs(titles);
+    const sheet = `'${spec.name.replace(/'/g, "''")}'`;
+    const value = [refs.columns, refs.rows].filter((r) => r !== undefined).map((r) => `${sheet}!${r}`).join(',');
+    return [`<definedName name="_xlnm.Print_Titles" localSheetId="${i}">${xmlText(value)}</definedName>`];
+  });
+  return names.length > 0 ? `<definedNames>${names.join('')}</definedNames>` : '';
 }
 
 function sheetViews(spec: SheetSpec): string {
@@ -313,7 +368,7 @@ export class XlsxWriter {
     if (listed.length !== this.sheets.length) throw new Error('every sheet written must be listed once');
     const sheetEntries = listed.map((s, i) => `<sheet name="${xmlText(s.spec.name)}" sheetId="${i + 1}" r:id="rId${s.id}"/>`).join('');
     const stylesId = this.sheets.length + 1;
-    this.small('xl/workbook.xml', `${XML_HEAD}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><bookViews><workbookView/></bookViews><sheets>${sheetEntries}</sheets></workbook>`);
+    this.small('xl/workbook.xml', `${XML_HEAD}<workbook xmlns="${NS_MAIN}" xmlns:r="${NS_REL}"><bookViews><workbookView/></bookViews><sheets>${sheetEntries}</sheets>${definedNames(listed)}</workbook>`);
     this.small(
       'xl/_rels/workbook.xml.rels',
       `${XML_HEAD}<Relationships xmlns="${NS_PKG_REL}">${this.sheets.map((s, i) => `<Relationship Id="rId${i + 1}" Type="${NS_REL}/worksheet" Target="worksheets/${s.part.slice('xl/worksheets/'.length)}"/>`).join('')}<Relationship Id="rId${stylesId}" Type="${NS_REL}/styles" Target="styles.xml"/></Relationships>`,
@@ -349,7 +404,7 @@ export class XlsxWriter {
   }
 }
 
-/** The styles of STYLE, in its order: normal, date, bold, title (bold 14), heading (bold 13). */
+/** The styles of STYLE, in its order: normal, date, bold, title (bold 14), heading (bold 13), wrap (text wrapped in its column, top-aligned), boldWrap (the same, bold). */
 const STYLES_XML =
   `${XML_HEAD}<styleSheet xmlns="${NS_MAIN}">` +
   `<numFmts count="1"><numFmt numFmtId="164" formatCode="${xmlText(DATE_FORMAT)}"/></numFmts>` +
@@ -357,5 +412,5 @@ const STYLES_XML =
   '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
   '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
   '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-  '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>' +
+  '<cellXfs count="7"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf></cellXfs>' +
   '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>';

@@ -22,6 +22,8 @@ import { DATE_FORMAT, INSTRUCTION_WIDTHS, instructionRows } from '../shared/tran
 import { escapeCell } from '../shared/workbook/escape';
 import { withoutNonXmlCharacters } from '../shared/text';
 import { excelJs } from './excelJs';
+import { LA_OWNER, type PrintOwner, wrappedRowHeight } from '../shared/print';
+import { applyPrintSetup } from './excelJsPrint';
 
 /** (design) Data rows that get dropdowns and input prompts: well above the largest Y6 cohort sent to one secondary. */
 export const TEMPLATE_INPUT_ROWS = 500;
@@ -39,6 +41,8 @@ export interface TransitionWorkbookOptions {
   explanations?: QueryExplanation[];
   /** The columns table to lay out; TRANSITION_COLUMNS by default. */
   columns?: readonly TransitionColumn[];
+  /** The school the printed pages name; by default each transition sheet names its receiving secondary, and the rest the LA. */
+  owner?: string;
 }
 
 export async function writeTransitionWorkbook(opts: TransitionWorkbookOptions): Promise<Uint8Array> {
@@ -50,10 +54,16 @@ export async function writeTransitionWorkbook(opts: TransitionWorkbookOptions): 
 
   const columns = opts.columns ?? TRANSITION_COLUMNS;
   const lists = listRanges(columns);
-  addInstructions(wb, opts.year, columns);
-  for (const s of sheets) addTransitionSheet(wb, s, opts.year, lists, columns);
-  addExplanations(wb, opts.explanations ?? []);
-  addLists(wb, columns);
+  const who: PrintOwner = { workbook: `Good Start transition return${opts.year === null ? '' : `, September ${opts.year}`}`, owner: opts.owner ?? LA_OWNER };
+  applyPrintSetup(addInstructions(wb, opts.year, columns), 'instructions', who);
+  for (const s of sheets) {
+    const ws = addTransitionSheet(wb, s, opts.year, lists, columns);
+    const owner = opts.owner ?? (s.receivingSecondary ? `For ${s.receivingSecondary}` : LA_OWNER);
+    // The group and header rows and the name columns (A:B) on every page, so no page of pupils is without its headers or names.
+    applyPrintSetup(ws, 'pupils', { ...who, owner }, { rows: { first: SHEET_LAYOUT.groupRow, last: SHEET_LAYOUT.headerRow }, columns: { first: 1, last: 2 } });
+  }
+  applyPrintSetup(addExplanations(wb, opts.explanations ?? []), 'explanations', who);
+  applyPrintSetup(addLists(wb, columns), 'lists', who);
   const buffer = await wb.xlsx.writeBuffer();
   return new Uint8Array(buffer as ArrayBuffer);
 }
@@ -103,7 +113,7 @@ const GROUP_FILL: Record<FilledBy, string> = {
   'primary-july': 'FFFFF2CC',
 };
 
-function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | null, lists: Map<string, string>, columns: readonly TransitionColumn[]): void {
+function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | null, lists: Map<string, string>, columns: readonly TransitionColumn[]): ExcelJS.Worksheet {
   // A sheet's name is the school's text too: a character XML cannot hold would spoil the whole workbook.
   const ws = wb.addWorksheet(withoutNonXmlCharacters(s.name), {
     views: [{ state: 'frozen', xSplit: 2, ySplit: SHEET_LAYOUT.headerRow, activeCell: `C${SHEET_LAYOUT.firstDataRow}` }],
@@ -180,6 +190,7 @@ function addTransitionSheet(wb: ExcelJS.Workbook, s: SheetInput, year: number | 
       if (v !== null) row.getCell(c.letter).value = v;
     }
   }
+  return ws;
 }
 
 /** The coded columns, each with its column on the Lists sheet. */
@@ -198,7 +209,7 @@ function listRanges(columns: readonly TransitionColumn[]): Map<string, string> {
 }
 
 /** One column per code list on a visible Lists sheet, headed by the column's header. */
-function addLists(wb: ExcelJS.Workbook, columns: readonly TransitionColumn[]): void {
+function addLists(wb: ExcelJS.Workbook, columns: readonly TransitionColumn[]): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(SHEET_LAYOUT.listsSheet);
   for (const { column: c, codes, letter } of codedColumns(columns)) {
     ws.getColumn(letter).width = Math.max(12, Math.min(40, c.header.length + 2));
@@ -210,10 +221,11 @@ function addLists(wb: ExcelJS.Workbook, columns: readonly TransitionColumn[]): v
     });
   }
   ws.views = [{ state: 'frozen', ySplit: 1 }];
+  return ws;
 }
 
 /** The Instructions sheet, from the same plan the task pane writes (shared/transition/sheetPlan.ts). */
-function addInstructions(wb: ExcelJS.Workbook, year: number | null, columns: readonly TransitionColumn[]): void {
+function addInstructions(wb: ExcelJS.Workbook, year: number | null, columns: readonly TransitionColumn[]): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(SHEET_LAYOUT.instructionsSheet);
   INSTRUCTION_WIDTHS.forEach((w, i) => {
     ws.getColumn(i + 1).width = w;
@@ -224,13 +236,21 @@ function addInstructions(wb: ExcelJS.Workbook, year: number | null, columns: rea
     cells.forEach((v, j) => {
       row.getCell(j + 1).value = escapeCell(v);
     });
+    // The column table's cells wrap within their columns (a sentence spills into the empty cells
+    // beside it), so a printed page one sheet wide holds every word.
+    if (cells.length > 1) {
+      row.alignment = { vertical: 'top', wrapText: true };
+      const height = wrappedRowHeight(cells.map((text, j) => ({ text, width: INSTRUCTION_WIDTHS[j] })));
+      if (height !== undefined) row.height = height;
+    }
   });
   ws.getCell('A1').font = { bold: true, size: 14 };
   for (const r of headingRows.filter((r) => r !== 1 && r !== tableHeaderRow)) ws.getCell(`A${r}`).font = { bold: true };
   ws.getRow(tableHeaderRow).font = { bold: true };
+  return ws;
 }
 
-function addExplanations(wb: ExcelJS.Workbook, explanations: QueryExplanation[]): void {
+function addExplanations(wb: ExcelJS.Workbook, explanations: QueryExplanation[]): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(SHEET_LAYOUT.explanationsSheet, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = [
     { header: EXPLANATION_HEADERS[0], width: 10 },
@@ -240,6 +260,7 @@ function addExplanations(wb: ExcelJS.Workbook, explanations: QueryExplanation[])
   ];
   ws.getRow(1).font = { bold: true };
   for (const e of explanations) ws.addRow([e.rule, e.sheet, e.cell, e.text].map((v) => escapeCell(v)));
+  return ws;
 }
 
 export { EXPLANATION_HEADERS };
