@@ -107,6 +107,9 @@ const envSchema = z.object({
   CROSS_SCHOOL_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, 'at least 32 characters').optional()),
 });
 
+/** Every setting the app reads: infra/resources.bicep sets each one or names it as left unset (test/infra/settings.test.ts). */
+export const SETTING_NAMES = Object.keys(envSchema.shape);
+
 export type CosmosAuth = { kind: 'key'; key: string } | { kind: 'managedIdentity'; clientId?: string };
 
 export interface Config {
