@@ -27,13 +27,17 @@
  *      old tsx start and a bare `node -e 0`;
  *   6. the understated-size zip bomb of issue 10 (a sheet declared as 100 KB that inflates to
  *      630 MB): refused by the reader, eight in a row, with the time and memory it costs, beside
- *      the old exceljs path on the same file (in its own process), and `goodstart validate` on it.
+ *      the old exceljs path on the same file (in its own process), and `goodstart validate` on it;
+ *   7. toolkit progress over a whole school's history (600 pupils × 14 threads × 6 assessments a
+ *      year × 3 years, about 150,000 rows, test/factories/toolkitHistory.ts): both tables checked,
+ *      every pupil's progress and the whole-school group counts, then one TOOLKIT.GROUPPROGRESS
+ *      call, each beside JSON.parse of the same rows.
  *
  * Options: BENCH_SCHOOLS (default 450; 0 skips the workbook runs), BENCH_ROWS (default 15000),
  * BENCH_PASSES (default 5), BENCH_SCALE (default 10, the multiple for 3; 0 skips it),
  * BENCH_OLD_AT_SCALE (1 to run the old path at scale too), BENCH_ROUNDS (default 3, the rounds
  * of 2, each path once a round), BENCH_PARTS (default all: a comma
- * list of validation, consolidate, read, start, bomb). GOODSTART_READERS passes to the CLI
+ * list of validation, consolidate, read, start, bomb, progress). GOODSTART_READERS passes to the CLI
  * (0: read in the main thread).
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -61,6 +65,11 @@ import { writeConsolidatedWithExceljs } from './exceljsWriter';
 import { readerCount } from '../cli/commands/consolidate';
 import { understatedSheetBomb } from '../test/factories/zip';
 import { bestCpuOf, bestOf, cpuMs, mib, ms, peakRss, percentile, ratio, seconds } from './timing';
+import { schoolHistory } from '../test/factories/toolkitHistory';
+import { validateHistory, validatePupils } from '../shared/toolkit/history';
+import { GROUP_COLUMNS } from '../shared/toolkit/historyLayout';
+import { groupCounts, historyProgress } from '../shared/toolkit/progress';
+import { toolkitGroupProgress } from '../shared/functions/toolkit';
 
 const YEAR = 2027;
 const PASSES = Number(process.env.BENCH_PASSES ?? 5);
@@ -518,8 +527,33 @@ async function zipBomb(): Promise<void> {
   }
 }
 
+/**
+ * Toolkit progress over a whole school's history (issue 27's size), beside `JSON.parse` of the
+ * same rows as JSON text: what any reader of them must spend at least.
+ */
+function toolkitProgressRate(): void {
+  const school = schoolHistory({ seed: 27 });
+  const rows = school.history.length - 1;
+  const text = JSON.stringify({ pupils: school.pupils, history: school.history });
+  const today = '2026-08-31';
+  JSON.parse(text);
+  const parse = bestOf(PASSES, () => (JSON.parse(text) as { history: unknown[] }).history.length);
+  const whole = bestOf(PASSES, () => {
+    const { pupils } = validatePupils({ sheet: 'Pupils', values: school.pupils });
+    const { rows: history } = validateHistory({ sheet: 'Toolkit history', values: school.history }, { pupils: new Set(pupils.map((p) => p.upn)), today });
+    const progress = historyProgress(history);
+    const groups = GROUP_COLUMNS.map((key) => groupCounts(progress, pupils, (p) => String(p[key] ?? '')));
+    return { pupils: progress.size, groups: groups.reduce((n, g) => n + g.length, 0) };
+  });
+  const fn = bestOf(PASSES, () => toolkitGroupProgress(school.history, school.pupils, [['PP/FSM']]).length - 1);
+  console.log(`\ntoolkit progress: ${school.upns.length} pupils, ${rows.toLocaleString()} history rows (${mib(text.length)} of JSON), best of ${PASSES}`);
+  console.log(`  JSON.parse of the two tables: ${parse.ms.toFixed(0)} ms`);
+  console.log(`  both tables checked, every pupil's progress and the whole-school counts by ${GROUP_COLUMNS.length} groupings: ${whole.ms.toFixed(0)} ms (${whole.result.pupils} pupils, ${whole.result.groups} groups); ratio ${ratio(whole.ms, parse.ms)} JSON.parse`);
+  console.log(`  TOOLKIT.GROUPPROGRESS(history, pupils, "PP/FSM"): ${fn.ms.toFixed(0)} ms (${fn.result} groups); ratio ${ratio(fn.ms, parse.ms)} JSON.parse`);
+}
+
 async function main(): Promise<void> {
-  const parts = new Set((process.env.BENCH_PARTS ?? 'validation,consolidate,read,start,bomb').split(',').map((p) => p.trim()));
+  const parts = new Set((process.env.BENCH_PARTS ?? 'validation,consolidate,read,start,bomb,progress').split(',').map((p) => p.trim()));
   if (parts.has('validation')) await validationRate(Number(process.env.BENCH_ROWS ?? 15000));
   const schools = Number(process.env.BENCH_SCHOOLS ?? 450);
   if (schools > 0) {
@@ -531,6 +565,7 @@ async function main(): Promise<void> {
   }
   if (parts.has('start')) await cliStart();
   if (parts.has('bomb')) await zipBomb();
+  if (parts.has('progress')) toolkitProgressRate();
   console.log(`\n${os.cpus().length} cores (${os.availableParallelism()} available to Node), Node ${process.version}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
 }
 

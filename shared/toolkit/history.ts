@@ -70,6 +70,8 @@ export function withHeader(values: readonly (readonly unknown[])[], columns: rea
   return isHeaderRow(values[0], columns) ? values : [columns.map((c) => c.header), ...values];
 }
 
+const NO_EXTRA: Record<string, CellValue> = Object.freeze({}) as Record<string, CellValue>;
+
 const parsers = new WeakMap<TableColumn, CellParser>();
 const parserOf = (c: TableColumn): CellParser => {
   let p = parsers.get(c);
@@ -94,6 +96,7 @@ function readTable(input: TableInput, columns: readonly TableColumn[], issues: T
     if (c.required && !at.has(c.key)) issue('GS3005', top, Math.max(header.length, 0), `The ${input.sheet} table has no "${c.header}" column.`, c.key);
   }
   const out: Array<{ row: number; values: Record<string, unknown>; failed: boolean; extra: Record<string, CellValue> }> = [];
+  const upnProblems = new Map<string, ReturnType<typeof upnProblem>>();
   for (let r = 1; r < input.values.length; r++) {
     const cells = input.values[r] ?? [];
     if (cells.every((v) => isBlank(v as CellValue))) continue;
@@ -122,7 +125,9 @@ function readTable(input: TableInput, columns: readonly TableColumn[], issues: T
       }
       if (c.type.kind === 'upn') {
         const upn = p as string;
-        const problem = upnProblem(upn);
+        // A history holds each UPN many times: each is checked once.
+        let problem = upnProblems.get(upn);
+        if (problem === undefined && !upnProblems.has(upn)) upnProblems.set(upn, (problem = upnProblem(upn)));
         if (problem !== undefined) {
           failed = true;
           issue('GS3010', row, i as number, problem === 'checkLetter' ? `The check letter should be ${upnCheckLetter(upn.slice(1)) ?? '?'} for the rest of this UPN.` : `"${upn}" is not a UPN: a check letter and 12 characters.`, c.key);
@@ -131,8 +136,12 @@ function readTable(input: TableInput, columns: readonly TableColumn[], issues: T
       }
       values[c.key] = p;
     }
-    const extras: Record<string, CellValue> = {};
-    for (const [h, i] of extra) extras[h] = (cells[i] ?? null) as CellValue;
+    // Most tables have no added columns: their rows share one empty record rather than allocate one each.
+    let extras = NO_EXTRA;
+    if (extra.length > 0) {
+      extras = {};
+      for (const [h, i] of extra) extras[h] = (cells[i] ?? null) as CellValue;
+    }
     out.push({ row, values, failed, extra: extras });
   }
   return out;
@@ -167,7 +176,7 @@ export function validatePupils(input: TableInput): CheckedPupils {
       }
       firstRow.set(upn, r.row);
     }
-    if (!r.failed) pupils.push({ ...(r.values as Omit<PupilRecord, 'extra'>), extra: r.extra });
+    if (!r.failed) pupils.push({ ...(r.values as Omit<PupilRecord, 'extra'>), extra: { ...r.extra } });
   }
   return { issues, pupils };
 }
@@ -193,7 +202,7 @@ export function validateHistory(input: TableInput, options: HistoryCheckOptions 
   const toolkits = options.toolkits === undefined ? SAMPLE_TOOLKITS : options.toolkits;
   const issues: TableIssue[] = [];
   const rows: HistoryRecord[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Map<string, Map<string, Map<string, number>>>();
   const at = (id: ToolkitTableRuleId, row: number, key: string, message: string): void => {
     issues.push(issueAt(input, columns, id, row, key, message));
   };
@@ -216,25 +225,33 @@ export function validateHistory(input: TableInput, options: HistoryCheckOptions 
       failed = true;
     }
     if (v.upn !== null && v.toolkit !== null && v.thread !== null && v.date !== null) {
-      const key = `${v.upn}|${v.toolkit}|${String(r.values.thread).toUpperCase()}|${v.date}`;
-      const first = seen.get(key);
+      // Nested by pupil, then thread, then date: a few thousand small maps rather than one key string per row.
+      let threads = seen.get(v.upn);
+      if (!threads) seen.set(v.upn, (threads = new Map()));
+      const thread = `${v.toolkit}|${String(r.values.thread).toUpperCase()}`;
+      let days = threads.get(thread);
+      if (!days) threads.set(thread, (days = new Map()));
+      const first = days.get(v.date);
       if (first !== undefined) {
         at('GS3023', r.row, 'date', `${v.toolkit} ${String(r.values.thread)} on ${ukDate(v.date)} for this pupil is also on row ${first}.`);
         failed = true;
-      } else seen.set(key, r.row);
+      } else days.set(v.date, r.row);
     }
     if (!failed) rows.push(r.values as HistoryRecord);
   }
   // A notice, not an error: the rows are sound, there is just nothing to compare them with yet.
-  const dates = new Map<string, { row: number; dates: Set<string> }>();
+  const dates = new Map<string, Map<ToolkitId, { row: number; dates: Set<string> }>>();
   for (const h of rows) {
-    const key = `${h.upn}|${h.toolkit}`;
-    const d = dates.get(key);
+    let toolkits = dates.get(h.upn);
+    if (!toolkits) dates.set(h.upn, (toolkits = new Map()));
+    const d = toolkits.get(h.toolkit);
     if (d) d.dates.add(h.date);
-    else dates.set(key, { row: h.row, dates: new Set([h.date]) });
+    else toolkits.set(h.toolkit, { row: h.row, dates: new Set([h.date]) });
   }
-  for (const [key, d] of dates) {
-    if (d.dates.size === 1) at('GS3050N', d.row, 'date', `This pupil's only ${key.split('|')[1] ?? ''} assessment is on ${ukDate([...d.dates][0] ?? '')}: no rate until the next, at least 3 months later.`);
+  for (const toolkits of dates.values()) {
+    for (const [toolkit, d] of toolkits) {
+      if (d.dates.size === 1) at('GS3050N', d.row, 'date', `This pupil's only ${toolkit} assessment is on ${ukDate([...d.dates][0] ?? '')}: no rate until the next, at least 3 months later.`);
+    }
   }
   return { issues, rows };
 }

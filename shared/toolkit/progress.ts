@@ -357,7 +357,11 @@ export function groupProgress<P extends { readonly upn: string }>(
   window: DateWindow = {},
   toolkits: readonly ToolkitDefinition[] = SAMPLE_TOOLKITS,
 ): GroupCount[] {
-  const progress = historyProgress(history, window, toolkits);
+  return groupCounts(historyProgress(history, window, toolkits), pupils, groupOf);
+}
+
+/** `groupProgress` from progress already worked out (`historyProgress`), for several groupings of one history. */
+export function groupCounts<P extends { readonly upn: string }>(progress: ReadonlyMap<string, PupilProgress>, pupils: readonly P[], groupOf: (pupil: P) => string): GroupCount[] {
   const groups = new Map<string, { pupils: number; counts: Record<GroupCategory, number> }>();
   const seen = new Set<string>();
   for (const p of pupils) {

@@ -55,16 +55,27 @@ export interface ThreadPlace {
   readonly order: number;
 }
 
-const indexes = new WeakMap<readonly ToolkitDefinition[], ReadonlyMap<string, ThreadPlace>>();
+const indexes = new WeakMap<readonly ToolkitDefinition[], ReadonlyMap<string, ReadonlyMap<string, ThreadPlace>>>();
 
-/** Threads by `toolkit|THREAD` (the id upper-cased), built once per set of toolkits. */
-function threadIndex(toolkits: readonly ToolkitDefinition[]): ReadonlyMap<string, ThreadPlace> {
+/**
+ * Threads by toolkit, then by id as written and upper-cased, built once per set of toolkits: a
+ * whole school's history asks 150,000 times, so the usual spelling is found without building a key.
+ */
+function threadIndex(toolkits: readonly ToolkitDefinition[]): ReadonlyMap<string, ReadonlyMap<string, ThreadPlace>> {
   let index = indexes.get(toolkits);
   if (!index) {
-    const m = new Map<string, ThreadPlace>();
+    const m = new Map<string, Map<string, ThreadPlace>>();
     for (const t of toolkits) {
+      const threads = new Map<string, ThreadPlace>();
       let order = 0;
-      for (const s of t.strands) for (const thread of s.threads) m.set(`${t.id}|${thread.id.toUpperCase()}`, { toolkit: t.id, strand: s.name, thread, order: order++ });
+      for (const s of t.strands) {
+        for (const thread of s.threads) {
+          const place = { toolkit: t.id, strand: s.name, thread, order: order++ };
+          threads.set(thread.id, place);
+          threads.set(thread.id.toUpperCase(), place);
+        }
+      }
+      m.set(t.id, threads);
     }
     index = m;
     indexes.set(toolkits, index);
@@ -74,5 +85,6 @@ function threadIndex(toolkits: readonly ToolkitDefinition[]): ReadonlyMap<string
 
 /** Where a thread sits in a toolkit, or undefined when the toolkit has no such thread. */
 export function threadPlace(toolkit: ToolkitId, thread: string, toolkits: readonly ToolkitDefinition[] = SAMPLE_TOOLKITS): ThreadPlace | undefined {
-  return threadIndex(toolkits).get(`${toolkit}|${thread.trim().toUpperCase()}`);
+  const threads = threadIndex(toolkits).get(toolkit);
+  return threads?.get(thread) ?? threads?.get(thread.trim().toUpperCase());
 }
