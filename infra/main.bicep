@@ -33,9 +33,8 @@ param authTenantId string = ''
 param bootstrapLaAdmin string = ''
 
 @secure()
-@minLength(32)
-@description('The cross-school index\'s HMAC key (32+ characters). The preprovision hook generates one into the azd environment once; it is stored in Key Vault and never output. Changing it orphans the index.')
-param crossSchoolKey string
+@description('The cross-school index\'s HMAC key (32+ characters), for the first provision only: the preprovision hook generates one when the environment has no Key Vault yet. Empty afterwards, and the secret in Key Vault is kept: a new key would orphan every hash in the index. Never output.')
+param crossSchoolKey string = ''
 
 @description('serverless (the default: pay per request, right for a yearly return) or autoscale (provisioned throughput).')
 @allowed(['serverless', 'autoscale'])

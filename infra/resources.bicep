@@ -178,7 +178,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   dependsOn: [keyVault]
 }
 
-resource crossSchoolSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+// Written once, on the first provision; later provisions pass no key and leave it as it is.
+resource crossSchoolSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(crossSchoolKey)) {
   parent: vault
   name: crossSchoolSecretName
   properties: {

@@ -134,8 +134,11 @@ describe('keys and secrets', () => {
     expect(settings.get('CROSS_SCHOOL_KEY')).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=\$\{vault\.properties\.vaultUri\}secrets\/\$\{crossSchoolSecretName\}\)'$/);
     expect(declaration(resources, 'functionApp').body).toMatch(/keyVaultAccessIdentityResourceId: identity\.outputs\.resourceId/);
     expect(declaration(resources, 'keyVault').body).toMatch(/enableRbacAuthorization: true/);
-    // Only the line that writes the secret and the module parameter touch the value.
-    expect(withoutComments(resources).match(/\bcrossSchoolKey\b/g)).toHaveLength(2);
+    // Written on the first provision only (a new key would orphan the index's hashes); only the
+    // parameter, that condition and the line that writes the secret touch the value.
+    expect(withoutComments(resources)).toMatch(/^resource crossSchoolSecret '[^']+' = if \(!empty\(crossSchoolKey\)\) \{$/m);
+    expect(withoutComments(resources).match(/\bcrossSchoolKey\b/g)).toHaveLength(3);
+    expect(params(main).find((p) => p.name === 'crossSchoolKey')).toEqual({ name: 'crossSchoolKey', type: 'string', defaultValue: "''", secure: true });
   });
 });
 
