@@ -167,7 +167,7 @@ describe('the built custom functions in Chromium', () => {
 
   const metadata = (): FunctionMetadata[] => (JSON.parse(fs.readFileSync(path.join(dist, 'functions.json'), 'utf8')) as { functions: FunctionMetadata[] }).functions;
 
-  test('functions.json lists exactly the 11 functions, with their parameters, under their Excel names', () => {
+  test('functions.json lists exactly the 13 functions, with their parameters, under their Excel names', () => {
     const fns = metadata();
     expect(fns.map((f) => f.id).sort()).toEqual(Object.keys(EXPECTED_SIGNATURES).sort());
     for (const f of fns) {
@@ -212,7 +212,7 @@ describe('the built custom functions in Chromium', () => {
     await pane.goto(`${origin}/taskpane.html`);
     await pane.getByRole('heading', { name: 'Good Start' }).waitFor({ timeout: 15_000 });
     await pane.locator('[data-function-id="SEND.NEEDAREA"]').waitFor({ timeout: 15_000 });
-    expect(await pane.locator('[data-function-id]').count()).toBe(11);
+    expect(await pane.locator('[data-function-id]').count()).toBe(13);
     await expect(pane.getByText('Service unreachable').waitFor({ timeout: 15_000 })).resolves.toBeUndefined();
     await pane.close();
   });
