@@ -300,7 +300,7 @@ async function writeTable(xlsx: XlsxWriter, t: CountTable, name: string, who: Pr
     t.columns.length + 2,
   );
   ws.blank();
-  ws.row([t.rowHeader, ...t.columns, 'Total'].map((v) => text(v)), STYLE.bold);
+  ws.row([t.rowHeader, ...t.columns, 'Total'].map((v) => text(v)), STYLE.boldWrap);
   for (const row of t.rows) ws.row([text(row.label), ...row.cells, row.total]);
   ws.row(['Total', ...t.columnTotals, t.grandTotal], STYLE.bold);
   await ws.end();
