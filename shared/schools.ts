@@ -3,6 +3,7 @@
  * phase and trust. Returns, cohorts, the tracker and scope checks all read it.
  */
 import { z } from 'zod';
+import { guidSchema } from './identity';
 
 export const LOCALITY_AREAS = ['East', 'North', 'South', 'West'] as const;
 export type LocalityArea = (typeof LOCALITY_AREAS)[number];
@@ -22,6 +23,11 @@ export const schoolSchema = z.strictObject({
   trust: z.string().min(1).max(40).nullable(),
   /** The school's SEND contact address, for the LA's chase e-mails; absent where the directory has none. */
   email: z.email().max(254).optional(),
+  /**
+   * The school's Microsoft 365 tenant id, where the LA has recorded it: an invitation for this
+   * school can then be claimed only by someone signed in from that tenant (issue 25).
+   */
+  tenantId: guidSchema.optional(),
 });
 export type School = z.infer<typeof schoolSchema>;
 

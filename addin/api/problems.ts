@@ -93,6 +93,22 @@ export const API_MESSAGES: Record<ApiProblemSlug | 'service-unavailable-read' | 
     userMessage: 'You are signed in, but you have no role in Good Start yet.',
     nextStep: "Ask your school's Good Start approver, or the LA's Good Start admin, to invite you.",
   },
+  gone: { userMessage: 'What you asked for is no longer available.', nextStep: 'Reload the view to see what is current.' },
+  'invitation-expired': {
+    userMessage: 'This invitation has expired: invitations last 7 days.',
+    nextStep: 'Ask whoever invited you to invite you again.',
+  },
+  'invitation-revoked': { userMessage: 'This invitation was withdrawn.', nextStep: 'Ask whoever invited you, or request access below.' },
+  'invitation-claimed': { userMessage: 'This invitation has already been used.', nextStep: 'If it was not you who used it, tell whoever invited you.' },
+  'invitation-wrong-tenant': {
+    userMessage: "This invitation is for the school's own Microsoft 365 organisation, and you signed in with another.",
+    nextStep: "Sign out, then sign in with your school account and accept the invitation again.",
+  },
+  'request-decided': { userMessage: 'Someone has already decided this access request.', nextStep: 'Reload the list to see the decision.' },
+  'identity-rate-limited': {
+    userMessage: 'You have sent more invitations or access requests in the last hour than Good Start accepts from one person.',
+    nextStep: 'Wait until the time shown has passed, then try again. What you sent before is kept.',
+  },
   offline: { userMessage: "The Good Start service can't be reached right now.", nextStep: 'Check your internet connection, then try again.' },
   'offline-write': {
     userMessage: "The Good Start service can't be reached right now.",
@@ -113,6 +129,7 @@ export const STATUS_SLUGS: Readonly<Record<number, ProblemSlug>> = {
   405: 'method-not-allowed',
   406: 'not-acceptable',
   409: 'conflict',
+  410: 'gone',
   412: 'precondition-failed',
   413: 'payload-too-large',
   415: 'unsupported-media-type',

@@ -107,33 +107,38 @@ export function entraIdentity(payload: JWTPayload, jwk: JWK | undefined, config:
   return { tid, oid, ...(name !== undefined ? { name } : {}) };
 }
 
+/** The verified token's person and payload: the signature, claims and Entra v2 shape checked, nothing resolved yet. */
+async function verifiedToken(config: AuthConfig, keys: KeySource, request: HttpRequest): Promise<{ identity: Identity; payload: JWTPayload }> {
+  const token = bearerToken(request);
+  let payload: JWTPayload;
+  let kid: string | undefined;
+  try {
+    const verified = await jwtVerify(token, keys.getKey, {
+      audience: config.audience,
+      algorithms: [...config.algorithms],
+      clockTolerance: config.clockToleranceSeconds,
+      // jose checks exp only when present; a token that never expires is refused.
+      requiredClaims: ['exp', 'iss'],
+    });
+    ({ payload } = verified);
+    kid = verified.protectedHeader.kid;
+  } catch (error) {
+    // A JWKS we cannot fetch is our outage, not the caller's bad token.
+    if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
+      throw new HttpProblem('service-unavailable', {
+        detail: 'Sign-in keys could not be fetched; try again shortly.',
+        headers: { 'retry-after': '5' },
+      });
+    }
+    throw invalidTokenWithRealm();
+  }
+  return { identity: entraIdentity(payload, kid === undefined ? undefined : keys.jwk(kid), config), payload };
+}
+
 export function createAuthenticator(deps: AuthenticatorDeps): Authenticate {
   const { config } = deps;
   return async (request) => {
-    const token = bearerToken(request);
-    let payload: JWTPayload;
-    let kid: string | undefined;
-    try {
-      const verified = await jwtVerify(token, deps.keys.getKey, {
-        audience: config.audience,
-        algorithms: [...config.algorithms],
-        clockTolerance: config.clockToleranceSeconds,
-        // jose checks exp only when present; a token that never expires is refused.
-        requiredClaims: ['exp', 'iss'],
-      });
-      ({ payload } = verified);
-      kid = verified.protectedHeader.kid;
-    } catch (error) {
-      // A JWKS we cannot fetch is our outage, not the caller's bad token.
-      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) {
-        throw new HttpProblem('service-unavailable', {
-          detail: 'Sign-in keys could not be fetched; try again shortly.',
-          headers: { 'retry-after': '5' },
-        });
-      }
-      throw invalidTokenWithRealm();
-    }
-    const identity = entraIdentity(payload, kid === undefined ? undefined : deps.keys.jwk(kid), config);
+    const { identity, payload } = await verifiedToken(config, deps.keys, request);
 
     if (config.roleSource === 'claims') {
       if (identity.tid !== config.tenantId && !isBootstrapAdmin(identity, config)) throw tenantNotRegistered();
@@ -147,6 +152,22 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticate {
     if (!allowed) throw tenantNotRegistered();
     return principalFromMemberships(identity, doc, directory);
   };
+}
+
+/**
+ * A signed-in person whether or not they hold a role (issue 25: claiming an invitation, asking for
+ * access): the token verified and its tenant registered as for `authenticate`, no membership
+ * needed. Also the token's e-mail (`email`, else `preferred_username`), which only finds an
+ * invitation at the moment it is claimed and is never authorised on.
+ */
+export async function identify(request: HttpRequest): Promise<Identity & { email?: string }> {
+  const config = getConfig().auth;
+  const { identity, payload } = await verifiedToken(config, keysFor(config), request);
+  const allowed = isBootstrapAdmin(identity, config) || (config.roleSource === 'claims' ? identity.tid === config.tenantId : (await getStore().tenants.get(identity.tid)) !== undefined);
+  if (!allowed) throw tenantNotRegistered();
+  const raw = typeof payload['email'] === 'string' ? payload['email'] : payload['preferred_username'];
+  const email = typeof raw === 'string' && raw.includes('@') && raw.length <= 254 ? raw.trim().toLowerCase() : undefined;
+  return { ...identity, ...(email !== undefined ? { email } : {}) };
 }
 
 /** Keys from the local dev JWKS (published with Microsoft's `{tenantid}` issuer template). */

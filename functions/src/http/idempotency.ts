@@ -37,6 +37,7 @@ import { getConfig } from '../config';
 import { getStore } from '../store';
 import { idempotencyRecordSchema, type IdempotencyRecord, type StoredResponse } from '../store/documents';
 import { HttpProblem, SpecificProblem } from './problems';
+import { raiseCounter, windowOf } from './rateLimit';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'idempotent-replayed';
@@ -209,25 +210,9 @@ export const keyCounterId = (subject: string, now: number) => `q-${sha256(`${sub
  * so a burst of a user's requests costs one operation each); it expires with its window.
  */
 async function countNewKey(container: Container, subject: string, now: number, limit: number): Promise<void> {
-  const id = keyCounterId(subject, now);
-  let count: number | undefined;
-  for (let attempt = 0; attempt < 3 && count === undefined; attempt++) {
-    try {
-      const { resource } = await container.item(id, id).patch<{ count: number }>([{ op: 'incr', path: '/count', value: 1 }]);
-      count = resource?.count;
-    } catch (error) {
-      if (codeOf(error) !== 404) throw error;
-      try {
-        await container.items.create({ id, key: id, count: 1, ttl: Math.ceil((2 * KEY_WINDOW_MS) / 1000) });
-        count = 1;
-      } catch (created) {
-        if (codeOf(created) !== 409) throw created; // another request made it first: increment it
-      }
-    }
-  }
-  if (count === undefined || count <= limit) return;
-  const windowEnds = (Math.floor(now / KEY_WINDOW_MS) + 1) * KEY_WINDOW_MS;
-  throw keysExhausted(Math.max(1, Math.ceil((windowEnds - now) / 1000)), limit);
+  const count = await raiseCounter(container, keyCounterId(subject, now), KEY_WINDOW_MS);
+  if (count <= limit) return;
+  throw keysExhausted(windowOf(now, KEY_WINDOW_MS).retryAfterSeconds, limit);
 }
 
 /**

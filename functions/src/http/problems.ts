@@ -20,6 +20,7 @@ export const PROBLEM_TYPES = {
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'not-acceptable': { status: 406, title: 'None of the accepted media types can be produced' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
+  gone: { status: 410, title: 'This is no longer available' },
   'precondition-failed': { status: 412, title: 'The resource has changed since you read it' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported content type' },
@@ -47,6 +48,12 @@ export const SPECIFIC_PROBLEM_TYPES = {
   'workbook-unreadable': { parent: 'validation-failed', title: 'The workbook could not be read' },
   'tenant-not-registered': { parent: 'invalid-token', title: 'Your organisation is not yet registered with Good Start' },
   'no-membership': { parent: 'forbidden', title: 'You have no role in Good Start yet' },
+  'invitation-expired': { parent: 'gone', title: 'This invitation has expired' },
+  'invitation-revoked': { parent: 'gone', title: 'This invitation was withdrawn' },
+  'invitation-claimed': { parent: 'conflict', title: 'This invitation has already been used' },
+  'invitation-wrong-tenant': { parent: 'forbidden', title: 'This invitation must be claimed from the school’s own Microsoft 365 organisation' },
+  'request-decided': { parent: 'conflict', title: 'This access request has already been decided' },
+  'identity-rate-limited': { parent: 'too-many-requests', title: 'Too many invitations or access requests from you this hour' },
 } as const satisfies Record<string, { parent: ProblemSlug; title: string }>;
 
 export type SpecificProblemSlug = keyof typeof SPECIFIC_PROBLEM_TYPES;

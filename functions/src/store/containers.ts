@@ -53,6 +53,20 @@ export const CONTAINERS = {
   memberships: { partitionKey: '/id' },
   /** The LA's tenant allow-list (store/tenants.ts): one document per tenant, id = partition key = tid. */
   tenants: { partitionKey: '/id' },
+  /**
+   * Invitations (issue 25, store/invitations.ts): one document each, id = partition key, changed
+   * only by etag-conditioned replace so a concurrent accept and revoke leave one outcome. Listing
+   * a school's filters on `scopeKey` across partitions: invitations are few (one per person asked).
+   */
+  invitations: { partitionKey: '/id' },
+  /** Access requests (store/accessRequests.ts): as invitations, one document each. */
+  accessRequests: { partitionKey: '/id' },
+  /**
+   * The identity audit trail (store/identityAudit.ts): append-only, partitioned by the scope the
+   * change concerns (`school:<laestab>`, `trust:<id>`, `la`), so a school's approvers read theirs
+   * with a one-partition query.
+   */
+  identityAudit: { partitionKey: '/scope' },
 } as const satisfies Record<string, { partitionKey: string; defaultTtl?: number }>;
 
 export type ContainerName = keyof typeof CONTAINERS;
