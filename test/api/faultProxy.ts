@@ -47,6 +47,8 @@ export interface FaultProxy {
   fired: Record<FaultKind, number>;
   /** Requests forwarded, per method (a rough load figure for tests). */
   forwarded: number;
+  /** Calls `fn` after each forwarded exchange, with the bytes each way (bench/cosmosOps.ts counts them). */
+  observe(fn: ExchangeObserver): void;
   close(): Promise<void>;
 }
 
@@ -61,12 +63,15 @@ function describe(req: http.IncomingMessage): CosmosRequestInfo {
   return { method, path: p, headers: req.headers, isWrite: isDocs && !isQuery && method !== 'GET', ...(container ? { container: decodeURIComponent(container) } : {}) };
 }
 
+export type ExchangeObserver = (info: CosmosRequestInfo, exchange: { status: number; requestBytes: number; responseBytes: number }) => void;
+
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const target = new URL(upstream);
   const agent = new https.Agent({ rejectUnauthorized: false, keepAlive: true });
   const rules: Array<FaultRule & { left: number }> = [];
   const fired: Record<FaultKind, number> = { throttle: 0, unavailable: 0, drop: 0, 'lose-response': 0 };
   let forwarded = 0;
+  const observers: ExchangeObserver[] = [];
 
   const pick = (info: CosmosRequestInfo): FaultRule | undefined => {
     for (let i = 0; i < rules.length; i++) {
@@ -121,6 +126,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
                 req.socket.destroy();
                 return;
               }
+              const exchange = { status: upRes.statusCode ?? 502, requestBytes: Buffer.concat(chunks).length, responseBytes: Buffer.concat(body).length };
+              for (const fn of observers) fn(info, exchange);
               res.writeHead(upRes.statusCode ?? 502, upRes.headers);
               res.end(Buffer.concat(body));
             });
@@ -147,6 +154,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     fired,
     get forwarded() {
       return forwarded;
+    },
+    observe: (fn) => {
+      observers.push(fn);
     },
     close: async () => {
       for (const s of sockets) s.destroy();
