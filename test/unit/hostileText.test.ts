@@ -4,6 +4,10 @@
  * than a cell holds. No formula results; every .xlsx is well-formed XML (a strict XML 1.0
  * parser) that exceljs opens; every cell fits in a cell. Issue 32, items 2 and 3.
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { FakeExcelHost, createFakeExcel } from '../excelHost/fakeExcel';
 import { HOSTILE_SHEET_NAMES, HOSTILE_TEXT, WEBSERVICE, formulaElements, malformedParts, unsafeText } from '../factories/hostileText';
@@ -68,25 +72,50 @@ describe('escapeCell, the one place text is made safe for a cell', () => {
   });
 });
 
-describe('the .xlsx writers', () => {
-  it('the transition workbook (the template, and the cohort and return .xlsx answers of the API)', async () => {
+/** The three .xlsx writers, each given the hostile text wherever it takes text. */
+const HOSTILE_WORKBOOKS: Record<string, () => Promise<Uint8Array>> = {
+  // The template, and the cohort and return .xlsx answers of the API.
+  transition: async () => {
     const rows = HOSTILE_TEXT.map((t, i) => row(i + 1, { surname: t, strengths: text(i + 3), upn: t, dob: t, attendance: t }));
     const sheets = [sheet(rows, WEBSERVICE), ...HOSTILE_SHEET_NAMES.map((name) => ({ ...sheet([row(1, { forename: WEBSERVICE })], text(1)), name }))];
     const explanations = HOSTILE_TEXT.map((t, i) => ({ rule: 'GS2010Q', sheet: text(i + 1).slice(0, 31), cell: `Z${10 + i}`, text: t }));
-    await expectSafeWorkbook(await writeTransitionWorkbook({ year: TRANSFER_YEAR, sheets, explanations }));
-  });
-
-  it('the chase list', async () => {
+    return writeTransitionWorkbook({ year: TRANSFER_YEAR, sheets, explanations });
+  },
+  chaseList: async () => {
     const schools = HOSTILE_TEXT.map((t, i) => ({ school: String(3302000 + i), name: t, area: text(i + 1), status: 'outstanding' as const, email: text(i + 2) }));
-    await expectSafeWorkbook(await writeChaseListWorkbook({ year: TRANSFER_YEAR, today: new Date('2027-06-01T00:00:00Z'), schools }));
-  });
-
-  it('the consolidated export', async () => {
+    return writeChaseListWorkbook({ year: TRANSFER_YEAR, today: new Date('2027-06-01T00:00:00Z'), schools });
+  },
+  consolidated: async () => {
     const pupils: ConsolidatedPupil[] = HOSTILE_TEXT.map((t, i) => ({ ...pupilRow(i + 1, { surname: t, strengths: text(i + 1), parentViews: { consent: 'Y', views: text(i + 2) } }), sourceSchool: '3302001', sourceFile: t }));
     const tracker: TrackerEntry[] = HOSTILE_TEXT.map((t, i) => ({ school: '3302001', schoolName: t, file: text(i + 1), rows: 1, errors: 0, queries: 0, status: 'Unreadable', reason: text(i + 2) }));
     const table: CountTable = { id: 'provision-by-need', title: WEBSERVICE, rowHeader: text(1), columns: [text(2), text(7)], rows: [{ label: text(9), cells: [1, 'c'], total: 'c' }], columnTotals: [1, 'c'], grandTotal: 1, disclosureControlled: true };
-    await expectSafeWorkbook(await writeConsolidatedWorkbook({ year: TRANSFER_YEAR, generatedAt: '2027-07-20T09:00:00.000Z', pupils, tracker, tables: [table] }));
+    return writeConsolidatedWorkbook({ year: TRANSFER_YEAR, generatedAt: '2027-07-20T09:00:00.000Z', pupils, tracker, tables: [table] });
+  },
+};
+
+describe('the .xlsx writers', () => {
+  it.each(Object.keys(HOSTILE_WORKBOOKS))('%s: well-formed, no formula, every cell safe, and exceljs opens it', async (name) => {
+    await expectSafeWorkbook(await (HOSTILE_WORKBOOKS[name] as () => Promise<Uint8Array>)());
   });
+
+  it('all three open in LibreOffice (one headless process, installed by scripts/ensure-system-deps.sh), with no formula and the formula text kept as text', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'goodstart-hostile-'));
+    try {
+      const names = Object.keys(HOSTILE_WORKBOOKS);
+      for (const name of names) await fs.writeFile(path.join(dir, `${name}.xlsx`), await (HOSTILE_WORKBOOKS[name] as () => Promise<Uint8Array>)());
+      // Flat ODF: the spreadsheet as LibreOffice read it, in one XML file to search.
+      execFileSync('soffice', [`-env:UserInstallation=file://${path.join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'fods', '--outdir', dir, ...names.map((n) => path.join(dir, `${n}.xlsx`))], { stdio: 'ignore', timeout: 170_000 });
+      for (const name of names) {
+        const fods = await fs.readFile(path.join(dir, `${name}.fods`), 'utf8');
+        expect([name, fods.includes('<table:table ')]).toEqual([name, true]);
+        expect([name, fods.match(/table:formula="[^"]*"/g) ?? []]).toEqual([name, []]);
+        // The escaped formula is a cell's text, apostrophe and all.
+        expect([name, fods.includes("'=WEBSERVICE(") || fods.includes('&apos;=WEBSERVICE(')]).toEqual([name, true]);
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
 
 describe('the Office.js adapters', () => {
