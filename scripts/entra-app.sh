@@ -19,6 +19,10 @@ set -eu
 
 NAME=${GOODSTART_APP_NAME:-Good Start}
 SCOPE=access_as_user
+# Microsoft's Azure CLI, pre-authorised for the scope so an LA admin can call admin operations
+# with `az account get-access-token` (infra/hooks/rollup-rebuild.sh). It still needs the person's
+# membership: the API authorises the person, not the client.
+AZURE_CLI_APP_ID=04b07795-8ddb-461a-bbee-02f9e1bf7b46
 
 command -v az >/dev/null 2>&1 || { echo "entra-app.sh: the Azure CLI (az) is needed" >&2; exit 1; }
 
@@ -58,12 +62,16 @@ fi
 
 body=$(mktemp)
 trap 'rm -f "$body"' EXIT
+# Written twice: Graph checks a pre-authorisation against the scopes already saved, so the scope
+# is saved first (a new registration has none), then the Azure CLI is pre-authorised for it.
+for preauthorized in '[]' "[{ \"appId\": \"$AZURE_CLI_APP_ID\", \"delegatedPermissionIds\": [\"$scope_id\"] }]"; do
 cat >"$body" <<JSON
 {
   "signInAudience": "AzureADMultipleOrgs",
   "identifierUris": ["api://$app_id"],
   "api": {
     "requestedAccessTokenVersion": 2,
+    "preAuthorizedApplications": $preauthorized,
     "oauth2PermissionScopes": [{
       "id": "$scope_id",
       "value": "$SCOPE",
@@ -82,6 +90,7 @@ cat >"$body" <<JSON
 }
 JSON
 az rest --method PATCH --uri "https://graph.microsoft.com/v1.0/applications/$object_id" --headers 'Content-Type=application/json' --body "@$body" >/dev/null
+done
 
 # The service principal in this tenant (other tenants get theirs when their admin consents).
 az ad sp show --id "$app_id" >/dev/null 2>&1 || az ad sp create --id "$app_id" >/dev/null

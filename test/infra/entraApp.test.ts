@@ -46,11 +46,14 @@ describe('scripts/entra-app.sh', () => {
     expect(calls).toContainEqual(expect.stringMatching(/^ad app create --display-name Good Start --sign-in-audience AzureADMultipleOrgs/));
     expect(calls).toContainEqual(expect.stringMatching(new RegExp(`^rest --method PATCH --uri https://graph\\.microsoft\\.com/v1\\.0/applications/${OBJECT_ID} `)));
     expect(calls).toContainEqual(`ad sp create --id ${APP_ID}`);
+    expect(calls.filter((c) => c.startsWith('rest --method PATCH'))).toHaveLength(2); // the scope saved before its pre-authorisation
     expect(patch['signInAudience']).toBe('AzureADMultipleOrgs');
     expect(patch['identifierUris']).toEqual([`api://${APP_ID}`]);
     expect(patch['api'].requestedAccessTokenVersion).toBe(2);
     expect(patch['api'].oauth2PermissionScopes).toEqual([expect.objectContaining({ value: 'access_as_user', type: 'User', isEnabled: true })]);
     expect(patch['spa']).toEqual({ redirectUris: [] });
+    // The Azure CLI may ask for the scope (infra/hooks/rollup-rebuild.sh), and nothing else is pre-authorised.
+    expect(patch['api'].preAuthorizedApplications).toEqual([{ appId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46', delegatedPermissionIds: [patch['api'].oauth2PermissionScopes[0].id] }]);
     expect(out).toBe(`GOODSTART_AAD_CLIENT_ID=${APP_ID}\nGOODSTART_API_SCOPE=api://${APP_ID}/access_as_user\n`);
   });
 
