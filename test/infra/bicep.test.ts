@@ -219,3 +219,15 @@ describe('modules, parameters and outputs', () => {
     for (const name of needed) expect([name, provided.has(name as string)]).toEqual([name, true]);
   });
 });
+
+describe('docs/deploy.md', () => {
+  it('names every resource as resources.bicep names it', () => {
+    const doc = fs.readFileSync(path.resolve(__dirname, '../../docs/deploy.md'), 'utf8');
+    const names = objectEntries(variableObject(resources, 'names'));
+    expect(names.size).toBeGreaterThanOrEqual(9);
+    for (const [key, expression] of names) {
+      const documented = expression.slice(1, -1).replace('${token}', '<token>');
+      expect([key, doc.includes(`\`${documented}\``)]).toEqual([key, true]);
+    }
+  });
+});
