@@ -10,6 +10,7 @@ import { publishedDemandRowSchema } from '../aggregate/demand';
 import { schoolSummarySchema } from '../aggregate/summary';
 import { countTableSchema } from '../aggregate/table';
 import { guidSchema, MEMBERSHIP_ROLES, membershipSchema } from '../identity';
+import { pendingInvitationSchema } from './identity';
 import { ROLES } from '../roles';
 import { LOCALITY_AREAS, schoolSchema } from '../schools';
 import { includeSchema, returnStatusSchema, schoolStateSchema } from '../status';
@@ -99,7 +100,7 @@ export const meSchema = z.strictObject({
     name: z.string().optional(),
   }),
   memberships: z.array(membershipSchema).describe('Every membership the person holds (the configured first LA admin’s is `bootstrap`; with the claims source, the one the claims give).'),
-  pendingInvitation: z.null().describe('An invitation waiting for this person to accept (filled by the invitations work; null until then).'),
+  pendingInvitation: pendingInvitationSchema.nullable().describe('An invitation for the e-mail in the token, pending and unexpired, for this person to accept; null when there is none.'),
   schools: z.array(schoolSchema).describe('The caller’s own schools: its school, or its trust’s; empty for the LA (its scope is the city).'),
 });
 

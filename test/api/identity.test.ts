@@ -82,6 +82,15 @@ describe('invitations', () => {
     expect((await auditOf(person.subject)).map((e) => e.subType)).toEqual(['invitation-claimed']);
   });
 
+  it('GET /me of someone who already has a role shows an invitation to another one', async () => {
+    const approver = await approverOf(ACORN);
+    const email = `me.${randomUUID().slice(0, 6)}@acorn.example`;
+    const senco = await stack.token({ tid: approver.tid, oid: approver.oid, email, name: 'Approver' });
+    expect((await api(senco, 'GET', '/me')).body.pendingInvitation).toBeNull();
+    await api(admin, 'POST', '/invitations', { email, role: 'senco', school: ACORN });
+    expect((await api(senco, 'GET', '/me')).body.pendingInvitation).toMatchObject({ role: 'senco', school: ACORN, text: 'You are invited as SENCo of Acorn Lane Primary (test) by Dev LA admin' });
+  });
+
   it('claimed twice is 409; someone else’s e-mail finds nothing (404), even with the invitation id', async () => {
     const person = await newcomer();
     const { body } = await api(admin, 'POST', '/invitations', { email: person.email, role: 'senco', school: COPPER });

@@ -5,7 +5,8 @@
  * calls it after sign-in to choose which panes to show.
  */
 import type { Membership } from '../../../shared/identity';
-import { authenticate, type Principal, schoolsInScope } from '../auth';
+import { authenticate, identify, type Principal, schoolsInScope } from '../auth';
+import { identityService } from '../identity';
 import { getConfig } from '../config';
 import { withErrors } from '../http/handler';
 import { register } from '../http/registry';
@@ -26,7 +27,7 @@ async function membershipsOf(principal: Principal): Promise<Membership[]> {
   return (await getStore().memberships.get(principal))?.memberships ?? [];
 }
 
-export const me = withErrors(async (request) => {
+export const me = withErrors(async (request, { correlationId }) => {
   const principal = await authenticate(request);
   const directory = await getStore().directory.get();
   // The user's own schools: the LA's scope is the whole city, so it has none in particular.
@@ -34,7 +35,7 @@ export const me = withErrors(async (request) => {
   return {
     status: 200,
     headers: { 'cache-control': 'no-store' },
-    jsonBody: { principal, memberships: await membershipsOf(principal), pendingInvitation: null, schools },
+    jsonBody: { principal, memberships: await membershipsOf(principal), pendingInvitation: await identityService(correlationId).pendingInvitationFor(await identify(request)), schools },
   };
 });
 
