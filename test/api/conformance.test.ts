@@ -46,6 +46,10 @@ const EXCEPTIONS: Array<{ matches: (pair: string) => boolean; why: string }> = [
     why: 'these read nothing from Cosmos DB (the document and the dev key are built in process), so an outage cannot reach them',
   },
   { matches: (pair) => pair === 'GET /.well-known/jwks.json 404', why: 'only outside local mode (Entra publishes the keys); the stack runs in local mode' },
+  {
+    matches: (pair) => ['GET /access-requests/mine 403', 'POST /access-requests 403'].includes(pair),
+    why: 'these need no role (a person with none asks for one), so no-membership and forbidden, declared on every signed-in operation, cannot happen',
+  },
 ];
 
 let cosmos: EmbeddedCosmos;
@@ -499,6 +503,157 @@ describe('the tenant allow-list: GET, POST and DELETE /tenants', () => {
   });
 });
 
+describe('the rollup rebuild: POST /rollup/rebuild', () => {
+  it('an LA admin rebuilds (200, the years taken in, audited); 401, 403, 406', async () => {
+    const { body } = await call('POST', '/rollup/rebuild', 200, { token: 'admin' });
+    expect(body.years).toContain(TRANSFER_YEAR);
+    expect(await stack.store.audit.forSchool('city')).toContainEqual(expect.objectContaining({ action: 'rollup.rebuild', ids: body.years.map(String) }));
+    await call('POST', '/rollup/rebuild', 401, {}, 'invalid-token');
+    await call('POST', '/rollup/rebuild', 403, { token: 'la' }, 'forbidden');
+    await call('POST', '/rollup/rebuild', 406, { token: 'admin', headers: { accept: 'text/csv' } }, 'not-acceptable');
+  });
+});
+
+describe('membership management: invitations, access requests, memberships, audit', () => {
+  const post = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const person = async (email?: string) => stack.token({ tid: TEST_TENANT, oid: randomUUID(), name: 'Conformance Person', ...(email ? { email } : {}) });
+  const XLSX_ACCEPT = { accept: XLSX };
+
+  it('invitations: 201, 200 (list, accept, revoke), 400, 401, 403, 404, 406, 409, 410, 413, 415, 422, 429', async () => {
+    const email = `c.${randomUUID().slice(0, 8)}@school.example`;
+    const made = await call('POST', '/invitations', 201, { token: 'admin', ...post({ email, role: 'senco', school: PRIMARY }) });
+    await call('GET', `/invitations?school=${PRIMARY}`, 200, { token: 'admin' });
+    await call('GET', '/invitations?school=12', 400, { token: 'admin' }, 'invalid-parameter');
+    await call('GET', '/invitations', 401, {}, 'invalid-token');
+    await call('GET', '/invitations', 403, { token: 'primary' }, 'forbidden');
+    await call('GET', '/invitations', 406, { token: 'admin', headers: { accept: 'text/csv' } }, 'not-acceptable');
+    await call('POST', '/invitations', 400, { token: 'admin', headers: { 'content-type': 'application/json' }, body: '{"email":' }, 'malformed-body');
+    await call('POST', '/invitations', 401, post({ email, role: 'senco', school: PRIMARY }), 'invalid-token');
+    await call('POST', '/invitations', 403, { token: 'primary', ...post({ email, role: 'senco', school: PRIMARY }) }, 'forbidden');
+    await call('POST', '/invitations', 404, { token: 'admin', ...post({ email, role: 'senco', school: '3309999' }) }, 'not-found');
+    await call('POST', '/invitations', 406, { token: 'admin', headers: { accept: 'text/csv', 'content-type': 'application/json' }, body: JSON.stringify({ email, role: 'senco', school: PRIMARY }) }, 'not-acceptable');
+    await call('POST', '/invitations', 413, { token: 'admin', ...post({ email, role: 'senco', school: PRIMARY, pad: 'x'.repeat(10_000) }) }, 'payload-too-large');
+    await call('POST', '/invitations', 415, { token: 'admin', headers: { 'content-type': 'text/plain' }, body: 'x' }, 'unsupported-media-type');
+    await call('POST', '/invitations', 422, { token: 'admin', ...post({ email: 'not an address', role: 'senco' }) }, 'validation-failed');
+
+    const invitee = await person(email);
+    const accept = `/invitations/${made.body.id}/accept`;
+    await call('POST', '/invitations/bad%20id/accept', 400, { token: invitee }, 'invalid-parameter');
+    await call('POST', accept, 401, {}, 'invalid-token');
+    await call('POST', accept, 404, { token: await person('someone.else@school.example') }, 'not-found');
+    await call('POST', accept, 406, { token: invitee, headers: { accept: 'text/csv' } }, 'not-acceptable');
+    await call('POST', accept, 200, { token: invitee });
+    await call('POST', accept, 409, { token: invitee }, 'invitation-claimed');
+    await call('DELETE', `/invitations/${made.body.id}`, 409, { token: 'admin' }, 'invitation-claimed');
+
+    const second = await call('POST', '/invitations', 201, { token: 'admin', ...post({ email, role: 'schoolApprover', school: PRIMARY }) });
+    await call('DELETE', '/invitations/bad%20id', 400, { token: 'admin' }, 'invalid-parameter');
+    await call('DELETE', `/invitations/${second.body.id}`, 401, {}, 'invalid-token');
+    await call('DELETE', `/invitations/${second.body.id}`, 403, { token: 'la' }, 'forbidden');
+    await call('DELETE', `/invitations/${randomUUID()}`, 404, { token: 'admin' }, 'not-found');
+    await call('DELETE', `/invitations/${second.body.id}`, 406, { token: 'admin', headers: { accept: 'text/csv' } }, 'not-acceptable');
+    await call('DELETE', `/invitations/${second.body.id}`, 200, { token: 'admin' });
+    await call('DELETE', `/invitations/${second.body.id}`, 410, { token: 'admin' }, 'invitation-revoked');
+    await call('POST', `/invitations/${second.body.id}/accept`, 410, { token: invitee }, 'invitation-revoked');
+
+    // From the wrong tenant: a school whose directory entry records its tenant.
+    const entries = (await stack.store.directory.get()).schools;
+    await stack.store.directory.replace(entries.map((s) => (s.laestab === '3302002' ? { ...s, tenantId: OTHER_TENANT } : s)));
+    try {
+      const bramble = await call('POST', '/invitations', 201, { token: 'admin', ...post({ email, role: 'senco', school: '3302002' }) });
+      await call('POST', `/invitations/${bramble.body.id}/accept`, 403, { token: invitee }, 'invitation-wrong-tenant');
+    } finally {
+      await stack.store.directory.replace(entries);
+    }
+
+    // Rate limit: the harness's la officer is no approver, so use a fresh LA admin.
+    const busy = await stack.token({ role: 'la', admin: true, sub: `busy-admin-${randomUUID()}` });
+    let last = 0;
+    for (let i = 0; i < 101 && last !== 429; i++) last = (await stack.fetch('/invitations', { method: 'POST', headers: { authorization: `Bearer ${busy}`, 'content-type': 'application/json' }, body: JSON.stringify({ email: `n${i}@school.example`, role: 'senco', school: PRIMARY }) })).status;
+    const limited = await call('POST', '/invitations', 429, { token: busy, ...post({ email, role: 'senco', school: PRIMARY }) }, 'identity-rate-limited');
+    expect(limited.res.headers.get('retry-after')).toMatch(/^\d+$/);
+  }, 60_000);
+
+  it('an expired invitation: 410 on accept and on revoke', async () => {
+    const email = `e.${randomUUID().slice(0, 8)}@school.example`;
+    const made = await call('POST', '/invitations', 201, { token: 'admin', ...post({ email, role: 'senco', school: PRIMARY }) });
+    const container = await stack.store.container('invitations');
+    const { resource } = await container.item(made.body.id, made.body.id).read();
+    await container.item(made.body.id, made.body.id).replace({ ...resource, expiresAt: new Date(Date.now() - 1000).toISOString() });
+    await call('POST', `/invitations/${made.body.id}/accept`, 410, { token: await person(email) }, 'invitation-expired');
+    await call('DELETE', `/invitations/${made.body.id}`, 410, { token: 'admin' }, 'invitation-expired');
+  });
+
+  it('access requests: 201, 200 (list, mine, approve, decline), 400, 401, 403, 404, 406, 409, 413, 415, 422, 429', async () => {
+    const asker = await person('asker@school.example');
+    const made = await call('POST', '/access-requests', 201, { token: asker, ...post({ role: 'senco', school: SECONDARY }) });
+    await call('POST', '/access-requests', 409, { token: asker, ...post({ role: 'senco', school: SECONDARY }) }, 'conflict');
+    await call('POST', '/access-requests', 404, { token: asker, ...post({ role: 'senco', school: '3309999' }) }, 'not-found');
+    await call('POST', '/access-requests', 400, { token: asker, headers: { 'content-type': 'application/json' }, body: '{' }, 'malformed-body');
+    await call('POST', '/access-requests', 401, post({ role: 'senco', school: SECONDARY }), 'invalid-token');
+    await call('POST', '/access-requests', 406, { token: asker, headers: { accept: 'text/csv', 'content-type': 'application/json' }, body: '{}' }, 'not-acceptable');
+    await call('POST', '/access-requests', 413, { token: asker, ...post({ role: 'senco', school: SECONDARY, message: 'x'.repeat(10_000) }) }, 'payload-too-large');
+    await call('POST', '/access-requests', 415, { token: asker, headers: { 'content-type': 'text/plain' }, body: 'x' }, 'unsupported-media-type');
+    for (let i = 0; i < 5; i++) await stack.fetch('/access-requests', { method: 'POST', headers: { authorization: `Bearer ${asker}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'senco', school: SECONDARY }) });
+    const limited = await call('POST', '/access-requests', 429, { token: asker, ...post({ role: 'laAdmin' }) }, 'identity-rate-limited');
+    expect(limited.res.headers.get('retry-after')).toMatch(/^\d+$/);
+    await call('POST', '/access-requests', 422, { token: await person(), ...post({ role: 'senco' }) }, 'validation-failed');
+
+    await call('GET', '/access-requests/mine', 200, { token: asker });
+    await call('GET', '/access-requests/mine', 401, {}, 'invalid-token');
+    await call('GET', '/access-requests/mine', 401, { token: 'unregistered' }, 'tenant-not-registered');
+    await call('GET', '/access-requests/mine', 406, { token: asker, headers: { accept: 'text/csv' } }, 'not-acceptable');
+
+    await call('GET', `/access-requests?school=${SECONDARY}`, 200, { token: 'admin' });
+    await call('GET', '/access-requests?trust=', 400, { token: 'admin' }, 'invalid-parameter');
+    await call('GET', '/access-requests', 401, {}, 'invalid-token');
+    await call('GET', '/access-requests', 403, { token: 'primary' }, 'forbidden');
+    await call('GET', '/access-requests', 406, { token: 'admin', headers: { accept: 'text/csv' } }, 'not-acceptable');
+
+    const second = await call('POST', '/access-requests', 201, { token: await person(), ...post({ role: 'senco', school: SECONDARY }) });
+    for (const verb of ['approve', 'decline'] as const) {
+      const id = verb === 'approve' ? made.body.request.id : second.body.request.id;
+      const reason = post({ reason: 'Checked with the school' });
+      await call('POST', `/access-requests/bad%20id/${verb}`, 400, { token: 'admin', ...reason }, 'invalid-parameter');
+      await call('POST', `/access-requests/${id}/${verb}`, 400, { token: 'admin', headers: { 'content-type': 'application/json' }, body: '{' }, 'malformed-body');
+      await call('POST', `/access-requests/${id}/${verb}`, 401, reason, 'invalid-token');
+      await call('POST', `/access-requests/${id}/${verb}`, 403, { token: 'la', ...reason }, 'forbidden');
+      await call('POST', `/access-requests/${randomUUID()}/${verb}`, 404, { token: 'admin', ...reason }, 'not-found');
+      await call('POST', `/access-requests/${id}/${verb}`, 406, { token: 'admin', headers: { accept: 'text/csv', 'content-type': 'application/json' }, body: reason.body }, 'not-acceptable');
+      await call('POST', `/access-requests/${id}/${verb}`, 413, { token: 'admin', ...post({ reason: 'x'.repeat(10_000) }) }, 'payload-too-large');
+      await call('POST', `/access-requests/${id}/${verb}`, 415, { token: 'admin', headers: { 'content-type': 'text/plain' }, body: 'x' }, 'unsupported-media-type');
+      await call('POST', `/access-requests/${id}/${verb}`, 422, { token: 'admin', ...post({ reason: '' }) }, 'validation-failed');
+      await call('POST', `/access-requests/${id}/${verb}`, 200, { token: 'admin', ...reason });
+      await call('POST', `/access-requests/${id}/${verb}`, 409, { token: 'admin', ...reason }, 'request-decided');
+    }
+  }, 60_000);
+
+  it('memberships and audit: 200, 400, 401, 403, 404, 406, 409, and the audit as .xlsx', async () => {
+    const members = await call('GET', `/memberships?school=${SECONDARY}`, 200, { token: 'admin' });
+    await call('GET', '/memberships?school=x', 400, { token: 'admin' }, 'invalid-parameter');
+    await call('GET', '/memberships', 401, {}, 'invalid-token');
+    await call('GET', '/memberships', 403, { token: 'primary' }, 'forbidden');
+    await call('GET', '/memberships', 406, { token: 'admin', headers: { accept: 'text/csv' } }, 'not-acceptable');
+    const id = members.body.members.find((m: Json) => m.role === 'senco')?.id as string;
+    await call('DELETE', '/memberships/bad%20id', 400, { token: 'admin' }, 'invalid-parameter');
+    await call('DELETE', `/memberships/${id}`, 401, {}, 'invalid-token');
+    await call('DELETE', `/memberships/${id}`, 403, { token: 'la' }, 'forbidden');
+    await call('DELETE', `/memberships/${id}`, 406, { token: 'admin', headers: { accept: 'text/csv' } }, 'not-acceptable');
+    await call('DELETE', `/memberships/${id}`, 200, { token: 'admin' });
+    await call('DELETE', `/memberships/${id}`, 404, { token: 'admin' }, 'not-found');
+    const own = (await call('GET', '/memberships', 200, { token: 'admin' })).body.members.find((m: Json) => m.role === 'laAdmin' && m.oid === JSON.parse(Buffer.from(tokens.admin.split('.')[1]!, 'base64url').toString()).oid);
+    await call('DELETE', `/memberships/${own.id}`, 409, { token: 'admin' }, 'conflict');
+
+    await call('GET', '/audit', 200, { token: 'admin' });
+    const book = await call('GET', `/audit?school=${SECONDARY}`, 200, { token: 'admin', headers: XLSX_ACCEPT });
+    expect(book.res.headers.get('content-type')).toBe(XLSX);
+    await call('GET', '/audit?school=1', 400, { token: 'admin' }, 'invalid-parameter');
+    await call('GET', '/audit', 401, {}, 'invalid-token');
+    await call('GET', '/audit', 403, { token: 'la' }, 'forbidden');
+    await call('GET', '/audit', 406, { token: 'admin', headers: { accept: 'text/csv' } }, 'not-acceptable');
+  });
+});
+
 describe('when Cosmos DB is unavailable', () => {
   afterAll(() => proxy.clear());
 
@@ -520,6 +675,19 @@ describe('when Cosmos DB is unavailable', () => {
       ['GET', '/tenants', { token: 'admin' }],
       ['POST', '/tenants', { token: 'admin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: OTHER_TENANT, name: 'Oak Trust', reason: 'joins' }) }],
       ['DELETE', `/tenants/${OTHER_TENANT}`, { token: 'admin' }],
+      ['POST', '/invitations', { token: 'admin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'o@school.example', role: 'senco', school: PRIMARY }) }],
+      ['GET', '/invitations', { token: 'admin' }],
+      ['POST', `/invitations/${OTHER_TENANT}/accept`, { token: 'nobody' }],
+      ['DELETE', `/invitations/${OTHER_TENANT}`, { token: 'admin' }],
+      ['POST', '/access-requests', { token: 'nobody', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'senco', school: PRIMARY }) }],
+      ['GET', '/access-requests', { token: 'admin' }],
+      ['GET', '/access-requests/mine', { token: 'nobody' }],
+      ['POST', `/access-requests/${OTHER_TENANT}/approve`, { token: 'admin', headers: { 'content-type': 'application/json' }, body: '{}' }],
+      ['POST', `/access-requests/${OTHER_TENANT}/decline`, { token: 'admin', headers: { 'content-type': 'application/json' }, body: '{"reason":"r"}' }],
+      ['GET', '/memberships', { token: 'admin' }],
+      ['DELETE', `/memberships/${OTHER_TENANT}`, { token: 'admin' }],
+      ['GET', '/audit', { token: 'admin' }],
+      ['POST', '/rollup/rebuild', { token: 'admin' }],
     ];
     for (const [method, path, options] of cases) {
       const { res } = await call(method, path, 503, options, 'service-unavailable');

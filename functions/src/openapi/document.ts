@@ -36,6 +36,21 @@ import { TRANSITION_COLUMNS, type TransitionColumn } from '../../../shared/trans
 import { REPORT_ISSUE_LIMIT, transitionReturnSchema, transitionReturnSchemaFor, validationIssueSchema, validationReportSchema } from '../../../shared/transition/schema';
 import { schoolSchema } from '../../../shared/schools';
 import { GUID_PATTERN, tenantListSchema, tenantRequestSchema, tenantSchema } from '../../../shared/identity';
+import {
+  accessRequestBodySchema,
+  accessRequestCreatedSchema,
+  accessRequestListSchema,
+  accessRequestSchema,
+  approveBodySchema,
+  declineBodySchema,
+  identityAuditListSchema,
+  invitationListSchema,
+  invitationRequestSchema,
+  invitationSchema,
+  memberListSchema,
+  memberSchema,
+  myAccessSchema,
+} from '../../../shared/api/identity';
 import { transferYearSchema, YEAR_RULE, YEAR_TEXT_PATTERN } from '../../../shared/year';
 import { JSON_MEDIA_TYPE, XLSX_MEDIA_TYPE } from '../http/negotiate';
 import { IDEMPOTENCY_KEY_PATTERN } from '../http/idempotency';
@@ -101,6 +116,20 @@ export const COMPONENT_SCHEMAS = {
   Tenant: tenantSchema,
   TenantRequest: tenantRequestSchema,
   Tenants: tenantListSchema,
+  InvitationRequest: invitationRequestSchema,
+  Invitation: invitationSchema,
+  Invitations: invitationListSchema,
+  InvitationAccepted: z.strictObject({ invitation: invitationSchema, member: memberSchema }),
+  AccessRequestBody: accessRequestBodySchema,
+  AccessRequest: accessRequestSchema,
+  AccessRequestCreated: accessRequestCreatedSchema,
+  AccessRequests: accessRequestListSchema,
+  ApproveBody: approveBodySchema,
+  DeclineBody: declineBodySchema,
+  MyAccess: myAccessSchema,
+  Member: memberSchema,
+  Members: memberListSchema,
+  IdentityAudit: identityAuditListSchema,
   ...problemComponents(),
 } as const satisfies Record<string, z.ZodType>;
 export type SchemaName = keyof typeof COMPONENT_SCHEMAS;
@@ -203,6 +232,7 @@ const PROBLEM_HEADERS: Partial<Record<AnyProblemSlug, HeaderSpec>> = {
   'request-in-progress': { 'Retry-After': true },
   'service-unavailable': { 'Retry-After': true },
   'precondition-failed': { ETag: false },
+  'identity-rate-limited': { 'Retry-After': true },
 };
 
 const LAESTAB = { type: 'string', pattern: '^\\d{7}$', description: 'The school’s LAESTAB: 7 digits, e.g. 3302001.' };
@@ -241,6 +271,111 @@ const WRITE_PROBLEMS: AnyProblemSlug[] = [
   'validation-failed',
   'idempotency-key-reused',
 ];
+
+/** `?school=` or `?trust=` on the identity lists: neither is everything (LA admins only). */
+const scopeQuery: ParamSpec[] = [
+  { name: 'school', in: 'query', description: 'One school’s (its approvers may ask for it; LA admins any).', schema: LAESTAB },
+  { name: 'trust', in: 'query', description: 'One trust’s (LA admins).', schema: { type: 'string' } },
+];
+const BODY_PROBLEMS: AnyProblemSlug[] = ['malformed-body', 'payload-too-large', 'unsupported-media-type', 'validation-failed'];
+const ENDED_PROBLEMS: AnyProblemSlug[] = ['invitation-claimed', 'invitation-expired', 'invitation-revoked'];
+
+/** Membership management (issue 25): invitations, access requests, memberships and their audit. */
+function identityOperations(): Record<string, OperationSpec> {
+  const tags = ['identity'];
+  return {
+    'POST /invitations': {
+      summary: 'Invite a person by e-mail to a role in a scope (LA admins any; a school approver its own school’s SENCos and approvers)',
+      description: 'Single use; expires after 7 days. Audited as user-invited. Rate-limited per person (429 with Retry-After). A school not in the directory is 404.',
+      tags,
+      requestBody: { required: true, content: json(ref('InvitationRequest')) },
+      responses: { '201': { description: 'The invitation', content: json(ref('Invitation')) } },
+      problems: [...BODY_PROBLEMS, 'not-found', 'identity-rate-limited'],
+    },
+    'GET /invitations': {
+      summary: 'A school’s or trust’s invitations in every state, newest first (the school’s approvers; LA admins any, or all)',
+      tags,
+      parameters: scopeQuery,
+      responses: { '200': { description: 'The invitations', content: json(ref('Invitations')) } },
+      problems: ['invalid-parameter'],
+    },
+    'POST /invitations/{}/accept': {
+      summary: 'Claim an invitation sent to the e-mail in your token: binds your (tid, oid) to its role (no role needed yet)',
+      description: 'Not yours: 404. Already claimed: 409. Revoked or expired: 410. The school’s recorded tenant is not yours: 403 invitation-wrong-tenant. Audited as invitation-claimed.',
+      tags,
+      responses: { '200': { description: 'The invitation, claimed, and the membership made', content: json(ref('InvitationAccepted')) } },
+      problems: ['invalid-parameter', 'not-found', 'invitation-wrong-tenant', ...ENDED_PROBLEMS],
+    },
+    'DELETE /invitations/{}': {
+      summary: 'Withdraw a pending invitation (its school’s approvers, LA admins)',
+      description: 'Claimed first: 409. Already revoked or expired: 410. Of a concurrent accept and revoke exactly one wins. Audited as invitation-revoked.',
+      tags,
+      responses: { '200': { description: 'The invitation, revoked', content: json(ref('Invitation')) } },
+      problems: ['invalid-parameter', 'not-found', ...ENDED_PROBLEMS],
+    },
+    'POST /access-requests': {
+      summary: 'Ask for a role at a school, a trust or the LA (no role needed yet)',
+      description: 'Held already or asked already: 409. Rate-limited per person (429 with Retry-After). Audited as access-requested.',
+      tags,
+      requestBody: { required: true, content: json(ref('AccessRequestBody')) },
+      responses: { '201': { description: 'The request and who can approve it', content: json(ref('AccessRequestCreated')) } },
+      problems: [...BODY_PROBLEMS, 'not-found', 'conflict', 'identity-rate-limited'],
+    },
+    'GET /access-requests': {
+      summary: 'A school’s or trust’s access requests, pending and decided (the school’s approvers; LA admins any, or all)',
+      tags,
+      parameters: scopeQuery,
+      responses: { '200': { description: 'The requests', content: json(ref('AccessRequests')) } },
+      problems: ['invalid-parameter'],
+    },
+    'GET /access-requests/mine': {
+      summary: 'Your own access: a pending invitation for your e-mail, and your requests with their outcomes (no role needed)',
+      tags,
+      responses: { '200': { description: 'The invitation (or null) and your requests', content: json(ref('MyAccess')) } },
+    },
+    'POST /access-requests/{}/approve': {
+      summary: 'Approve a pending access request, granting its role (its school’s approvers, LA admins; never your own)',
+      tags,
+      requestBody: { required: true, content: json(ref('ApproveBody')) },
+      responses: { '200': { description: 'The request, approved', content: json(ref('AccessRequest')) } },
+      problems: ['invalid-parameter', ...BODY_PROBLEMS, 'not-found', 'request-decided'],
+    },
+    'POST /access-requests/{}/decline': {
+      summary: 'Decline a pending access request with a reason the requester is shown',
+      tags,
+      requestBody: { required: true, content: json(ref('DeclineBody')) },
+      responses: { '200': { description: 'The request, declined', content: json(ref('AccessRequest')) } },
+      problems: ['invalid-parameter', ...BODY_PROBLEMS, 'not-found', 'request-decided'],
+    },
+    'GET /memberships': {
+      summary: 'Who holds which role in a school or trust (the school’s approvers; LA admins any, or everyone)',
+      tags,
+      parameters: scopeQuery,
+      responses: { '200': { description: 'The members', content: json(ref('Members')) } },
+      problems: ['invalid-parameter'],
+    },
+    'DELETE /memberships/{}': {
+      summary: 'Remove one membership: effective on the holder’s next request (its school’s approvers, LA admins; not your own)',
+      description: 'Your own: 409. Audited as membership-removed.',
+      tags,
+      responses: { '200': { description: 'The membership removed', content: json(ref('Member')) } },
+      problems: ['invalid-parameter', 'not-found', 'conflict'],
+    },
+    'GET /audit': {
+      summary: 'The identity audit trail, newest first: who changed which membership, invitation, request or tenant (LA admins all; a school’s approvers theirs)',
+      tags,
+      parameters: scopeQuery,
+      responses: {
+        '200': {
+          description: 'The entries, or the same as a workbook',
+          content: { ...json(ref('IdentityAudit')), ...xlsx },
+          headers: { 'Content-Disposition': false },
+        },
+      },
+      problems: ['invalid-parameter'],
+    },
+  };
+}
 
 /**
  * Known operations, keyed by `METHOD /path` with parameter names blanked (`/returns/{}/{}`),
@@ -294,6 +429,18 @@ const OPERATIONS: Record<string, OperationSpec> = {
     responses: { '200': { description: 'The entry removed', content: json(ref('Tenant')) } },
     problems: ['invalid-parameter', 'not-found', 'conflict'],
   },
+  'POST /rollup/rebuild': {
+    summary: 'After an upgrade: take every stored return into the city rollup, then mark it complete (LA admin only)',
+    description: 'What `npm run rollup:rebuild` does locally, run in the API as its managed identity. Harmless to repeat. Audited as rollup.rebuild.',
+    tags: ['la'],
+    responses: {
+      '200': {
+        description: 'The years whose returns were taken in (none when nothing is stored)',
+        content: json({ type: 'object', properties: { years: { type: 'array', items: { type: 'integer' } } }, required: ['years'], additionalProperties: false }),
+      },
+    },
+  },
+  ...identityOperations(),
   'PUT /returns/{}/{}': {
     summary: "Submit a primary school's transition return (JSON or the filled .xlsx)",
     description:
