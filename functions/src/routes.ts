@@ -43,6 +43,7 @@ export const FUNCTION_MODULES: Readonly<Record<string, () => unknown>> = {
   returnsGet: () => require('./functions/returnsGet'),
   returnsHistory: () => require('./functions/returnsHistory'),
   returnsPut: () => require('./functions/returnsPut'),
+  rollupRebuild: () => require('./functions/rollupRebuild'),
   tenantsDelete: () => require('./functions/tenantsDelete'),
   tenantsGet: () => require('./functions/tenantsGet'),
   tenantsPost: () => require('./functions/tenantsPost'),
