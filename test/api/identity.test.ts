@@ -269,3 +269,21 @@ describe('the audit trail', () => {
     expect(cells.some((v) => v.startsWith('='))).toBe(false);
   });
 });
+
+describe('tenant changes in the identity audit', () => {
+  it('records a tenant added, renamed and removed, with the old and new names and the reason, readable by LA admins', async () => {
+    const tid = randomUUID();
+    expect((await api(admin, 'POST', '/tenants', { tid, name: 'Oakfield Trust (test)', reason: 'Joins for the 2027 transfer' })).status).toBe(201);
+    expect((await api(admin, 'POST', '/tenants', { tid, name: 'Oakfield Academy Trust (test)', reason: 'Renamed by the trust' })).status).toBe(200);
+    expect((await api(admin, 'DELETE', `/tenants/${tid}`)).status).toBe(200);
+    const entries = (await api(admin, 'GET', '/audit')).body.entries as Json[];
+    const order = ['tenant-added', 'tenant-updated', 'tenant-removed'];
+    const mine = entries.filter((e) => e.target === tid).sort((a, b) => order.indexOf(String(a.subType)) - order.indexOf(String(b.subType)));
+    expect(mine.map((e) => [e.type, e.subType, e.scope, e.edited, e.reason])).toEqual([
+      ['tenant', 'tenant-added', 'la', [{ name: 'name', oldValue: null, newValue: 'Oakfield Trust (test)' }], 'Joins for the 2027 transfer'],
+      ['tenant', 'tenant-updated', 'la', [{ name: 'name', oldValue: 'Oakfield Trust (test)', newValue: 'Oakfield Academy Trust (test)' }], 'Renamed by the trust'],
+      ['tenant', 'tenant-removed', 'la', [{ name: 'name', oldValue: 'Oakfield Academy Trust (test)', newValue: null }], null],
+    ]);
+    expect(new Set(mine.map((e) => e.who)).size).toBe(1);
+  });
+});

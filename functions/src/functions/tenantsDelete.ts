@@ -11,6 +11,7 @@ import { invalidParameter } from '../http/params';
 import { HttpProblem } from '../http/problems';
 import { register } from '../http/registry';
 import { defineRoute } from '../http/route';
+import { identityStores } from '../identity';
 import { getStore } from '../store';
 
 export const tenantsDelete = withErrors(async (request, { correlationId }) => {
@@ -23,6 +24,16 @@ export const tenantsDelete = withErrors(async (request, { correlationId }) => {
   const removed = await store.tenants.remove(tid);
   if (!removed) throw new HttpProblem('not-found', { detail: 'That tenant is not on the allow-list.' });
   await store.audit.record({ who: principal.subject, role: principal.role, school: null, action: 'tenant.remove', ids: [tid], correlationId });
+  await identityStores(store).audit.record({
+    scope: 'la',
+    who: principal.subject,
+    type: 'tenant',
+    subType: 'tenant-removed',
+    target: tid,
+    edited: [{ name: 'name', oldValue: removed.name, newValue: null }],
+    reason: null,
+    correlationId,
+  });
   return { status: 200, headers: { 'cache-control': 'no-store' }, jsonBody: removed };
 });
 
