@@ -104,7 +104,16 @@ const envSchema = z.object({
   LOCAL_SAMPLES_DIR: optionalString,
   LOCAL_DATA_DIR: optionalString,
   APP_VERSION: optionalString,
-  CROSS_SCHOOL_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, 'at least 32 characters').optional()),
+  CROSS_SCHOOL_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .min(32, 'at least 32 characters')
+      // App Service passes an unresolved Key Vault reference through as its own text, which is long
+      // enough to pass for a key: the index would hash every UPN under a key nobody chose.
+      .refine((v) => !/^@Microsoft\.KeyVault\(/i.test(v), 'the Key Vault reference was not resolved: check that the app\'s identity may read the vault\'s secrets')
+      .optional(),
+  ),
 });
 
 /** Every setting the app reads: infra/resources.bicep sets each one or names it as left unset (test/infra/settings.test.ts). */

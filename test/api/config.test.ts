@@ -29,6 +29,12 @@ describe('parseConfig', () => {
     expect(parseConfig({ COSMOS_ENDPOINT: 'https://127.0.0.1:8081' }).mode).toBe('local');
   });
 
+  it('refuses a cross-school key that is an unresolved Key Vault reference, naming the setting and the fix', () => {
+    const reference = '@Microsoft.KeyVault(SecretUri=https://kv-goodstart.vault.azure.net/secrets/cross-school-key/)';
+    expect(problemsOf({ CROSS_SCHOOL_KEY: reference })).toEqual([expect.stringMatching(/^CROSS_SCHOOL_KEY: .*Key Vault reference was not resolved/)]);
+    expect(problemsOf({ CROSS_SCHOOL_KEY: 'a-resolved-cross-school-secret-of-40-chars' })).toEqual([]);
+  });
+
   it('needs a key or managed identity for a cloud endpoint, and Entra settings with it', () => {
     const problems = problemsOf({ COSMOS_ENDPOINT: 'https://gs.documents.azure.com:443/' });
     expect(problems).toEqual(

@@ -57,7 +57,7 @@ export const SEEDING_RETRY_AFTER_SECONDS = 2;
 /** While the rollup takes in returns stored before it (a deployment not yet rebuilt): 503, saying how far it has got, never partial totals. */
 export function seedingProblem(error: RollupSeeding): HttpProblem {
   return new HttpProblem('service-unavailable', {
-    detail: `The city totals for ${error.year} are being built from the returns already stored (${error.seeded.toLocaleString('en-GB')} of ${error.primaries.toLocaleString('en-GB')} schools so far). Ask again in a few seconds; each request takes in more. An administrator can finish it at once with \`npm run rollup:rebuild\`.`,
+    detail: `The city totals for ${error.year} are being built from the returns already stored (${error.seeded.toLocaleString('en-GB')} of ${error.primaries.toLocaleString('en-GB')} schools so far). Ask again in a few seconds; each request takes in more. An administrator can finish it at once: \`npm run rollup:rebuild\` locally, or the post-upgrade step (POST /api/rollup/rebuild) in Azure.`,
     headers: { 'retry-after': String(SEEDING_RETRY_AFTER_SECONDS) },
   });
 }
