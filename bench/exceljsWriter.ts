@@ -158,6 +158,8 @@ function addTable(wb: Writer, t: CountTable, name: string): void {
       ? 'Disclosure-controlled: c marks a count of 1 to 4, or a cell suppressed so that totals do not reveal one. Totals are computed from unrounded data.'
       : 'Not disclosure-controlled: for LA use only; do not publish.',
   );
+  // The note spans the table, as the product's writer merges it.
+  if (t.columns.length + 2 > 1) ws.mergeCells(2, 1, 2, t.columns.length + 2);
   const cell = (v: PublishedCell): ExcelJS.CellValue => v;
   const header = ws.getRow(4);
   header.values = [t.rowHeader, ...t.columns, 'Total'].map((v) => text(v));
