@@ -7,6 +7,30 @@ import type { z } from 'zod';
 import type { ResourceBaseDataset } from '../../shared/resourceBases/dataset';
 import type { TransitionReturnInput } from '../../shared/transition/schema';
 import { defaultApiBaseUrl } from './baseUrl';
+import {
+  type AccessRequest,
+  type AccessRequestBody,
+  type AccessRequestCreated,
+  accessRequestCreatedSchema,
+  accessRequestListSchema,
+  accessRequestSchema,
+  type IdentityAuditEntry,
+  identityAuditListSchema,
+  type Invitation,
+  invitationAcceptedSchema,
+  invitationListSchema,
+  type InvitationRequest,
+  invitationSchema,
+  type Member,
+  memberListSchema,
+  memberSchema,
+  type MyAccess,
+  myAccessSchema,
+  type ScopeFilter,
+  type Tenant,
+  tenantListSchema,
+  tenantSchema,
+} from './identity';
 import { ApiUnexpectedResponse } from './problems';
 import {
   type AggregateDimension,
@@ -111,6 +135,45 @@ export interface ApiClient {
   deleteResourceBases(year: string, options: PutResourceBasesOptions): Promise<WriteResult<ResourceBaseWithdrawal>>;
   /** GET /exports/{year}/consolidated.xlsx (LA): the consolidated workbook's bytes. */
   consolidatedExport(year: number, options?: CallOptions & { includeDrafts?: boolean }): Promise<{ bytes: Uint8Array; filename: string | undefined }>;
+
+  // Who may act for which school (issue 25).
+  /** GET /tenants (LA admin): the organisations whose people may sign in. */
+  tenants(call?: CallOptions): Promise<Tenant[]>;
+  /** POST /tenants (LA admin): add an organisation (or rename it), with the reason kept in the audit. */
+  addTenant(tenant: { tid: string; name: string; reason: string }, call?: CallOptions): Promise<Tenant>;
+  /** DELETE /tenants/{tid} (LA admin): its people are refused from their next request. */
+  removeTenant(tid: string, call?: CallOptions): Promise<Tenant>;
+  /** GET /invitations?school=|trust= (approvers, LA admins): every state, newest first. */
+  invitations(filter: ScopeFilter, call?: CallOptions): Promise<Invitation[]>;
+  /** POST /invitations: invite an e-mail address to a role in a scope (single use, 7 days). */
+  invite(body: InvitationRequest, call?: CallOptions): Promise<Invitation>;
+  /** POST /invitations/{id}/accept (the invitee, no role needed): binds them to the role. */
+  acceptInvitation(id: string, call?: CallOptions): Promise<{ invitation: Invitation; member: Member }>;
+  /** DELETE /invitations/{id}: withdraw a pending invitation. */
+  revokeInvitation(id: string, call?: CallOptions): Promise<Invitation>;
+  /** GET /access-requests?school=|trust= (approvers, LA admins). */
+  accessRequests(filter: ScopeFilter, call?: CallOptions): Promise<AccessRequest[]>;
+  /** POST /access-requests (anyone signed in from a registered tenant): the request and who can approve it. */
+  requestAccess(body: AccessRequestBody, call?: CallOptions): Promise<AccessRequestCreated>;
+  /** POST /access-requests/{id}/approve: grants the role asked for. */
+  approveRequest(id: string, reason: string | undefined, call?: CallOptions): Promise<AccessRequest>;
+  /** POST /access-requests/{id}/decline: the requester is shown the reason. */
+  declineRequest(id: string, reason: string, call?: CallOptions): Promise<AccessRequest>;
+  /** GET /access-requests/mine (no role needed): a pending invitation and the person's own requests. */
+  myAccess(call?: CallOptions): Promise<MyAccess>;
+  /** GET /memberships?school=|trust= (approvers, LA admins): who holds which role. */
+  members(filter: ScopeFilter, call?: CallOptions): Promise<Member[]>;
+  /** DELETE /memberships/{id}: effective on the holder's next request. */
+  removeMember(id: string, call?: CallOptions): Promise<Member>;
+  /** GET /audit?school=|trust= (LA admins; a school's approvers theirs): the identity audit trail, newest first. */
+  identityAudit(filter: ScopeFilter, call?: CallOptions): Promise<IdentityAuditEntry[]>;
+}
+
+/** `?school=…`, `?trust=…` or nothing. */
+function scopeQuery(filter: ScopeFilter): string {
+  if ('school' in filter) return `?school=${seg(filter.school)}`;
+  if ('trust' in filter) return `?trust=${seg(filter.trust)}`;
+  return '';
 }
 
 const seg = (s: string | number): string => encodeURIComponent(String(s));
@@ -138,6 +201,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   });
   const get = <S extends z.ZodType>(path: string, schema: S, expected: string, call?: CallOptions, auth = true) =>
     json({ method: 'GET', path, auth, ...callFields(call) }, schema, expected);
+
+  /** A POST or DELETE with an optional JSON body: sent once (the transport retries only idempotent calls). */
+  const send = <S extends z.ZodType>(method: 'POST' | 'DELETE', path: string, body: unknown, schema: S, expected: string, call?: CallOptions) =>
+    json({ method, path, ...(body !== undefined ? { body: { contentType: 'application/json', data: JSON.stringify(body) } } : {}), ...callFields(call) }, schema, expected).then((r) => r.value);
 
   const etagOf = (res: ApiResponseLike) => res.headers.get('etag') ?? undefined;
   const written = <T>(value: T, res: ApiResponseLike): WriteResult<T> => ({
@@ -229,5 +296,20 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
       return { bytes: new Uint8Array(await res.arrayBuffer()), filename };
     },
+    tenants: async (call) => (await get('/tenants', tenantListSchema, 'the tenant allow-list', call)).value.tenants,
+    addTenant: (tenant, call) => send('POST', '/tenants', tenant, tenantSchema, 'a tenant', call),
+    removeTenant: (tid, call) => send('DELETE', `/tenants/${seg(tid)}`, undefined, tenantSchema, 'the tenant removed', call),
+    invitations: async (filter, call) => (await get(`/invitations${scopeQuery(filter)}`, invitationListSchema, 'a list of invitations', call)).value.invitations,
+    invite: (body, call) => send('POST', '/invitations', body, invitationSchema, 'an invitation', call),
+    acceptInvitation: (id, call) => send('POST', `/invitations/${seg(id)}/accept`, undefined, invitationAcceptedSchema, 'the invitation accepted', call),
+    revokeInvitation: (id, call) => send('DELETE', `/invitations/${seg(id)}`, undefined, invitationSchema, 'the invitation withdrawn', call),
+    accessRequests: async (filter, call) => (await get(`/access-requests${scopeQuery(filter)}`, accessRequestListSchema, 'a list of access requests', call)).value.requests,
+    requestAccess: (body, call) => send('POST', '/access-requests', body, accessRequestCreatedSchema, 'your access request', call),
+    approveRequest: (id, reason, call) => send('POST', `/access-requests/${seg(id)}/approve`, reason !== undefined ? { reason } : {}, accessRequestSchema, 'the request approved', call),
+    declineRequest: (id, reason, call) => send('POST', `/access-requests/${seg(id)}/decline`, { reason }, accessRequestSchema, 'the request declined', call),
+    myAccess: async (call) => (await get('/access-requests/mine', myAccessSchema, 'your invitations and requests', call)).value,
+    members: async (filter, call) => (await get(`/memberships${scopeQuery(filter)}`, memberListSchema, 'a list of members', call)).value.members,
+    removeMember: (id, call) => send('DELETE', `/memberships/${seg(id)}`, undefined, memberSchema, 'the membership removed', call),
+    identityAudit: async (filter, call) => (await get(`/audit${scopeQuery(filter)}`, identityAuditListSchema, 'the identity audit trail', call)).value.entries,
   };
 }

@@ -9,3 +9,4 @@ export * from './schemas';
 export { type ApiFetch, type ApiRequestInit, type ApiResponseLike, DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, type RetryNotice, type RetryPolicy, type RetryReason, type TokenProvider } from './transport';
 export { onSharedDataPublished, onSharedIdentityChange, onSharedRetry, setSharedTokenProvider, sharedApiClient, sharedDataPublished, sharedIdentityChanged, sharedToken } from './shared';
 export { describeError, paneApi } from './pane';
+export * from './identity';

@@ -101,6 +101,42 @@ export function paneApi(client: ApiClient): PaneApi {
       sharedDataPublished();
       return { latest: result.value.latest };
     },
+    people: {
+      members: (scope) => client.members(scope),
+      invitations: (scope) => client.invitations(scope),
+      requests: (scope) => client.accessRequests(scope),
+      invite: (body) => client.invite(body),
+      async revoke(id) {
+        await client.revokeInvitation(id);
+      },
+      async remove(memberId) {
+        await client.removeMember(memberId);
+      },
+      async approve(id, reason) {
+        await client.approveRequest(id, reason);
+      },
+      async decline(id, reason) {
+        await client.declineRequest(id, reason);
+      },
+      tenants: () => client.tenants(),
+      async addTenant(tenant) {
+        await client.addTenant(tenant);
+      },
+      async removeTenant(tid) {
+        await client.removeTenant(tid);
+      },
+      async myAccess() {
+        const { invitation, requests } = await client.myAccess();
+        return { invitation: invitation ? { id: invitation.id, text: invitation.text, expiresAt: invitation.expiresAt } : null, requests };
+      },
+      async accept(invitationId) {
+        await client.acceptInvitation(invitationId);
+      },
+      async requestAccess(body) {
+        const { reviewers } = await client.requestAccess(body);
+        return { reviewers };
+      },
+    },
   };
 }
 
@@ -132,6 +168,7 @@ export const describeError: DescribeError = (error) => {
       next: error.nextStep,
       ...(issues && issues.length > 0 ? { issues } : {}),
       ...(problem?.correlationId ? { correlationId: problem.correlationId } : {}),
+      ...(problem ? { problem: problem.slug } : {}),
     };
   }
   if (hasUserMessage(error)) return { kind: error.name === 'SignInFailed' ? 'signin' : 'other', title: error.userMessage, detail: error.message, next: error.nextStep };

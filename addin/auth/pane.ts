@@ -9,6 +9,8 @@ function identityOf(user: SignedInUser): Identity {
   const school = user.school !== undefined ? user.schools.find((s) => s.laestab === user.school) : undefined;
   return {
     role: user.role,
+    access: user.access,
+    tid: user.tid,
     ...(user.displayName !== undefined ? { name: user.displayName } : {}),
     ...(school ? { school } : {}),
     ...(user.trust !== undefined ? { trust: user.trust } : {}),

@@ -24,6 +24,10 @@ export interface TokenSource {
 /** The signed-in user, as /me describes them. */
 export interface SignedInUser {
   role: Role;
+  /** The membership role acted under (LA admin or LA officer, school approver or SENCo, trust lead). */
+  access: Me['principal']['access'];
+  /** Their organisation's tenant id. */
+  tid: string;
   /** The user's school (LAESTAB), for the school role. */
   school?: string;
   /** The user's trust id, for the trust role. */
@@ -61,6 +65,8 @@ export function signedInUser(me: Me): SignedInUser {
   const { principal, schools } = me;
   return {
     role: principal.role,
+    access: principal.access,
+    tid: principal.tid,
     ...(principal.school !== undefined ? { school: principal.school } : {}),
     ...(principal.trust !== undefined ? { trust: principal.trust } : {}),
     ...(principal.name !== undefined ? { displayName: principal.name } : {}),

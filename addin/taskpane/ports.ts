@@ -4,6 +4,8 @@
  * or a bench can run them with any implementation.
  */
 import type { CountTable } from '../../shared/aggregate/table';
+import type { AccessRequestBody, InvitationRequest } from '../../shared/api/identity';
+import type { MembershipRole } from '../../shared/identity';
 import type { SchoolState } from '../../shared/status';
 import type { ResourceBaseDataset } from '../../shared/resourceBases/dataset';
 import type { TransitionReturn, ValidationIssue, ValidationReport } from '../../shared/transition/schema';
@@ -19,6 +21,13 @@ export interface SchoolEntry {
 
 export interface Identity {
   role: Role;
+  /**
+   * The membership role acted under (/me's principal.access): tells an LA admin from an LA
+   * officer, and a school approver from a SENCo, where `role` (the API's scope) cannot.
+   */
+  access?: MembershipRole;
+  /** The person's tenant (their organisation's Microsoft 365 tenant id). */
+  tid?: string;
   /** Display name from the token, when it has one. */
   name?: string;
   /** For a school user: their school, from the directory. */
@@ -172,6 +181,83 @@ export interface PaneApi {
   publishResourceBases(dataset: ResourceBaseDataset, options: PublishOptions): Promise<TaggedDataset & { replayed: boolean }>;
   /** Withdraws a published year (LA); the RB.* functions' cache is dropped. Gives the year `latest` names now (null: none, the bundled review answers). */
   withdrawResourceBases(academicYear: string, options: PublishOptions): Promise<{ latest: string | null }>;
+  /** Who may act for which school: the People view and the first-run screens. */
+  people: PeopleApi;
+}
+
+/** Where the People view looks: one school, one trust, or (LA admins) everyone. */
+export type PeopleScope = { school: string } | { trust: string } | Record<string, never>;
+
+/** A role in a scope, as the People view lists it. */
+export interface ScopedRole {
+  role: MembershipRole;
+  school?: string;
+  trust?: string;
+  /** The school's or trust's name, or "the LA". */
+  scopeName: string;
+}
+
+export interface PersonMember extends ScopedRole {
+  /** The membership's id, to remove it. */
+  id: string;
+  tid: string;
+  oid: string;
+  name?: string;
+  grantedAt: string;
+}
+
+export interface PersonInvitation extends ScopedRole {
+  id: string;
+  email: string;
+  state: 'pending' | 'claimed' | 'revoked' | 'expired';
+  invitedByName: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface PersonRequest extends ScopedRole {
+  id: string;
+  tid: string;
+  oid: string;
+  name?: string;
+  email?: string;
+  message?: string;
+  state: 'pending' | 'approved' | 'declined';
+  requestedAt: string;
+  decidedByName?: string;
+  reason?: string;
+}
+
+export interface AllowedTenant {
+  tid: string;
+  name: string;
+  reason: string;
+  addedAt: string;
+}
+
+/** What a person with no role yet is shown: an invitation to accept, and their own requests' outcomes. */
+export interface MyAccessView {
+  invitation: { id: string; text: string; expiresAt: string } | null;
+  requests: PersonRequest[];
+}
+
+export interface PeopleApi {
+  members(scope: PeopleScope): Promise<PersonMember[]>;
+  invitations(scope: PeopleScope): Promise<PersonInvitation[]>;
+  requests(scope: PeopleScope): Promise<PersonRequest[]>;
+  invite(body: InvitationRequest): Promise<PersonInvitation>;
+  revoke(id: string): Promise<void>;
+  remove(memberId: string): Promise<void>;
+  approve(id: string, reason: string | undefined): Promise<void>;
+  decline(id: string, reason: string): Promise<void>;
+  tenants(): Promise<AllowedTenant[]>;
+  addTenant(tenant: { tid: string; name: string; reason: string }): Promise<void>;
+  removeTenant(tid: string): Promise<void>;
+  /** Works with no membership: the first-run screens. */
+  myAccess(): Promise<MyAccessView>;
+  accept(invitationId: string): Promise<void>;
+  /** Sends a request; answers who will see it. */
+  requestAccess(body: AccessRequestBody): Promise<{ reviewers: string[] }>;
 }
 
 /** An error as the pane shows it: what happened and what to do next, never a bare status code. */
@@ -183,6 +269,8 @@ export interface PaneError {
   /** Issues the API found (return-has-errors, unexplained-queries). */
   issues?: ValidationIssue[];
   correlationId?: string;
+  /** The API's problem type (e.g. `no-membership`, `tenant-not-registered`), for the screens that branch on it. */
+  problem?: string;
 }
 
 export type DescribeError = (error: unknown) => PaneError;
