@@ -119,7 +119,8 @@ export function createAuthSession(source: TokenSource, options: AuthSessionOptio
       try {
         return set(await whoAmI());
       } catch (error) {
-        if (isUnauthorized(error)) return undefined;
+        // A stale token just means signed out; an organisation not registered is news the pane shows (its token is forgotten all the same).
+        if (isUnauthorized(error) && !(error instanceof ApiProblem && error.slug === 'tenant-not-registered')) return undefined;
         throw error;
       }
     },

@@ -4,13 +4,16 @@
  * incoming cohort; schools and trust leads a toolkit grid; trust leads and the LA a costing
  * sheet; the LA the resource base dataset; everyone gets the custom functions. The API still enforces scope.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Badge, Body1, Button, Caption1, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Subtitle2, Tab, TabList, Title3, makeStyles, tokens } from '@fluentui/react-components';
 import { SignOutRegular } from '@fluentui/react-icons';
 import { ErrorBar } from './common';
 import { FunctionList } from './FunctionList';
 import type { DescribeError, Identity, PaneApi, PaneError, PaneSession } from './ports';
 import { AggregatesView } from './la/AggregatesView';
+import { type FirstRun, FirstRunView, firstRunOf } from './people/FirstRunView';
+import { PeopleView } from './people/PeopleView';
+import { useOrganisation } from './people/useOrganisation';
 import { TrackerView } from './la/TrackerView';
 import { CohortView } from './secondary/CohortView';
 import { SencoView } from './senco/SencoView';
@@ -28,16 +31,21 @@ const useStyles = makeStyles({
   tabs: { flexWrap: 'wrap' },
 });
 
-type View = 'return' | 'cohort' | 'tracker' | 'aggregates' | 'toolkit' | 'costing' | 'resource-bases' | 'functions';
+type View = 'return' | 'cohort' | 'tracker' | 'aggregates' | 'toolkit' | 'costing' | 'resource-bases' | 'people' | 'functions';
 
 const ROLE_NAME = { school: 'School', trust: 'Trust', la: 'LA officer' } as const;
 
-/** The views a role may use, in order. */
+/** The role badge: the API role, told apart where the membership role grants more (issue 25). */
+const roleBadge = (identity: Identity): string =>
+  identity.access === 'laAdmin' ? 'LA admin' : identity.access === 'schoolApprover' ? 'School approver' : ROLE_NAME[identity.role];
+
+/** The views a role may use, in order. LA admins and school approvers also manage People. */
 export function viewsFor(identity: Identity): View[] {
-  if (identity.role === 'school') return identity.school?.phase === 'secondary' ? ['cohort', 'toolkit', 'functions'] : ['return', 'toolkit', 'functions'];
+  const people: View[] = identity.access === 'laAdmin' || identity.access === 'schoolApprover' ? ['people'] : [];
+  if (identity.role === 'school') return identity.school?.phase === 'secondary' ? ['cohort', 'toolkit', ...people, 'functions'] : ['return', 'toolkit', ...people, 'functions'];
   // The LA sees the city; a trust the same views over its own schools, as the API scopes them.
   if (identity.role === 'trust') return ['tracker', 'aggregates', 'toolkit', 'costing', 'functions'];
-  return ['tracker', 'aggregates', 'resource-bases', 'costing', 'functions'];
+  return ['tracker', 'aggregates', 'resource-bases', 'costing', ...people, 'functions'];
 }
 
 const VIEW_LABEL: Record<View, string> = {
@@ -48,6 +56,7 @@ const VIEW_LABEL: Record<View, string> = {
   toolkit: 'Toolkit grid',
   costing: 'Costing',
   'resource-bases': 'Resource bases',
+  people: 'People',
   functions: 'Functions',
 };
 
@@ -70,6 +79,9 @@ export function App({
   const [error, setError] = useState<PaneError | undefined>();
   const [view, setView] = useState<View | undefined>();
   const [inExcel, setInExcel] = useState<boolean | undefined>();
+  /** Signed in, but with no role yet (or from an organisation not registered): a first-run screen. */
+  const [firstRun, setFirstRun] = useState<FirstRun | undefined>();
+  const organisation = useOrganisation(identity, api.people);
 
   useEffect(() => {
     void functionsLoaded.then(setInExcel, () => setInExcel(false));
@@ -81,10 +93,33 @@ export function App({
       const who = await session.identity();
       setIdentity(who);
       setView(who ? viewsFor(who)[0] : undefined);
+      if (who) setFirstRun(undefined);
     } catch (e) {
       setIdentity(undefined);
-      setError(describe(e));
+      const problem = describe(e);
+      const kind = firstRunOf(problem);
+      if (kind) setFirstRun(kind);
+      else setError(problem);
     }
+  }, [session, describe]);
+
+  /** Sign-in as the sign-in view sees it: a person with no role, or an unregistered organisation, goes to a first-run screen, not an error. */
+  const signInSession = useMemo((): PaneSession => {
+    const firstRunOnFailure = async (signIn: () => Promise<void>): Promise<void> => {
+      try {
+        await signIn();
+      } catch (e) {
+        const kind = firstRunOf(describe(e));
+        if (!kind) throw e;
+        setFirstRun(kind);
+      }
+    };
+    const { dev } = session;
+    return {
+      ...session,
+      signIn: () => firstRunOnFailure(() => session.signIn()),
+      dev: dev ? { ...dev, signIn: (choice) => firstRunOnFailure(() => dev.signIn(choice)) } : undefined,
+    };
   }, [session, describe]);
 
   useEffect(() => {
@@ -94,6 +129,7 @@ export function App({
   const signOut = async (): Promise<void> => {
     await session.signOut();
     setIdentity(undefined);
+    setFirstRun(undefined);
   };
 
   return (
@@ -107,9 +143,10 @@ export function App({
                 {identity.name ? `${identity.name}, ` : ''}
                 {identity.school ? `${identity.school.name} (${identity.school.laestab})` : identity.trust ? `Trust ${identity.trust}` : 'Birmingham City Council'}
               </Body1>
+              {organisation ? <Caption1 aria-label="Organisation">{organisation}</Caption1> : null}
               <div className={styles.badges}>
                 <Badge appearance="tint" color="brand">
-                  {ROLE_NAME[identity.role]}
+                  {roleBadge(identity)}
                 </Badge>
                 {identity.school ? (
                   <Badge appearance="outline" color="informative">
@@ -140,9 +177,12 @@ export function App({
       {error ? <ErrorBar error={error} /> : null}
 
       {identity === null ? <Spinner size="small" label="Starting…" /> : null}
-      {identity === undefined ? (
+      {identity === undefined && firstRun ? (
+        <FirstRunView kind={firstRun} api={api.people} describe={describe} onAccess={() => void refresh()} onSignOut={() => void signOut()} />
+      ) : null}
+      {identity === undefined && !firstRun ? (
         <>
-          <SignInView session={session} describe={describe} onSignedIn={() => void refresh()} />
+          <SignInView session={signInSession} describe={describe} onSignedIn={() => void refresh()} />
           <Subtitle2 as="h2">Custom functions (no sign-in needed)</Subtitle2>
           <FunctionList />
         </>
@@ -165,6 +205,7 @@ export function App({
           {view === 'toolkit' ? <ToolkitGridView describe={describe} /> : null}
           {view === 'costing' ? <CostingView api={api} describe={describe} /> : null}
           {view === 'resource-bases' && identity.role === 'la' ? <ResourceBasesView api={api} describe={describe} /> : null}
+          {view === 'people' ? <PeopleView identity={identity} api={api.people} describe={describe} /> : null}
           {view === 'functions' ? <FunctionList /> : null}
         </>
       ) : null}

@@ -82,7 +82,7 @@ describe('the dev picker against the local stack', () => {
   test('signing in as a school reads who that is from /me, keeps the token for the session, and tells listeners', async () => {
     const { session, seen } = devSession();
     const user = await session.signIn({ role: 'school', school: '3302001' });
-    expect(user).toEqual({ role: 'school', school: '3302001', displayName: 'Dev SENCo', schools: [TEST_SCHOOLS[0]] });
+    expect(user).toEqual({ role: 'school', access: 'senco', tid: expect.any(String), school: '3302001', displayName: 'Dev SENCo', schools: [TEST_SCHOOLS[0]] });
     expect(session.current()).toEqual(user);
     expect(seen).toEqual([user]);
     expect(storage.get(TOKEN_STORAGE_KEY)).toBe(await session.getToken());
@@ -97,7 +97,7 @@ describe('the dev picker against the local stack', () => {
   test('a trust and the LA sign in too', async () => {
     const { session } = devSession();
     expect(await session.signIn({ role: 'trust', trust: 'T1' })).toMatchObject({ role: 'trust', trust: 'T1', schools: TEST_SCHOOLS.filter((s) => s.trust === 'T1') });
-    expect(await session.signIn({ role: 'la' })).toEqual({ role: 'la', displayName: 'Dev LA officer', schools: [] });
+    expect(await session.signIn({ role: 'la' })).toEqual({ role: 'la', access: 'laOfficer', tid: expect.any(String), displayName: 'Dev LA officer', schools: [] });
   });
 
   test('restore picks up the stored token; a token the API refuses is forgotten', async () => {
