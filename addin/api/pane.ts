@@ -133,8 +133,8 @@ export function paneApi(client: ApiClient): PaneApi {
         await client.acceptInvitation(invitationId);
       },
       async requestAccess(body) {
-        const { reviewers } = await client.requestAccess(body);
-        return { reviewers };
+        const { request, reviewers } = await client.requestAccess(body);
+        return { request, reviewers };
       },
     },
   };

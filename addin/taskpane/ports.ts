@@ -256,8 +256,8 @@ export interface PeopleApi {
   /** Works with no membership: the first-run screens. */
   myAccess(): Promise<MyAccessView>;
   accept(invitationId: string): Promise<void>;
-  /** Sends a request; answers who will see it. */
-  requestAccess(body: AccessRequestBody): Promise<{ reviewers: string[] }>;
+  /** Sends a request; answers it as stored (with the school's or trust's name) and who can approve it. */
+  requestAccess(body: AccessRequestBody): Promise<{ request: PersonRequest; reviewers: string[] }>;
 }
 
 /** An error as the pane shows it: what happened and what to do next, never a bare status code. */

@@ -202,7 +202,7 @@ describe('the first-run screens', () => {
     await page.getByRole('textbox', { name: /School \(LAESTAB/ }).fill(ACORN.laestab);
     await page.getByRole('textbox', { name: /A note for the approver/ }).fill('New SENCo from September');
     await page.getByRole('button', { name: 'Request access' }).click();
-    await page.getByText(/Your request to be SENCo of 3302001 was sent\. .*Dev LA admin.* can approve it\./).waitFor();
+    await page.getByText(new RegExp(`^Your request to be SENCo of ${ACORN.name.replace(/[()]/g, '\\$&')} was sent\\. .*Dev LA admin.* can approve it\\.$`)).waitFor();
     await page.getByText(`SENCo of ${ACORN.name}: Waiting for a decision`).waitFor();
     expect(await capture(page, 'no-access')).toEqual([]);
 

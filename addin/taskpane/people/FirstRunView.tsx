@@ -161,9 +161,8 @@ function RequestForm({ api, describe, onSent }: { api: PeopleApi; describe: Desc
   const send = (): Promise<void> =>
     run(async () => {
       const body = { role, ...(kind === 'school' ? { school: school.trim() } : { trust: trust.trim() }), ...(message.trim() ? { message: message.trim() } : {}) };
-      const { reviewers } = await api.requestAccess(body);
-      const grant = { role, scopeName: kind === 'school' ? school.trim() : trust.trim(), ...(kind === 'school' ? { school: school.trim() } : { trust: trust.trim() }) };
-      setSent(`Your request to be ${roleIn(grant)} was sent.${reviewers.length > 0 ? ` ${reviewers.join(', ')} can approve it.` : ''}`);
+      const { request, reviewers } = await api.requestAccess(body);
+      setSent(`Your request to be ${roleIn(request)} was sent.${reviewers.length > 0 ? ` ${reviewers.join(', ')} can approve it.` : ''}`);
       setMessage('');
       onSent();
     });
