@@ -374,6 +374,8 @@ describe("the task pane's port (PaneApi) and what it shows for a failure (descri
       detail: '',
       next: 'Reload the status, then check and submit again.',
       correlationId: 'c-1',
+      // The problem type, for the screens that branch on it (no-membership, tenant-not-registered).
+      problem: 'precondition-failed',
     });
     const issue = { rule: 'GS1010', severity: 'error', sheet: 'Transition', cell: 'D10', row: 10, column: 'D', message: 'm', fix: 'f' };
     const invalid = problemFromResponse(422, new Headers(), {
