@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { validationIssueSchema, validationSummarySchema, type ValidationIssue, type ValidationSummary } from '../../shared/transition/schema';
-import type { ProblemSlug, SpecificProblemSlug } from '../../functions/src/http/problems';
+import type { ProblemSlug, SpecificProblemSlug } from '../../shared/api/problems';
 
 /** Every problem type the API documents (type-only import: the compiler holds the table below to it). */
 export type ApiProblemSlug = ProblemSlug | SpecificProblemSlug;

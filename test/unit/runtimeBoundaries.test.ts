@@ -45,6 +45,8 @@ function breach(file: string, spec: string): string | undefined {
   if (t.kind === 'package') return NODE_ONLY_PACKAGES.includes(t.name) && (within(file, 'shared') || within(file, 'addin')) ? 'a Node-only package' : undefined;
   if (within(file, 'shared') && !within(t.path, 'shared')) return 'outside shared/';
   if (within(file, 'addin') && within(t.path, 'xlsx')) return 'the Node-only xlsx/';
+  // The API's own code; what both sides need (shapes, problem types) lives in shared/api/.
+  if (within(file, 'addin') && within(t.path, 'functions')) return 'the server functions/';
   return undefined;
 }
 
@@ -66,7 +68,7 @@ describe('the runtime-neutral core', () => {
     expect(breaches('shared')).toEqual([]);
   });
 
-  it('addin/ loads nothing from xlsx/, no Node built-in and no exceljs', () => {
+  it('addin/ loads nothing from xlsx/ or functions/, no Node built-in and no exceljs', () => {
     expect(sourceFiles('addin').length).toBeGreaterThan(5);
     expect(breaches('addin')).toEqual([]);
   });
@@ -108,6 +110,8 @@ describe('the import scan itself', () => {
     expect(breach('addin/functions/functions.ts', '../../xlsx/template')).toBe('the Node-only xlsx/');
     expect(breach('addin/taskpane/App.tsx', 'node:fs')).toBe('a Node built-in');
     expect(breach('addin/functions/functions.ts', '../../shared/upn')).toBeUndefined();
+    expect(breach('addin/api/problems.ts', '../../functions/src/http/problems')).toBe('the server functions/');
+    expect(breach('addin/api/problems.ts', '../../shared/api/problems')).toBeUndefined();
     expect(breach('cli/commands/template.ts', '../../xlsx/template')).toBeUndefined();
     expect(breach('xlsx/zipGuard.ts', 'node:zlib')).toBeUndefined();
   });
