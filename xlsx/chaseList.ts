@@ -16,7 +16,8 @@ const WIDTHS = [36, 10, 14, 16, 16, 32];
 export async function writeChaseListWorkbook(opts: { year: number; today: Date; schools: readonly TrackedSchool[] }): Promise<Uint8Array> {
   const wb = new (excelJs().Workbook)();
   const ws = wb.addWorksheet(CHASE_LIST_SHEET, { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = CHASE_LIST_HEADER.map((header, i) => ({ header, width: WIDTHS[i] ?? 16 }));
+  // Never narrower than its bold header and the filter button beside it, so no header is cut.
+  ws.columns = CHASE_LIST_HEADER.map((header, i) => ({ header, width: Math.max(WIDTHS[i] ?? 16, header.length + 5) }));
   ws.getRow(1).font = { bold: true };
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: CHASE_LIST_HEADER.length } };
   for (const row of chaseList(opts.schools, opts.year, opts.today)) ws.addRow(row.map((v) => escapeCell(v)));

@@ -200,6 +200,11 @@ describe('sheets that fit one page wide', () => {
     expect(squash(printed[0]?.text ?? '')).toContain(lastHeader);
   });
 
+  it('tracker: the chase list prints every header whole (none cut by its column)', () => {
+    const text = squash(sheetPages('tracker', CHASE_LIST_SHEET)[0]?.text ?? '');
+    expect(CHASE_LIST_HEADER.filter((h) => !text.includes(h))).toEqual([]);
+  });
+
   it('print each city table on one page with its note whole', () => {
     const tables = pages['consolidated-cli'].filter((p) => !Object.values(CONSOLIDATED_SHEETS).includes(p.sheet as never));
     expect(tables.length).toBeGreaterThan(0);
