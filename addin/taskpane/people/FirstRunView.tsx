@@ -7,11 +7,12 @@
  * GET /access-requests/mine answers without a membership, so the first two need no role.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { Body1, Button, Caption1, Dropdown, Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Option, Spinner, Textarea } from '@fluentui/react-components';
+import { Body1, Button, Caption1, Field, MessageBar, MessageBarBody, MessageBarTitle, Spinner, Textarea } from '@fluentui/react-components';
 import type { MembershipRole } from '../../../shared/identity';
 import { ErrorBar, Section, useAction, useCommonStyles, when } from '../common';
 import type { DescribeError, MyAccessView, PaneError, PeopleApi, PersonRequest } from '../ports';
 import { roleIn, roleLabel, scopeKindOf } from './names';
+import { RoleScopeFields } from './RoleScopeFields';
 
 /** Why someone signed in sees a first-run screen rather than the product. */
 export type FirstRun = 'no-membership' | 'not-registered';
@@ -175,24 +176,16 @@ function RequestForm({ api, describe, onSent }: { api: PeopleApi; describe: Desc
         </MessageBar>
       ) : null}
       {error ? <ErrorBar error={error} /> : null}
-      <Field label="Role">
-        <Dropdown value={roleLabel(role)} selectedOptions={[role]} onOptionSelect={(_, d) => setRole((d.optionValue as MembershipRole | undefined) ?? 'senco')}>
-          {REQUESTABLE.map((r) => (
-            <Option key={r} value={r} text={roleLabel(r)}>
-              {roleLabel(r)}
-            </Option>
-          ))}
-        </Dropdown>
-      </Field>
-      {kind === 'school' ? (
-        <Field label="School (LAESTAB, 7 digits)" hint="Your school's LAESTAB: 330 followed by its 4-digit number" required>
-          <Input value={school} onChange={(_, d) => setSchool(d.value)} inputMode="numeric" maxLength={7} />
-        </Field>
-      ) : (
-        <Field label="Trust id" required>
-          <Input value={trust} onChange={(_, d) => setTrust(d.value)} maxLength={40} />
-        </Field>
-      )}
+      <RoleScopeFields
+        roles={REQUESTABLE}
+        role={role}
+        onRole={setRole}
+        school={school}
+        onSchool={setSchool}
+        trust={trust}
+        onTrust={setTrust}
+        schoolHint="Your school's LAESTAB: 330 followed by its 4-digit number"
+      />
       <Field label="A note for the approver (optional)">
         <Textarea value={message} onChange={(_, d) => setMessage(d.value)} maxLength={500} />
       </Field>

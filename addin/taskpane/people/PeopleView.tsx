@@ -11,7 +11,8 @@ import type { MembershipRole } from '../../../shared/identity';
 import { ErrorBar, Section, plural, useAction, useCommonStyles, when } from '../common';
 import type { AllowedTenant, DescribeError, Identity, PeopleApi, PeopleScope, PersonInvitation, PersonMember, PersonRequest } from '../ports';
 import { type Confirmation, ConfirmDialog } from './ConfirmDialog';
-import { invitableRoles, roleIn, roleLabel, scopeKindOf } from './names';
+import { invitableRoles, roleIn, scopeKindOf } from './names';
+import { RoleScopeFields } from './RoleScopeFields';
 
 const useStyles = makeStyles({
   list: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
@@ -290,25 +291,7 @@ function InviteForm({
       <Field label="E-mail address" required>
         <Input type="email" value={email} onChange={(_, d) => setEmail(d.value)} />
       </Field>
-      <Field label="Role">
-        <Dropdown value={roleLabel(role)} selectedOptions={[role]} onOptionSelect={(_, d) => setRole((d.optionValue as MembershipRole | undefined) ?? 'senco')}>
-          {roles.map((r) => (
-            <Option key={r} value={r} text={roleLabel(r)}>
-              {roleLabel(r)}
-            </Option>
-          ))}
-        </Dropdown>
-      </Field>
-      {kind === 'school' ? (
-        <Field label="School (LAESTAB, 7 digits)" required>
-          <Input value={school} onChange={(_, d) => setSchool(d.value)} disabled={fixedSchool} inputMode="numeric" maxLength={7} />
-        </Field>
-      ) : null}
-      {kind === 'trust' ? (
-        <Field label="Trust id" required>
-          <Input value={trust} onChange={(_, d) => setTrust(d.value)} maxLength={40} />
-        </Field>
-      ) : null}
+      <RoleScopeFields roles={roles} role={role} onRole={setRole} school={school} onSchool={setSchool} trust={trust} onTrust={setTrust} schoolFixed={fixedSchool} />
       <div className={common.row}>
         <Button appearance="primary" disabled={!ready || busy} onClick={() => void submit()}>
           Send invitation
